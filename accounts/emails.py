@@ -1,0 +1,31 @@
+"""Emails about accounts, built from templates/emails/; workers send them."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import User
+
+
+def email_build(*, template: str, to: str, subject: str, context: dict) -> EmailMultiAlternatives:
+    """A plain-text email with an HTML alternative, from templates/emails/<template>.{txt,html}."""
+    context = {"site_url": settings.SITE_URL, **context}
+    message = EmailMultiAlternatives(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+        body=render_to_string(f"emails/{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+    )
+    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    return message
+
+
+def welcome_email_build(*, user: User) -> EmailMultiAlternatives:
+    return email_build(
+        template="welcome",
+        to=user.email,
+        subject=_("Welcome: your mentoring starts here"),
+        context={"user": user, "dashboard_url": settings.SITE_URL + reverse("accounts:dashboard")},
+    )

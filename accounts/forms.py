@@ -1,0 +1,204 @@
+"""Profile input: parsed and validated here, saved by accounts.services."""
+
+import zoneinfo
+from functools import cache
+
+import phonenumbers
+from django import forms
+from django.conf.locale import LANG_INFO
+from django.utils.translation import gettext_lazy as _
+
+from .models import MENTOR_CAPACITY_MAX, Field, Profile, Role
+
+EXPERTISE_MAX_TAGS = 15
+EXPERTISE_TAG_MAX_LENGTH = 40
+
+
+@cache
+def language_choices() -> list[tuple[str, str]]:
+    """Languages by ISO 639-1 code, named in English, sorted by name."""
+    names = {code: info["name"] for code, info in LANG_INFO.items() if "-" not in code}
+    names = {code: name for code, name in names.items() if len(code) == 2}
+    return sorted(names.items(), key=lambda item: item[1])
+
+
+@cache
+def timezone_choices() -> list[tuple[str, str]]:
+    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
+    return [(z, z.replace("_", " ")) for z in zones if not z.startswith(("Etc/", "SystemV/"))]
+
+
+def _phone_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=32,
+        help_text=_("Optional. With the country code, e.g. +44 20 7946 0958. Never shown yet."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+
+class ProfileForm(forms.ModelForm):
+    """Onboarding and profile editing: one form, so both ask for the same things."""
+
+    role = forms.ChoiceField(
+        label=_("How do you want to take part?"), choices=Role.choices, widget=forms.RadioSelect
+    )
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=80,
+        help_text=_("How partners and programme admins see you."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=timezone_choices,
+        help_text=_("Session times are shown to you in this zone."),
+        error_messages={"invalid_choice": _("“%(value)s” is not a time zone we know.")},
+    )
+    expertise = forms.CharField(
+        label=_("Areas of expertise"),
+        required=False,
+        max_length=600,
+        help_text=_("Mentors: comma-separated, e.g. product strategy, public speaking."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you can mentor or be mentored in"),
+        choices=language_choices,
+        help_text=_("Hold Ctrl (or ⌘) to pick more than one."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        error_messages={"required": _("Pick at least one language.")},
+    )
+    work_phone = _phone_field(_("Work phone"))
+    personal_phone = _phone_field(_("Personal phone"))
+
+    class Meta:
+        model = Profile
+        fields = [
+            "headline",
+            "field",
+            "expertise",
+            "goals",
+            "languages",
+            "years_experience",
+            "city",
+            "work_phone",
+            "personal_phone",
+            "capacity",
+        ]
+        widgets = {
+            "goals": forms.Textarea(attrs={"rows": 4}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+        }
+        help_texts = {
+            "headline": _("One line, e.g. “Engineering manager who loves first-time leads”."),
+            "goals": _("Mentees: what you want from mentoring, in your own words."),
+            "city": _("Optional. Helps to meet in person."),
+            "capacity": _("Mentors: how many mentees you can take at once (1 to %(max)s).")
+            % {"max": MENTOR_CAPACITY_MAX},
+        }
+
+    field_order = ["role", "display_name", "headline", "field", "timezone"]
+
+    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for name in ("headline", "field", "years_experience"):
+            self.fields[name].required = True
+        self.fields["field"].choices = [("", _("Choose your field")), *Field.choices]
+        self.fields["years_experience"].min_value = 0
+        self.fields["years_experience"].max_value = 60
+        self.fields["years_experience"].widget.attrs.update(min=0, max=60)
+        self.fields["capacity"].widget.attrs.update(min=1, max=MENTOR_CAPACITY_MAX)
+        if not self.is_bound:
+            profile = self.instance
+            self.initial.setdefault("display_name", user.display_name)
+            self.initial.setdefault("expertise", ", ".join(profile.expertise))
+            self.initial.setdefault("timezone", user.timezone)
+            if profile.onboarded_at:
+                self.initial.setdefault("role", profile.role)
+            else:
+                # A first visit: static/js/timezone.js puts in the browser's zone.
+                self.fields["timezone"].widget.attrs["data-browser-timezone"] = "true"
+
+    def clean_expertise(self) -> list[str]:
+        tags: list[str] = []
+        for raw in self.cleaned_data["expertise"].split(","):
+            tag = " ".join(raw.split()).lower()
+            if not tag or tag in tags:
+                continue
+            if len(tag) > EXPERTISE_TAG_MAX_LENGTH:
+                raise forms.ValidationError(
+                    _("“%(tag)s…” is too long: keep each area under %(max)s characters."),
+                    params={"tag": tag[:20], "max": EXPERTISE_TAG_MAX_LENGTH},
+                )
+            tags.append(tag)
+        if len(tags) > EXPERTISE_MAX_TAGS:
+            raise forms.ValidationError(
+                _("Name at most %(max)s areas; you named %(count)s."),
+                params={"max": EXPERTISE_MAX_TAGS, "count": len(tags)},
+            )
+        return tags
+
+    def clean_capacity(self) -> int | None:
+        capacity = self.cleaned_data["capacity"]
+        if capacity is not None and not 1 <= capacity <= MENTOR_CAPACITY_MAX:
+            raise forms.ValidationError(
+                _("Choose between 1 and %(max)s mentees."), params={"max": MENTOR_CAPACITY_MAX}
+            )
+        return capacity
+
+    def clean_work_phone(self) -> str:
+        return _clean_phone(self.cleaned_data["work_phone"])
+
+    def clean_personal_phone(self) -> str:
+        return _clean_phone(self.cleaned_data["personal_phone"])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        mentors = role in (Role.MENTOR, Role.BOTH)
+        mentored = role in (Role.MENTEE, Role.BOTH)
+        if mentors and not cleaned.get("capacity") and "capacity" not in self.errors:
+            self.add_error("capacity", _("Mentors: say how many mentees you can take."))
+        if mentors and not cleaned.get("expertise") and "expertise" not in self.errors:
+            self.add_error("expertise", _("Mentors: name at least one area of expertise."))
+        if mentored and not cleaned.get("goals", "").strip():
+            self.add_error("goals", _("Mentees: tell your mentor what you want to achieve."))
+        if not mentors:
+            cleaned["capacity"] = None
+        return cleaned
+
+
+def _clean_phone(value: str) -> str:
+    """Return the number in E.164 (+4420…), or "" when none was given."""
+    if not value.strip():
+        return ""
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise forms.ValidationError(
+            _("Enter a valid phone number with its country code, e.g. +44 20 7946 0958.")
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To be sure it is you."),
+    )
+
+    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That password is not right."))
+        return password

@@ -1,0 +1,180 @@
+"""People: the login (User) and what they tell us about themselves (Profile)."""
+
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
+
+PROGRAMME_ADMINS_GROUP = "Programme admins"
+MENTOR_CAPACITY_MAX = 20
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> "User":
+        if not email:
+            raise ValueError("Users need an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> "User":
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> "User":
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Someone who logs in with their email address; times are shown in their own zone."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    is_staff = models.BooleanField(_("staff"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=now)
+    welcome_email_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+        ]
+        permissions = [
+            ("programme_admin", "Can run mentoring programmes: cohorts, matching, pairings"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.email.split("@")[0]
+
+    @property
+    def zoneinfo(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_programme_admin(self) -> bool:
+        return self.has_perm("accounts.programme_admin")
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name
+
+
+class Field(models.TextChoices):
+    """Broad fields, so matching compares like with like."""
+
+    TECHNOLOGY = "technology", _("Technology and software")
+    ENGINEERING = "engineering", _("Engineering and manufacturing")
+    FINANCE = "finance", _("Finance and accounting")
+    HEALTHCARE = "healthcare", _("Health and care")
+    EDUCATION = "education", _("Education")
+    RESEARCH = "research", _("Research and academia")
+    LAW = "law", _("Law")
+    PUBLIC = "public", _("Public sector and policy")
+    NONPROFIT = "nonprofit", _("Charities and non-profits")
+    MARKETING = "marketing", _("Marketing and communications")
+    SALES = "sales", _("Sales and business development")
+    CONSULTING = "consulting", _("Consulting")
+    OPERATIONS = "operations", _("Operations and logistics")
+    PEOPLE = "people", _("People and HR")
+    CREATIVE = "creative", _("Arts, design and media")
+    OTHER = "other", _("Other")
+
+
+class Role(models.TextChoices):
+    """How someone takes part; stored on Profile as two flags, asked as one question."""
+
+    MENTEE = "mentee", _("I want to be mentored")
+    MENTOR = "mentor", _("I want to mentor")
+    BOTH = "both", _("Both: I mentor and I am mentored")
+
+
+class Profile(models.Model):
+    """What a person offers (as a mentor) and seeks (as a mentee); one person may be both."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    is_mentor = models.BooleanField(_("mentors"), default=False)
+    is_mentee = models.BooleanField(_("is mentored"), default=False)
+    headline = models.CharField(_("headline"), max_length=120, blank=True)
+    field = models.CharField(_("field or industry"), max_length=20, choices=Field, blank=True)
+    expertise = models.JSONField(_("expertise"), default=list, blank=True)
+    goals = models.TextField(_("goals"), max_length=2000, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    years_experience = models.PositiveSmallIntegerField(_("years of experience"), null=True)
+    city = models.CharField(_("city"), max_length=80, blank=True)
+    work_phone = models.CharField(_("work phone"), max_length=20, blank=True)
+    personal_phone = models.CharField(_("personal phone"), max_length=20, blank=True)
+    capacity = models.PositiveSmallIntegerField(_("mentee capacity"), null=True, blank=True)
+    onboarded_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(capacity__isnull=True)
+                | models.Q(capacity__gte=1, capacity__lte=MENTOR_CAPACITY_MAX),
+                name="profile_capacity_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(years_experience__isnull=True)
+                | models.Q(years_experience__lte=70),
+                name="profile_years_experience_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+    @property
+    def roles(self) -> list[str]:
+        return [r for r, on in (("mentor", self.is_mentor), ("mentee", self.is_mentee)) if on]
+
+    @property
+    def role(self) -> str:
+        if self.is_mentor and self.is_mentee:
+            return Role.BOTH
+        return Role.MENTOR if self.is_mentor else Role.MENTEE
+
+    def missing_items(self) -> list[str]:
+        """What the person still has to tell us, in the words the dashboard uses."""
+        missing = []
+        if not self.roles:
+            missing.append(_("whether you want to mentor, be mentored or both"))
+        for attr, label in (
+            ("headline", _("a headline")),
+            ("field", _("your field or industry")),
+            ("languages", _("the languages you speak")),
+        ):
+            if not getattr(self, attr):
+                missing.append(label)
+        if self.years_experience is None:
+            missing.append(_("your years of experience"))
+        if self.is_mentor and not self.expertise:
+            missing.append(_("your areas of expertise"))
+        if self.is_mentor and not self.capacity:
+            missing.append(_("how many mentees you can take"))
+        if self.is_mentee and not self.goals:
+            missing.append(_("your goals"))
+        return missing

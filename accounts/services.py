@@ -1,0 +1,85 @@
+"""Every change to people and profiles goes through here."""
+
+import logging
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from .emails import welcome_email_build
+from .models import PROGRAMME_ADMINS_GROUP, Profile, Role, User
+
+logger = logging.getLogger(__name__)
+
+
+def programme_admin_group_ensure() -> Group:
+    """Create the programme admins' group with its permission. Safe to repeat."""
+    group, _ = Group.objects.get_or_create(name=PROGRAMME_ADMINS_GROUP)
+    permission = Permission.objects.filter(
+        content_type__app_label="accounts", codename="programme_admin"
+    ).first()
+    if permission is not None:  # None only before the first migrate created it
+        group.permissions.add(permission)
+    return group
+
+
+def user_make_programme_admin(*, user: User) -> None:
+    """Put the user in the programme admins' group. Safe to repeat."""
+    user.groups.add(programme_admin_group_ensure())
+
+
+@transaction.atomic
+def profile_save(*, user: User, profile: Profile, role: str, display_name: str, tz: str) -> Profile:
+    """Save a validated profile (from ProfileForm) and the user's name and zone.
+
+    The first save completes onboarding. Safe to repeat.
+    """
+    profile.user = user
+    profile.is_mentor = role in (Role.MENTOR, Role.BOTH)
+    profile.is_mentee = role in (Role.MENTEE, Role.BOTH)
+    if not profile.is_mentor:
+        profile.capacity = None
+    if profile.onboarded_at is None:
+        profile.onboarded_at = timezone.now()
+    profile.full_clean()
+    profile.save()
+    user.display_name = display_name
+    user.timezone = tz
+    user.save(update_fields=["display_name", "timezone"])
+    return profile
+
+
+def user_welcome_schedule(*, user: User) -> None:
+    """Queue the welcome email once the current transaction commits."""
+    if user.welcome_email_sent_at is not None:
+        return
+    from .tasks import user_welcome_send_task
+
+    transaction.on_commit(lambda: user_welcome_send_task.delay(user.pk))
+
+
+def user_welcome_send(*, user_id: int) -> bool:
+    """Send the welcome email unless it went out already; True when this call sent it.
+
+    Safe to run twice, at once or later: the user's row stays locked while the mail goes out,
+    so a second run waits and then sees it sent. A failed send raises and leaves it unsent.
+    """
+    with transaction.atomic():
+        user = (
+            User.objects.select_for_update()
+            .filter(pk=user_id, is_active=True, welcome_email_sent_at__isnull=True)
+            .first()
+        )
+        if user is None:
+            return False
+        welcome_email_build(user=user).send()
+        user.welcome_email_sent_at = timezone.now()
+        user.save(update_fields=["welcome_email_sent_at"])
+    logger.info("welcome email sent to user %s", user_id)
+    return True
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete the account and everything that is only theirs."""
+    user.delete()

@@ -1,0 +1,41 @@
+"""Celery entry points for accounts: they take ids or plain data, and are safe to run twice."""
+
+import smtplib
+
+from celery import shared_task
+from django.core.mail import EmailMultiAlternatives
+
+from .services import user_welcome_send
+
+# SMTP refusals and network failures are worth retrying; anything else is a bug to see.
+SEND_ERRORS = (smtplib.SMTPException, OSError)
+RETRY = {
+    "autoretry_for": SEND_ERRORS,
+    "retry_backoff": 5,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 10,
+}
+
+
+@shared_task(**RETRY)
+def user_welcome_send_task(user_id: int) -> bool:
+    return user_welcome_send(user_id=user_id)
+
+
+@shared_task(**RETRY)
+def email_send_task(message: dict) -> None:
+    """Send an email rendered in the web process (allauth's verification, reset, notices).
+
+    A retry after a refusal may deliver it twice at worst: these mails are safe to repeat.
+    """
+    email = EmailMultiAlternatives(
+        subject=message["subject"],
+        body=message["body"],
+        from_email=message["from_email"],
+        to=message["to"],
+        headers=message.get("headers") or {},
+    )
+    for content, mimetype in message.get("alternatives", []):
+        email.attach_alternative(content, mimetype)
+    email.send()

@@ -1,0 +1,98 @@
+"""Landing, onboarding, dashboard and profile pages: HTTP glue around services."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .forms import AccountDeleteForm, ProfileForm
+from .selectors import profile_for_user, user_data_export
+from .services import profile_save, user_delete
+
+
+def home_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:dashboard")
+    return render(request, "home.html")
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    profile = profile_for_user(user=request.user)
+    if profile.onboarded_at is None:
+        return redirect("accounts:onboarding")
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {"profile": profile, "missing": profile.missing_items()},
+    )
+
+
+def _profile_form_view(request: HttpRequest, *, template: str, done_message: str) -> HttpResponse:
+    user = request.user
+    profile = profile_for_user(user=user)
+    form = ProfileForm(request.POST or None, instance=profile, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        profile_save(
+            user=user,
+            profile=form.instance,
+            role=data["role"],
+            display_name=data["display_name"],
+            tz=data["timezone"],
+        )
+        messages.success(request, done_message)
+        return redirect("accounts:dashboard")
+    return render(request, template, {"form": form, "profile": profile})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding_view(request: HttpRequest) -> HttpResponse:
+    if profile_for_user(user=request.user).onboarded_at is not None:
+        return redirect("accounts:profile")
+    return _profile_form_view(
+        request,
+        template="accounts/onboarding.html",
+        done_message=_("Welcome aboard: your profile is ready."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit_view(request: HttpRequest) -> HttpResponse:
+    if profile_for_user(user=request.user).onboarded_at is None:
+        return redirect("accounts:onboarding")
+    return _profile_form_view(
+        request, template="accounts/profile_edit.html", done_message=_("Profile saved.")
+    )
+
+
+@login_required
+def profile_export_view(request: HttpRequest) -> HttpResponse:
+    data = user_data_export(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="my-mentoring-data-{stamp}.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete_view(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        user_delete(user=user)
+        messages.success(request, _("Your account and profile are deleted."))
+        return redirect("home")
+    return render(request, "accounts/account_delete.html", {"form": form})

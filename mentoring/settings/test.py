@@ -1,0 +1,15 @@
+"""Test settings: the real PostgreSQL and Redis of this machine; only speed-ups on top of base."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mentoring")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
+os.environ.setdefault("DEBUG", "1")
+
+from .base import *  # noqa: F403
+
+# Unit and view tests run tasks in-process; tests/integration turns this off and talks to a
+# real worker through Redis.
+CELERY_TASK_ALWAYS_EAGER = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+SITE_URL = "http://testserver"

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path
+
+from accounts.views import home_view
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and docker-compose: the app answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+admin.site.site_header = "Mentoring administration"
+admin.site.site_title = "Mentoring admin"
+
+urlpatterns = [
+    path("", home_view, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]
