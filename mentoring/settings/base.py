@@ -193,7 +193,9 @@ LANGUAGES = [("en", _("English"))]
 
 # Static files: whitenoise serves them, compressed and fingerprinted outside DEBUG.
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Outside DEBUG `collectstatic` fills STATIC_ROOT; in DEBUG whitenoise reads the apps' folders.
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles") if not DEBUG else None
+WHITENOISE_USE_FINDERS = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

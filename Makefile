@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` (embedded demo) and `make test` (what CI runs).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint format bench services
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.run-deps
+
+## run: the app on SQLite with demo data, a Celery worker and beat on a file broker, console email
+run: $(VENV)/.run-deps
+	scripts/run-embedded.sh
+
+## test: lint, migrations check, then every test on the real PostgreSQL, Redis, worker and browser
+test: $(VENV)/.dev-deps services
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	DJANGO_SETTINGS_MODULE=mentoring.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+services:
+	scripts/ensure-services.sh
+
+lint: $(VENV)/.dev-deps
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: $(VENV)/.dev-deps
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## bench: every benchmark in bench/ against PostgreSQL (figures go in issue notes)
+bench: $(VENV)/.dev-deps services
+	$(BIN)/python -m bench

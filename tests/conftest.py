@@ -1,0 +1,86 @@
+"""Shared fixtures: the real services, and the personas of STYLE.md."""
+
+import psycopg2
+import pytest
+import redis
+from django.conf import settings
+from django.core.cache import cache
+
+from accounts.services import user_make_programme_admin
+
+from .factories import ProfileFactory, UserFactory
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Fail at once, and say why, when PostgreSQL or Redis is not there: never skip."""
+    db = settings.DATABASES["default"]
+    try:
+        psycopg2.connect(
+            host=db["HOST"],
+            port=db["PORT"] or 5432,
+            user=db["USER"],
+            password=db["PASSWORD"],
+            dbname="postgres",
+            connect_timeout=3,
+        ).close()
+    except psycopg2.OperationalError as exc:
+        pytest.exit(
+            f"PostgreSQL is not reachable at {db['HOST']}:{db['PORT']} ({exc}). "
+            "Start it (`make services`) or set DATABASE_URL.",
+            returncode=3,
+        )
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        pytest.exit(
+            f"Redis is not reachable at {settings.REDIS_URL} ({exc}). "
+            "Start it (`make services`) or set REDIS_URL.",
+            returncode=3,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """allauth's rate limits live in the (Redis) cache: each test starts with none used."""
+    cache.clear()
+
+
+@pytest.fixture
+def mentee(db):
+    """Alice: a mentee with a complete profile, in London."""
+    return ProfileFactory(
+        mentee=True, user__email="alice@example.org", user__display_name="Alice Mentee"
+    ).user
+
+
+@pytest.fixture
+def mentor(db):
+    """Bob: a mentor in New York (paired with Alice once pairings exist)."""
+    return ProfileFactory(
+        mentor=True,
+        user__email="bob@example.org",
+        user__display_name="Bob Mentor",
+        user__timezone="America/New_York",
+    ).user
+
+
+@pytest.fixture
+def other_mentee(db):
+    """Charlie: another pairing's mentee; must get 404 for anything of Alice's and Bob's."""
+    return ProfileFactory(
+        mentee=True, user__email="charlie@example.org", user__display_name="Charlie Other"
+    ).user
+
+
+@pytest.fixture
+def programme_admin(db):
+    """Dana: runs the programme (in the programme admins' group), not Django staff."""
+    user = UserFactory(email="dana@example.org", display_name="Dana Admin")
+    user_make_programme_admin(user=user)
+    return user
+
+
+@pytest.fixture
+def newcomer(db):
+    """Erin: verified and logged in for the first time; has not done the onboarding yet."""
+    return UserFactory(email="erin@example.org", display_name="")
