@@ -113,7 +113,7 @@ class ProfileForm(forms.ModelForm):
         if not self.is_bound:
             profile = self.instance
             self.initial.setdefault("display_name", user.display_name)
-            self.initial.setdefault("expertise", ", ".join(profile.expertise))
+            self.initial["expertise"] = ", ".join(profile.expertise)
             self.initial.setdefault("timezone", user.timezone)
             if profile.onboarded_at:
                 self.initial.setdefault("role", profile.role)

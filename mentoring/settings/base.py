@@ -126,6 +126,9 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
+# A taken address gets a clear error at sign-up (people in a cohort expect to be told they already
+# have an account); the signup rate limit below keeps address probing slow.
+ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a mail scanner that follows links must not confirm
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
