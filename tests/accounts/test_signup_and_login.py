@@ -96,7 +96,9 @@ def test_confirming_the_email_logs_in_sends_the_welcome_and_starts_onboarding(
 
     page = client.get(confirm_url)
     assert page.status_code == 200
-    assert not EmailAddress.objects.get(email="newcomer@example.org").verified  # GET confirms nothing
+    assert not EmailAddress.objects.get(
+        email="newcomer@example.org"
+    ).verified  # GET confirms nothing
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(confirm_url, follow=True)
 

@@ -1,0 +1,125 @@
+"""Who may open what: anonymous visitors, programme admins and staff."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import PROGRAMME_ADMINS_GROUP, Profile, User
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# Pages anyone may open. Everything else must send an anonymous visitor to the login page.
+PUBLIC = {
+    "home",
+    "healthz",
+    "account_login",
+    "account_signup",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "account_email_verification_sent",
+    "account_confirm_email",
+    "account_inactive",
+    "account_logout",  # shows "you are not logged in" and a way back
+}
+
+
+def _our_named_routes() -> list[tuple[str, URLPattern]]:
+    """(name, pattern) for every named route except Django admin's (tested below)."""
+    found = []
+
+    def walk(patterns: list, namespace: str | None) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace == "admin":
+                    continue
+                walk(entry.url_patterns, entry.namespace or namespace)
+            elif entry.name:
+                found.append((f"{namespace}:{entry.name}" if namespace else entry.name, entry))
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+def _sample_url(name: str, pattern: URLPattern) -> str:
+    kwargs = {key: "1" if key.endswith("id") else "sample" for key in pattern.pattern.converters}
+    try:
+        return reverse(name, kwargs=kwargs)
+    except Exception:  # a pattern with unnamed groups
+        return reverse(name, args=["sample"] * pattern.pattern.regex.groups)
+
+
+ROUTES = [route for route in _our_named_routes() if route[0] not in PUBLIC]
+
+
+@pytest.mark.parametrize(("name", "pattern"), ROUTES, ids=[name for name, _ in ROUTES])
+def test_anonymous_visitors_are_sent_to_login_from_every_private_page(client, name, pattern):
+    url = _sample_url(name, pattern)
+
+    response = client.get(url)
+
+    assert response.status_code == 302, url
+    assert response.url.startswith(reverse("account_login")), (url, response.url)
+
+
+def test_the_private_routes_include_the_pages_people_use():
+    names = {name for name, _ in ROUTES}
+
+    assert {"accounts:dashboard", "accounts:profile", "account_email"} <= names
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC - {"account_reset_password_from_key"}))
+def test_public_pages_open_without_login(client, name):
+    pattern = dict(_our_named_routes())[name]
+
+    response = client.get(_sample_url(name, pattern))
+
+    assert response.status_code in (200, 302), name
+    if response.status_code == 302:
+        assert not response.url.startswith(reverse("account_login"))
+
+
+def test_the_programme_admins_group_carries_its_permission(programme_admin, mentee):
+    group = Group.objects.get(name=PROGRAMME_ADMINS_GROUP)
+
+    assert group.permissions.filter(codename="programme_admin").exists()
+    assert User.objects.get(pk=programme_admin.pk).is_programme_admin
+    assert not User.objects.get(pk=mentee.pk).is_programme_admin
+
+
+def test_programme_admins_who_are_not_staff_cannot_open_the_django_admin(client, programme_admin):
+    client.force_login(programme_admin)
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response.url
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["admin:accounts_user_changelist", "admin:accounts_profile_changelist"],
+)
+def test_staff_can_search_and_filter_people_in_the_admin(client, mentee, mentor, url_name):
+    staff = UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+
+    found = client.get(reverse(url_name), {"q": "alice"})
+    filtered = client.get(reverse(url_name), {"q": "example.org"})
+
+    assert found.status_code == 200
+    assert found.context["cl"].result_count == 1
+    assert filtered.context["cl"].result_count >= 2
+    assert found.context["cl"].has_filters
+
+
+def test_the_admin_opens_a_user_with_the_profile_inline(client, mentee):
+    staff = UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+
+    response = client.get(reverse("admin:accounts_user_change", args=[mentee.pk]))
+
+    assert response.status_code == 200
+    assert Profile.objects.get(user=mentee).headline in response.content.decode()

@@ -1,0 +1,60 @@
+"""accounts.services and the demo data command, on PostgreSQL."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from accounts.management.commands.seed_demo import DEMO_PASSWORD
+from accounts.models import PROGRAMME_ADMINS_GROUP, Profile, User
+from accounts.services import programme_admin_group_ensure, user_welcome_send
+from accounts.tasks import user_welcome_send_task
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_welcome_email_goes_out_once_however_often_the_task_runs(mailoutbox):
+    user = UserFactory(email="new@example.org", welcome_email_sent_at=None)
+
+    assert user_welcome_send(user_id=user.pk) is True
+    user_welcome_send_task.delay(user.pk)  # a redelivered message, say
+    assert user_welcome_send(user_id=user.pk) is False
+
+    assert [m.to for m in mailoutbox] == [["new@example.org"]]
+    assert "Welcome" in mailoutbox[0].subject
+    assert mailoutbox[0].alternatives[0].mimetype == "text/html"
+    assert User.objects.get(pk=user.pk).welcome_email_sent_at is not None
+
+
+def test_no_welcome_email_for_a_deactivated_account(mailoutbox):
+    user = UserFactory(welcome_email_sent_at=None, is_active=False)
+
+    assert user_welcome_send(user_id=user.pk) is False
+    assert mailoutbox == []
+
+
+def test_ensuring_the_programme_admins_group_twice_keeps_one_group():
+    programme_admin_group_ensure()
+    programme_admin_group_ensure()
+
+    assert Group.objects.filter(name=PROGRAMME_ADMINS_GROUP).count() == 1
+
+
+def test_seed_demo_loads_a_varied_cohort_and_is_safe_to_run_again(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    output = io.StringIO()
+    call_command("seed_demo", stdout=output)
+
+    profiles = Profile.objects.select_related("user")
+    mentors = [p for p in profiles if p.is_mentor]
+    mentees = [p for p in profiles if p.is_mentee]
+    assert (len(mentors), len(mentees), User.objects.count()) == (6, 10, 17)
+    assert len({p.user.timezone for p in profiles}) >= 8
+    assert all(p.missing_items() == [] for p in mentors + mentees)
+    assert all(1 <= p.capacity <= 6 for p in mentors)
+    admin = User.objects.get(email__startswith="admin@")
+    assert admin.is_programme_admin
+    assert client.login(email=mentees[0].user.email, password=DEMO_PASSWORD)
+    assert DEMO_PASSWORD in output.getvalue()
