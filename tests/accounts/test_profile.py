@@ -58,7 +58,8 @@ def test_onboarding_saves_a_mentor_profile_with_normalised_tags_and_phone(client
     user = User.objects.get(pk=newcomer.pk)
     assert (user.display_name, user.timezone) == ("Erin Example", "Asia/Tokyo")
     profile = user.profile
-    assert profile.is_mentor and not profile.is_mentee
+    assert profile.is_mentor
+    assert not profile.is_mentee
     assert profile.expertise == ["system design", "public speaking", "hiring"]
     assert profile.languages == ["en", "ja"]
     assert profile.work_phone == "+442079460958"
@@ -122,7 +123,8 @@ def test_the_profile_page_shows_the_saved_answers_and_saves_changes(client, ment
 
     assert response.status_code == 302
     profile = Profile.objects.get(user=mentor)
-    assert profile.is_mentor and profile.is_mentee
+    assert profile.is_mentor
+    assert profile.is_mentee
     assert profile.goals == "Learn to coach executives."
 
 
