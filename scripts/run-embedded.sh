@@ -16,5 +16,6 @@ $PY manage.py seed_demo
 worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
 echo "Celery worker and beat running: their lines, and every email, start with [worker]."
-echo "Open http://127.0.0.1:8000 — stop with Ctrl+C."
-$PY manage.py runserver 127.0.0.1:8000
+port=${PORT:-8000}
+echo "Open http://127.0.0.1:$port — stop with Ctrl+C."
+$PY manage.py runserver "127.0.0.1:$port"
