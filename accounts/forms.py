@@ -9,6 +9,7 @@ from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 from .models import MENTOR_CAPACITY_MAX, Field, Profile, Role
+from .widgets import QuickSelect, QuickSelectMultiple
 
 EXPERTISE_MAX_TAGS = 15
 EXPERTISE_TAG_MAX_LENGTH = 40
@@ -53,6 +54,7 @@ class ProfileForm(forms.ModelForm):
     timezone = forms.ChoiceField(
         label=_("Time zone"),
         choices=timezone_choices,
+        widget=QuickSelect,
         help_text=_("Session times are shown to you in this zone."),
         error_messages={"invalid_choice": _("“%(value)s” is not a time zone we know.")},
     )
@@ -66,7 +68,7 @@ class ProfileForm(forms.ModelForm):
         label=_("Languages you can mentor or be mentored in"),
         choices=language_choices,
         help_text=_("Hold Ctrl (or ⌘) to pick more than one."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=QuickSelectMultiple(attrs={"size": 6}),
         error_messages={"required": _("Pick at least one language.")},
     )
     work_phone = _phone_field(_("Work phone"))
