@@ -77,6 +77,9 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "mentoring.forms.FormRenderer"
+INSTALLED_APPS.append("django.forms")  # lets the form renderer find templates/ overrides
+
 # Database: PostgreSQL in production and tests, SQLite in the embedded mode.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

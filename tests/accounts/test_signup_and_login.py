@@ -202,4 +202,4 @@ def test_account_management_pages_use_the_project_layout(client, mentee, name):
     html = client.get(reverse(name)).content.decode()
 
     assert 'class="skip-link"' in html
-    assert "Log out" in html
+    assert "Sign out" in html
