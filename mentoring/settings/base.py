@@ -111,7 +111,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # Cache: Redis when configured; local memory otherwise. allauth's rate limits live here, so it
-# must never be DummyCache.
+# must never be DummyCache. Give CACHE_URL its own Redis database: clearing the cache flushes
+# the whole database, queued Celery tasks included.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {

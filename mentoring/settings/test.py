@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mentoring")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
+os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/2")  # tests clear it; not the broker
 os.environ.setdefault("DEBUG", "1")
 
 from .base import *  # noqa: F403
