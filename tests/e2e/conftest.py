@@ -1,0 +1,123 @@
+"""A real Chromium (Debian's, through Playwright) against pytest-django's live server."""
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from accounts.models import User
+
+CHROMIUM = "/usr/bin/chromium"
+# Browser downloads are impossible here; these flags also keep Chromium from phoning home.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+DEVICES = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    # is_mobile makes Chromium honour the viewport meta tag, as a phone does.
+    "phone": {
+        "viewport": {"width": 375, "height": 740},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
+}
+ARTIFACTS_DIR = "test-artifacts"  # at the project root, ignored by git
+CALL_REPORT = pytest.StashKey[pytest.TestReport]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
+    """Keep the test's own outcome on the item, so the page fixture knows it failed."""
+    report = yield
+    if report.when == "call":
+        item.stash[CALL_REPORT] = report
+    return report
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    """One Chromium for all of tests/e2e, closed when they are done.
+
+    Playwright's sync API keeps an asyncio loop running in the test thread while it lives, and
+    Django then refuses ORM calls (tests' and fixtures' own) from that thread. So Django's check
+    is off for exactly that long: set for the whole process, the variable reached the
+    subprocesses of other tests (`check --deploy` fails on it), and a loop left running broke
+    asyncio.run() and async_to_sync() in the tests after these.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        playwright = sync_playwright().start()
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        playwright.stop()
+
+
+@pytest.fixture
+def device(request: pytest.FixtureRequest) -> str:
+    """Desktop unless a test asks otherwise: parametrize("device", ["phone"], indirect=True)."""
+    return getattr(request, "param", "desktop")
+
+
+@pytest.fixture
+def browser_timezone() -> str:
+    """The zone the browser reports: far from the server's UTC, so a zone taken from the
+    server, not the browser, shows."""
+    return "Asia/Tokyo"
+
+
+@pytest.fixture
+def page(
+    request: pytest.FixtureRequest,
+    browser: Browser,
+    live_server,
+    transactional_db,
+    device: str,
+    browser_timezone: str,
+) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=live_server.url, timezone_id=browser_timezone, locale="en-GB", **DEVICES[device]
+    )
+    # A hung page should fail a test in seconds, not in Playwright's default 30.
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    report = request.node.stash.get(CALL_REPORT, None)
+    if report is not None and report.failed:
+        _save_artifacts(page, request.config.rootpath / ARTIFACTS_DIR, request.node.nodeid)
+    context.close()
+
+
+def _save_artifacts(page: Page, folder: Path, nodeid: str) -> None:
+    """What the browser showed when the test failed: a screenshot and the HTML."""
+    folder.mkdir(exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", nodeid).strip("_")
+    page.screenshot(path=folder / f"{name}.png", full_page=True)
+    (folder / f"{name}.html").write_text(page.content(), encoding="utf-8")
+
+
+@pytest.fixture
+def log_in(live_server) -> Callable[[Page, User], None]:
+    """Give the browser a logged-in session, for journeys that don't test logging in."""
+
+    def log_in(page: Page, user: User) -> None:
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+
+    return log_in
