@@ -9,7 +9,7 @@ from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 from .models import MENTOR_CAPACITY_MAX, Field, Profile, Role
-from .widgets import QuickSelect, QuickSelectMultiple
+from .widgets import QuickCheckboxSelectMultiple, QuickSelect
 
 EXPERTISE_MAX_TAGS = 15
 EXPERTISE_TAG_MAX_LENGTH = 40
@@ -67,8 +67,7 @@ class ProfileForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages you can mentor or be mentored in"),
         choices=language_choices,
-        help_text=_("Hold Ctrl (or ⌘) to pick more than one."),
-        widget=QuickSelectMultiple(attrs={"size": 6}),
+        widget=QuickCheckboxSelectMultiple,
         error_messages={"required": _("Pick at least one language.")},
     )
     work_phone = _phone_field(_("Work phone"))

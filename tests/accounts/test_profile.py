@@ -45,7 +45,10 @@ def test_onboarding_offers_the_browser_time_zone_and_every_field_has_a_label(cli
     assert form.fields["timezone"].widget.attrs["data-browser-timezone"] == "true"
     html = response.content.decode()
     for field in form.visible_fields():
-        assert f'for="{field.id_for_label}"' in html or field.name == "role", field.name
+        if field.use_fieldset:  # a group of radios or checkboxes is named by its legend
+            assert f"<legend>{field.label}" in html, field.name
+        else:
+            assert f'<label for="{field.id_for_label}">{field.label}' in html, field.name
 
 
 def test_onboarding_saves_a_mentor_profile_with_normalised_tags_and_phone(client, newcomer):

@@ -1,6 +1,6 @@
 """The quick <select> widgets must behave like Django's for browsers and assistive tech."""
 
-from accounts.widgets import QuickSelect, QuickSelectMultiple
+from accounts.widgets import QuickCheckboxSelectMultiple, QuickSelect
 
 CHOICES = [("a", "A & <b>"), ("b", "B")]
 
@@ -13,11 +13,23 @@ def test_quick_select_marks_the_chosen_option_and_escapes_labels():
     assert '<option value="b">B</option>' in html
 
 
-def test_quick_select_multiple_keeps_every_chosen_value_and_the_error_state():
-    widget = QuickSelectMultiple(choices=CHOICES, attrs={"size": 6})
+def test_quick_checkboxes_keep_every_chosen_value_and_the_error_state():
+    widget = QuickCheckboxSelectMultiple(choices=CHOICES)
 
-    html = widget.render("langs", ["a", "b"], {"aria-invalid": "true"})
+    html = widget.render("langs", ["a", "b"], {"id": "id_langs", "aria-invalid": "true"})
 
-    assert " multiple" in html
-    assert 'aria-invalid="true"' in html
-    assert html.count(" selected") == 2
+    assert html.startswith('<div id="id_langs" class="checkbox-grid">')
+    assert html.count(" checked") == 2
+    assert html.count('aria-invalid="true"') == 2
+    assert (
+        '<label for="id_langs_0"><input type="checkbox" name="langs" value="a" id="id_langs_0"'
+        in html
+    )
+    assert "A &amp; &lt;b&gt;</label>" in html
+
+
+def test_quick_checkboxes_leave_unchosen_boxes_unchecked():
+    html = QuickCheckboxSelectMultiple(choices=CHOICES).render("langs", ["b"], {"id": "x"})
+
+    assert 'value="a" id="x_0">' in html
+    assert 'value="b" id="x_1" checked>' in html
