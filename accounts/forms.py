@@ -88,6 +88,7 @@ class ProfileForm(forms.ModelForm):
             "capacity",
         ]
         widgets = {
+            "field": QuickSelect,
             "goals": forms.Textarea(attrs={"rows": 4}),
             "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
         }

@@ -2,9 +2,16 @@
 
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    Permission,
+    PermissionsMixin,
+)
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.functional import cached_property
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
@@ -71,9 +78,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     def zoneinfo(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    @property
+    @cached_property
     def is_programme_admin(self) -> bool:
-        return self.has_perm("accounts.programme_admin")
+        """has_perm("accounts.programme_admin") in one query, not has_perm's two."""
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        return Permission.objects.filter(
+            Q(user=self) | Q(group__user=self),
+            content_type__app_label="accounts",
+            codename="programme_admin",
+        ).exists()
 
     def get_full_name(self) -> str:
         return self.name

@@ -1,11 +1,11 @@
 """Who may open what: anonymous visitors, programme admins and staff."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import PROGRAMME_ADMINS_GROUP, Profile, User
-from tests.factories import UserFactory
+from tests.factories import ProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +123,27 @@ def test_the_admin_opens_a_user_with_the_profile_inline(client, mentee):
 
     assert response.status_code == 200
     assert Profile.objects.get(user=mentee).headline in response.content.decode()
+
+
+def test_a_direct_permission_or_superuser_status_also_makes_a_programme_admin(mentee):
+    direct = UserFactory(email="direct@example.org")
+    direct.user_permissions.add(Permission.objects.get(codename="programme_admin"))
+    superuser = UserFactory(email="root@example.org", is_superuser=True)
+    retired = UserFactory(email="gone@example.org", is_superuser=True, is_active=False)
+
+    assert User.objects.get(pk=direct.pk).is_programme_admin
+    assert User.objects.get(pk=superuser.pk).is_programme_admin
+    assert not User.objects.get(pk=retired.pk).is_programme_admin
+
+
+def test_the_dashboard_needs_four_queries_for_a_programme_admin(
+    client, programme_admin, django_assert_num_queries
+):
+    ProfileFactory(user=programme_admin, mentor=True)
+    client.force_login(programme_admin)
+
+    # session, user, profile, the programme-admin permission
+    with django_assert_num_queries(4):
+        response = client.get(reverse("accounts:dashboard"))
+
+    assert "You also run programmes" in response.content.decode()
