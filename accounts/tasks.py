@@ -36,6 +36,7 @@ def email_send_task(message: dict) -> None:
         to=message["to"],
         headers=message.get("headers") or {},
     )
+    email.content_subtype = message.get("content_subtype", "plain")
     for content, mimetype in message.get("alternatives", []):
         email.attach_alternative(content, mimetype)
     email.send()

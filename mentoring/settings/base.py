@@ -161,6 +161,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mentoring <mentoring@loc
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # links in emails sent by workers
+SITE_NAME = env("SITE_NAME", default="Mentoring")  # how emails and pages name the platform
 
 # Celery: Redis in production and tests. Without Redis a file broker stands in, so the same
 # tasks still run in a real worker beside the web server (make run starts both).

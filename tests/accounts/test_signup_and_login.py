@@ -38,6 +38,8 @@ def test_signup_sends_a_verification_link_and_does_not_log_in(
     assert User.objects.filter(email="newcomer@example.org").exists()
     assert [m.to for m in mailoutbox] == [["newcomer@example.org"]]
     assert "/accounts/confirm-email/" in _link_in(mailoutbox[0])
+    assert mailoutbox[0].body.startswith("Hello from Mentoring!")
+    assert "Thank you for using Mentoring!" in mailoutbox[0].body
     assert client.get(reverse("accounts:dashboard")).status_code == 302
 
 
