@@ -194,3 +194,26 @@ class Profile(models.Model):
         if self.is_mentee and not self.goals:
             missing.append(_("your goals"))
         return missing
+
+
+class EmailLog(models.Model):
+    """Each notification email, once per (kind, subject, recipient): claimed, then sent.
+
+    The row is locked while its email goes out, so a second run of the same task waits and then
+    sees it sent; a worker killed mid-send rolls the claim back, so the retry sends it.
+    """
+
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=80)  # what it is about, e.g. "pairing:12"
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key", "recipient"], name="email_log_once"),
+        ]
+        indexes = [models.Index(fields=["key"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} to {self.recipient_id}"

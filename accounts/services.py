@@ -1,13 +1,15 @@
 """Every change to people and profiles goes through here."""
 
 import logging
+from collections.abc import Callable
 
 from django.contrib.auth.models import Group, Permission
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
 from .emails import welcome_email_build
-from .models import PROGRAMME_ADMINS_GROUP, Profile, Role, User
+from .models import PROGRAMME_ADMINS_GROUP, EmailLog, Profile, Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -83,3 +85,22 @@ def user_welcome_send(*, user_id: int) -> bool:
 def user_delete(*, user: User) -> None:
     """Delete the account and everything that is only theirs."""
     user.delete()
+
+
+def email_send_once(
+    *, kind: str, key: str, recipient: User, build: Callable[[], EmailMessage]
+) -> bool:
+    """Send the email `build()` makes unless this (kind, key, recipient) went out already.
+
+    True when this call sent it. Safe to run twice, at once or later (see EmailLog). A failed
+    send raises and leaves it unsent for the retry.
+    """
+    EmailLog.objects.get_or_create(kind=kind, key=key, recipient=recipient)
+    with transaction.atomic():
+        log = EmailLog.objects.select_for_update().get(kind=kind, key=key, recipient=recipient)
+        if log.sent_at is not None:
+            return False
+        build().send()
+        log.sent_at = timezone.now()
+        log.save(update_fields=["sent_at"])
+    return True

@@ -21,5 +21,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("programmes/", include("programmes.urls")),
     path("admin/", admin.site.urls),
 ]

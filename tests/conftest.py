@@ -8,7 +8,7 @@ from django.core.cache import cache
 
 from accounts.services import user_make_programme_admin
 
-from .factories import ProfileFactory, UserFactory
+from .factories import CohortFactory, EnrolmentFactory, PairingFactory, ProfileFactory, UserFactory
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -55,7 +55,7 @@ def mentee(db):
 
 @pytest.fixture
 def mentor(db):
-    """Bob: a mentor in New York (paired with Alice once pairings exist)."""
+    """Bob: a mentor in New York; mentors Alice in `pairing`."""
     return ProfileFactory(
         mentor=True,
         user__email="bob@example.org",
@@ -84,3 +84,32 @@ def programme_admin(db):
 def newcomer(db):
     """Erin: verified and logged in for the first time; has not done the onboarding yet."""
     return UserFactory(email="erin@example.org", display_name="")
+
+
+@pytest.fixture
+def cohort(programme_admin):
+    """Spring cohort, run by Dana."""
+    return CohortFactory(name="Spring cohort", admins=[programme_admin])
+
+
+@pytest.fixture
+def other_cohort(db):
+    """A cohort Dana does not run: she must get 404 for anything in it."""
+    return CohortFactory(name="Other cohort", admins=[UserFactory(email="olga@example.org")])
+
+
+@pytest.fixture
+def pairing(cohort, mentor, mentee):
+    """Bob mentors Alice in the spring cohort (both enrolled, pairing active)."""
+    EnrolmentFactory(cohort=cohort, user=mentor, role="mentor", capacity=2)
+    EnrolmentFactory(cohort=cohort, user=mentee, role="mentee", goals="Lead a team.")
+    return PairingFactory(cohort=cohort, mentor=mentor, mentee=mentee)
+
+
+@pytest.fixture
+def other_pairing(cohort, other_mentee):
+    """Charlie's pairing with another mentor: nothing of it may reach Alice or Bob."""
+    other_mentor = ProfileFactory(mentor=True, user__email="oscar@example.org").user
+    EnrolmentFactory(cohort=cohort, user=other_mentor, role="mentor", capacity=2)
+    EnrolmentFactory(cohort=cohort, user=other_mentee, role="mentee")
+    return PairingFactory(cohort=cohort, mentor=other_mentor, mentee=other_mentee)

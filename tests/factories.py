@@ -1,10 +1,13 @@
 """factory_boy factories: people with verified addresses and complete profiles."""
 
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.utils.timezone import now
 
 from accounts.models import Field, Profile, User
+from programmes.models import Cohort, Enrolment, Pairing, ParticipantRole
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -56,3 +59,44 @@ class ProfileFactory(factory.django.DjangoModelFactory):
             is_mentee=True,
             goals="Lead my first team and get better at presenting.",
         )
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+    starts_on = factory.LazyFunction(lambda: now().date() + timedelta(days=14))
+    ends_on = factory.LazyAttribute(lambda c: c.starts_on + timedelta(days=180))
+    enrolment_deadline = factory.LazyAttribute(lambda c: c.starts_on - timedelta(days=3))
+
+    @factory.post_generation
+    def admins(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.admins.set(extracted)
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    cohort = factory.SubFactory(CohortFactory)
+    user = factory.SubFactory(UserFactory)
+    role = ParticipantRole.MENTEE
+    channels = factory.LazyFunction(lambda: ["video", "email"])
+    contact_hours = factory.LazyFunction(
+        lambda: [[day, 9 * 60, 17 * 60] for day in range(5)]  # weekdays 09:00-17:00
+    )
+    answered_at = factory.LazyFunction(now)
+
+
+class PairingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pairing
+
+    cohort = factory.SubFactory(CohortFactory)
+    mentor = factory.SubFactory(UserFactory)
+    mentee = factory.SubFactory(UserFactory)
+    status = Pairing.Status.ACTIVE
+    accepted_at = factory.LazyFunction(now)

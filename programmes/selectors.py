@@ -1,0 +1,48 @@
+"""Reads for programmes, each scoped to what the user may see (404 otherwise, so ids leak nothing).
+
+Every view that takes an id gets its object through one of these.
+"""
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+
+from .models import Cohort, Enrolment, Pairing
+
+
+def cohorts_for_admin(*, user: User) -> QuerySet[Cohort]:
+    """The cohorts this programme admin runs (none for anyone else)."""
+    if not user.is_programme_admin:
+        return Cohort.objects.none()
+    return Cohort.objects.filter(admins=user)
+
+
+def cohort_get_for_admin(*, user: User, cohort_id: int) -> Cohort:
+    return get_object_or_404(cohorts_for_admin(user=user), pk=cohort_id)
+
+
+def enrolment_get_for_user(*, user: User, cohort_id: int, role: str) -> Enrolment:
+    return get_object_or_404(
+        Enrolment.objects.select_related("cohort"), user=user, cohort_id=cohort_id, role=role
+    )
+
+
+def pairings_for_user(*, user: User) -> QuerySet[Pairing]:
+    """Pairings the user is in, as mentor or mentee."""
+    return Pairing.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related(
+        "cohort", "mentor__profile", "mentee__profile"
+    )
+
+
+def pairing_get_for_user(*, user: User, pairing_id: int) -> Pairing:
+    return get_object_or_404(pairings_for_user(user=user), pk=pairing_id)
+
+
+def pairing_get_for_admin(*, user: User, pairing_id: int) -> Pairing:
+    return get_object_or_404(
+        Pairing.objects.filter(cohort__in=cohorts_for_admin(user=user)).select_related(
+            "cohort", "mentor", "mentee"
+        ),
+        pk=pairing_id,
+    )

@@ -1,0 +1,1 @@
+"""Every change in programmes goes through these modules, one per sub-domain."""

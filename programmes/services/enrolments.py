@@ -1,0 +1,70 @@
+"""Joining cohorts and answering their questions."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import profile_for_user
+
+from ..models import Cohort, Enrolment, MentorPreference, ParticipantRole
+
+
+def enrolment_join(
+    *, cohort: Cohort, user: User, role: str, department: str = "", manager_email: str = ""
+) -> Enrolment:
+    """Put the user in the cohort in that role. Safe to repeat: returns the existing enrolment.
+
+    A mentor starts with their profile's capacity (or the cohort's default), a mentee with the
+    goals of their profile; both confirm or change them when they answer the enrolment form.
+    """
+    existing = Enrolment.objects.filter(cohort=cohort, user=user, role=role).first()
+    if existing:
+        return existing
+    profile = profile_for_user(user=user)
+    enrolment = Enrolment(
+        cohort=cohort,
+        user=user,
+        role=role,
+        department=department,
+        manager_email=manager_email.lower(),
+        goals=profile.goals if role == ParticipantRole.MENTEE else "",
+        capacity=(profile.capacity or cohort.default_mentor_capacity)
+        if role == ParticipantRole.MENTOR
+        else None,
+    )
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent join may have won
+            enrolment.save()
+    except IntegrityError:
+        return Enrolment.objects.get(cohort=cohort, user=user, role=role)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_answer(
+    *,
+    enrolment: Enrolment,
+    goals: str = "",
+    channels: list[str],
+    contact_hours: list[list[int]],
+    capacity: int | None = None,
+    preferred_mentors: list[User] | None = None,
+    avoid: list[User] | None = None,
+) -> Enrolment:
+    """Save the person's answers for this cohort (validated by EnrolmentForm). Safe to repeat."""
+    enrolment.channels = channels
+    enrolment.contact_hours = contact_hours
+    if enrolment.role == ParticipantRole.MENTEE:
+        enrolment.goals = goals
+        enrolment.preferences.all().delete()
+        MentorPreference.objects.bulk_create(
+            MentorPreference(enrolment=enrolment, mentor=mentor, rank=rank)
+            for rank, mentor in enumerate(preferred_mentors or [], start=1)
+        )
+        enrolment.avoid.set(avoid or [])
+    else:
+        enrolment.capacity = capacity
+    enrolment.answered_at = timezone.now()
+    enrolment.full_clean()
+    enrolment.save()
+    return enrolment
