@@ -1,0 +1,1 @@
+"""Input parsing and validation for programmes, one module per sub-domain."""
