@@ -11,6 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from programmes.models import Pairing
+from programmes.selectors.cohorts import enrolments_for_user
+from programmes.selectors.pairings import pairings_as_mentee, pairings_as_mentor
+
 from .forms import AccountDeleteForm, ProfileForm
 from .selectors import profile_for_user, user_data_export
 from .services import profile_save, user_delete
@@ -30,7 +34,13 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/dashboard.html",
-        {"profile": profile, "missing": profile.missing_items()},
+        {
+            "profile": profile,
+            "missing": profile.missing_items(),
+            "enrolments": enrolments_for_user(user=request.user)[:10],
+            "as_mentor": pairings_as_mentor(user=request.user).filter(status__in=Pairing.LIVE),
+            "as_mentee": pairings_as_mentee(user=request.user).filter(status__in=Pairing.LIVE),
+        },
     )
 
 

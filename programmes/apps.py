@@ -5,3 +5,6 @@ class ProgrammesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "programmes"
     verbose_name = "Programmes: cohorts, matching, pairings and agreements"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects allauth's user_logged_in, email_confirmed)

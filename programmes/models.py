@@ -117,6 +117,15 @@ class Enrolment(models.Model):
         User, related_name="+", blank=True, verbose_name=_("people not to be paired with")
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # The invite they joined with (the first, if several): counts who joined by each link.
+    invite = models.ForeignKey(
+        "Invite",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="enrolments",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

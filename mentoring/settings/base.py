@@ -191,7 +191,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}  # later apps add their periodic scans, each with a comment
+CELERY_BEAT_SCHEDULE = {
+    # Every 15 minutes: unanswered mentor requests expire and go to the mentee's next choice.
+    "requests-expire-due": {
+        "task": "programmes.tasks.requests.requests_expire_due_task",
+        "schedule": 15 * 60,
+    },
+}
 
 # Time: stored in UTC, shown in each person's own zone (accounts.middleware).
 USE_TZ = True

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 
-from .models import Cohort, Enrolment, Pairing
+from ..models import Cohort, Enrolment, Pairing
 
 
 def cohorts_for_admin(*, user: User) -> QuerySet[Cohort]:

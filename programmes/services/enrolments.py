@@ -56,11 +56,12 @@ def enrolment_answer(
     enrolment.contact_hours = contact_hours
     if enrolment.role == ParticipantRole.MENTEE:
         enrolment.goals = goals
-        enrolment.preferences.all().delete()
-        MentorPreference.objects.bulk_create(
-            MentorPreference(enrolment=enrolment, mentor=mentor, rank=rank)
-            for rank, mentor in enumerate(preferred_mentors or [], start=1)
-        )
+        if preferred_mentors is not None:  # None: leave the choices alone (requests mode)
+            enrolment.preferences.all().delete()
+            MentorPreference.objects.bulk_create(
+                MentorPreference(enrolment=enrolment, mentor=mentor, rank=rank)
+                for rank, mentor in enumerate(preferred_mentors, start=1)
+            )
         enrolment.avoid.set(avoid or [])
     else:
         enrolment.capacity = capacity

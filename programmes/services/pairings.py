@@ -16,6 +16,10 @@ class PairingRefused(DomainError):
     pass
 
 
+class MentorFull(PairingRefused):
+    pass
+
+
 def _mentor_places_left(*, cohort: Cohort, mentor: User) -> int:
     """Places the mentor has left in the cohort. Locks their enrolment row until commit, so
     concurrent accepts and requests for the same mentor queue up behind each other."""
@@ -42,7 +46,7 @@ def _notify(pairing: Pairing, kind: str, *recipients: User) -> None:
 
 def _activate(pairing: Pairing) -> Pairing:
     if _mentor_places_left(cohort=pairing.cohort, mentor=pairing.mentor) <= 0:
-        raise PairingRefused(
+        raise MentorFull(
             _("%(name)s has no places left in this cohort.") % {"name": pairing.mentor}
         )
     pairing.status = Pairing.Status.ACTIVE

@@ -1,3 +1,97 @@
-from django.urls import path  # noqa: F401
+"""Cohort pages: the admins' list, form and overview; a participant's answers and directory."""
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import programme_admin_required
+
+from ..forms.cohorts import CohortForm, EnrolmentForm
+from ..models import ParticipantRole
+from ..selectors import cohort_get_for_admin, enrolment_get_for_user
+from ..selectors.cohorts import cohort_get_for_member, cohort_list_for_admin, mentor_directory
+from ..services.cohorts import cohort_create, cohort_update
+from ..services.enrolments import enrolment_answer
+
+PAGE_SIZE = 25
+
+
+@programme_admin_required
+def cohort_list_view(request: HttpRequest) -> HttpResponse:
+    page = Paginator(cohort_list_for_admin(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "programmes/cohorts/list.html", {"page": page})
+
+
+@programme_admin_required
+@require_http_methods(["GET", "POST"])
+def cohort_create_view(request: HttpRequest) -> HttpResponse:
+    form = CohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cohort = cohort_create(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Cohort created. Next: invite people."))
+        return redirect("programmes:cohort_detail", cohort_id=cohort.pk)
+    return render(request, "programmes/cohorts/form.html", {"form": form})
+
+
+@programme_admin_required
+@require_http_methods(["GET", "POST"])
+def cohort_edit_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
+    form = CohortForm(request.POST or None, instance=cohort)
+    if request.method == "POST" and form.is_valid():
+        cohort_update(cohort=cohort, **form.cleaned_data)
+        messages.success(request, _("Cohort saved."))
+        return redirect("programmes:cohort_detail", cohort_id=cohort.pk)
+    return render(request, "programmes/cohorts/form.html", {"form": form, "cohort": cohort})
+
+
+@programme_admin_required
+def cohort_detail_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
+    figures = cohort_list_for_admin(user=request.user).get(pk=cohort.pk)
+    latest_run = cohort.match_runs.first()
+    return render(
+        request,
+        "programmes/cohorts/detail.html",
+        {"cohort": cohort, "figures": figures, "latest_run": latest_run},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_view(request: HttpRequest, cohort_id: int, role: str) -> HttpResponse:
+    if role not in ParticipantRole.values:
+        raise Http404
+    enrolment = enrolment_get_for_user(user=request.user, cohort_id=cohort_id, role=role)
+    form = EnrolmentForm(request.POST or None, enrolment=enrolment)
+    if request.method == "POST" and form.is_valid():
+        enrolment_answer(enrolment=enrolment, **form.answers())
+        messages.success(request, _("Thank you: your answers are saved."))
+        return redirect("accounts:dashboard")
+    return render(
+        request, "programmes/cohorts/enrolment.html", {"form": form, "enrolment": enrolment}
+    )
+
+
+@login_required
+def directory_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = cohort_get_for_member(user=request.user, cohort_id=cohort_id)
+    page = Paginator(mentor_directory(cohort=cohort), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "programmes/cohorts/directory.html", {"cohort": cohort, "page": page})
+
+
+urlpatterns = [
+    path("cohorts/", cohort_list_view, name="cohort_list"),
+    path("cohorts/new/", cohort_create_view, name="cohort_create"),
+    path("cohorts/<int:cohort_id>/", cohort_detail_view, name="cohort_detail"),
+    path("cohorts/<int:cohort_id>/edit/", cohort_edit_view, name="cohort_edit"),
+    path("cohorts/<int:cohort_id>/join-as/<str:role>/", enrolment_view, name="enrolment"),
+    path("cohorts/<int:cohort_id>/mentors/", directory_view, name="directory"),
+]

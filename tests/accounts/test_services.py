@@ -10,6 +10,9 @@ from accounts.management.commands.seed_demo import DEMO_PASSWORD
 from accounts.models import PROGRAMME_ADMINS_GROUP, Profile, User
 from accounts.services import programme_admin_group_ensure, user_welcome_send
 from accounts.tasks import user_welcome_send_task
+from programmes.demo import DEMO_COHORT
+from programmes.models import Cohort
+from programmes.selectors.agreements import agreement_holds
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +61,10 @@ def test_seed_demo_loads_a_varied_cohort_and_is_safe_to_run_again(client):
     assert admin.is_programme_admin
     assert client.login(email=mentees[0].user.email, password=DEMO_PASSWORD)
     assert DEMO_PASSWORD in output.getvalue()
+    cohort = Cohort.objects.get(name=DEMO_COHORT)
+    statuses = sorted(cohort.pairings.values_list("status", flat=True))
+    assert statuses.count("active") == 6
+    assert len(statuses) == 10  # every demo mentee got a mentor, accepted or proposed
+    assert cohort.enrolments.filter(answered_at__isnull=False).count() == 16
+    holding = [p for p in cohort.pairings.filter(status="active") if agreement_holds(pairing=p)]
+    assert len(holding) == 3

@@ -1,0 +1,60 @@
+"""Reads about cohorts for the admin pages and for participants."""
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+
+from ..models import Cohort, Enrolment, Pairing, ParticipantRole
+from . import cohorts_for_admin
+
+
+def cohort_list_for_admin(*, user: User) -> QuerySet[Cohort]:
+    """The admin's cohorts with their head counts, in one query."""
+    return (
+        cohorts_for_admin(user=user)
+        .order_by("-starts_on", "name", "pk")
+        .annotate(
+            mentee_count=Count(
+                "enrolments", filter=Q(enrolments__role=ParticipantRole.MENTEE), distinct=True
+            ),
+            mentor_count=Count(
+                "enrolments", filter=Q(enrolments__role=ParticipantRole.MENTOR), distinct=True
+            ),
+            active_count=Count(
+                "pairings", filter=Q(pairings__status=Pairing.Status.ACTIVE), distinct=True
+            ),
+        )
+    )
+
+
+def enrolments_for_user(*, user: User) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(user=user).select_related("cohort").order_by("-created_at")
+
+
+def cohort_get_for_member(*, user: User, cohort_id: int) -> Cohort:
+    """A cohort the user is enrolled in or runs; 404 otherwise."""
+    return get_object_or_404(
+        Cohort.objects.filter(Q(enrolments__user=user) | Q(admins=user)).distinct(),
+        pk=cohort_id,
+    )
+
+
+def mentor_directory(*, cohort: Cohort) -> QuerySet[User]:
+    """The cohort's mentors with their public profile (never contact details)."""
+    return (
+        User.objects.filter(enrolments__cohort=cohort, enrolments__role=ParticipantRole.MENTOR)
+        .select_related("profile")
+        .only(
+            "display_name",
+            "email",
+            "timezone",
+            "profile__headline",
+            "profile__field",
+            "profile__expertise",
+            "profile__languages",
+            "profile__years_experience",
+            "profile__city",
+        )
+        .order_by("display_name", "pk")
+    )

@@ -1,0 +1,228 @@
+"""Cohorts for admins; enrolment answers and the mentor directory for participants."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from programmes.models import Cohort, Enrolment
+from tests.factories import CohortFactory, EnrolmentFactory, ProfileFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+COHORT_FORM = {
+    "name": "Autumn leaders",
+    "description": "First-time team leads.",
+    "starts_on": "2027-01-11",
+    "ends_on": "2027-06-30",
+    "enrolment_deadline": "2027-01-04",
+    "cadence_days": "14",
+    "first_session_in_person": "on",
+    "matching_mode": "admin",
+    "default_mentor_capacity": "2",
+    "request_timeout_days": "5",
+    **{f"weight_{k}": "1" for k in ("field", "goals", "timezone", "seniority", "channels")},
+    "weight_preference": "2",
+}
+
+
+def test_a_programme_admin_creates_a_cohort_and_runs_it(client, programme_admin):
+    client.force_login(programme_admin)
+
+    response = client.post(reverse("programmes:cohort_create"), COHORT_FORM)
+
+    cohort = Cohort.objects.get(name="Autumn leaders")
+    assert response.url == reverse("programmes:cohort_detail", args=[cohort.pk])
+    assert list(cohort.admins.all()) == [programme_admin]
+    assert cohort.weight_preference == 2
+    assert cohort.starts_on == date(2027, 1, 11)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"ends_on": "2027-01-01"}, "ends_on", "end after it starts"),
+        ({"enrolment_deadline": "2027-07-01"}, "enrolment_deadline", "before the cohort ends"),
+        ({"weight_goals": "9"}, "weight_goals", "less than or equal to 5"),
+        ({"default_mentor_capacity": "0"}, "default_mentor_capacity", "greater than or equal"),
+        ({"name": ""}, "name", "required"),
+    ],
+)
+def test_a_bad_cohort_form_says_why_and_keeps_the_input(
+    client, programme_admin, changes, field, message
+):
+    client.force_login(programme_admin)
+
+    response = client.post(reverse("programmes:cohort_create"), {**COHORT_FORM, **changes})
+
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert 'value="First-time team leads.' in response.content.decode() or (
+        "First-time team leads." in response.content.decode()
+    )
+    assert not Cohort.objects.exists()
+
+
+def test_all_weights_at_zero_is_refused(client, programme_admin):
+    client.force_login(programme_admin)
+    zeros = {k: "0" for k in COHORT_FORM if k.startswith("weight_")}
+
+    response = client.post(reverse("programmes:cohort_create"), {**COHORT_FORM, **zeros})
+
+    assert "at least one matching criterion" in str(response.context["form"].non_field_errors())
+
+
+def test_people_who_are_not_programme_admins_get_403_on_cohort_pages(client, mentee, cohort):
+    client.force_login(mentee)
+
+    for url in (
+        reverse("programmes:cohort_list"),
+        reverse("programmes:cohort_create"),
+        reverse("programmes:cohort_detail", args=[cohort.pk]),
+    ):
+        assert client.get(url).status_code == 403, url
+
+
+def test_an_admin_gets_404_for_a_cohort_someone_else_runs(client, programme_admin, other_cohort):
+    client.force_login(programme_admin)
+
+    for name in ("cohort_detail", "cohort_edit", "match", "cohort_pairings"):
+        url = reverse(f"programmes:{name}", args=[other_cohort.pk])
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_cohort_list_shows_head_counts_in_a_fixed_number_of_queries(
+    client, programme_admin, django_assert_num_queries
+):
+    client.force_login(programme_admin)
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            cohort = CohortFactory(admins=[programme_admin])
+            EnrolmentFactory(cohort=cohort, role="mentee")
+
+    make(2)
+    # session, user, permission check, count, page
+    with django_assert_num_queries(5):
+        client.get(reverse("programmes:cohort_list"))
+    make(18)
+    with django_assert_num_queries(5):
+        response = client.get(reverse("programmes:cohort_list"))
+    assert response.context["page"].paginator.count == 20
+
+
+def test_a_mentee_answers_for_the_cohort_with_ranked_mentor_choices(client, cohort, mentee):
+    enrolment = EnrolmentFactory(cohort=cohort, user=mentee, role="mentee", answered_at=None)
+    first = EnrolmentFactory(cohort=cohort, role="mentor").user
+    second = EnrolmentFactory(cohort=cohort, role="mentor").user
+    avoided = EnrolmentFactory(cohort=cohort, role="mentor").user
+    client.force_login(mentee)
+
+    response = client.post(
+        reverse("programmes:enrolment", args=[cohort.pk, "mentee"]),
+        {
+            "goals": "Run better one-to-ones.",
+            "channels": ["video", "in_person"],
+            "weekday_from": "08:30",
+            "weekday_to": "12:00",
+            "weekends": "on",
+            "first_choice": second.pk,
+            "second_choice": first.pk,
+            "avoid": [avoided.pk],
+        },
+    )
+
+    assert response.url == reverse("accounts:dashboard")
+    enrolment.refresh_from_db()
+    assert enrolment.goals == "Run better one-to-ones."
+    assert enrolment.contact_hours == [[day, 510, 720] for day in range(7)]
+    assert [p.mentor_id for p in enrolment.preferences.all()] == [second.pk, first.pk]
+    assert list(enrolment.avoid.all()) == [avoided]
+    assert enrolment.answered_at is not None
+
+
+def test_a_mentee_cannot_want_and_avoid_the_same_mentor(client, cohort, mentee):
+    EnrolmentFactory(cohort=cohort, user=mentee, role="mentee")
+    mentor = EnrolmentFactory(cohort=cohort, role="mentor").user
+    client.force_login(mentee)
+
+    response = client.post(
+        reverse("programmes:enrolment", args=[cohort.pk, "mentee"]),
+        {
+            "goals": "Grow.",
+            "channels": ["video"],
+            "weekday_from": "09:00",
+            "weekday_to": "17:00",
+            "first_choice": mentor.pk,
+            "avoid": [mentor.pk],
+        },
+    )
+
+    assert response.status_code == 200
+    assert "cannot both want and avoid" in str(response.context["form"].errors["avoid"])
+    assert "Grow." in response.content.decode()
+
+
+def test_a_mentor_confirms_capacity_for_the_cohort(client, cohort, mentor):
+    enrolment = EnrolmentFactory(cohort=cohort, user=mentor, role="mentor", capacity=2)
+    client.force_login(mentor)
+    url = reverse("programmes:enrolment", args=[cohort.pk, "mentor"])
+
+    refused = client.post(
+        url,
+        {"channels": ["video"], "weekday_from": "17:00", "weekday_to": "09:00", "capacity": "30"},
+    )
+    client.post(
+        url,
+        {"channels": ["phone"], "weekday_from": "18:00", "weekday_to": "20:00", "capacity": "4"},
+    )
+
+    errors = refused.context["form"].errors
+    assert "less than or equal to 20" in str(errors["capacity"])
+    assert "after the start" in str(errors["weekday_to"])
+    enrolment.refresh_from_db()
+    assert (enrolment.capacity, enrolment.channels) == (4, ["phone"])
+
+
+def test_nobody_answers_for_a_cohort_they_are_not_in(client, cohort, other_mentee):
+    client.force_login(other_mentee)
+
+    response = client.get(reverse("programmes:enrolment", args=[cohort.pk, "mentee"]))
+
+    assert response.status_code == 404
+
+
+def test_the_directory_shows_mentor_profiles_but_never_contact_details(client, cohort, mentee):
+    EnrolmentFactory(cohort=cohort, user=mentee, role="mentee")
+    profile = ProfileFactory(
+        mentor=True,
+        user__display_name="Grace Mentor",
+        work_phone="+442079460958",
+        personal_phone="+447700900123",
+    )
+    EnrolmentFactory(cohort=cohort, user=profile.user, role="mentor")
+    client.force_login(mentee)
+
+    html = client.get(reverse("programmes:directory", args=[cohort.pk])).content.decode()
+
+    assert "Grace Mentor" in html
+    assert "leadership" in html
+    assert "7946" not in html
+    assert "7700" not in html
+    assert profile.user.email not in html
+
+
+def test_outsiders_get_404_for_a_cohort_directory(client, cohort):
+    client.force_login(UserFactory())
+
+    assert client.get(reverse("programmes:directory", args=[cohort.pk])).status_code == 404
+
+
+def test_enrolment_is_unique_per_role(cohort, mentee):
+    from programmes.services.enrolments import enrolment_join
+
+    first = enrolment_join(cohort=cohort, user=mentee, role="mentee")
+    again = enrolment_join(cohort=cohort, user=mentee, role="mentee")
+
+    assert first.pk == again.pk
+    assert Enrolment.objects.filter(cohort=cohort, user=mentee).count() == 1

@@ -1,0 +1,177 @@
+"""Admin-run matching from the database: run, review, lock, forbid, re-run, publish."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.services import user_make_programme_admin
+from programmes.models import MatchRun, PairConstraint, Pairing
+from programmes.services.match_runs import match_run_create, match_run_publish
+from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _enrol(cohort, role, name, **profile):
+    traits = {"mentor": True} if role == "mentor" else {"mentee": True}
+    user = ProfileFactory(**traits, user__display_name=name, **profile).user
+    capacity = 1 if role == "mentor" else None
+    EnrolmentFactory(cohort=cohort, user=user, role=role, capacity=capacity)
+    return user
+
+
+@pytest.fixture
+def people(cohort):
+    """Two mentors (capacity 1) and three mentees; Kofi speaks no language a mentor speaks."""
+    return {
+        "ada": _enrol(cohort, "mentor", "Ada", field="technology"),
+        "ben": _enrol(cohort, "mentor", "Ben", field="finance"),
+        "cleo": _enrol(cohort, "mentee", "Cleo", field="technology"),
+        "dev": _enrol(cohort, "mentee", "Dev", field="finance"),
+        "kofi": _enrol(cohort, "mentee", "Kofi", languages=["sw"]),
+    }
+
+
+def test_a_run_proposes_the_best_pairs_and_explains_who_is_left_out(cohort, people, mentor):
+    run = match_run_create(cohort=cohort, by=None)
+
+    pairs = {(p.mentee.name, p.mentor.name) for p in run.pairs.select_related("mentee", "mentor")}
+    assert pairs == {("Cleo", "Ada"), ("Dev", "Ben")}
+    assert (run.matched_count, run.mentee_count) == (2, 3)
+    assert run.status == MatchRun.Status.DRAFT
+    reasons = {row["person_id"]: row["reason"] for row in run.unmatched}
+    assert reasons[people["kofi"].pk] == "No mentor shares a language."
+    pair = run.pairs.get(mentee=people["cleo"])
+    assert pair.criteria["field"] == 1.0
+    assert pair.score > 0
+
+
+def test_a_forbidden_pair_is_never_proposed_and_a_lock_is_kept(client, cohort, people):
+    client.force_login(cohort.admins.get())
+    url = reverse("programmes:match_pair", args=[cohort.pk])
+    client.post(url, {"mentee": people["cleo"].pk, "mentor": people["ada"].pk, "action": "forbid"})
+    client.post(url, {"mentee": people["dev"].pk, "mentor": people["ada"].pk, "action": "lock"})
+
+    client.post(reverse("programmes:match_run", args=[cohort.pk]))
+
+    run = MatchRun.objects.get(cohort=cohort, status=MatchRun.Status.DRAFT)
+    pairs = {(p.mentee_id, p.mentor_id): p.locked for p in run.pairs.all()}
+    assert pairs[(people["dev"].pk, people["ada"].pk)] is True
+    assert (people["cleo"].pk, people["ada"].pk) not in pairs
+    assert pairs[(people["cleo"].pk, people["ben"].pk)] is False
+
+
+def test_a_rerun_supersedes_the_draft_and_keeps_accepted_pairings(cohort, people):
+    first = match_run_create(cohort=cohort, by=None)
+    PairingFactory(cohort=cohort, mentor=people["ben"], mentee=people["cleo"])
+
+    second = match_run_create(cohort=cohort, by=None)
+
+    first.refresh_from_db()
+    assert first.status == MatchRun.Status.SUPERSEDED
+    kept = second.pairs.get(mentee=people["cleo"])
+    assert (kept.mentor_id, kept.locked) == (people["ben"].pk, True)
+
+
+def test_publishing_proposes_pairings_and_emails_each_mentor_once(
+    cohort, people, mailoutbox, django_capture_on_commit_callbacks
+):
+    run = match_run_create(cohort=cohort, by=None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert match_run_publish(run=run) == 2
+
+    assert Pairing.objects.filter(cohort=cohort, status=Pairing.Status.PROPOSED).count() == 2
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([people["ada"].email, people["ben"].email])
+    assert "proposed" in mailoutbox[0].subject
+    with pytest.raises(Exception, match="latest draft"):
+        match_run_publish(run=run)
+
+
+def test_the_review_page_lists_lowest_scores_first_with_each_criterion(
+    client, cohort, people, django_assert_max_num_queries
+):
+    match_run_create(cohort=cohort, by=None)
+    client.force_login(cohort.admins.get())
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("programmes:match", args=[cohort.pk]))
+
+    html = response.content.decode()
+    pairs = list(response.context["page"].object_list)
+    assert [p.score for p in pairs] == sorted(p.score for p in pairs)
+    assert "No mentor shares a language." in html
+    assert "Kofi" in html
+    assert pairs[0].percents[0] in (0, 100)
+
+
+def test_the_swap_preview_shows_the_new_score_or_why_it_cannot_be(client, cohort, people):
+    client.force_login(cohort.admins.get())
+    url = reverse("programmes:match_swap_preview", args=[cohort.pk])
+
+    fits = client.get(url, {"mentee": people["cleo"].pk, "mentor": people["ben"].pk})
+    never = client.get(url, {"mentee": people["kofi"].pk, "mentor": people["ben"].pk})
+
+    assert "would score" in fits.content.decode()
+    assert "never be matched" in never.content.decode()
+
+
+def test_run_matching_command_prints_a_summary(cohort, people):
+    out = io.StringIO()
+
+    call_command("run_matching", str(cohort.pk), stdout=out)
+
+    text = out.getvalue()
+    assert "2 of 3 mentees matched" in text
+    assert "No mentor shares a language." in text
+    assert MatchRun.objects.filter(cohort=cohort).count() == 1
+
+
+def test_locks_replace_each_other_per_mentee(client, cohort, people):
+    client.force_login(cohort.admins.get())
+    url = reverse("programmes:match_pair", args=[cohort.pk])
+
+    for mentor in ("ada", "ben"):
+        client.post(
+            url, {"mentee": people["dev"].pk, "mentor": people[mentor].pk, "action": "lock"}
+        )
+
+    locks = PairConstraint.objects.filter(cohort=cohort, kind="lock")
+    assert [(c.mentee_id, c.mentor_id) for c in locks] == [(people["dev"].pk, people["ben"].pk)]
+
+
+def test_matching_needs_both_mentees_and_mentors(client, cohort):
+    client.force_login(cohort.admins.get())
+
+    response = client.post(reverse("programmes:match_run", args=[cohort.pk]), follow=True)
+
+    assert "Enrol at least one mentee and one mentor" in response.content.decode()
+
+
+def test_another_cohorts_admin_can_neither_run_nor_publish(client, cohort, people, other_cohort):
+    run = match_run_create(cohort=cohort, by=None)
+    outsider = other_cohort.admins.get()
+    user_make_programme_admin(user=outsider)
+    client.force_login(outsider)
+
+    assert client.post(reverse("programmes:match_run", args=[cohort.pk])).status_code == 404
+    publish = reverse("programmes:match_publish", args=[cohort.pk, run.pk])
+    assert client.post(publish).status_code == 404
+    assert not Pairing.objects.exists()
+
+
+def test_more_locks_than_a_mentor_has_places_is_explained_not_a_crash(client, cohort, people):
+    client.force_login(cohort.admins.get())
+    url = reverse("programmes:match_pair", args=[cohort.pk])
+    for mentee in ("cleo", "dev"):  # Ada has one place
+        client.post(
+            url, {"mentee": people[mentee].pk, "mentor": people["ada"].pk, "action": "lock"}
+        )
+
+    response = client.post(reverse("programmes:match_run", args=[cohort.pk]), follow=True)
+
+    assert response.status_code == 200
+    assert "Matching cannot run as things stand" in response.content.decode()
+    assert not MatchRun.objects.filter(cohort=cohort).exists()

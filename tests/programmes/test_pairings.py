@@ -1,0 +1,192 @@
+"""Pairings from both sides and from the admins' table; nobody reaches another pairing."""
+
+import pytest
+from django.urls import reverse
+
+from programmes.models import ContactAgreement, Pairing
+from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def proposed(cohort, mentor, mentee):
+    """Bob is proposed as Alice's mentor; he has one place."""
+    EnrolmentFactory(cohort=cohort, user=mentor, role="mentor", capacity=1)
+    EnrolmentFactory(cohort=cohort, user=mentee, role="mentee")
+    return PairingFactory(
+        cohort=cohort,
+        mentor=mentor,
+        mentee=mentee,
+        status=Pairing.Status.PROPOSED,
+        accepted_at=None,
+        criteria={"field": 1.0, "goals": 0.5},
+        score=1.5,
+    )
+
+
+def test_the_mentor_accepts_and_the_mentee_is_told(
+    client, proposed, mentor, mentee, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(mentor)
+    page = client.get(reverse("programmes:pairing_detail", args=[proposed.pk]))
+    assert "Why you were paired" in page.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("programmes:pairing_accept", args=[proposed.pk]))
+
+    proposed.refresh_from_db()
+    assert proposed.status == Pairing.Status.ACTIVE
+    assert ContactAgreement.objects.filter(pairing=proposed).exists()
+    assert [m.to for m in mailoutbox] == [[mentee.email]]
+    assert "Your mentor is Bob Mentor" in mailoutbox[0].subject
+
+
+def test_a_full_mentor_cannot_accept_another_mentee(client, proposed, cohort, mentor):
+    PairingFactory(cohort=cohort, mentor=mentor)  # his one place is taken
+    client.force_login(mentor)
+
+    response = client.post(reverse("programmes:pairing_accept", args=[proposed.pk]), follow=True)
+
+    assert "has no places left" in response.content.decode()
+    proposed.refresh_from_db()
+    assert proposed.status == Pairing.Status.PROPOSED
+
+
+def test_only_the_mentor_can_accept(client, proposed, mentee):
+    client.force_login(mentee)
+
+    response = client.post(reverse("programmes:pairing_accept", args=[proposed.pk]), follow=True)
+
+    assert "Only the mentor can accept" in response.content.decode()
+    proposed.refresh_from_db()
+    assert proposed.status == Pairing.Status.PROPOSED
+
+
+def test_a_decline_goes_back_to_the_admins_with_the_note(
+    client, proposed, mentor, cohort, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(mentor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("programmes:pairing_decline", args=[proposed.pk]),
+            {"note": "I already mentor someone in her team."},
+        )
+
+    proposed.refresh_from_db()
+    assert proposed.status == Pairing.Status.DECLINED
+    assert proposed.decline_note == "I already mentor someone in her team."
+    assert [m.to for m in mailoutbox] == [[cohort.admins.get().email]]
+
+
+def test_either_partner_closes_with_a_reason_and_the_other_is_told(
+    client, pairing, mentee, mentor, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(mentee)
+    url = reverse("programmes:pairing_close", args=[pairing.pk])
+    refused = client.post(url, {"note": "No reason given"})
+    assert "This field is required" in str(refused.context["form"].errors["reason"])
+    assert "No reason given" in refused.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"reason": "completed", "note": "We reached the goals."})
+
+    pairing.refresh_from_db()
+    assert (pairing.status, pairing.close_reason, pairing.closed_by) == (
+        "closed",
+        "completed",
+        mentee,
+    )
+    assert [m.to for m in mailoutbox] == [[mentor.email]]
+
+
+def test_an_admin_of_the_cohort_can_close_a_pairing(client, pairing, programme_admin):
+    client.force_login(programme_admin)
+
+    client.post(reverse("programmes:pairing_admin_close", args=[pairing.pk]), {"reason": "rematch"})
+
+    pairing.refresh_from_db()
+    assert (pairing.status, pairing.close_reason) == ("closed", "rematch")
+
+
+@pytest.mark.parametrize(
+    "name", ["pairing_detail", "pairing_accept", "pairing_decline", "pairing_close"]
+)
+def test_someone_from_another_pairing_gets_404_by_changing_the_id(
+    client, pairing, other_pairing, other_mentee, name
+):
+    client.force_login(other_mentee)
+    url = reverse(f"programmes:{name}", args=[pairing.pk])
+
+    response = client.post(url) if name != "pairing_detail" else client.get(url)
+
+    assert response.status_code == 404
+    pairing.refresh_from_db()
+    assert pairing.status == Pairing.Status.ACTIVE
+
+
+def test_an_admin_of_another_cohort_cannot_close_or_list_its_pairings(
+    client, pairing, other_cohort
+):
+    from accounts.services import user_make_programme_admin
+
+    outsider = other_cohort.admins.get()
+    user_make_programme_admin(user=outsider)
+    client.force_login(outsider)
+
+    close = client.post(
+        reverse("programmes:pairing_admin_close", args=[pairing.pk]), {"reason": "rematch"}
+    )
+    table = client.get(reverse("programmes:cohort_pairings", args=[pairing.cohort_id]))
+
+    assert (close.status_code, table.status_code) == (404, 404)
+
+
+def test_my_pairings_shows_my_mentor_and_my_mentees(client, pairing, mentee, mentor):
+    client.force_login(mentee)
+    as_mentee = client.get(reverse("programmes:pairing_list")).content.decode()
+    client.force_login(mentor)
+    as_mentor = client.get(reverse("programmes:pairing_list")).content.decode()
+
+    assert "My mentor" in as_mentee
+    assert "Bob Mentor" in as_mentee
+    assert "My mentees" in as_mentor
+    assert "Alice Mentee" in as_mentor
+
+
+def test_no_pairings_yet_says_what_happens_next(client, other_mentee):
+    client.force_login(other_mentee)
+
+    html = client.get(reverse("programmes:pairing_list")).content.decode()
+
+    assert "No pairings yet" in html
+
+
+def test_the_admin_table_filters_sorts_and_keeps_its_query_count(
+    client, cohort, programme_admin, django_assert_num_queries
+):
+    def add(n: int, status: str) -> None:
+        for _ in range(n):
+            PairingFactory(
+                cohort=cohort,
+                status=status,
+                mentor=ProfileFactory(mentor=True).user,
+                mentee=ProfileFactory(mentee=True).user,
+            )
+
+    add(1, "active")
+    add(1, "declined")
+    client.force_login(programme_admin)
+    url = reverse("programmes:cohort_pairings", args=[cohort.pk])
+    # session, user, permission, cohort, count, page
+    with django_assert_num_queries(6):
+        client.get(url, {"status": "active", "sort": "score"})
+    add(19, "active")
+    with django_assert_num_queries(6):
+        response = client.get(url, {"status": "active", "sort": "score"})
+
+    page = response.context["page"]
+    assert page.paginator.count == 20
+    assert all(p.status == "active" for p in page.object_list)
+    assert "status=active" in response.context["query"]
