@@ -190,3 +190,28 @@ def test_the_admin_table_filters_sorts_and_keeps_its_query_count(
     assert page.paginator.count == 20
     assert all(p.status == "active" for p in page.object_list)
     assert "status=active" in response.context["query"]
+
+
+def test_another_mentor_cannot_see_or_answer_bobs_proposal(client, proposed, other_pairing):
+    client.force_login(other_pairing.mentor)
+
+    assert client.get(reverse("programmes:pairing_detail", args=[proposed.pk])).status_code == 404
+    assert client.post(reverse("programmes:pairing_accept", args=[proposed.pk])).status_code == 404
+    proposed.refresh_from_db()
+    assert proposed.status == Pairing.Status.PROPOSED
+
+
+def test_a_mentee_sees_her_own_pairings_reasons_and_never_the_cohorts_scores(
+    client, pairing, other_pairing, mentee
+):
+    other_pairing.score, other_pairing.criteria = 4.321, {"field": 1.0}
+    other_pairing.save()
+    client.force_login(mentee)
+
+    mine = client.get(reverse("programmes:pairing_detail", args=[pairing.pk]))
+    review = client.get(reverse("programmes:match", args=[pairing.cohort_id]))
+    table = client.get(reverse("programmes:cohort_pairings", args=[pairing.cohort_id]))
+
+    assert mine.status_code == 200
+    assert "4.32" not in mine.content.decode()
+    assert (review.status_code, table.status_code) == (403, 403)
