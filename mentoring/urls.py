@@ -22,5 +22,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("programmes/", include("programmes.urls")),
+    path("sessions/", include("sessions_app.urls")),
     path("admin/", admin.site.urls),
 ]

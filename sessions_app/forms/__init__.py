@@ -1,0 +1,1 @@
+"""Input parsing and validation for sessions_app, one module per sub-domain."""

@@ -1,0 +1,1 @@
+"""Every change in sessions_app goes through these modules, one per sub-domain."""

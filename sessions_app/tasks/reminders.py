@@ -1,0 +1,1 @@
+"""Tasks: take ids, call one service; safe to run twice."""

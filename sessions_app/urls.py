@@ -1,0 +1,10 @@
+from .views import agenda, availability, booking, feed
+
+app_name = "sessions_app"
+
+urlpatterns = [
+    *availability.urlpatterns,
+    *booking.urlpatterns,
+    *agenda.urlpatterns,
+    *feed.urlpatterns,
+]
