@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import programme_admin_required
@@ -45,9 +46,12 @@ def match_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
         for pair in page.object_list:
             pair.constraint = constraints.get((pair.mentee_id, pair.mentor_id))
             pair.percents = criteria_percents(pair.criteria)
+        left_out = unmatched_people(run=run)
         context.update(
             page=page,
-            unmatched=unmatched_people(run=run),
+            unmatched=[row for row in left_out if row["role"] == "mentee"],
+            places_left=[row for row in left_out if row["role"] == "mentor"],
+            unanswered=cohort.enrolments.filter(answered_at__isnull=True).count(),
             pair_form=PairForm(cohort=cohort),
         )
     return render(request, "programmes/match/review.html", context)
@@ -144,7 +148,11 @@ def match_publish_view(request: HttpRequest, cohort_id: int, run_id: int) -> Htt
         return redirect("programmes:match", cohort_id=cohort.pk)
     messages.success(
         request,
-        _("Published: %(count)s mentors are asked to accept their proposed mentee.")
+        ngettext(
+            "Published: %(count)s mentor is asked to accept their proposed mentee.",
+            "Published: %(count)s mentors are asked to accept their proposed mentee.",
+            count,
+        )
         % {"count": count},
     )
     return redirect("programmes:cohort_pairings", cohort_id=cohort.pk)

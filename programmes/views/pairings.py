@@ -45,7 +45,14 @@ def pairing_list_view(request: HttpRequest) -> HttpResponse:
 def pairing_detail_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
     pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
     partner = pairing.partner_of(request.user)
-    why = list(zip(CRITERIA_LABELS.values(), criteria_percents(pairing.criteria), strict=True))
+    # Only what counted for them: a 0% "choice" reads as "you did not choose them".
+    why = [
+        (label, percent)
+        for label, percent in zip(
+            CRITERIA_LABELS.values(), criteria_percents(pairing.criteria), strict=True
+        )
+        if percent > 0
+    ]
     return render(
         request,
         "programmes/pairings/detail.html",
