@@ -1,3 +1,168 @@
-from django.urls import path  # noqa: F401
+"""The mentor's availability page: rules, weekly windows, date overrides and a week view."""
 
-urlpatterns: list = []
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from mentoring.errors import DomainError
+
+from ..forms.availability import AvailabilityForm, DateOverrideForm, WeekForm
+from ..models import Availability
+from ..selectors.availability import (
+    availability_for,
+    date_override_get_for_mentor,
+    date_overrides_upcoming,
+    local_today,
+    offers_sessions,
+)
+from ..selectors.slots import availability_week
+from ..services.availability import availability_save, date_override_add, date_override_remove
+
+PAGE_TEMPLATE = "sessions_app/availability/edit.html"
+WEEK_TEMPLATE = "sessions_app/availability/_week.html"
+
+
+def _not_a_mentor(request: HttpRequest) -> HttpResponse:
+    return render(request, "sessions_app/availability/not_mentor.html")
+
+
+def _week_context(request: HttpRequest, *, availability: Availability | None) -> dict:
+    """What the week view shows: seven days from ?start= (today by default), for ?length=."""
+    if availability is None:
+        return {"availability": None}
+    mentor: User = request.user
+    now = timezone.now()
+    today = local_today(user=mentor, now=now)
+    week_form = WeekForm(request.GET, lengths=availability.session_lengths)
+    first_day, length = week_form.choice(today=today)
+    days = availability_week(
+        availability=availability, mentor=mentor, length=length, now=now, first_day=first_day
+    )
+    first_day = days[0].hours.day
+    last_bookable = today + timedelta(weeks=availability.horizon_weeks)
+    return {
+        "availability": availability,
+        "days": days,
+        "length": length,
+        "length_choices": week_form.fields["length"].choices,
+        "previous_start": first_day - timedelta(days=7) if first_day > today else None,
+        "next_start": first_day + timedelta(days=7)
+        if first_day + timedelta(days=7) <= last_bookable
+        else None,
+        "mentor_zone": mentor.timezone,
+    }
+
+
+def _overrides_page(
+    request: HttpRequest, *, availability: Availability | None, today: date
+) -> Page | None:
+    if availability is None:
+        return None
+    upcoming = date_overrides_upcoming(availability=availability, today=today)
+    return Paginator(upcoming, 25).get_page(request.GET.get("page"))
+
+
+def _page(
+    request: HttpRequest,
+    *,
+    availability: Availability | None,
+    form: AvailabilityForm | None = None,
+    override_form: DateOverrideForm | None = None,
+) -> HttpResponse:
+    today = local_today(user=request.user, now=timezone.now())
+    context = {
+        "form": form or AvailabilityForm(availability=availability),
+        "override_form": override_form or DateOverrideForm(today=today),
+        "overrides": _overrides_page(request, availability=availability, today=today),
+        **_week_context(request, availability=availability),
+    }
+    return render(request, PAGE_TEMPLATE, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def availability_edit_view(request: HttpRequest) -> HttpResponse:
+    if not offers_sessions(user=request.user):
+        return _not_a_mentor(request)
+    availability = availability_for(request.user)
+    if request.method != "POST":
+        return _page(request, availability=availability)
+    form = AvailabilityForm(request.POST, availability=availability)
+    if form.is_valid():
+        try:
+            availability_save(mentor=request.user, **form.rules())
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your availability is saved. The week below shows it."))
+            return redirect("sessions_app:availability")
+    return _page(request, availability=availability, form=form)
+
+
+@login_required
+@require_GET
+def availability_week_view(request: HttpRequest) -> HttpResponse:
+    """The week view alone, for htmx when the mentor changes the week or the length."""
+    if not offers_sessions(user=request.user):
+        return _not_a_mentor(request)
+    context = _week_context(request, availability=availability_for(request.user))
+    return render(request, WEEK_TEMPLATE, context)
+
+
+@login_required
+@require_POST
+def availability_override_add_view(request: HttpRequest) -> HttpResponse:
+    if not offers_sessions(user=request.user):
+        return _not_a_mentor(request)
+    now = timezone.now()
+    form = DateOverrideForm(request.POST, today=local_today(user=request.user, now=now))
+    if form.is_valid():
+        try:
+            override = date_override_add(mentor=request.user, now=now, **form.override())
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            day = date_format(override.date, "DATE_FORMAT")
+            messages.success(
+                request,
+                _("%(date)s is now a day off.") % {"date": day}
+                if override.day_off
+                else _("Extra hours added on %(date)s.") % {"date": day},
+            )
+            return redirect("sessions_app:availability")
+    return _page(request, availability=availability_for(request.user), override_form=form)
+
+
+@login_required
+@require_POST
+def availability_override_remove_view(request: HttpRequest, override_id: int) -> HttpResponse:
+    override = date_override_get_for_mentor(user=request.user, override_id=override_id)
+    date_override_remove(override=override)
+    messages.success(request, _("Removed: the weekly windows apply on that date again."))
+    return redirect("sessions_app:availability")
+
+
+urlpatterns = [
+    path("availability/", availability_edit_view, name="availability"),
+    path("availability/week/", availability_week_view, name="availability_week"),
+    path(
+        "availability/overrides/",
+        availability_override_add_view,
+        name="availability_override_add",
+    ),
+    path(
+        "availability/overrides/<int:override_id>/remove/",
+        availability_override_remove_view,
+        name="availability_override_remove",
+    ),
+]

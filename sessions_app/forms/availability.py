@@ -1,0 +1,269 @@
+"""Availability input: booking rules, weekly windows and date overrides, all in the mentor's
+own time zone."""
+
+from datetime import date, time
+
+from django import forms
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from ..models import Availability
+from ..selectors.availability import SESSION_LENGTHS
+
+WINDOWS_PER_DAY = 2
+STEP_MINUTES = 15
+NEW_MENTOR_HOURS = (time(9), time(17))  # a first suggestion on weekdays; nothing is saved yet
+
+
+def _length_choices() -> list[tuple[int, str]]:
+    return [
+        (minutes, ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes})
+        for minutes in SESSION_LENGTHS
+    ]
+
+
+def _time_field(label: str) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        required=False,
+        input_formats=["%H:%M", "%H:%M:%S"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time", "step": STEP_MINUTES * 60}),
+    )
+
+
+def _off_quarter_hour(value: time) -> bool:
+    return bool(value.minute % STEP_MINUTES or value.second or value.microsecond)
+
+
+QUARTER_HOURS = gettext_lazy("Use quarter hours: :00, :15, :30 or :45.")
+SAME_DAY = gettext_lazy("End after the start, on the same day (23:45 at the latest).")
+
+
+class AvailabilityForm(forms.Form):
+    """Rules and weekly windows: per weekday up to two windows, on the quarter hour, "from"
+    before "to", not overlapping; a day left empty offers nothing."""
+
+    session_lengths = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Session lengths you offer"),
+        choices=_length_choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Offer at least one session length.")},
+    )
+    buffer_before = forms.IntegerField(
+        label=gettext_lazy("Free minutes before a session"),
+        min_value=0,
+        max_value=120,
+        help_text=gettext_lazy("Kept free before each session, to prepare."),
+    )
+    buffer_after = forms.IntegerField(
+        label=gettext_lazy("Free minutes after a session"),
+        min_value=0,
+        max_value=120,
+        help_text=gettext_lazy("Kept free after each session, to write notes or rest."),
+    )
+    notice_hours = forms.IntegerField(
+        label=gettext_lazy("Minimum notice (hours)"),
+        min_value=0,
+        max_value=24 * 14,
+        help_text=gettext_lazy("Nobody can book a session that starts sooner than this."),
+    )
+    weekly_limit = forms.IntegerField(
+        label=gettext_lazy("Sessions a week at most"),
+        min_value=1,
+        max_value=40,
+        help_text=gettext_lazy(
+            "Across all your mentees, Monday to Sunday in your time zone. A full week offers "
+            "no more times."
+        ),
+    )
+    horizon_weeks = forms.IntegerField(
+        label=gettext_lazy("Bookable weeks ahead"),
+        min_value=1,
+        max_value=26,
+        help_text=gettext_lazy("How far ahead mentees may book."),
+    )
+
+    def __init__(self, data: object = None, *, availability: Availability | None) -> None:
+        super().__init__(data)
+        self.days = []
+        for weekday, day_name in WEEKDAYS.items():
+            windows = []
+            for n in range(1, WINDOWS_PER_DAY + 1):
+                opens, closes = f"window_{weekday}_{n}_from", f"window_{weekday}_{n}_to"
+                self.fields[opens] = _time_field(_("From") if n == 1 else _("and from"))
+                self.fields[closes] = _time_field(_("to"))
+                windows.append((opens, closes))
+            self.days.append((weekday, day_name, windows))
+        source = availability or Availability()
+        self.initial = {
+            "session_lengths": source.session_lengths,
+            "buffer_before": source.buffer_before,
+            "buffer_after": source.buffer_after,
+            "notice_hours": source.notice_hours,
+            "weekly_limit": source.weekly_limit,
+            "horizon_weeks": source.horizon_weeks,
+        }
+        if availability is None:
+            hours = [(weekday, *NEW_MENTOR_HOURS) for weekday in range(5)]
+        else:
+            hours = [(w.weekday, w.starts, w.ends) for w in availability.windows.all()]
+        used: dict[int, int] = {}
+        for weekday, starts, ends in sorted(hours):
+            n = used[weekday] = used.get(weekday, 0) + 1
+            if n <= WINDOWS_PER_DAY:
+                self.initial[f"window_{weekday}_{n}_from"] = starts
+                self.initial[f"window_{weekday}_{n}_to"] = ends
+
+    def window_rows(self) -> list[tuple[str, list[tuple[forms.BoundField, forms.BoundField]]]]:
+        """(weekday name, [(from, to) bound fields]) for the template."""
+        return [
+            (day_name, [(self[opens], self[closes]) for opens, closes in windows])
+            for _weekday, day_name, windows in self.days
+        ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        found = []
+        for weekday, day_name, windows in self.days:
+            day: list[tuple[time, time]] = []
+            for opens_name, closes_name in windows:
+                window = self._window(opens_name, closes_name)
+                if window is None:
+                    continue
+                clash = next((o for o in day if window[0] < o[1] and o[0] < window[1]), None)
+                if clash is not None:
+                    self.add_error(
+                        opens_name,
+                        _("Overlaps the other window on %(day)s, %(from)s to %(to)s.")
+                        % {"day": day_name, "from": f"{clash[0]:%H:%M}", "to": f"{clash[1]:%H:%M}"},
+                    )
+                    continue
+                day.append(window)
+            found.extend((weekday, opens, closes) for opens, closes in day)
+        cleaned["windows"] = found
+        return cleaned
+
+    def _window(self, opens_name: str, closes_name: str) -> tuple[time, time] | None:
+        """The window, or None when it is empty or has an error (now on the form)."""
+        if opens_name in self.errors or closes_name in self.errors:
+            return None
+        opens, closes = self.cleaned_data.get(opens_name), self.cleaned_data.get(closes_name)
+        if opens is None and closes is None:
+            return None
+        if opens is None or closes is None:
+            missing = opens_name if opens is None else closes_name
+            self.add_error(
+                missing,
+                _("Give a start time too.") if opens is None else _("Give an end time too."),
+            )
+            return None
+        bad_step = False
+        for name, value in ((opens_name, opens), (closes_name, closes)):
+            if _off_quarter_hour(value):
+                self.add_error(name, QUARTER_HOURS)
+                bad_step = True
+        if bad_step:
+            return None
+        if closes <= opens:
+            self.add_error(closes_name, SAME_DAY)
+            return None
+        return opens, closes
+
+    def rules(self) -> dict:
+        """The validated rules and windows, as availability_save takes them."""
+        names = (
+            "session_lengths",
+            "buffer_before",
+            "buffer_after",
+            "notice_hours",
+            "weekly_limit",
+            "horizon_weeks",
+            "windows",
+        )
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class DateOverrideForm(forms.Form):
+    """One date, in the mentor's zone: a day off, or extra hours on it."""
+
+    DAY_OFF, EXTRA = "day_off", "extra"
+
+    date = forms.DateField(
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("On that date"),
+        choices=[
+            (DAY_OFF, gettext_lazy("A day off: no sessions at all")),
+            (EXTRA, gettext_lazy("Extra hours, besides my weekly windows")),
+        ],
+        widget=forms.RadioSelect,
+        initial=DAY_OFF,
+    )
+    starts = _time_field(gettext_lazy("Extra hours from"))
+    ends = _time_field(gettext_lazy("to"))
+
+    def __init__(self, data: object = None, *, today: date) -> None:
+        super().__init__(data, prefix="override")
+        self.today = today
+        self.fields["date"].widget.attrs["min"] = today.isoformat()
+
+    def clean_date(self) -> date:
+        day = self.cleaned_data["date"]
+        if day < self.today:
+            raise forms.ValidationError(_("That date has passed. Pick today or a later date."))
+        return day
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("kind") != self.EXTRA:
+            cleaned["starts"] = cleaned["ends"] = None
+            return cleaned
+        starts, ends = cleaned.get("starts"), cleaned.get("ends")
+        if "starts" in self.errors or "ends" in self.errors:
+            return cleaned
+        if starts is None:
+            self.add_error("starts", _("Give a start time for the extra hours."))
+        if ends is None:
+            self.add_error("ends", _("Give an end time for the extra hours."))
+        if starts is None or ends is None:
+            return cleaned
+        for name, value in (("starts", starts), ("ends", ends)):
+            if _off_quarter_hour(value):
+                self.add_error(name, QUARTER_HOURS)
+        if not self.errors and ends <= starts:
+            self.add_error("ends", SAME_DAY)
+        return cleaned
+
+    def override(self) -> dict:
+        """The validated override, as date_override_add takes it."""
+        data = self.cleaned_data
+        return {
+            "day": data["date"],
+            "day_off": data["kind"] == self.DAY_OFF,
+            "starts": data["starts"],
+            "ends": data["ends"],
+        }
+
+
+class WeekForm(forms.Form):
+    """Which week and length the week view shows; anything unreadable falls back to defaults."""
+
+    start = forms.DateField(required=False, widget=forms.HiddenInput)
+    length = forms.TypedChoiceField(
+        label=gettext_lazy("Session length"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, data: object, *, lengths: list[int]) -> None:
+        super().__init__(data)
+        self.fields["length"].choices = [c for c in _length_choices() if c[0] in lengths]
+        self.default_length = 60 if 60 in lengths else min(lengths)
+
+    def choice(self, *, today: date) -> tuple[date, int]:
+        """(first day, length): today and 60 minutes (or the shortest offered) by default."""
+        self.is_valid()
+        data = self.cleaned_data
+        return max(data.get("start") or today, today), data.get("length") or self.default_length

@@ -1,0 +1,93 @@
+"""Reads about a mentor's availability: the rules, and the hours that apply on each date."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+
+from ..models import Availability, DateOverride
+
+SESSION_LENGTHS = (15, 30, 45, 60, 90)  # the lengths a mentor may offer, in minutes
+
+
+def availability_for(mentor: User) -> Availability | None:
+    """The mentor's published availability with its weekly windows, or None (offers nothing)."""
+    return Availability.objects.filter(mentor=mentor).prefetch_related("windows").first()
+
+
+def offers_sessions(*, user: User) -> bool:
+    """Whether the user mentors: so says their profile, or they mentor someone already."""
+    return (
+        User.objects.filter(pk=user.pk)
+        .filter(Q(profile__is_mentor=True) | Q(mentor_pairings__isnull=False))
+        .exists()
+    )
+
+
+def date_overrides_upcoming(*, availability: Availability, today: date) -> QuerySet[DateOverride]:
+    """The mentor's days off and extra hours from `today` on, soonest first."""
+    return availability.overrides.filter(date__gte=today).order_by("date", "starts")
+
+
+def date_override_get_for_mentor(*, user: User, override_id: int) -> DateOverride:
+    """One of the user's own date overrides, or 404."""
+    return get_object_or_404(DateOverride.objects.filter(availability__mentor=user), pk=override_id)
+
+
+@dataclass(frozen=True)
+class DayHours:
+    """The hours a mentor offers on one local date, after its overrides."""
+
+    day: date
+    windows: tuple[tuple[time, time], ...]  # local, in order; overlapping ones merged
+    day_off: bool = False
+    extra: bool = False  # extra hours were added on this date
+
+    @property
+    def monday(self) -> date:
+        return date.fromordinal(self.day.toordinal() - self.day.weekday())
+
+
+def _merged(windows: list[tuple[time, time]]) -> tuple[tuple[time, time], ...]:
+    """Windows that overlap or touch become one: a session may run across the join."""
+    merged: list[tuple[time, time]] = []
+    for starts, ends in sorted(windows):
+        if merged and starts <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(ends, merged[-1][1]))
+        else:
+            merged.append((starts, ends))
+    return tuple(merged)
+
+
+def hours_by_day(
+    *, availability: Availability, overrides: Iterable[DateOverride], days: Iterable[date]
+) -> list[DayHours]:
+    """The hours of each of `days`: the weekly windows of its weekday, unless the date is a day
+    off (which removes every window that date), plus any extra hours added for the date."""
+    weekly: dict[int, list[tuple[time, time]]] = defaultdict(list)
+    for window in availability.windows.all():
+        weekly[window.weekday].append((window.starts, window.ends))
+    on_date: dict[date, list[DateOverride]] = defaultdict(list)
+    for override in overrides:
+        on_date[override.date].append(override)
+    found = []
+    for day in days:
+        changes = on_date.get(day, [])
+        if any(override.day_off for override in changes):
+            found.append(DayHours(day=day, windows=(), day_off=True))
+            continue
+        extra = [(override.starts, override.ends) for override in changes]
+        found.append(
+            DayHours(day=day, windows=_merged(weekly[day.weekday()] + extra), extra=bool(extra))
+        )
+    return found
+
+
+def local_today(*, user: User, now: datetime) -> date:
+    """Today's date where the user lives."""
+    return now.astimezone(user.zoneinfo).date()

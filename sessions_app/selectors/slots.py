@@ -1,0 +1,279 @@
+"""Free slots: a mentor's hours in the mentor's own zone, less both people's other sessions.
+
+How local time becomes UTC, so that slots stay right across DST changes:
+- A window is read on its own date with that date's offset (zoneinfo), so a London 09:00 is
+  08:00Z in summer and 09:00Z in winter, and a Kathmandu 09:00 is 03:15Z.
+- Slots start every 15 minutes of real time from the window's start, which keeps them on the
+  mentor's local quarter hours even when the clocks change inside a window (changes are whole
+  half hours).
+- A wall time the clocks skip (spring forward) never happens: a window boundary there moves to
+  the moment of the jump, so a London window 01:00-03:00 on 29 March 2026 offers only the real
+  hour from 02:00 BST (01:00Z) to 03:00 BST.
+- A wall time the clocks repeat (fall back) happens twice: a window starts at its first pass
+  and ends at its last, so a London window 01:00-03:00 on 25 October 2026 offers all three
+  real hours (00:00Z-03:00Z), each quarter hour once.
+
+Everything is read in at most four queries (availability, its weekly windows, the date
+overrides in range, and both people's booked sessions in range) and computed in Python.
+"""
+
+import math
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+
+from accounts.models import User
+
+from ..models import Appointment, Availability, DateOverride
+from .availability import DayHours, availability_for, hours_by_day, local_today
+
+STEP = 15 * 60  # seconds between slot starts
+ONE_MINUTE = timedelta(minutes=1)
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    starts_at: datetime  # aware, UTC
+    ends_at: datetime  # aware, UTC (starts_at + length)
+
+
+def _instant(day: date, wall_time: time, zone: ZoneInfo, *, last: bool) -> int:
+    """POSIX seconds at which the zone's clocks read `wall_time` on `day`.
+
+    A repeated wall time gives its first pass, or its last when `last`; a skipped one gives
+    the moment the clocks jumped (the first minute after it that exists).
+    """
+    wall = datetime.combine(day, wall_time)
+    first = wall.replace(tzinfo=zone).utcoffset()
+    second = wall.replace(tzinfo=zone, fold=1).utcoffset()
+    # Skipped: fold=0 reads the offset before the change, the smaller one when clocks go forward.
+    while first < second:
+        wall += ONE_MINUTE
+        first = wall.replace(tzinfo=zone).utcoffset()
+        second = wall.replace(tzinfo=zone, fold=1).utcoffset()
+    offset = second if last else first  # equal unless the wall time is repeated
+    return int((wall - offset).replace(tzinfo=UTC).timestamp())
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass
+class SlotPlan:
+    """Free slots over a range of the mentor's local dates, with what explains them."""
+
+    opens_at: datetime  # the first bookable moment: the notice's end, or the range's start
+    slots: list[Slot] = field(default_factory=list)
+    full_weeks: set[date] = field(default_factory=set)  # local Mondays at the weekly limit
+
+
+def slot_plan(
+    *,
+    availability: Availability,
+    mentor: User,
+    mentee: User | None,
+    length: int,
+    now: datetime,
+    exclude_appointment_id: int | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    overrides: Iterable[DateOverride] | None = None,
+) -> SlotPlan:
+    """The free slots of `free_slots`, for an availability already read with its windows: two
+    queries (the date overrides in range, unless given, and both people's sessions)."""
+    zone = mentor.zoneinfo
+    opens = now + timedelta(hours=availability.notice_hours)
+    if start is not None:
+        opens = max(opens, start)
+    closes = now + timedelta(weeks=availability.horizon_weeks)
+    if end is not None:
+        closes = min(closes, end)
+    plan = SlotPlan(opens_at=opens)
+    if length not in availability.session_lengths or opens >= closes:
+        return plan
+
+    first_day = opens.astimezone(zone).date()
+    last_day = closes.astimezone(zone).date()
+    if overrides is None:
+        overrides = availability.overrides.filter(date__range=(first_day, last_day))
+    days = hours_by_day(
+        availability=availability,
+        overrides=overrides,
+        days=[first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)],
+    )
+
+    # Whole local weeks, so the weekly limit counts sessions before `opens` too.
+    week_from, week_to = _monday(first_day), _monday(last_day) + timedelta(weeks=1)
+    query_from = datetime.fromtimestamp(_instant(week_from, time(), zone, last=False), UTC)
+    query_to = datetime.fromtimestamp(_instant(week_to, time(), zone, last=False), UTC)
+    people = [mentor.pk] if mentee is None else [mentor.pk, mentee.pk]
+    booked = Appointment.objects.filter(
+        Q(mentor_id__in=people) | Q(mentee_id__in=people),
+        status=Appointment.Status.BOOKED,
+        blocked_from__lt=query_to,
+        blocked_until__gt=query_from,
+    )
+    if exclude_appointment_id is not None:
+        booked = booked.exclude(pk=exclude_appointment_id)
+    rows = booked.order_by("blocked_from").values_list(
+        "blocked_from", "blocked_until", "mentor_id", "starts_at"
+    )
+
+    per_week: Counter[date] = Counter()
+    starts: list[int] = []
+    ends: list[int] = []  # busy spans, merged: both lists ascend
+    for blocked_from, blocked_until, mentor_id, starts_at in rows:
+        if mentor_id == mentor.pk:
+            per_week[_monday(starts_at.astimezone(zone).date())] += 1
+        busy_from, busy_until = (
+            math.floor(blocked_from.timestamp()),
+            math.ceil(blocked_until.timestamp()),
+        )
+        if ends and busy_from <= ends[-1]:
+            ends[-1] = max(ends[-1], busy_until)
+        else:
+            starts.append(busy_from)
+            ends.append(busy_until)
+    plan.full_weeks = {
+        week for week, count in per_week.items() if count >= availability.weekly_limit
+    }
+
+    before, after = availability.buffer_before * 60, availability.buffer_after * 60
+    span = length * 60 + after
+    first_start, last_start = math.ceil(opens.timestamp()), math.ceil(closes.timestamp()) - 1
+    busy_count = len(starts)
+    found: list[int] = []
+    for day in days:
+        if not day.windows or day.monday in plan.full_weeks:
+            continue
+        for window_starts, window_ends in day.windows:
+            window_from = _instant(day.day, window_starts, zone, last=False)
+            window_until = _instant(day.day, window_ends, zone, last=True)
+            # The first start on the window's grid with its buffer inside and after `opens`.
+            steps = max(-(-before // STEP), -(-(first_start - window_from) // STEP), 0)
+            slot = window_from + steps * STEP
+            last = min(window_until - span, last_start)
+            busy = bisect_right(ends, slot - before)
+            while slot <= last:
+                while busy < busy_count and ends[busy] <= slot - before:
+                    busy += 1
+                if busy < busy_count and starts[busy] < slot + span:
+                    # Taken: jump to the first grid start whose buffer clears this busy span.
+                    slot = window_from + -(-(ends[busy] + before - window_from) // STEP) * STEP
+                    continue
+                found.append(slot)
+                slot += STEP
+    duration = timedelta(minutes=length)
+    plan.slots = [
+        Slot(starts_at=moment, ends_at=moment + duration)
+        for moment in (datetime.fromtimestamp(seconds, UTC) for seconds in found)
+    ]
+    return plan
+
+
+def free_slots(
+    *,
+    mentor: User,
+    mentee: User | None,
+    length: int,
+    now: datetime,
+    exclude_appointment_id: int | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[Slot]:
+    """Bookable starts for a session of `length` minutes with this mentor (and this mentee's
+    other sessions left out too), from max(now + notice, start) to min(now + horizon, end),
+    in order. `exclude_appointment_id`: the session being rescheduled does not block itself or
+    count against the weekly limit. At most 5 queries, whatever the number of appointments.
+
+    Empty when the mentor has not published availability or does not offer `length`.
+    """
+    availability = availability_for(mentor)
+    if availability is None:
+        return []
+    return slot_plan(
+        availability=availability,
+        mentor=mentor,
+        mentee=mentee,
+        length=length,
+        now=now,
+        exclude_appointment_id=exclude_appointment_id,
+        start=start,
+        end=end,
+    ).slots
+
+
+def slot_is_free(
+    *,
+    mentor: User,
+    mentee: User | None,
+    starts_at: datetime,
+    length: int,
+    now: datetime,
+    exclude_appointment_id: int | None = None,
+) -> bool:
+    """Whether `starts_at` is one of the free slots (on the grid, inside notice and horizon)."""
+    slots = free_slots(
+        mentor=mentor,
+        mentee=mentee,
+        length=length,
+        now=now,
+        exclude_appointment_id=exclude_appointment_id,
+        start=starts_at,
+        end=starts_at + timedelta(seconds=1),
+    )
+    return any(slot.starts_at == starts_at for slot in slots)
+
+
+@dataclass(frozen=True)
+class WeekDay:
+    """One row of the week view: the date's hours and its free starts (aware, UTC)."""
+
+    hours: DayHours
+    slots: list[datetime]
+    week_full: bool  # the weekly limit is reached in this date's week
+    before_notice: bool  # the whole date lies inside the minimum notice
+    beyond_horizon: bool  # the date lies past the booking horizon
+
+
+def availability_week(
+    *, availability: Availability, mentor: User, length: int, now: datetime, first_day: date
+) -> list[WeekDay]:
+    """Seven local dates from `first_day` (today at the earliest) with their hours and free
+    starts, as a mentee with no other sessions would see them; two queries."""
+    zone = mentor.zoneinfo
+    first_day = max(first_day, local_today(user=mentor, now=now))
+    week = [first_day + timedelta(days=n) for n in range(7)]
+    overrides = list(availability.overrides.filter(date__range=(week[0], week[-1])))
+    plan = slot_plan(
+        availability=availability,
+        mentor=mentor,
+        mentee=None,
+        length=length,
+        now=now,
+        start=datetime.fromtimestamp(_instant(week[0], time(), zone, last=False), UTC),
+        end=datetime.fromtimestamp(_instant(week[-1] + ONE_DAY, time(), zone, last=False), UTC),
+        overrides=overrides,
+    )
+    by_day: dict[date, list[datetime]] = {}
+    for slot in plan.slots:
+        by_day.setdefault(slot.starts_at.astimezone(zone).date(), []).append(slot.starts_at)
+    opens_day = plan.opens_at.astimezone(zone).date()
+    horizon_day = (now + timedelta(weeks=availability.horizon_weeks)).astimezone(zone).date()
+    return [
+        WeekDay(
+            hours=hours,
+            slots=by_day.get(hours.day, []),
+            week_full=hours.monday in plan.full_weeks,
+            before_notice=hours.day < opens_day,
+            beyond_horizon=hours.day > horizon_day,
+        )
+        for hours in hours_by_day(availability=availability, overrides=overrides, days=week)
+    ]
