@@ -14,10 +14,13 @@ from django.views.decorators.http import require_http_methods
 from programmes.models import Pairing
 from programmes.selectors.cohorts import enrolments_for_user
 from programmes.selectors.pairings import pairings_as_mentee, pairings_as_mentor
+from sessions_app.selectors.appointments import appointments_upcoming_for
 
 from .forms import AccountDeleteForm, ProfileForm
 from .selectors import profile_for_user, user_data_export
 from .services import profile_save, user_delete
+
+UPCOMING_ON_DASHBOARD = 5
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
@@ -40,6 +43,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "enrolments": enrolments_for_user(user=request.user)[:10],
             "as_mentor": pairings_as_mentor(user=request.user).filter(status__in=Pairing.LIVE),
             "as_mentee": pairings_as_mentee(user=request.user).filter(status__in=Pairing.LIVE),
+            "upcoming": appointments_upcoming_for(user=request.user, now=timezone.now())[
+                :UPCOMING_ON_DASHBOARD
+            ],
         },
     )
 

@@ -1,4 +1,4 @@
-from .views import agenda, availability, booking, feed
+from .views import agenda, availability, booking, feed, reminders
 
 app_name = "sessions_app"
 
@@ -7,4 +7,5 @@ urlpatterns = [
     *booking.urlpatterns,
     *agenda.urlpatterns,
     *feed.urlpatterns,
+    *reminders.urlpatterns,
 ]

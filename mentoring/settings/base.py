@@ -164,6 +164,8 @@ SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # links in emails sent by workers
 SITE_NAME = env("SITE_NAME", default="Mentoring")  # how emails and pages name the platform
+# Video sessions: each gets its own meeting link; {token} is 128 random bits, URL-safe.
+VIDEO_LINK_TEMPLATE = env("VIDEO_LINK_TEMPLATE", default="https://meet.jit.si/mentoring-{token}")
 
 # Celery: Redis in production and tests. Without Redis a file broker stands in, so the same
 # tasks still run in a real worker beside the web server (make run starts both).

@@ -1,3 +1,453 @@
-from django.urls import path  # noqa: F401
+"""Booking pages: book a session or a series, see one, move it, cancel it, and a pairing's list.
 
-urlpatterns: list = []
+Every page gets its pairing or session through a selector scoped to the two people in it, so
+changing an id in the URL gives anyone else a 404.
+"""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from mentoring.errors import DomainError
+from programmes.models import Pairing
+from programmes.selectors import pairing_get_for_user
+from programmes.selectors.agreements import partner_phone_for, phone_display
+
+from ..forms.booking import (
+    AppointmentBookForm,
+    AppointmentCancelForm,
+    AppointmentRescheduleForm,
+    LengthForm,
+    SeriesForm,
+    slot_value,
+)
+from ..ics import PUBLISH, calendar_for, event_for
+from ..models import Appointment, Availability
+from ..selectors.appointments import (
+    SlotDay,
+    appointment_get_for_user,
+    appointments_for_pairing,
+    booking_modes_for,
+    first_session_in_person_due,
+    series_plan,
+    slot_days,
+)
+from ..selectors.slots import availability_for, slot_plan
+from ..services.booking import (
+    SeriesChanged,
+    appointment_book,
+    appointment_cancel,
+    appointment_reschedule,
+    series_book,
+    series_cancel_from,
+)
+
+DAYS_PER_PAGE = 7  # days with free times on one page of the picker
+PAGE_SIZE = 25
+UPCOMING_ON_BOOKING_PAGE = 5
+
+
+def _length_of(appointment: Appointment) -> int:
+    return int((appointment.ends_at - appointment.starts_at) / timedelta(minutes=1))
+
+
+def _refusal(pairing: Pairing, availability: Availability | None, modes: list[str]) -> str | None:
+    """Why nothing can be booked in this pairing now, or None."""
+    if pairing.status != Pairing.Status.ACTIVE:
+        return "inactive"
+    if not modes:
+        return "no_modes"
+    if availability is None or not availability.session_lengths:
+        return "no_hours"
+    return None
+
+
+def _unavailable(request: HttpRequest, pairing: Pairing, reason: str) -> HttpResponse:
+    return render(
+        request,
+        "sessions_app/booking/unavailable.html",
+        {"pairing": pairing, "partner": pairing.partner_of(request.user), "reason": reason},
+    )
+
+
+def _slot_page(request: HttpRequest, days: list[SlotDay], chosen: datetime | None) -> Page:
+    """The page of days asked for; after a refused submit, the one around the chosen time."""
+    paginator = Paginator(days, DAYS_PER_PAGE)
+    number = request.GET.get("page")
+    if number is None and chosen is not None:
+        chosen_day = chosen.astimezone(request.user.zoneinfo).date()
+        later = [i for i, day in enumerate(days) if day.day >= chosen_day]
+        number = later[0] // DAYS_PER_PAGE + 1 if later else paginator.num_pages
+    return paginator.get_page(number)
+
+
+def _picker(
+    request: HttpRequest,
+    *,
+    pairing: Pairing,
+    availability: Availability,
+    form: AppointmentRescheduleForm,
+    length: int,
+    now: datetime,
+    exclude_appointment_id: int | None = None,
+) -> dict:
+    """Fresh free times for `length`, a page of them put into the form, and the length form."""
+    # free_slots for the availability the page already read: two queries instead of four.
+    slots = slot_plan(
+        availability=availability,
+        mentor=pairing.mentor,
+        mentee=pairing.mentee,
+        length=length,
+        now=now,
+        exclude_appointment_id=exclude_appointment_id,
+    ).slots
+    form.is_valid()  # cleans a bound form once (a refusal added since is kept)
+    chosen = getattr(form, "cleaned_data", {}).get("starts_at")
+    page = _slot_page(request, slot_days(slots=slots, zone=request.user.zoneinfo), chosen)
+    form.show_days(list(page.object_list), request.user.zoneinfo)
+    lengths = sorted(availability.session_lengths)
+    return {
+        "length_form": LengthForm(request.GET or None, lengths=lengths, initial=length),
+        "length": length,
+        "slot_page": page,
+        "horizon_weeks": availability.horizon_weeks,
+    }
+
+
+def _chosen_length(request: HttpRequest, lengths: list[int], default: int) -> int:
+    data = request.POST if request.method == "POST" else request.GET
+    form = LengthForm(data if "length" in data else None, lengths=sorted(lengths), initial=default)
+    return form.length_or(default)
+
+
+def _book_form_kwargs(
+    request: HttpRequest, pairing: Pairing, availability: Availability, modes: list[str]
+) -> tuple[dict, int]:
+    lengths = sorted(availability.session_lengths)
+    length = _chosen_length(request, lengths, lengths[0])
+    proposed = None
+    if Appointment.Mode.IN_PERSON in modes and first_session_in_person_due(pairing=pairing):
+        proposed = Appointment.Mode.IN_PERSON
+    elif len(modes) == 1:
+        proposed = modes[0]
+    initial = {"length": length, "mode": proposed, "token": uuid.uuid4()}
+    return {"modes": modes, "lengths": lengths, "initial": initial}, length
+
+
+def _book_context(request: HttpRequest, pairing: Pairing, modes: list[str]) -> dict:
+    partner = pairing.partner_of(request.user)
+    return {
+        "pairing": pairing,
+        "partner": partner,
+        "mentor": pairing.mentor,
+        "in_person_first": pairing.cohort.first_session_in_person,
+        "in_person_allowed": Appointment.Mode.IN_PERSON in modes,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointment_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
+    pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
+    availability = availability_for(pairing.mentor)
+    modes = booking_modes_for(pairing=pairing)
+    reason = _refusal(pairing, availability, modes)
+    if reason:
+        return _unavailable(request, pairing, reason)
+    now = timezone.now()
+    kwargs, length = _book_form_kwargs(request, pairing, availability, modes)
+    form = AppointmentBookForm(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = appointment_book(
+                pairing=pairing, booked_by=request.user, now=now, **form.booking()
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Session booked. You both get a calendar invite by email."))
+            return redirect("sessions_app:detail", appointment_id=appointment.pk)
+    upcoming = appointments_for_pairing(pairing=pairing, upcoming=True, now=now)
+    return render(
+        request,
+        "sessions_app/booking/book.html",
+        {
+            "form": form,
+            "first_in_person_due": kwargs["initial"]["mode"] == Appointment.Mode.IN_PERSON,
+            "upcoming": upcoming[:UPCOMING_ON_BOOKING_PAGE],
+            **_book_context(request, pairing, modes),
+            **_picker(
+                request,
+                pairing=pairing,
+                availability=availability,
+                form=form,
+                length=length,
+                now=timezone.now(),
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
+    """Regular sessions: pick the first time and the rhythm, see every date with its conflicts,
+    then confirm the free ones."""
+    pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
+    availability = availability_for(pairing.mentor)
+    modes = booking_modes_for(pairing=pairing)
+    reason = _refusal(pairing, availability, modes)
+    if reason:
+        return _unavailable(request, pairing, reason)
+    now = timezone.now()
+    kwargs, length = _book_form_kwargs(request, pairing, availability, modes)
+    form = SeriesForm(request.POST or None, cohort_ends=pairing.cohort.ends_on, **kwargs)
+    context = _book_context(request, pairing, modes)
+    if request.method == "POST" and "edit" not in request.POST and form.is_valid():
+        wanted = form.series()
+        error = None
+        if "confirm" in request.POST:
+            try:
+                series = series_book(
+                    pairing=pairing,
+                    booked_by=request.user,
+                    confirmed=form.cleaned_data["confirmed"],
+                    now=now,
+                    **wanted,
+                )
+            except SeriesChanged as exc:
+                error = exc.message
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                booked = series.appointments.count()
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d session booked. You both get a calendar invite for each.",
+                        "%(count)d sessions booked. You both get a calendar invite for each.",
+                        booked,
+                    )
+                    % {"count": booked},
+                )
+                return redirect("sessions_app:pairing_sessions", pairing_id=pairing.pk)
+        if not form.errors:
+            plan = series_plan(
+                pairing=pairing,
+                availability=availability,
+                starts_at=wanted["starts_at"],
+                length=wanted["length"],
+                every_weeks=wanted["every_weeks"],
+                count=wanted["count"],
+                now=timezone.now(),
+            )
+            return render(
+                request,
+                "sessions_app/booking/series_preview.html",
+                {
+                    **context,
+                    "form": form,
+                    "plan": [(o, slot_value(o.starts_at)) for o in plan],
+                    "free_count": sum(o.free for o in plan),
+                    "error": error,
+                },
+            )
+    return render(
+        request,
+        "sessions_app/booking/series.html",
+        {
+            **context,
+            "form": form,
+            **_picker(
+                request,
+                pairing=pairing,
+                availability=availability,
+                form=form,
+                length=length,
+                now=timezone.now(),
+            ),
+        },
+    )
+
+
+def _can_change(appointment: Appointment, now: datetime) -> bool:
+    return appointment.status == Appointment.Status.BOOKED and appointment.starts_at > now
+
+
+@login_required
+def appointment_detail_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = appointment_get_for_user(user=request.user, appointment_id=appointment_id)
+    partner = appointment.mentee if request.user.pk == appointment.mentor_id else appointment.mentor
+    phone = None
+    if appointment.mode == Appointment.Mode.PHONE:
+        phone = phone_display(partner_phone_for(pairing=appointment.pairing, viewer=request.user))
+    now = timezone.now()
+    can_change = _can_change(appointment, now)
+    return render(
+        request,
+        "sessions_app/booking/detail.html",
+        {
+            "appointment": appointment,
+            "partner": partner,
+            "is_mentor": request.user.pk == appointment.mentor_id,
+            "partner_phone": phone,
+            "length": _length_of(appointment),
+            "can_cancel": can_change,
+            "can_reschedule": can_change and appointment.pairing.status == Pairing.Status.ACTIVE,
+        },
+    )
+
+
+@login_required
+def appointment_ics_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """The session as a calendar file, to add it by hand."""
+    appointment = appointment_get_for_user(user=request.user, appointment_id=appointment_id)
+    calendar = calendar_for(
+        [event_for(appointment, method=PUBLISH, viewer=request.user)], method=PUBLISH
+    )
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="session-{appointment.pk}.ics"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointment_reschedule_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = appointment_get_for_user(user=request.user, appointment_id=appointment_id)
+    pairing = appointment.pairing
+    availability = availability_for(appointment.mentor)
+    now = timezone.now()
+    if not (
+        _can_change(appointment, now)
+        and pairing.status == Pairing.Status.ACTIVE
+        and availability is not None
+        and availability.session_lengths
+    ):
+        messages.error(request, _("This session can no longer be moved."))
+        return redirect("sessions_app:detail", appointment_id=appointment.pk)
+    lengths = sorted(availability.session_lengths)
+    current = _length_of(appointment)
+    length = _chosen_length(request, lengths, current if current in lengths else lengths[0])
+    form = AppointmentRescheduleForm(
+        request.POST or None, lengths=lengths, initial={"length": length}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment_reschedule(
+                appointment=appointment,
+                starts_at=form.cleaned_data["starts_at"],
+                length=form.cleaned_data["length"],
+                now=now,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Session moved. You both get the updated invite by email."))
+            return redirect("sessions_app:detail", appointment_id=appointment.pk)
+    return render(
+        request,
+        "sessions_app/booking/reschedule.html",
+        {
+            "form": form,
+            "appointment": appointment,
+            "pairing": pairing,
+            "partner": pairing.partner_of(request.user),
+            "current_length": current,
+            **_picker(
+                request,
+                pairing=pairing,
+                availability=availability,
+                form=form,
+                length=length,
+                now=timezone.now(),
+                exclude_appointment_id=appointment.pk,
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointment_cancel_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = appointment_get_for_user(user=request.user, appointment_id=appointment_id)
+    if appointment.status == Appointment.Status.CANCELLED:
+        messages.info(request, _("This session is already cancelled."))
+        return redirect("sessions_app:detail", appointment_id=appointment.pk)
+    if not _can_change(appointment, timezone.now()):
+        messages.error(request, _("This session has already started, so it can no longer change."))
+        return redirect("sessions_app:detail", appointment_id=appointment.pk)
+    form = AppointmentCancelForm(request.POST or None, in_series=appointment.series_id is not None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            if form.following():
+                cancelled = len(
+                    series_cancel_from(appointment=appointment, by=request.user, reason=reason)
+                )
+            else:
+                appointment_cancel(appointment=appointment, by=request.user, reason=reason)
+                cancelled = 1
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Session cancelled. You both get the cancellation by email.",
+                    "%(count)d sessions cancelled. You both get the cancellations by email.",
+                    cancelled,
+                )
+                % {"count": cancelled},
+            )
+            return redirect("sessions_app:detail", appointment_id=appointment.pk)
+    return render(
+        request,
+        "sessions_app/booking/cancel.html",
+        {
+            "form": form,
+            "appointment": appointment,
+            "partner": appointment.pairing.partner_of(request.user),
+        },
+    )
+
+
+@login_required
+def pairing_sessions_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
+    """A pairing's sessions: the ones to come, or (show=past) past and cancelled ones."""
+    pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
+    past = request.GET.get("show") == "past"
+    sessions = appointments_for_pairing(pairing=pairing, upcoming=not past, now=timezone.now())
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "sessions_app/booking/pairing_sessions.html",
+        {
+            "pairing": pairing,
+            "partner": pairing.partner_of(request.user),
+            "page": page,
+            "past": past,
+            "query": "show=past" if past else "",
+            "can_book": pairing.status == Pairing.Status.ACTIVE,
+        },
+    )
+
+
+urlpatterns = [
+    path("pairings/<int:pairing_id>/", pairing_sessions_view, name="pairing_sessions"),
+    path("pairings/<int:pairing_id>/book/", appointment_book_view, name="book"),
+    path("pairings/<int:pairing_id>/series/", series_book_view, name="series"),
+    path("<int:appointment_id>/", appointment_detail_view, name="detail"),
+    path("<int:appointment_id>/session.ics", appointment_ics_view, name="ics"),
+    path("<int:appointment_id>/reschedule/", appointment_reschedule_view, name="reschedule"),
+    path("<int:appointment_id>/cancel/", appointment_cancel_view, name="cancel"),
+]

@@ -1,12 +1,16 @@
 """Who may open what: anonymous visitors, programme admins and staff."""
 
+import itertools
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import PROGRAMME_ADMINS_GROUP, Profile, User
+from sessions_app.models import Appointment
 from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +30,7 @@ PUBLIC = {
     "account_inactive",
     "account_logout",  # shows "you are not logged in" and a way back
     "programmes:join",  # an invite link: the token is the permission (unknown token: 404)
+    "sessions_app:feed",  # a calendar feed: the token is the permission (unknown token: 404)
 }
 
 
@@ -74,7 +79,8 @@ def test_the_private_routes_include_the_pages_people_use():
 
 
 @pytest.mark.parametrize(
-    "name", sorted(PUBLIC - {"account_reset_password_from_key", "programmes:join"})
+    "name",
+    sorted(PUBLIC - {"account_reset_password_from_key", "programmes:join", "sessions_app:feed"}),
 )
 def test_public_pages_open_without_login(client, name):
     pattern = dict(_our_named_routes())[name]
@@ -141,26 +147,42 @@ def test_a_direct_permission_or_superuser_status_also_makes_a_programme_admin(me
     assert not User.objects.get(pk=retired.pk).is_programme_admin
 
 
-def test_the_dashboard_query_count_does_not_grow_with_pairings_or_cohorts(
+def test_the_dashboard_query_count_does_not_grow_with_pairings_cohorts_or_sessions(
     client, programme_admin, django_assert_num_queries
 ):
     ProfileFactory(user=programme_admin, mentor=True, mentee=True)
     client.force_login(programme_admin)
+    hours = itertools.count(24)
 
     def add(n: int) -> None:
         for _ in range(n):
-            PairingFactory(mentor=programme_admin)
-            PairingFactory(mentee=programme_admin)
+            for pairing in (
+                PairingFactory(mentor=programme_admin),
+                PairingFactory(mentee=programme_admin),
+            ):
+                starts_at = timezone.now() + timedelta(hours=next(hours))
+                Appointment.objects.create(
+                    pairing=pairing,
+                    mentor=pairing.mentor,
+                    mentee=pairing.mentee,
+                    starts_at=starts_at,
+                    ends_at=starts_at + timedelta(minutes=30),
+                    blocked_from=starts_at,
+                    blocked_until=starts_at + timedelta(minutes=30),
+                    mode=Appointment.Mode.CHAT,
+                )
             EnrolmentFactory(user=programme_admin)
 
     add(1)
-    # session, user, profile, programme-admin check, cohorts, pairings as mentor and as mentee
-    with django_assert_num_queries(7):
+    # session, user, profile, programme-admin check, cohorts, pairings as mentor and as
+    # mentee, upcoming sessions
+    with django_assert_num_queries(8):
         client.get(reverse("accounts:dashboard"))
     add(5)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("accounts:dashboard"))
 
     html = response.content.decode()
     assert "You also run programmes" in html
     assert len(re.findall(r'href="/programmes/pairings/\d+/"', html)) == 12
+    assert len(re.findall(r'href="/sessions/\d+/"', html)) == 5  # the first five of twelve

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.management.commands.seed_demo import DEMO_PASSWORD
 from accounts.models import PROGRAMME_ADMINS_GROUP, Profile, User
@@ -13,6 +14,7 @@ from accounts.tasks import user_welcome_send_task
 from programmes.demo import DEMO_COHORT
 from programmes.models import Cohort
 from programmes.selectors.agreements import agreement_holds
+from sessions_app.models import Appointment, SessionNote
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +70,8 @@ def test_seed_demo_loads_a_varied_cohort_and_is_safe_to_run_again(client):
     assert cohort.enrolments.filter(answered_at__isnull=False).count() == 16
     holding = [p for p in cohort.pairings.filter(status="active") if agreement_holds(pairing=p)]
     assert len(holding) == 3
+    sessions = Appointment.objects.filter(pairing__cohort=cohort)
+    assert sessions.filter(starts_at__lt=timezone.now()).count() == 3  # past, with notes
+    upcoming = sessions.filter(starts_at__gt=timezone.now(), agenda__kind="action").distinct()
+    assert upcoming.count() == 3  # with the action item carried over from the past session
+    assert SessionNote.objects.filter(shared=False).count() == 3

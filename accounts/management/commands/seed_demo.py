@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import Field, Profile, User
 from accounts.services import user_make_programme_admin
 from programmes.demo import demo_cohort_load
+from sessions_app.demo import demo_sessions_load
 
 DEMO_PASSWORD = "mentoring-demo-2026"  # noqa: S105  (printed for the demo logins; not a secret)
 DEMO_DOMAIN = "demo.mentoring.example"
@@ -254,11 +255,12 @@ class Command(BaseCommand):
                 goals=goals,
             )
 
-        demo_cohort_load(
+        cohort = demo_cohort_load(
             admin=admin,
             mentors=list(User.objects.filter(email__in=[f"{m[0]}@{DEMO_DOMAIN}" for m in MENTORS])),
             mentees=list(User.objects.filter(email__in=[f"{m[0]}@{DEMO_DOMAIN}" for m in MENTEES])),
         )
+        demo_sessions_load(cohort=cohort)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in at /accounts/login/ with:"))
         self.stdout.write(f"  programme admin  {ADMIN['email']}")
         self.stdout.write(f"  mentor           {MENTORS[0][0]}@{DEMO_DOMAIN} (and 5 more)")

@@ -1,0 +1,113 @@
+"""Calendar data (RFC 5545) for sessions, and the iTIP methods (RFC 5546) the invites use.
+
+One session is one VEVENT with the appointment's stable UID; every change raises SEQUENCE, so a
+calendar replaces the old version instead of adding a second event. Times are written in UTC:
+every calendar shows them in its owner's zone, and no VTIMEZONE is needed.
+
+The organizer is the platform's own address, and both people are attendees asked to RSVP:
+neither person's calendar then treats the invite as one they sent themselves, and a reply goes
+to an address that expects it.
+"""
+
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, vCalAddress
+
+from accounts.models import User
+from programmes.selectors.agreements import partner_phone_for, phone_display
+
+from .models import Appointment
+
+REQUEST = "REQUEST"  # a new or changed session
+CANCEL = "CANCEL"  # the session is off
+PUBLISH = "PUBLISH"  # a copy for a calendar, no reply expected
+PRODID = "-//Mentoring//Sessions//EN"
+
+
+def _absolute(url_name: str, *args: object) -> str:
+    return settings.SITE_URL + reverse(url_name, args=args)
+
+
+def _where(appointment: Appointment, viewer: User | None) -> str:
+    """The LOCATION: the link, the number, the place, or where the chat happens."""
+    if appointment.mode == Appointment.Mode.VIDEO:
+        return appointment.video_url
+    if appointment.mode == Appointment.Mode.IN_PERSON:
+        return appointment.place
+    if appointment.mode == Appointment.Mode.PHONE:
+        number = None
+        if viewer is not None:
+            number = partner_phone_for(pairing=appointment.pairing, viewer=viewer)
+        if number:
+            return _("Phone: %(number)s") % {"number": phone_display(number)}
+        return _("Phone (the number is on the session page)")
+    return _("Chat in your pairing's messages")
+
+
+def event_for(appointment: Appointment, *, method: str, viewer: User | None = None) -> Event:
+    """The session as a VEVENT. With `viewer` (one of the two people) the summary names their
+    partner and a phone session shows the partner's number (one query more).
+
+    STATUS is CANCELLED for a CANCEL message or a cancelled session, CONFIRMED otherwise.
+    DTSTAMP is the session's last change, so the same version always reads the same.
+    """
+    cancelled = method == CANCEL or appointment.status == Appointment.Status.CANCELLED
+    mentor, mentee = appointment.mentor, appointment.mentee
+    if viewer is not None:
+        summary = _("Mentoring session with %(partner)s") % {
+            "partner": (mentee if viewer.pk == mentor.pk else mentor).name
+        }
+    else:
+        summary = _("Mentoring session: %(mentor)s and %(mentee)s") % {
+            "mentor": mentor.name,
+            "mentee": mentee.name,
+        }
+    page = _absolute("sessions_app:detail", appointment.pk)
+    where = _where(appointment, viewer)
+    lines = [
+        _("%(mode)s: %(where)s") % {"mode": appointment.get_mode_display(), "where": where},
+        _("Session page: %(url)s") % {"url": page},
+    ]
+    if cancelled and appointment.cancel_reason:
+        lines.insert(0, _("Cancelled: %(reason)s") % {"reason": appointment.cancel_reason})
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return Event.new(
+        uid=appointment.uid,
+        sequence=appointment.sequence,
+        stamp=appointment.updated_at,
+        start=appointment.starts_at,
+        end=appointment.ends_at,
+        summary=summary,
+        description="\n".join(lines),
+        location=where,
+        url=page,
+        status="CANCELLED" if cancelled else "CONFIRMED",
+        organizer=vCalAddress.new(address, cn=name or None),
+        attendees=[
+            vCalAddress.new(
+                person.email,
+                cn=person.name,
+                cutype="INDIVIDUAL",
+                role="REQ-PARTICIPANT",
+                partstat="NEEDS-ACTION",
+                rsvp=True,
+            )
+            for person in (mentor, mentee)
+        ],
+    )
+
+
+def calendar_for(events: list[Event], *, method: str | None) -> Calendar:
+    """A VCALENDAR around `events`; `method` None for a subscribed feed (no iTIP method)."""
+    calendar = Calendar()
+    calendar.prodid = PRODID
+    calendar.version = "2.0"
+    calendar.calscale = "GREGORIAN"
+    if method is not None:
+        calendar.method = method
+    for event in events:
+        calendar.add_component(event)
+    return calendar

@@ -1,0 +1,165 @@
+"""Reads of sessions (Appointment), each scoped to the two people in it (404 for anyone else).
+
+Also what the booking pages need to offer: the ways to meet both partners allowed, the free
+times grouped by the viewer's local day, and the dates of a regular series with its conflicts.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from programmes.models import Pairing
+from programmes.selectors.agreements import channels_both_allow
+
+from ..models import Appointment, Availability
+from .slots import Slot, slot_is_free
+
+SERIES_MAX = 52  # a year of weekly sessions: "until the cohort ends" stops here at the latest
+
+
+def appointments_for_user(*, user: User) -> QuerySet[Appointment]:
+    """Sessions the user is in, as mentor or mentee, with both people and the pairing."""
+    return Appointment.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related(
+        "mentor", "mentee", "pairing__cohort"
+    )
+
+
+def appointments_upcoming_for(*, user: User, now: datetime) -> QuerySet[Appointment]:
+    """The user's booked sessions that have not ended, in every pairing, soonest first."""
+    return (
+        appointments_for_user(user=user)
+        .filter(status=Appointment.Status.BOOKED, ends_at__gt=now)
+        .order_by("starts_at", "pk")
+    )
+
+
+def appointment_get_for_user(*, user: User, appointment_id: int) -> Appointment:
+    """One of the user's own sessions, or 404: ids leak nothing to anyone outside the pairing."""
+    return get_object_or_404(appointments_for_user(user=user), pk=appointment_id)
+
+
+def appointments_for_pairing(*, pairing: Pairing, upcoming: bool, now: datetime) -> QuerySet:
+    """The pairing's booked sessions still to come (soonest first), or the rest: past and
+    cancelled ones (latest first). The caller got `pairing` through pairing_get_for_user."""
+    sessions = Appointment.objects.filter(pairing=pairing).select_related("mentor", "mentee")
+    to_come = Q(status=Appointment.Status.BOOKED, ends_at__gt=now)
+    if upcoming:
+        return sessions.filter(to_come).order_by("starts_at")
+    return sessions.exclude(to_come).order_by("-starts_at")
+
+
+def booking_modes_for(*, pairing: Pairing) -> list[str]:
+    """The ways to meet both partners allow in their contact agreement, in the Mode order.
+
+    A session mode is the channel of the same name; email is a channel but not a session.
+    """
+    allowed = channels_both_allow(pairing=pairing)
+    return [mode for mode in Appointment.Mode.values if mode in allowed]
+
+
+def first_session_in_person_due(*, pairing: Pairing) -> bool:
+    """The cohort asks for a first meeting in person and the pairing has booked none yet
+    (cancelled sessions do not count)."""
+    return (
+        pairing.cohort.first_session_in_person
+        and not Appointment.objects.filter(
+            pairing=pairing, status=Appointment.Status.BOOKED
+        ).exists()
+    )
+
+
+@dataclass(frozen=True)
+class SlotDay:
+    """The free starts of one day, in the viewer's zone."""
+
+    day: date
+    slots: list[Slot]
+
+
+def slot_days(*, slots: list[Slot], zone: ZoneInfo) -> list[SlotDay]:
+    """Slots grouped by the viewer's local date, in order."""
+    days: list[SlotDay] = []
+    for slot in slots:
+        day = slot.starts_at.astimezone(zone).date()
+        if not days or days[-1].day != day:
+            days.append(SlotDay(day=day, slots=[]))
+        days[-1].slots.append(slot)
+    return days
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One date of a planned series, and whether it is free to book."""
+
+    starts_at: datetime  # aware, UTC
+    ends_at: datetime
+    free: bool
+
+
+def series_starts(
+    *, first: datetime, zone: ZoneInfo, every_weeks: int, count: int | None, last_day: date
+) -> list[datetime]:
+    """The starts of a series at `first`'s wall-clock time in `zone`, every `every_weeks`
+    weeks: `count` times, or (count None) up to and including `last_day`. Same local time on
+    both sides of a DST change, so the UTC time moves with the clocks."""
+    local = first.astimezone(zone)
+    wall, day = local.time(), local.date()
+    starts = []
+    while len(starts) < (count or SERIES_MAX) and (count is not None or day <= last_day):
+        starts.append(datetime.combine(day, wall, tzinfo=zone).astimezone(UTC))
+        day += timedelta(weeks=every_weeks)
+    return starts
+
+
+def _judged_at(*, starts_at: datetime, now: datetime, availability: Availability) -> datetime:
+    """When to judge a series date as if it were booked then.
+
+    The booking horizon keeps one-off bookings near; a series is an agreed rhythm, so a date
+    beyond the horizon is judged as though booked when it comes within it. Everything else
+    (hours, days off, buffers, the weekly limit, both people's sessions) applies as usual.
+    """
+    lead = max(
+        timedelta(weeks=availability.horizon_weeks) - timedelta(days=1),
+        timedelta(hours=availability.notice_hours + 1),
+    )
+    return max(now, starts_at - lead)
+
+
+def series_plan(
+    *,
+    pairing: Pairing,
+    availability: Availability,
+    starts_at: datetime,
+    length: int,
+    every_weeks: int,
+    count: int | None,
+    now: datetime,
+) -> list[Occurrence]:
+    """Each date of a series at the mentor's local time of `starts_at`, with whether it is
+    free; `count` None runs until the cohort ends. A few queries per date."""
+    starts = series_starts(
+        first=starts_at,
+        zone=pairing.mentor.zoneinfo,
+        every_weeks=every_weeks,
+        count=count,
+        last_day=pairing.cohort.ends_on,
+    )
+    duration = timedelta(minutes=length)
+    return [
+        Occurrence(
+            starts_at=start,
+            ends_at=start + duration,
+            free=slot_is_free(
+                mentor=pairing.mentor,
+                mentee=pairing.mentee,
+                starts_at=start,
+                length=length,
+                now=_judged_at(starts_at=start, now=now, availability=availability),
+            ),
+        )
+        for start in starts
+    ]

@@ -1,0 +1,539 @@
+"""Booking, moving and cancelling sessions, one at a time or as a regular series.
+
+Two guards keep a person from being booked twice at once:
+1. The mentor's Availability row is locked for the transaction, so bookings with one mentor
+   queue up and each checks its slot (hours, buffers, notice, horizon, weekly limit, both
+   people's other sessions) against what the ones before it committed. That also keeps the
+   weekly limit exact, which no constraint could.
+2. PostgreSQL's exclusion constraints refuse any overlap whatever happened before (say a mentee
+   booked with two mentors at once, in transactions that lock different rows): the write runs
+   in a savepoint and the refusal becomes SlotUnavailable, a message a person understands.
+
+A double-clicked submit books once: the booking form carries a one-time token, and the first
+submit with a token claims it in the cache (Redis) for 10 minutes; a second submit with the same
+token waits for the first and returns its session (see _claim). Moving a session to the time it
+already has and cancelling a cancelled one change nothing, so those repeat safely without one.
+
+Every change writes the session's reminder rows in the same transaction and, once committed,
+emails both people the calendar update (same UID, next SEQUENCE).
+"""
+
+import secrets
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import partial
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from mentoring.errors import DomainError
+from programmes.models import Pairing
+
+from ..models import Appointment, Availability, Series
+from ..selectors.appointments import booking_modes_for, series_plan
+from ..selectors.slots import slot_is_free
+from ..tasks.booking import invite_send_task
+from .agenda import action_items_carry_over
+from .reminders import reminder_rows_sync
+
+DEFAULT_VIDEO_LINK_TEMPLATE = "https://meet.jit.si/mentoring-{token}"
+OVERLAP_CONSTRAINTS = ("appointment_mentor_no_overlap", "appointment_mentee_no_overlap")
+SERIES_EVERY_WEEKS = (1, 2, 4)
+SERIES_COUNT_MAX = 26
+
+# A double submit: how long a token is remembered, and how long the second submit waits for
+# the first to finish (it normally takes a fraction of a second).
+TOKEN_SECONDS = 10 * 60
+WAIT_STEP_SECONDS = 0.1
+WAIT_STEPS = 100
+_PENDING = "pending"
+
+Made = TypeVar("Made", Appointment, Series)
+
+
+class SlotUnavailable(DomainError):
+    """The time is not free, or someone took it a moment ago."""
+
+
+class BookingRefused(DomainError):
+    """The pairing, the session or the request does not allow this."""
+
+
+class SeriesChanged(DomainError):
+    """A date the person confirmed in a series is no longer free: show the plan again."""
+
+
+def _taken() -> SlotUnavailable:
+    return SlotUnavailable(
+        _("That time is no longer free: it was booked a moment ago. Pick one of the free times.")
+    )
+
+
+# --- double submits -----------------------------------------------------------------------
+
+
+def _claim(key: str) -> int | None:
+    """None when this submit goes ahead with `key` (and must settle or release it); else the
+    id an earlier submit with the same token made, once that one committed."""
+    for _step in range(WAIT_STEPS):
+        if cache.add(key, _PENDING, TOKEN_SECONDS):
+            return None
+        earlier = cache.get(key)
+        if isinstance(earlier, int):
+            return earlier
+        time.sleep(WAIT_STEP_SECONDS)  # the first submit is still at work
+    raise BookingRefused(
+        _("This booking is still being made. Look at your sessions again in a moment.")
+    )
+
+
+def _once(
+    key: str | None,
+    make: Callable[[Callable[[int], None]], Made],
+    fetch: Callable[[int], Made],
+) -> Made:
+    """Run `make`, unless an earlier submit with `key` did: then fetch what that one made.
+
+    `make` gets a function to call with the id of what it made; the id is remembered once the
+    transaction commits, and the key forgotten if `make` fails, so the person can try again.
+    """
+    if key is None:
+        return make(lambda _made: None)
+    earlier = _claim(key)
+    if earlier is not None:
+        return fetch(earlier)
+    try:
+        return make(
+            lambda made: transaction.on_commit(partial(cache.set, key, made, TOKEN_SECONDS))
+        )
+    except Exception:
+        cache.delete(key)
+        raise
+
+
+def _token_key(kind: str, user: User, token: str | None, starts_at: datetime) -> str | None:
+    if not token:
+        return None
+    # The time is part of the key: going back and picking another time is a new booking.
+    return f"{kind}:{user.pk}:{token}:{starts_at.timestamp():.0f}"
+
+
+# --- shared steps ---------------------------------------------------------------------------
+
+
+def _availability_locked(pairing: Pairing) -> Availability:
+    """The mentor's rules, locked: bookings with this mentor wait for each other here."""
+    availability = (
+        Availability.objects.select_for_update().filter(mentor_id=pairing.mentor_id).first()
+    )
+    if availability is None:
+        raise BookingRefused(
+            _("%(mentor)s has not opened any times for sessions yet.")
+            % {"mentor": pairing.mentor.name}
+        )
+    return availability
+
+
+def _check_active(pairing: Pairing) -> None:
+    if pairing.status != Pairing.Status.ACTIVE:
+        raise BookingRefused(_("Sessions can be booked only while the pairing is active."))
+
+
+def _check_length(availability: Availability, length: int) -> None:
+    if length not in availability.session_lengths:
+        raise BookingRefused(
+            _("Your mentor does not offer %(length)s-minute sessions.") % {"length": length}
+        )
+
+
+def _check_request(
+    *, pairing: Pairing, availability: Availability, length: int, mode: str, place: str
+) -> None:
+    _check_active(pairing)
+    _check_length(availability, length)
+    if mode not in booking_modes_for(pairing=pairing):
+        raise BookingRefused(
+            _("Choose a way to meet that you both allowed in your contact agreement.")
+        )
+    if mode == Appointment.Mode.IN_PERSON and not place.strip():
+        raise BookingRefused(_("Say where you will meet."))
+
+
+def _check_not_started(appointment: Appointment, now: datetime) -> None:
+    if appointment.status != Appointment.Status.BOOKED:
+        raise BookingRefused(_("This session is cancelled."))
+    if appointment.starts_at <= now:
+        raise BookingRefused(_("This session has already started, so it can no longer change."))
+
+
+def _video_url() -> str:
+    """A meeting link nobody can guess: 128 random bits in the configured template."""
+    template = getattr(settings, "VIDEO_LINK_TEMPLATE", DEFAULT_VIDEO_LINK_TEMPLATE)
+    return template.format(token=secrets.token_urlsafe(16))
+
+
+def _set_time(
+    appointment: Appointment, *, availability: Availability, starts_at: datetime, length: int
+) -> None:
+    appointment.starts_at = starts_at
+    appointment.ends_at = starts_at + timedelta(minutes=length)
+    appointment.blocked_from = starts_at - timedelta(minutes=availability.buffer_before)
+    appointment.blocked_until = appointment.ends_at + timedelta(minutes=availability.buffer_after)
+
+
+DEADLOCK_DETECTED = "40P01"
+
+
+def _save(appointment: Appointment) -> None:
+    """Validate and write; the database's refusal of an overlap becomes SlotUnavailable."""
+    # The exclusion constraints are checked by PostgreSQL itself, on write; the foreign keys
+    # come from rows already read.
+    appointment.full_clean(
+        exclude=["pairing", "mentor", "mentee", "series", "booked_by", "cancelled_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    try:
+        with transaction.atomic():  # a savepoint, so the outer transaction survives the refusal
+            appointment.save()
+    except IntegrityError as exc:
+        if not any(name in str(exc) for name in OVERLAP_CONSTRAINTS):
+            raise
+        raise _taken() from None
+    except OperationalError as exc:
+        # Two overlapping inserts checked against each other at the same moment: PostgreSQL
+        # breaks the tie with a deadlock error instead of an exclusion violation. Same answer.
+        if getattr(exc.__cause__, "pgcode", None) != DEADLOCK_DETECTED:
+            raise
+        raise _taken() from None
+
+
+def _announce(appointment: Appointment) -> None:
+    """Reminders follow the change now; both people get the calendar update once committed."""
+    reminder_rows_sync(appointment=appointment)
+    for person_id in (appointment.mentor_id, appointment.mentee_id):
+        transaction.on_commit(
+            partial(invite_send_task.delay, appointment.pk, appointment.sequence, person_id)
+        )
+
+
+def _insert(
+    *,
+    pairing: Pairing,
+    availability: Availability,
+    booked_by: User,
+    starts_at: datetime,
+    length: int,
+    mode: str,
+    place: str,
+    series: Series | None = None,
+) -> Appointment:
+    appointment = Appointment(
+        pairing=pairing,
+        mentor_id=pairing.mentor_id,
+        mentee_id=pairing.mentee_id,
+        series=series,
+        mode=mode,
+        place=place.strip() if mode == Appointment.Mode.IN_PERSON else "",
+        video_url=_video_url() if mode == Appointment.Mode.VIDEO else "",
+        booked_by=booked_by,
+    )
+    _set_time(appointment, availability=availability, starts_at=starts_at, length=length)
+    _save(appointment)
+    _announce(appointment)
+    action_items_carry_over(appointment=appointment)
+    return appointment
+
+
+def _locked(appointment: Appointment) -> Appointment:
+    """The session re-read and locked: two changes to it at once take turns."""
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("pairing__cohort", "mentor", "mentee")
+        .get(pk=appointment.pk)
+    )
+
+
+# --- one session ----------------------------------------------------------------------------
+
+
+def appointment_book(
+    *,
+    pairing: Pairing,
+    booked_by: User,
+    starts_at: datetime,
+    length: int,
+    mode: str,
+    place: str = "",
+    token: str | None = None,
+    now: datetime | None = None,
+) -> Appointment:
+    """Book a session of `length` minutes at `starts_at` (aware) for one of the pairing's two
+    people. Raises SlotUnavailable when the time is not free or was taken a moment ago, and
+    BookingRefused when the pairing, the length or the way to meet does not allow it.
+
+    With the form's `token`, a second submit of the same time returns the first's session.
+    """
+    # Not atomic itself: a failed booking must release its token after the rollback.
+    return _once(
+        _token_key("book", booked_by, token, starts_at),
+        lambda remember: _appointment_book(
+            pairing=pairing,
+            booked_by=booked_by,
+            starts_at=starts_at,
+            length=length,
+            mode=mode,
+            place=place,
+            now=now or timezone.now(),
+            remember=remember,
+        ),
+        lambda pk: Appointment.objects.get(pk=pk),
+    )
+
+
+@transaction.atomic
+def _appointment_book(
+    *,
+    pairing: Pairing,
+    booked_by: User,
+    starts_at: datetime,
+    length: int,
+    mode: str,
+    place: str,
+    now: datetime,
+    remember: Callable[[int], None],
+) -> Appointment:
+    availability = _availability_locked(pairing)
+    _check_request(
+        pairing=pairing, availability=availability, length=length, mode=mode, place=place
+    )
+    if not slot_is_free(
+        mentor=pairing.mentor, mentee=pairing.mentee, starts_at=starts_at, length=length, now=now
+    ):
+        raise _taken()
+    appointment = _insert(
+        pairing=pairing,
+        availability=availability,
+        booked_by=booked_by,
+        starts_at=starts_at,
+        length=length,
+        mode=mode,
+        place=place,
+    )
+    remember(appointment.pk)
+    return appointment
+
+
+@transaction.atomic
+def appointment_reschedule(
+    *,
+    appointment: Appointment,
+    starts_at: datetime,
+    length: int,
+    now: datetime | None = None,
+) -> Appointment:
+    """Move a session to `starts_at` for `length` minutes, by the same rules as a booking
+    (the session does not block itself or count against the weekly limit). Same UID, next
+    SEQUENCE. Raises SlotUnavailable or BookingRefused (cancelled, started, pairing no longer
+    active). Moving it to the time it already has changes nothing, so a repeat is safe."""
+    now = now or timezone.now()
+    availability = _availability_locked(appointment.pairing)
+    appointment = _locked(appointment)
+    _check_not_started(appointment, now)
+    _check_active(appointment.pairing)
+    _check_length(availability, length)
+    if appointment.starts_at == starts_at and appointment.ends_at == starts_at + timedelta(
+        minutes=length
+    ):
+        return appointment
+    if not slot_is_free(
+        mentor=appointment.mentor,
+        mentee=appointment.mentee,
+        starts_at=starts_at,
+        length=length,
+        now=now,
+        exclude_appointment_id=appointment.pk,
+    ):
+        raise _taken()
+    _set_time(appointment, availability=availability, starts_at=starts_at, length=length)
+    appointment.sequence += 1
+    _save(appointment)
+    _announce(appointment)
+    return appointment
+
+
+def _cancel(appointment: Appointment, *, by: User, reason: str, now: datetime) -> None:
+    appointment.status = Appointment.Status.CANCELLED
+    appointment.cancelled_by = by
+    appointment.cancelled_at = now
+    appointment.cancel_reason = reason
+    appointment.sequence += 1
+    appointment.save(
+        update_fields=[
+            "status",
+            "cancelled_by",
+            "cancelled_at",
+            "cancel_reason",
+            "sequence",
+            "updated_at",
+        ]
+    )
+    _announce(appointment)
+    action_items_carry_over(appointment=appointment)  # to the next booked session, if any
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise BookingRefused(_("Say why you cancel: your partner will read it."))
+    return reason
+
+
+@transaction.atomic
+def appointment_cancel(
+    *, appointment: Appointment, by: User, reason: str, now: datetime | None = None
+) -> Appointment:
+    """Cancel a session that has not started, with a reason for the partner: frees its time
+    and sends METHOD:CANCEL with the next SEQUENCE. Raises BookingRefused for a session that
+    started. Cancelling a cancelled session changes nothing, so a repeat is safe."""
+    now = now or timezone.now()
+    appointment = _locked(appointment)
+    if appointment.status == Appointment.Status.CANCELLED:
+        return appointment
+    _check_not_started(appointment, now)
+    _cancel(appointment, by=by, reason=_reason(reason), now=now)
+    return appointment
+
+
+# --- a series -------------------------------------------------------------------------------
+
+
+def series_book(
+    *,
+    pairing: Pairing,
+    booked_by: User,
+    starts_at: datetime,
+    length: int,
+    every_weeks: int,
+    count: int | None,
+    mode: str,
+    place: str = "",
+    confirmed: list[datetime],
+    token: str | None = None,
+    now: datetime | None = None,
+) -> Series:
+    """Book the dates of a series (see series_plan) that the person confirmed after seeing its
+    conflicts: all of them or none. Each date is a session of its own (own UID and invite, so
+    one can be moved or cancelled alone). Raises SeriesChanged when a confirmed date is no
+    longer free, SlotUnavailable and BookingRefused as appointment_book.
+
+    With the form's `token`, a second submit returns the first's series.
+    """
+    return _once(
+        _token_key("series", booked_by, token, starts_at),
+        lambda remember: _series_book(
+            pairing=pairing,
+            booked_by=booked_by,
+            starts_at=starts_at,
+            length=length,
+            every_weeks=every_weeks,
+            count=count,
+            mode=mode,
+            place=place,
+            confirmed=confirmed,
+            now=now or timezone.now(),
+            remember=remember,
+        ),
+        lambda pk: Series.objects.get(pk=pk),
+    )
+
+
+@transaction.atomic
+def _series_book(
+    *,
+    pairing: Pairing,
+    booked_by: User,
+    starts_at: datetime,
+    length: int,
+    every_weeks: int,
+    count: int | None,
+    mode: str,
+    place: str,
+    confirmed: list[datetime],
+    now: datetime,
+    remember: Callable[[int], None],
+) -> Series:
+    availability = _availability_locked(pairing)
+    _check_request(
+        pairing=pairing, availability=availability, length=length, mode=mode, place=place
+    )
+    if every_weeks not in SERIES_EVERY_WEEKS:
+        raise BookingRefused(_("A series repeats every 1, 2 or 4 weeks."))
+    if count is not None and not 2 <= count <= SERIES_COUNT_MAX:
+        raise BookingRefused(
+            _("A series has between 2 and %(most)s sessions.") % {"most": SERIES_COUNT_MAX}
+        )
+    chosen = sorted(set(confirmed))
+    if not chosen:
+        raise BookingRefused(_("None of these dates is free. Pick another time."))
+    plan = series_plan(
+        pairing=pairing,
+        availability=availability,
+        starts_at=starts_at,
+        length=length,
+        every_weeks=every_weeks,
+        count=count,
+        now=now,
+    )
+    if not {o.starts_at for o in plan if o.free}.issuperset(chosen):
+        raise SeriesChanged(
+            _("Some of these dates were booked a moment ago. Here is the series as it is now.")
+        )
+    series = Series.objects.create(pairing=pairing, every_weeks=every_weeks, created_by=booked_by)
+    try:
+        for start in chosen:
+            _insert(
+                pairing=pairing,
+                availability=availability,
+                booked_by=booked_by,
+                starts_at=start,
+                length=length,
+                mode=mode,
+                place=place,
+                series=series,
+            )
+    except SlotUnavailable:
+        raise SeriesChanged(
+            _("Some of these dates were booked a moment ago. Here is the series as it is now.")
+        ) from None
+    remember(series.pk)
+    return series
+
+
+@transaction.atomic
+def series_cancel_from(
+    *, appointment: Appointment, by: User, reason: str, now: datetime | None = None
+) -> list[Appointment]:
+    """Cancel this session and, in a series, every later one of it that is booked and has not
+    started, each with its own METHOD:CANCEL. Returns the ones cancelled: none on a repeat."""
+    now = now or timezone.now()
+    reason = _reason(reason)
+    following = Q(pk=appointment.pk)
+    if appointment.series_id is not None:
+        following |= Q(series_id=appointment.series_id, starts_at__gte=appointment.starts_at)
+    sessions = list(
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("pairing", "mentor", "mentee")
+        .filter(following, status=Appointment.Status.BOOKED, starts_at__gt=now)
+        .order_by("starts_at")
+    )
+    for session in sessions:
+        _cancel(session, by=by, reason=reason, now=now)
+    return sessions
