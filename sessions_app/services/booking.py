@@ -412,6 +412,22 @@ def appointment_cancel(
     return appointment
 
 
+def appointments_cancel_for_pairing(
+    *, pairing: Pairing, by: User, reason: str, now: datetime | None = None
+) -> int:
+    """Cancel every session of the pairing that has not started (the pairing is closing), so
+    calendars drop them and no reminder goes out. Returns how many. Safe to repeat."""
+    now = now or timezone.now()
+    upcoming = Appointment.objects.select_for_update().filter(
+        pairing=pairing, status=Appointment.Status.BOOKED, starts_at__gt=now
+    )
+    cancelled = 0
+    for appointment in upcoming:
+        _cancel(appointment, by=by, reason=_reason(reason), now=now)
+        cancelled += 1
+    return cancelled
+
+
 # --- a series -------------------------------------------------------------------------------
 
 

@@ -215,3 +215,41 @@ def test_a_mentee_sees_her_own_pairings_reasons_and_never_the_cohorts_scores(
     assert mine.status_code == 200
     assert "4.32" not in mine.content.decode()
     assert (review.status_code, table.status_code) == (403, 403)
+
+
+def test_closing_a_pairing_cancels_its_upcoming_sessions_and_their_reminders(
+    client, pairing, mentee
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sessions_app.models import Appointment, Reminder
+    from sessions_app.services.reminders import reminder_rows_sync
+
+    def session(days: int) -> Appointment:
+        starts = timezone.now() + timedelta(days=days)
+        appointment = Appointment.objects.create(
+            pairing=pairing,
+            mentor=pairing.mentor,
+            mentee=pairing.mentee,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+            blocked_from=starts,
+            blocked_until=starts + timedelta(hours=1),
+            mode="video",
+        )
+        reminder_rows_sync(appointment=appointment)
+        return appointment
+
+    past, upcoming = session(-3), session(3)
+    client.force_login(mentee)
+
+    client.post(reverse("programmes:pairing_close", args=[pairing.pk]), {"reason": "completed"})
+
+    past.refresh_from_db()
+    upcoming.refresh_from_db()
+    assert past.status == Appointment.Status.BOOKED  # history stays
+    assert upcoming.status == Appointment.Status.CANCELLED
+    assert upcoming.cancel_reason == "The pairing has closed."
+    assert not Reminder.objects.filter(appointment=upcoming, status="pending").exists()
