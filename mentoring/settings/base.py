@@ -195,6 +195,11 @@ CELERY_TASK_TIME_LIMIT = 90
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    # Every minute: claim the reminders that are due and queue one short send task each.
+    "reminders-dispatch": {
+        "task": "sessions_app.tasks.reminders.reminders_dispatch_task",
+        "schedule": 60,
+    },
     # Every 15 minutes: unanswered mentor requests expire and go to the mentee's next choice.
     "requests-expire-due": {
         "task": "programmes.tasks.requests.requests_expire_due_task",
