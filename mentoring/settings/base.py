@@ -194,6 +194,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker process keeps its database connection for this many tasks instead of opening one
+# per task (half the cost of a short send). A task interrupted by a time limit mid-query can
+# spoil the connection for the next few tasks; reminders and emails are claimed rows that the
+# next scan or retry takes again, so nothing is lost.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100)
 CELERY_BEAT_SCHEDULE = {
     # Every minute: claim the reminders that are due and queue one short send task each.
     "reminders-dispatch": {

@@ -3,12 +3,14 @@
 The transaction that books, moves or cancels a session also writes its reminder rows: one per
 (session, person, offset, session time). Every minute a scan claims the due rows with
 SELECT … FOR UPDATE SKIP LOCKED, so scanners running at once never share one, and enqueues a
-short send task for each; nothing waits in the broker. A send keeps its row locked through the
-SMTP exchange and marks it sent in that same transaction, so a duplicate task waits, then finds
-it sent. A worker killed mid-send leaves the row claimed; a claim older than
-REMINDER_CLAIM_STALE_SECONDS is claimed again by the next scan, so none is lost.
+short send task for each; nothing waits in the broker. A send marks its row sent with a
+conditional UPDATE, keeps it locked through the SMTP exchange and commits after the server
+accepted the mail, so a duplicate task waits, then finds it sent. A worker killed mid-send
+leaves the row claimed; a claim older than REMINDER_CLAIM_STALE_SECONDS is claimed again by
+the next scan, so none is lost.
 """
 
+import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import partial
@@ -16,6 +18,7 @@ from functools import partial
 from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -25,13 +28,14 @@ from django.utils.translation import gettext as _
 from accounts.emails import email_build
 from accounts.models import User
 from programmes.emails import absolute
+from programmes.models import Pairing
 from programmes.selectors.agreements import partner_phone_for, phone_display
 
 from ..models import Appointment, Reminder, ReminderSettings
-from ..selectors.reminders import offset_label, reminder_offsets_for
+from ..selectors.reminders import reminder_offsets_for
 
-# A claim this old belongs to a worker that died: no send holds its row lock any longer (a live
-# one would, and SKIP LOCKED passes it by), so claiming it again cannot send it twice.
+# A claim this old most likely belongs to a worker that died. Claiming it again cannot send it
+# twice: a send in progress holds the row (SKIP LOCKED passes it by), a later one finds it sent.
 CLAIM_STALE_SECONDS = 5 * 60
 CLAIM_BATCH = 500
 # Claims waiting to be sent, at most. Workers must send them within the stale timeout, or the
@@ -201,11 +205,40 @@ def reminders_dispatch(*, now: datetime) -> int:
 # --- the send -----------------------------------------------------------------------------
 
 
+class _MailConnection(threading.local):
+    """One connection to the mail server per worker thread, kept open from send to send: a
+    new one per reminder costs a TCP (in production also a TLS) handshake, EHLO and QUIT.
+    Made again when the email settings change, and after any failure."""
+
+    def __init__(self) -> None:
+        self.backend: BaseEmailBackend | None = None
+        self.made_for: tuple = ()
+
+    def get(self) -> BaseEmailBackend:
+        made_for = (settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT)
+        if self.backend is None or made_for != self.made_for:
+            self.drop()
+            self.backend, self.made_for = mail.get_connection(), made_for
+        return self.backend
+
+    def drop(self) -> None:
+        """Forget the connection; closing it fails quietly (it may be what broke)."""
+        if self.backend is not None:
+            self.backend.fail_silently = True
+            self.backend.close()
+            self.backend = None
+
+
+_mail_connection = _MailConnection()
+
+
 def _still_applies(reminder: Reminder, now: datetime) -> bool:
-    """The session is still booked at the time the reminder speaks of, and has not begun."""
+    """The session is still booked at the time the reminder speaks of, has not begun, and its
+    pairing goes on."""
     appointment = reminder.appointment
     return (
         appointment.status == Appointment.Status.BOOKED
+        and appointment.pairing.status == Pairing.Status.ACTIVE
         and appointment.starts_at == reminder.session_starts_at
         and appointment.starts_at > now
     )
@@ -233,7 +266,6 @@ def _reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
                 "partner": partner,
                 "appointment": appointment,
                 "zone": recipient.timezone,
-                "ahead": offset_label(reminder.offset_minutes),
                 "phone": phone,
                 "pairing_url": absolute("programmes:pairing_detail", appointment.pairing_id),
                 "settings_url": absolute("sessions_app:reminder_settings"),
@@ -252,30 +284,32 @@ def reminder_send(*, reminder_id: int) -> bool:
     Safe to run twice, at once or later: the conditional UPDATE that marks it sent also locks
     the row until the commit after the SMTP exchange, so a second run waits, then updates
     nothing. A failed send raises and rolls back, leaving the row claimed for the task's retry
-    or, after the stale timeout, the next scan.
+    or, after the stale timeout, the next scan. A connection the server dropped while idle
+    fails the same way, once.
     """
-    connection = mail.get_connection()
-    try:
-        with transaction.atomic():
-            now = timezone.now()
-            taken = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.CLAIMED).update(
-                status=Reminder.Status.SENT, sent_at=now
+    with transaction.atomic():
+        now = timezone.now()
+        taken = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.CLAIMED).update(
+            status=Reminder.Status.SENT, sent_at=now
+        )
+        if not taken:
+            return False
+        reminder = Reminder.objects.select_related(
+            "appointment__pairing", "appointment__mentor", "appointment__mentee"
+        ).get(pk=reminder_id)
+        if not _still_applies(reminder, now):
+            Reminder.objects.filter(pk=reminder_id).update(
+                status=Reminder.Status.SKIPPED, sent_at=None
             )
-            if not taken:
-                return False
-            reminder = Reminder.objects.select_related(
-                "appointment__mentor", "appointment__mentee"
-            ).get(pk=reminder_id)
-            if not _still_applies(reminder, now):
-                Reminder.objects.filter(pk=reminder_id).update(
-                    status=Reminder.Status.SKIPPED, sent_at=None
-                )
-                return False
-            message = _reminder_email(reminder)
-            # Open first, so send_messages leaves the connection open: once the server has
-            # accepted the message only the COMMIT is left, not the QUIT exchange as well.
+            return False
+        message = _reminder_email(reminder)
+        connection = _mail_connection.get()
+        try:
+            # Opened here, send_messages leaves it open: once the server has accepted the
+            # message only the COMMIT is left, not a QUIT exchange as well.
             connection.open()
             connection.send_messages([message])
-    finally:
-        connection.close()
+        except BaseException:
+            _mail_connection.drop()
+            raise
     return True

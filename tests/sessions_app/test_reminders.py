@@ -19,6 +19,7 @@ from sessions_app.services.reminders import (
     reminder_send,
     reminder_settings_save,
     reminders_claim_due,
+    reminders_dispatch,
 )
 from sessions_app.tasks.reminders import reminders_dispatch_task
 from tests.factories import PairingFactory, UserFactory
@@ -305,6 +306,25 @@ def test_a_scan_passes_over_a_reminder_whose_send_holds_its_row(pairing, setting
     assert again == [idle.pk]
 
 
+def test_a_scan_leaves_the_rest_for_later_while_its_cap_of_unsent_claims_is_reached(
+    pairing, other_pairing, settings, django_capture_on_commit_callbacks
+):
+    settings.REMINDER_MAX_IN_FLIGHT = 3
+    book(pairing, starts_at=NOW + timedelta(hours=20))
+    book(other_pairing, starts_at=NOW + timedelta(hours=20))
+    scan_at = NOW + timedelta(hours=19, minutes=30)
+
+    with django_capture_on_commit_callbacks():  # the sends stay queued: none runs here
+        assert reminders_dispatch(now=scan_at) == 3
+        assert reminders_dispatch(now=scan_at) == 0
+    for reminder in Reminder.objects.filter(status=Status.CLAIMED)[:2]:
+        reminder_send(reminder_id=reminder.pk)
+
+    with django_capture_on_commit_callbacks():
+        assert reminders_dispatch(now=scan_at) == 1
+    assert Reminder.objects.filter(status=Status.CLAIMED).count() == 2
+
+
 def test_the_beat_task_sends_each_due_reminder_once(
     pairing, mentee, mentor, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -338,7 +358,7 @@ def test_a_reminder_gives_each_person_the_time_in_their_own_zone_and_the_video_l
     [to_bob] = mails_to(mailoutbox, mentor.email)  # in New York, on EDT since Sunday
     assert to_alice.subject == "[Mentoring] Reminder: session with Bob Mentor, Tue 11 Mar, 09:00"
     assert to_bob.subject == "[Mentoring] Reminder: session with Alice Mentee, Tue 11 Mar, 05:00"
-    assert "starts in 1 hour" in to_alice.body
+    assert "Your session with Bob Mentor is coming up:" in to_alice.body
     assert f"Tuesday 11 March 2031, 09:00{DASH}10:00 (Europe/London time)" in to_alice.body
     assert f"Tuesday 11 March 2031, 05:00{DASH}06:00 (America/New_York time)" in to_bob.body
     for message in (to_alice, to_bob):
@@ -421,19 +441,22 @@ def test_a_reminder_for_a_session_moved_since_its_claim_is_skipped(pairing, mail
     assert {r.status for r in appointment.reminders.all()} == {Status.SKIPPED}
 
 
-def test_a_reminder_for_a_cancelled_or_started_session_is_skipped(
-    pairing, other_pairing, mailoutbox
+def test_a_reminder_for_a_cancelled_or_started_session_or_a_closed_pairing_is_skipped(
+    pairing, other_pairing, cohort, mailoutbox
 ):
     cancelled = book(pairing, starts_at=NOW + timedelta(hours=20))
     started = book(other_pairing, starts_at=NOW + timedelta(hours=20))
-    reminders = claimed(cancelled) + claimed(started)
+    closed = book(PairingFactory(cohort=cohort), starts_at=NOW + timedelta(hours=20))
+    reminders = claimed(cancelled) + claimed(started) + claimed(closed)
     Appointment.objects.filter(pk=cancelled.pk).update(status=Appointment.Status.CANCELLED)
+    Pairing.objects.filter(pk=closed.pairing_id).update(status=Pairing.Status.CLOSED)
 
     with time_machine.travel(started.starts_at, tick=False):
         assert {reminder_send(reminder_id=r.pk) for r in reminders} == {False}
 
     assert mailoutbox == []
     assert set(Reminder.objects.values_list("status", flat=True)) == {Status.SKIPPED}
+    assert set(Reminder.objects.values_list("sent_at", flat=True)) == {None}
 
 
 def test_sending_a_reminder_twice_mails_it_once(pairing, mailoutbox):
