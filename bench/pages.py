@@ -49,6 +49,7 @@ def _rps(port: int, path: str, cookie: str) -> tuple[float, int]:
 
 def main() -> None:
     os.environ["SECRET_KEY"] = SECRET_KEY
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"  # seed_demo's emails, sent in this process
     setup_django()
     from django.core.management import call_command
     from django.test import Client

@@ -172,6 +172,8 @@ VIDEO_LINK_TEMPLATE = env("VIDEO_LINK_TEMPLATE", default="https://meet.jit.si/me
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = RUN_DIR / "broker"
+    for _folder in ("queue", "processed"):  # any process may enqueue: the web, a shell, a script
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
