@@ -15,9 +15,9 @@ from accounts.widgets import QuickSelect
 
 from ..models import Channel, ContactTerms
 from ..selectors.agreements import MINUTES_PER_DAY, minutes_label, phone_display
+from .hours import time_field, window_times
 
 WINDOWS_PER_DAY = 2
-STEP_MINUTES = 15
 
 
 class RadioSelectWithUnavailable(forms.RadioSelect):
@@ -32,15 +32,6 @@ class RadioSelectWithUnavailable(forms.RadioSelect):
         if value in self.unavailable:
             option["attrs"]["disabled"] = True
         return option
-
-
-def _time_field(label: str) -> forms.TimeField:
-    return forms.TimeField(
-        label=label,
-        required=False,
-        input_formats=["%H:%M", "%H:%M:%S"],
-        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time", "step": STEP_MINUTES * 60}),
-    )
 
 
 def _minute(value: time) -> int:
@@ -118,8 +109,8 @@ class ContactTermsForm(forms.Form):
             windows = []
             for n in range(1, WINDOWS_PER_DAY + 1):
                 opens, closes = f"hours_{weekday}_{n}_from", f"hours_{weekday}_{n}_to"
-                self.fields[opens] = _time_field(_("From") if n == 1 else _("and from"))
-                self.fields[closes] = _time_field(_("to"))
+                self.fields[opens] = time_field(_("From") if n == 1 else _("and from"))
+                self.fields[closes] = time_field(_("to"))
                 windows.append((opens, closes))
             self.days.append((weekday, day_name, windows))
         if terms is not None:
@@ -219,25 +210,10 @@ class ContactTermsForm(forms.Form):
 
     def _window(self, opens_name: str, closes_name: str) -> tuple[int, int] | None:
         """The window in minutes, or None when it is empty or has an error (now on the form)."""
-        if opens_name in self.errors or closes_name in self.errors:
+        times = window_times(self, opens_name, closes_name)
+        if times is None:
             return None
-        opens, closes = self.cleaned_data.get(opens_name), self.cleaned_data.get(closes_name)
-        if opens is None and closes is None:
-            return None
-        if opens is None or closes is None:
-            missing = opens_name if opens is None else closes_name
-            self.add_error(
-                missing,
-                _("Give a start time too.") if opens is None else _("Give an end time too."),
-            )
-            return None
-        bad_step = False
-        for name, value in ((opens_name, opens), (closes_name, closes)):
-            if value.minute % STEP_MINUTES or value.second or value.microsecond:
-                self.add_error(name, _("Use quarter hours: :00, :15, :30 or :45."))
-                bad_step = True
-        if bad_step:
-            return None
+        opens, closes = times
         start, end = _minute(opens), _minute(closes) or MINUTES_PER_DAY
         if end <= start:
             self.add_error(

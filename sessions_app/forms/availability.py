@@ -8,11 +8,12 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from programmes.forms.hours import QUARTER_HOURS, off_quarter_hour, time_field, window_times
+
 from ..models import Availability
 from ..selectors.availability import SESSION_LENGTHS
 
 WINDOWS_PER_DAY = 2
-STEP_MINUTES = 15
 NEW_MENTOR_HOURS = (time(9), time(17))  # a first suggestion on weekdays; nothing is saved yet
 
 
@@ -23,20 +24,6 @@ def _length_choices() -> list[tuple[int, str]]:
     ]
 
 
-def _time_field(label: str) -> forms.TimeField:
-    return forms.TimeField(
-        label=label,
-        required=False,
-        input_formats=["%H:%M", "%H:%M:%S"],
-        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time", "step": STEP_MINUTES * 60}),
-    )
-
-
-def _off_quarter_hour(value: time) -> bool:
-    return bool(value.minute % STEP_MINUTES or value.second or value.microsecond)
-
-
-QUARTER_HOURS = gettext_lazy("Use quarter hours: :00, :15, :30 or :45.")
 SAME_DAY = gettext_lazy("End after the start, on the same day (23:45 at the latest).")
 
 
@@ -92,8 +79,8 @@ class AvailabilityForm(forms.Form):
             windows = []
             for n in range(1, WINDOWS_PER_DAY + 1):
                 opens, closes = f"window_{weekday}_{n}_from", f"window_{weekday}_{n}_to"
-                self.fields[opens] = _time_field(_("From") if n == 1 else _("and from"))
-                self.fields[closes] = _time_field(_("to"))
+                self.fields[opens] = time_field(_("From") if n == 1 else _("and from"))
+                self.fields[closes] = time_field(_("to"))
                 windows.append((opens, closes))
             self.days.append((weekday, day_name, windows))
         source = availability or Availability()
@@ -147,25 +134,10 @@ class AvailabilityForm(forms.Form):
 
     def _window(self, opens_name: str, closes_name: str) -> tuple[time, time] | None:
         """The window, or None when it is empty or has an error (now on the form)."""
-        if opens_name in self.errors or closes_name in self.errors:
+        times = window_times(self, opens_name, closes_name)
+        if times is None:
             return None
-        opens, closes = self.cleaned_data.get(opens_name), self.cleaned_data.get(closes_name)
-        if opens is None and closes is None:
-            return None
-        if opens is None or closes is None:
-            missing = opens_name if opens is None else closes_name
-            self.add_error(
-                missing,
-                _("Give a start time too.") if opens is None else _("Give an end time too."),
-            )
-            return None
-        bad_step = False
-        for name, value in ((opens_name, opens), (closes_name, closes)):
-            if _off_quarter_hour(value):
-                self.add_error(name, QUARTER_HOURS)
-                bad_step = True
-        if bad_step:
-            return None
+        opens, closes = times
         if closes <= opens:
             self.add_error(closes_name, SAME_DAY)
             return None
@@ -203,8 +175,8 @@ class DateOverrideForm(forms.Form):
         widget=forms.RadioSelect,
         initial=DAY_OFF,
     )
-    starts = _time_field(gettext_lazy("Extra hours from"))
-    ends = _time_field(gettext_lazy("to"))
+    starts = time_field(gettext_lazy("Extra hours from"))
+    ends = time_field(gettext_lazy("to"))
 
     def __init__(self, data: object = None, *, today: date) -> None:
         super().__init__(data, prefix="override")
@@ -232,7 +204,7 @@ class DateOverrideForm(forms.Form):
         if starts is None or ends is None:
             return cleaned
         for name, value in (("starts", starts), ("ends", ends)):
-            if _off_quarter_hour(value):
+            if off_quarter_hour(value):
                 self.add_error(name, QUARTER_HOURS)
         if not self.errors and ends <= starts:
             self.add_error("ends", SAME_DAY)
