@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("programmes/", include("programmes.urls")),
     path("sessions/", include("sessions_app.urls")),
+    path("exchange/", include("exchange.urls")),
     path("admin/", admin.site.urls),
 ]

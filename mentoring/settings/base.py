@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "programmes",
     "sessions_app",
+    "exchange",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "exchange.context_processors.unread_messages",
             ],
         },
     },
@@ -236,6 +238,36 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=RUN_DIR / "media")
+
+# Shared materials: a private folder by default, never under a public path; they are served
+# only to the pairing's partners by a permission-checked view. "s3" stores them in an
+# S3-compatible bucket (django-storages), private, read back through the same view.
+MATERIALS_STORAGE = env("MATERIALS_STORAGE", default="local")
+if MATERIALS_STORAGE == "s3":
+    STORAGES["materials"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("MATERIALS_S3_BUCKET"),
+            "endpoint_url": env("MATERIALS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("MATERIALS_S3_REGION", default=None),
+            "access_key": env("MATERIALS_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("MATERIALS_S3_SECRET_ACCESS_KEY", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif MATERIALS_STORAGE == "local":
+    STORAGES["materials"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.path("MATERIALS_ROOT", default=RUN_DIR / "materials")},
+    }
+else:
+    raise ImproperlyConfigured("MATERIALS_STORAGE must be 'local' or 's3'.")
+# The largest file a partner may share, and the largest attached to the email (bigger ones
+# are sent as a link that needs signing in).
+MATERIAL_MAX_BYTES = env.int("MATERIAL_MAX_BYTES", default=10 * 1024 * 1024)
+MATERIAL_ATTACH_MAX_BYTES = env.int("MATERIAL_ATTACH_MAX_BYTES", default=2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form posts; file uploads are limited per form
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

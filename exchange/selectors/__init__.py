@@ -1,0 +1,1 @@
+"""Reads of messages, materials and opportunities, scoped to the person asking."""

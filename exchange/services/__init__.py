@@ -1,0 +1,1 @@
+"""Every change to messages, materials, opportunities and their notifications."""
