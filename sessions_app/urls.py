@@ -1,10 +1,11 @@
-from .views import agenda, availability, booking, feed, reminders
+from .views import agenda, availability, booking, feed, reminders, series
 
 app_name = "sessions_app"
 
 urlpatterns = [
     *availability.urlpatterns,
     *booking.urlpatterns,
+    *series.urlpatterns,
     *agenda.urlpatterns,
     *feed.urlpatterns,
     *reminders.urlpatterns,

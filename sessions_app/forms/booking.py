@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from ..models import Appointment, Series
 from ..selectors.appointments import SlotDay
-from ..services.booking import SERIES_COUNT_MAX
+from ..services.series import SERIES_COUNT_MAX
 
 CHECKED = " checked"
 

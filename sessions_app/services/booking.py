@@ -1,4 +1,4 @@
-"""Booking, moving and cancelling sessions, one at a time or as a regular series.
+"""Booking, moving and cancelling sessions one at a time, with the steps a series shares.
 
 Two guards keep a person from being booked twice at once:
 1. The mentor's Availability row is locked for the transaction, so bookings with one mentor
@@ -28,7 +28,6 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +36,7 @@ from mentoring.errors import DomainError
 from programmes.models import Pairing
 
 from ..models import Appointment, Availability, Series
-from ..selectors.appointments import booking_modes_for, series_plan
+from ..selectors.appointments import booking_modes_for
 from ..selectors.slots import slot_is_free
 from ..tasks.booking import invite_send_task
 from .agenda import action_items_carry_over
@@ -45,8 +44,6 @@ from .reminders import reminder_rows_sync
 
 DEFAULT_VIDEO_LINK_TEMPLATE = "https://meet.jit.si/mentoring-{token}"
 OVERLAP_CONSTRAINTS = ("appointment_mentor_no_overlap", "appointment_mentee_no_overlap")
-SERIES_EVERY_WEEKS = (1, 2, 4)
-SERIES_COUNT_MAX = 26
 
 # A double submit: how long a token is remembered, and how long the second submit waits for
 # the first to finish (it normally takes a fraction of a second).
@@ -64,10 +61,6 @@ class SlotUnavailable(DomainError):
 
 class BookingRefused(DomainError):
     """The pairing, the session or the request does not allow this."""
-
-
-class SeriesChanged(DomainError):
-    """A date the person confirmed in a series is no longer free: show the plan again."""
 
 
 def _taken() -> SlotUnavailable:
@@ -426,130 +419,3 @@ def appointments_cancel_for_pairing(
         _cancel(appointment, by=by, reason=_reason(reason), now=now)
         cancelled += 1
     return cancelled
-
-
-# --- a series -------------------------------------------------------------------------------
-
-
-def series_book(
-    *,
-    pairing: Pairing,
-    booked_by: User,
-    starts_at: datetime,
-    length: int,
-    every_weeks: int,
-    count: int | None,
-    mode: str,
-    place: str = "",
-    confirmed: list[datetime],
-    token: str | None = None,
-    now: datetime | None = None,
-) -> Series:
-    """Book the dates of a series (see series_plan) that the person confirmed after seeing its
-    conflicts: all of them or none. Each date is a session of its own (own UID and invite, so
-    one can be moved or cancelled alone). Raises SeriesChanged when a confirmed date is no
-    longer free, SlotUnavailable and BookingRefused as appointment_book.
-
-    With the form's `token`, a second submit returns the first's series.
-    """
-    return _once(
-        _token_key("series", booked_by, token, starts_at),
-        lambda remember: _series_book(
-            pairing=pairing,
-            booked_by=booked_by,
-            starts_at=starts_at,
-            length=length,
-            every_weeks=every_weeks,
-            count=count,
-            mode=mode,
-            place=place,
-            confirmed=confirmed,
-            now=now or timezone.now(),
-            remember=remember,
-        ),
-        lambda pk: Series.objects.get(pk=pk),
-    )
-
-
-@transaction.atomic
-def _series_book(
-    *,
-    pairing: Pairing,
-    booked_by: User,
-    starts_at: datetime,
-    length: int,
-    every_weeks: int,
-    count: int | None,
-    mode: str,
-    place: str,
-    confirmed: list[datetime],
-    now: datetime,
-    remember: Callable[[int], None],
-) -> Series:
-    availability = _availability_locked(pairing)
-    _check_request(
-        pairing=pairing, availability=availability, length=length, mode=mode, place=place
-    )
-    if every_weeks not in SERIES_EVERY_WEEKS:
-        raise BookingRefused(_("A series repeats every 1, 2 or 4 weeks."))
-    if count is not None and not 2 <= count <= SERIES_COUNT_MAX:
-        raise BookingRefused(
-            _("A series has between 2 and %(most)s sessions.") % {"most": SERIES_COUNT_MAX}
-        )
-    chosen = sorted(set(confirmed))
-    if not chosen:
-        raise BookingRefused(_("None of these dates is free. Pick another time."))
-    plan = series_plan(
-        pairing=pairing,
-        availability=availability,
-        starts_at=starts_at,
-        length=length,
-        every_weeks=every_weeks,
-        count=count,
-        now=now,
-    )
-    if not {o.starts_at for o in plan if o.free}.issuperset(chosen):
-        raise SeriesChanged(
-            _("Some of these dates were booked a moment ago. Here is the series as it is now.")
-        )
-    series = Series.objects.create(pairing=pairing, every_weeks=every_weeks, created_by=booked_by)
-    try:
-        for start in chosen:
-            _insert(
-                pairing=pairing,
-                availability=availability,
-                booked_by=booked_by,
-                starts_at=start,
-                length=length,
-                mode=mode,
-                place=place,
-                series=series,
-            )
-    except SlotUnavailable:
-        raise SeriesChanged(
-            _("Some of these dates were booked a moment ago. Here is the series as it is now.")
-        ) from None
-    remember(series.pk)
-    return series
-
-
-@transaction.atomic
-def series_cancel_from(
-    *, appointment: Appointment, by: User, reason: str, now: datetime | None = None
-) -> list[Appointment]:
-    """Cancel this session and, in a series, every later one of it that is booked and has not
-    started, each with its own METHOD:CANCEL. Returns the ones cancelled: none on a repeat."""
-    now = now or timezone.now()
-    reason = _reason(reason)
-    following = Q(pk=appointment.pk)
-    if appointment.series_id is not None:
-        following |= Q(series_id=appointment.series_id, starts_at__gte=appointment.starts_at)
-    sessions = list(
-        Appointment.objects.select_for_update(of=("self",))
-        .select_related("pairing", "mentor", "mentee")
-        .filter(following, status=Appointment.Status.BOOKED, starts_at__gt=now)
-        .order_by("starts_at")
-    )
-    for session in sessions:
-        _cancel(session, by=by, reason=reason, now=now)
-    return sessions

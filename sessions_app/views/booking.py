@@ -1,4 +1,4 @@
-"""Booking pages: book a session or a series, see one, move it, cancel it, and a pairing's list.
+"""Booking pages: book a session, see one, move it, cancel it, and a pairing's list.
 
 Every page gets its pairing or session through a selector scoped to the two people in it, so
 changing an id in the URL gives anyone else a 404.
@@ -28,8 +28,6 @@ from ..forms.booking import (
     AppointmentCancelForm,
     AppointmentRescheduleForm,
     LengthForm,
-    SeriesForm,
-    slot_value,
 )
 from ..ics import PUBLISH, calendar_for, event_for
 from ..models import Appointment, Availability
@@ -39,18 +37,11 @@ from ..selectors.appointments import (
     appointments_for_pairing,
     booking_modes_for,
     first_session_in_person_due,
-    series_plan,
     slot_days,
 )
 from ..selectors.slots import availability_for, slot_plan
-from ..services.booking import (
-    SeriesChanged,
-    appointment_book,
-    appointment_cancel,
-    appointment_reschedule,
-    series_book,
-    series_cancel_from,
-)
+from ..services.booking import appointment_book, appointment_cancel, appointment_reschedule
+from ..services.series import series_cancel_from
 
 DAYS_PER_PAGE = 7  # days with free times on one page of the picker
 PAGE_SIZE = 25
@@ -186,88 +177,6 @@ def appointment_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse
             "first_in_person_due": kwargs["initial"]["mode"] == Appointment.Mode.IN_PERSON,
             "upcoming": upcoming[:UPCOMING_ON_BOOKING_PAGE],
             **_book_context(request, pairing, modes),
-            **_picker(
-                request,
-                pairing=pairing,
-                availability=availability,
-                form=form,
-                length=length,
-                now=timezone.now(),
-            ),
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def series_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
-    """Regular sessions: pick the first time and the rhythm, see every date with its conflicts,
-    then confirm the free ones."""
-    pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
-    availability = availability_for(pairing.mentor)
-    modes = booking_modes_for(pairing=pairing)
-    reason = _refusal(pairing, availability, modes)
-    if reason:
-        return _unavailable(request, pairing, reason)
-    now = timezone.now()
-    kwargs, length = _book_form_kwargs(request, pairing, availability, modes)
-    form = SeriesForm(request.POST or None, cohort_ends=pairing.cohort.ends_on, **kwargs)
-    context = _book_context(request, pairing, modes)
-    if request.method == "POST" and "edit" not in request.POST and form.is_valid():
-        wanted = form.series()
-        error = None
-        if "confirm" in request.POST:
-            try:
-                series = series_book(
-                    pairing=pairing,
-                    booked_by=request.user,
-                    confirmed=form.cleaned_data["confirmed"],
-                    now=now,
-                    **wanted,
-                )
-            except SeriesChanged as exc:
-                error = exc.message
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                booked = series.appointments.count()
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)d session booked. You both get a calendar invite for each.",
-                        "%(count)d sessions booked. You both get a calendar invite for each.",
-                        booked,
-                    )
-                    % {"count": booked},
-                )
-                return redirect("sessions_app:pairing_sessions", pairing_id=pairing.pk)
-        if not form.errors:
-            plan = series_plan(
-                pairing=pairing,
-                availability=availability,
-                starts_at=wanted["starts_at"],
-                length=wanted["length"],
-                every_weeks=wanted["every_weeks"],
-                count=wanted["count"],
-                now=timezone.now(),
-            )
-            return render(
-                request,
-                "sessions_app/booking/series_preview.html",
-                {
-                    **context,
-                    "form": form,
-                    "plan": [(o, slot_value(o.starts_at)) for o in plan],
-                    "free_count": sum(o.free for o in plan),
-                    "error": error,
-                },
-            )
-    return render(
-        request,
-        "sessions_app/booking/series.html",
-        {
-            **context,
-            "form": form,
             **_picker(
                 request,
                 pairing=pairing,
@@ -445,7 +354,6 @@ def pairing_sessions_view(request: HttpRequest, pairing_id: int) -> HttpResponse
 urlpatterns = [
     path("pairings/<int:pairing_id>/", pairing_sessions_view, name="pairing_sessions"),
     path("pairings/<int:pairing_id>/book/", appointment_book_view, name="book"),
-    path("pairings/<int:pairing_id>/series/", series_book_view, name="series"),
     path("<int:appointment_id>/", appointment_detail_view, name="detail"),
     path("<int:appointment_id>/session.ics", appointment_ics_view, name="ics"),
     path("<int:appointment_id>/reschedule/", appointment_reschedule_view, name="reschedule"),

@@ -20,14 +20,12 @@ from sessions_app.models import Appointment, Availability, DateOverride, Reminde
 from sessions_app.selectors.appointments import series_plan
 from sessions_app.services.booking import (
     BookingRefused,
-    SeriesChanged,
     SlotUnavailable,
     appointment_book,
     appointment_cancel,
     appointment_reschedule,
-    series_book,
-    series_cancel_from,
 )
+from sessions_app.services.series import SeriesChanged, series_book, series_cancel_from
 from tests.factories import CohortFactory, PairingFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
