@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from exchange.selectors.opportunities import opportunity_rows_for_mentee, with_answer_counts
 from programmes.models import Pairing
 from programmes.selectors.cohorts import enrolments_for_user
 from programmes.selectors.pairings import pairings_as_mentee, pairings_as_mentor
@@ -21,6 +22,7 @@ from .selectors import profile_for_user, user_data_export
 from .services import profile_save, user_delete
 
 UPCOMING_ON_DASHBOARD = 5
+OPPORTUNITIES_ON_DASHBOARD = 3
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
@@ -34,6 +36,15 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     profile = profile_for_user(user=request.user)
     if profile.onboarded_at is None:
         return redirect("accounts:onboarding")
+    # Each mentee's count of answered opportunities rides on the pairings query: no extra one.
+    as_mentor = with_answer_counts(
+        pairings_as_mentor(user=request.user).filter(status__in=Pairing.LIVE)
+    )
+    opportunity_answers = can_pass_on = None
+    if profile.is_mentor:
+        as_mentor = list(as_mentor)
+        can_pass_on = any(pairing.status == Pairing.Status.ACTIVE for pairing in as_mentor)
+        opportunity_answers = sum(pairing.opportunity_answers for pairing in as_mentor)
     return render(
         request,
         "accounts/dashboard.html",
@@ -41,8 +52,14 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "missing": profile.missing_items(),
             "enrolments": enrolments_for_user(user=request.user)[:10],
-            "as_mentor": pairings_as_mentor(user=request.user).filter(status__in=Pairing.LIVE),
+            "as_mentor": as_mentor,
             "as_mentee": pairings_as_mentee(user=request.user).filter(status__in=Pairing.LIVE),
+            # Lazy: only a mentee's dashboard asks for them (one query).
+            "opportunities": opportunity_rows_for_mentee(mentee=request.user)[
+                :OPPORTUNITIES_ON_DASHBOARD
+            ],
+            "can_pass_on": can_pass_on,
+            "opportunity_answers": opportunity_answers,
             "upcoming": appointments_upcoming_for(user=request.user, now=timezone.now())[
                 :UPCOMING_ON_DASHBOARD
             ],

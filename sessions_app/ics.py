@@ -44,7 +44,9 @@ def _where(appointment: Appointment, viewer: User | None) -> str:
         if number:
             return _("Phone: %(number)s") % {"number": phone_display(number)}
         return _("Phone (the number is on the session page)")
-    return _("Chat in your pairing's messages")
+    return _("Chat in your pairing's messages: %(url)s") % {
+        "url": _absolute("exchange:thread", appointment.pairing_id)
+    }
 
 
 def event_for(appointment: Appointment, *, method: str, viewer: User | None = None) -> Event:

@@ -214,6 +214,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programmes.tasks.requests.requests_expire_due_task",
         "schedule": 15 * 60,
     },
+    # Every minute: claim the message, material and opportunity emails whose recipient's
+    # contact hours have opened, and queue one digest send per person.
+    "notifications-dispatch": {
+        "task": "exchange.tasks.notifications.notifications_dispatch_task",
+        "schedule": 60,
+    },
 }
 
 # Time: stored in UTC, shown in each person's own zone (accounts.middleware).

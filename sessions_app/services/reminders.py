@@ -10,15 +10,12 @@ leaves the row claimed; a claim older than REMINDER_CLAIM_STALE_SECONDS is claim
 the next scan, so none is lost.
 """
 
-import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.core import mail
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -27,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.emails import email_build
 from accounts.models import User
+from mentoring.mail import mail_send_kept
 from programmes.emails import absolute
 from programmes.models import Pairing
 from programmes.selectors.agreements import partner_phone_for, phone_display
@@ -205,33 +203,6 @@ def reminders_dispatch(*, now: datetime) -> int:
 # --- the send -----------------------------------------------------------------------------
 
 
-class _MailConnection(threading.local):
-    """One connection to the mail server per worker thread, kept open from send to send: a
-    new one per reminder costs a TCP (in production also a TLS) handshake, EHLO and QUIT.
-    Made again when the email settings change, and after any failure."""
-
-    def __init__(self) -> None:
-        self.backend: BaseEmailBackend | None = None
-        self.made_for: tuple = ()
-
-    def get(self) -> BaseEmailBackend:
-        made_for = (settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT)
-        if self.backend is None or made_for != self.made_for:
-            self.drop()
-            self.backend, self.made_for = mail.get_connection(), made_for
-        return self.backend
-
-    def drop(self) -> None:
-        """Forget the connection; closing it fails quietly (it may be what broke)."""
-        if self.backend is not None:
-            self.backend.fail_silently = True
-            self.backend.close()
-            self.backend = None
-
-
-_mail_connection = _MailConnection()
-
-
 def _still_applies(reminder: Reminder, now: datetime) -> bool:
     """The session is still booked at the time the reminder speaks of, has not begun, and its
     pairing goes on."""
@@ -267,7 +238,7 @@ def _reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
                 "appointment": appointment,
                 "zone": recipient.timezone,
                 "phone": phone,
-                "pairing_url": absolute("programmes:pairing_detail", appointment.pairing_id),
+                "pairing_url": absolute("exchange:thread", appointment.pairing_id),
                 "settings_url": absolute("sessions_app:reminder_settings"),
             },
         )
@@ -303,13 +274,5 @@ def reminder_send(*, reminder_id: int) -> bool:
             )
             return False
         message = _reminder_email(reminder)
-        connection = _mail_connection.get()
-        try:
-            # Opened here, send_messages leaves it open: once the server has accepted the
-            # message only the COMMIT is left, not a QUIT exchange as well.
-            connection.open()
-            connection.send_messages([message])
-        except BaseException:
-            _mail_connection.drop()
-            raise
+        mail_send_kept([message])
     return True

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
+from exchange.selectors.materials import materials_for_appointment, materials_with_hosts
 from mentoring.errors import DomainError
 
 from ..forms.agenda import ActionItemForm, AgendaItemForm, PickForm, SessionNoteForm
@@ -71,19 +72,19 @@ def _agenda_render(
     form: AgendaItemForm | None = None,
     error: str | None = None,
 ) -> HttpResponse:
-    template = "_agenda.html" if _is_htmx(request) else "page.html"
-    return render(
-        request,
-        f"sessions_app/agenda/{template}",
-        {
-            "appointment": appointment,
-            "partner": partner_in(appointment=appointment, user=request.user),
-            "items": agenda_for(appointment=appointment),
-            "open": agenda_is_open(appointment=appointment),
-            "form": form or AgendaItemForm(),
-            "error": error,
-        },
-    )
+    context = {
+        "appointment": appointment,
+        "partner": partner_in(appointment=appointment, user=request.user),
+        "items": agenda_for(appointment=appointment),
+        "open": agenda_is_open(appointment=appointment),
+        "form": form or AgendaItemForm(),
+        "error": error,
+    }
+    if _is_htmx(request):
+        return render(request, "sessions_app/agenda/_agenda.html", context)
+    # The whole page also lists what was shared for the session (one query, however many).
+    context["materials"] = materials_with_hosts(materials_for_appointment(appointment=appointment))
+    return render(request, "sessions_app/agenda/page.html", context)
 
 
 @login_required

@@ -174,12 +174,13 @@ def test_the_dashboard_query_count_does_not_grow_with_pairings_cohorts_or_sessio
             EnrolmentFactory(user=programme_admin)
 
     add(1)
-    # session, user, profile, programme-admin check, cohorts, pairings as mentor and as
-    # mentee, upcoming sessions
-    with django_assert_num_queries(8):
+    # session, user, profile, programme-admin check, unread messages (navigation), cohorts,
+    # pairings as mentor (with opportunity answer counts) and as mentee, upcoming sessions,
+    # the mentee's latest opportunities
+    with django_assert_num_queries(10):
         client.get(reverse("accounts:dashboard"))
     add(5)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         response = client.get(reverse("accounts:dashboard"))
 
     html = response.content.decode()

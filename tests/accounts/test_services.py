@@ -11,6 +11,7 @@ from accounts.management.commands.seed_demo import DEMO_PASSWORD
 from accounts.models import PROGRAMME_ADMINS_GROUP, Profile, User
 from accounts.services import programme_admin_group_ensure, user_welcome_send
 from accounts.tasks import user_welcome_send_task
+from exchange.models import Material, Message, Notification, OpportunityRecipient
 from programmes.demo import DEMO_COHORT
 from programmes.models import Cohort
 from programmes.selectors.agreements import agreement_holds
@@ -75,3 +76,12 @@ def test_seed_demo_loads_a_varied_cohort_and_is_safe_to_run_again(client):
     upcoming = sessions.filter(starts_at__gt=timezone.now(), agenda__kind="action").distinct()
     assert upcoming.count() == 3  # with the action item carried over from the past session
     assert SessionNote.objects.filter(shared=False).count() == 3
+    # Between sessions: a thread with an urgent question, a file and a link, an event passed on;
+    # the demo's history sends no email.
+    active = cohort.pairings.filter(status="active")
+    assert Message.objects.filter(pairing__in=active).count() == 4 * 6
+    assert Message.objects.filter(urgent=True).count() == 6
+    assert Material.objects.filter(kind="file", pairing__in=active).count() == 6
+    assert Material.objects.filter(kind="link", pairing__in=active).count() == 6
+    assert OpportunityRecipient.objects.filter(pairing__in=active).count() == 6
+    assert not Notification.objects.exclude(status=Notification.Status.SKIPPED).exists()

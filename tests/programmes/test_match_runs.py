@@ -96,7 +96,7 @@ def test_the_review_page_lists_lowest_scores_first_with_each_criterion(
     match_run_create(cohort=cohort, by=None)
     client.force_login(cohort.admins.get())
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("programmes:match", args=[cohort.pk]))
 
     html = response.content.decode()

@@ -179,11 +179,11 @@ def test_the_admin_table_filters_sorts_and_keeps_its_query_count(
     add(1, "declined")
     client.force_login(programme_admin)
     url = reverse("programmes:cohort_pairings", args=[cohort.pk])
-    # session, user, permission, cohort, count, page
-    with django_assert_num_queries(6):
+    # session, user, permission, cohort, count, page, the menu's unread-message count
+    with django_assert_num_queries(7):
         client.get(url, {"status": "active", "sort": "score"})
     add(19, "active")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(url, {"status": "active", "sort": "score"})
 
     page = response.context["page"]

@@ -366,7 +366,7 @@ def test_a_reminder_gives_each_person_the_time_in_their_own_zone_and_the_video_l
         assert f"Video call. Join at: {VIDEO_URL}" in message.body
         assert f'href="{VIDEO_URL}"' in html
         assert f"http://testserver{reverse('sessions_app:reminder_settings')}" in message.body
-        assert f"/programmes/pairings/{pairing.pk}/" in message.body
+        assert f"/exchange/messages/pairing/{pairing.pk}/" in message.body
         reminder = Reminder.objects.get(pk=message.extra_headers["X-Reminder-Id"])
         assert reminder.recipient.email == message.to[0]
         assert message.extra_headers["Message-ID"] == f"<reminder-{reminder.pk}.{appointment.uid}>"
@@ -420,7 +420,7 @@ def test_an_in_person_reminder_gives_the_place_and_a_chat_one_the_pairings_page(
     [to_charlie] = mails_to(mailoutbox, other_mentee.email)
     assert "In person, at: Café Nero, 12 King Street" in to_alice.body
     assert (
-        f"Chat, in your pairing's messages: http://testserver/programmes/pairings/"
+        f"Chat, in your pairing's messages: http://testserver/exchange/messages/pairing/"
         f"{other_pairing.pk}/" in to_charlie.body
     )
     assert len(mailoutbox) == 4
@@ -600,7 +600,8 @@ def test_the_page_makes_the_same_queries_however_many_reminders_wait(
     client.force_login(mentee)
 
     # session, user, settings, reminders with their people, the menu's programme-admin check
-    with django_assert_num_queries(5):
+    # and unread-message count
+    with django_assert_num_queries(6):
         response = client.get(settings_url())
 
     assert response.content.decode().count("<tr>") == 1 + min(2 * sessions, 10)

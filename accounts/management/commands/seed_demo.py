@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Field, Profile, User
 from accounts.services import user_make_programme_admin
+from exchange.demo import demo_exchange_load
 from programmes.demo import demo_cohort_load
 from sessions_app.demo import demo_sessions_load
 
@@ -261,6 +262,7 @@ class Command(BaseCommand):
             mentees=list(User.objects.filter(email__in=[f"{m[0]}@{DEMO_DOMAIN}" for m in MENTEES])),
         )
         demo_sessions_load(cohort=cohort)
+        demo_exchange_load(cohort=cohort)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in at /accounts/login/ with:"))
         self.stdout.write(f"  programme admin  {ADMIN['email']}")
         self.stdout.write(f"  mentor           {MENTORS[0][0]}@{DEMO_DOMAIN} (and 5 more)")

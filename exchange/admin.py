@@ -1,0 +1,92 @@
+"""Admin for the exchange: find a message, material or notification when someone asks why an
+email did or did not come. Raw id fields: these tables grow with every pairing."""
+
+from django.contrib import admin
+
+from .models import (
+    Material,
+    Message,
+    Notification,
+    NotificationSettings,
+    Opportunity,
+    OpportunityRecipient,
+)
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["pk", "pairing", "sender", "urgent", "created_at", "read_at", "deleted_at"]
+    list_filter = ["urgent", "created_at", ("read_at", admin.EmptyFieldListFilter)]
+    search_fields = ["sender__email", "sender__display_name", "body"]
+    list_select_related = ["pairing__mentor", "pairing__mentee", "sender"]
+    raw_id_fields = ["pairing", "sender"]
+    readonly_fields = ["created_at", "updated_at", "edited_at"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Material)
+class MaterialAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "pairing", "shared_by", "size", "created_at", "withdrawn_at"]
+    list_filter = ["kind", "created_at", ("withdrawn_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "note", "url", "shared_by__email", "shared_by__display_name"]
+    list_select_related = ["pairing__mentor", "pairing__mentee", "shared_by"]
+    raw_id_fields = ["pairing", "shared_by", "appointment"]
+    readonly_fields = ["content_type", "size", "created_at"]
+    date_hierarchy = "created_at"
+
+
+class OpportunityRecipientInline(admin.TabularInline):
+    model = OpportunityRecipient
+    extra = 0
+    raw_id_fields = ["pairing", "mentee"]
+    readonly_fields = ["responded_at"]
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "mentor", "starts_at", "location", "created_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["title", "note", "location", "mentor__email", "mentor__display_name"]
+    list_select_related = ["mentor"]
+    raw_id_fields = ["mentor"]
+    inlines = [OpportunityRecipientInline]
+    date_hierarchy = "created_at"
+
+
+@admin.register(OpportunityRecipient)
+class OpportunityRecipientAdmin(admin.ModelAdmin):
+    list_display = ["opportunity", "mentee", "pairing", "response", "responded_at"]
+    list_filter = ["response"]
+    search_fields = ["opportunity__title", "mentee__email", "mentee__display_name"]
+    list_select_related = ["opportunity", "mentee", "pairing__mentor", "pairing__mentee"]
+    raw_id_fields = ["opportunity", "pairing", "mentee"]
+
+
+@admin.register(NotificationSettings)
+class NotificationSettingsAdmin(admin.ModelAdmin):
+    list_display = ["user", "messages", "materials", "opportunities"]
+    list_filter = ["messages", "materials", "opportunities"]
+    search_fields = ["user__email", "user__display_name"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = [
+        "pk",
+        "recipient",
+        "kind",
+        "status",
+        "held",
+        "due_at",
+        "claimed_at",
+        "sent_at",
+        "created_at",
+    ]
+    list_filter = ["status", "kind", "held", "due_at"]
+    search_fields = ["recipient__email", "recipient__display_name"]
+    list_select_related = ["recipient"]
+    raw_id_fields = ["recipient", "pairing", "message", "material", "opportunity"]
+    readonly_fields = ["claimed_at", "sent_at", "created_at"]
+    date_hierarchy = "due_at"

@@ -1,0 +1,65 @@
+"""Reads of shared materials. A material reaches only the two people of its pairing (404 for
+anyone else, programme admins included), and a withdrawn one reaches nobody."""
+
+from collections.abc import Iterable
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from programmes.models import Pairing
+from sessions_app.models import Appointment
+from sessions_app.selectors.appointments import appointments_for_pairing
+
+from ..models import Material
+
+
+def materials_for_pairing(*, pairing: Pairing) -> QuerySet[Material]:
+    """The pairing's materials still shared, newest first, with who shared them and their
+    session (one query per page). The caller got `pairing` through pairing_get_for_user."""
+    return (
+        Material.objects.filter(pairing=pairing, withdrawn_at__isnull=True)
+        .select_related("shared_by", "appointment")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def materials_for_appointment(*, appointment: Appointment) -> QuerySet[Material]:
+    """The materials still shared for one session, oldest first (one query). The caller got
+    `appointment` through appointment_get_for_user."""
+    return (
+        Material.objects.filter(appointment=appointment, withdrawn_at__isnull=True)
+        .select_related("shared_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def material_get_for_user(*, user: User, material_id: int) -> Material:
+    """One still-shared material of the user's own pairings, or 404: ids leak nothing."""
+    mine = Material.objects.filter(
+        Q(pairing__mentor=user) | Q(pairing__mentee=user), withdrawn_at__isnull=True
+    ).select_related("pairing", "shared_by")
+    return get_object_or_404(mine, pk=material_id)
+
+
+def material_sessions_for(*, pairing: Pairing, now: datetime) -> QuerySet[Appointment]:
+    """The sessions a material may be shared for: the pairing's booked ones not yet over."""
+    return appointments_for_pairing(pairing=pairing, upcoming=True, now=now)
+
+
+def url_host(url: str) -> str:
+    """The host a link leads to, shown beside it so people see where it goes."""
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:  # a malformed address: show it whole
+        return url
+
+
+def materials_with_hosts(materials: Iterable[Material]) -> list[Material]:
+    """The materials as a list, each link with `host` set for display."""
+    rows = list(materials)
+    for material in rows:
+        material.host = url_host(material.url) if material.url else ""
+    return rows

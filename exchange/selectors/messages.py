@@ -1,0 +1,196 @@
+"""Reads of message threads, each scoped to the two partners of a pairing (404 for anyone else,
+programme admins included: they run cohorts, they do not read people's messages)."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import User
+from programmes.models import Pairing
+from programmes.selectors import pairing_get_for_user, pairings_for_user
+from programmes.selectors.agreements import (
+    is_within_contact_hours,
+    next_contact_window_start,
+    terms_for,
+)
+
+from ..models import Message, Notification
+from ..services.messages import message_editable_until
+from ..services.notifications import delivery_for
+
+THREAD_PAGE_SIZE = 30
+# A poll asks again for what changed this long before the previous poll's server time: a
+# message saved before that poll but committed after it is still picked up. The page drops
+# what it already has by element id.
+THREAD_POLL_OVERLAP = timedelta(seconds=10)
+# One poll answers at most this many changes; the cursor then moves only as far as it got.
+THREAD_POLL_LIMIT = 100
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# --- cursors -------------------------------------------------------------------------------
+
+
+def cursor_from(moment: datetime) -> str:
+    """A poll cursor: whole microseconds since the epoch (no time zone to encode in a URL)."""
+    return str((moment - _EPOCH) // timedelta(microseconds=1))
+
+
+def cursor_parse(value: str | None) -> datetime | None:
+    """The moment a cursor stands for; None when it is missing or not one of ours."""
+    if not value or not value.isdigit() or len(value) > 20:
+        return None
+    try:
+        return _EPOCH + timedelta(microseconds=int(value))
+    except OverflowError:
+        return None
+
+
+# --- one thread ----------------------------------------------------------------------------
+
+
+def thread_get_for_user(*, user: User, pairing_id: int) -> Pairing:
+    """The pairing whose thread `user` may read: they are its mentor or mentee; else 404."""
+    return pairing_get_for_user(user=user, pairing_id=pairing_id)
+
+
+def message_get_for_user(*, user: User, message_id: int) -> Message:
+    """A message in one of `user`'s own pairings, with its pairing; else 404."""
+    mine = Message.objects.filter(Q(pairing__mentor=user) | Q(pairing__mentee=user))
+    return get_object_or_404(
+        mine.select_related("pairing", "pairing__mentor", "pairing__mentee", "sender"),
+        pk=message_id,
+    )
+
+
+def _thread(pairing: Pairing) -> QuerySet[Message]:
+    return Message.objects.filter(pairing=pairing).select_related("sender")
+
+
+def thread_page(*, pairing: Pairing, before_id: int | None = None) -> tuple[list[Message], bool]:
+    """Up to THREAD_PAGE_SIZE messages, oldest first: the latest ones, or those just before the
+    message `before_id` (keyset on (created_at, id), so a deep page costs what the first does).
+    Also whether older ones exist. 404 when `before_id` is not a message of this thread."""
+    newest_first = _thread(pairing).order_by("-created_at", "-pk")
+    if before_id is not None:
+        anchor = (
+            Message.objects.filter(pairing=pairing, pk=before_id)
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if anchor is None:
+            raise Http404
+        newest_first = newest_first.filter(
+            Q(created_at__lt=anchor) | Q(created_at=anchor, pk__lt=before_id)
+        )
+    rows = list(newest_first[: THREAD_PAGE_SIZE + 1])
+    has_older = len(rows) > THREAD_PAGE_SIZE
+    return rows[:THREAD_PAGE_SIZE][::-1], has_older
+
+
+def thread_changes_since(
+    *, pairing: Pairing, cursor: datetime, now: datetime
+) -> tuple[list[Message], datetime]:
+    """Messages sent, edited or deleted since `cursor` (less THREAD_POLL_OVERLAP), oldest first,
+    and the cursor for the next poll: `now` (read before the query), or where a capped answer
+    stopped."""
+    rows = list(
+        _thread(pairing)
+        .filter(updated_at__gte=cursor - THREAD_POLL_OVERLAP)
+        .order_by("updated_at", "pk")[:THREAD_POLL_LIMIT]
+    )
+    next_cursor = rows[-1].updated_at if len(rows) == THREAD_POLL_LIMIT else now
+    rows.sort(key=lambda message: (message.created_at, message.pk))
+    return rows, next_cursor
+
+
+def messages_for_display(
+    *, messages: list[Message], viewer: User, pairing: Pairing, now: datetime
+) -> list[Message]:
+    """Mark each message with what the viewer sees: `mine`, and `can_change` with
+    `editable_until` (their own, not deleted, pairing active, inside the edit window)."""
+    active = pairing.status == Pairing.Status.ACTIVE
+    for message in messages:
+        message.mine = message.sender_id == viewer.pk
+        message.editable_until = message_editable_until(message=message)
+        message.can_change = (
+            active and message.mine and message.deleted_at is None and now < message.editable_until
+        )
+    return messages
+
+
+@dataclass(frozen=True)
+class PartnerReach:
+    """When an email about a message would reach the partner, by their terms and choice."""
+
+    partner: User
+    delivery: str  # exchange.models.Delivery
+    has_hours: bool
+    inside_hours: bool
+    next_opening: datetime | None  # aware; when their hours next open
+    urgent_breaks_through: bool
+
+
+def partner_reach_for(
+    *, pairing: Pairing, viewer: User, now: datetime | None = None
+) -> PartnerReach:
+    """What the viewer's partner stated about being reached (two queries)."""
+    now = now or timezone.now()
+    partner = pairing.partner_of(viewer)
+    terms = terms_for(pairing=pairing, person=partner)
+    has_hours = bool(terms and terms.contact_hours)
+    inside = has_hours and is_within_contact_hours(terms=terms, at=now)
+    return PartnerReach(
+        partner=partner,
+        delivery=delivery_for(user=partner, kind=Notification.Kind.MESSAGE),
+        has_hours=has_hours,
+        inside_hours=inside,
+        next_opening=next_contact_window_start(terms=terms, after=now) if has_hours else None,
+        urgent_breaks_through=bool(terms and terms.urgent_breaks_through),
+    )
+
+
+# --- the inbox -----------------------------------------------------------------------------
+
+
+def inbox_for(*, user: User) -> QuerySet[Pairing]:
+    """The user's active and ended pairings, with `last_message_id`, `last_message_at` and
+    `unread` (the partner's messages not read yet), latest conversation first. Page it, then
+    inbox_attach_latest on the page (one more query)."""
+    latest = Message.objects.filter(pairing=OuterRef("pk")).order_by("-created_at", "-pk")
+    unread = (
+        Message.objects.filter(
+            pairing=OuterRef("pk"), read_at__isnull=True, deleted_at__isnull=True
+        )
+        .exclude(sender=user)
+        .order_by()
+        .values("pairing")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        pairings_for_user(user=user)
+        .filter(status__in=[Pairing.Status.ACTIVE, Pairing.Status.CLOSED])
+        .annotate(
+            last_message_id=Subquery(latest.values("pk")[:1]),
+            last_message_at=Subquery(latest.values("created_at")[:1]),
+            unread=Coalesce(Subquery(unread, output_field=IntegerField()), 0),
+        )
+        .order_by(F("last_message_at").desc(nulls_last=True), "-created_at", "-pk")
+    )
+
+
+def inbox_attach_latest(*, pairings: list[Pairing], viewer: User) -> list[Pairing]:
+    """Give each pairing of an inbox page its `partner` and `last_message` (one query)."""
+    ids = [p.last_message_id for p in pairings if p.last_message_id]
+    latest = Message.objects.in_bulk(ids) if ids else {}
+    for pairing in pairings:
+        pairing.partner = pairing.partner_of(viewer)
+        pairing.last_message = latest.get(pairing.last_message_id)
+    return pairings
