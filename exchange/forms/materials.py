@@ -1,3 +1,4 @@
+from collections.abc import Collection
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -66,10 +67,17 @@ class MaterialShareForm(forms.Form):
     )
 
     def __init__(
-        self, *args: object, sessions: QuerySet[Appointment], zone: ZoneInfo, **kwargs: object
+        self,
+        *args: object,
+        sessions: QuerySet[Appointment],
+        zone: ZoneInfo,
+        dropped: Collection[str] = (),
+        **kwargs: object,
     ) -> None:
+        """`dropped`: the request's file fields that arrived too big to keep (uploads_dropped)."""
         kwargs.setdefault("prefix", "material")
         super().__init__(*args, **kwargs)
+        self.file_dropped = self.add_prefix("file") in dropped
         self.fields["file"].help_text = _(
             "%(allowed)s, up to %(limit)s. The type is checked from the content, so the name "
             "must end in the right extension (a PDF in .pdf)."
@@ -84,6 +92,12 @@ class MaterialShareForm(forms.Form):
         )
 
     def clean_file(self) -> object:
+        if self.file_dropped:
+            raise forms.ValidationError(
+                _("This file is too big: files can be at most %(limit)s."),
+                code="too_big",
+                params={"limit": megabytes(settings.MATERIAL_MAX_BYTES)},
+            )
         upload = self.cleaned_data.get("file")
         if upload:
             upload_check(upload)  # the service checks again; here the error sits by the field

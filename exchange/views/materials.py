@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentoring.errors import DomainError
+from mentoring.uploads import uploads_dropped
 from programmes.models import Pairing
 from programmes.selectors import pairing_get_for_user
 
@@ -83,6 +84,7 @@ def materials_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
             sessions=sessions,
             zone=request.user.zoneinfo,
             initial={"appointment": request.GET.get("for")},
+            dropped=uploads_dropped(request),
         )
     if request.method == "POST":
         if form is None:

@@ -274,6 +274,14 @@ else:
 # are sent as a link that needs signing in).
 MATERIAL_MAX_BYTES = env.int("MATERIAL_MAX_BYTES", default=10 * 1024 * 1024)
 MATERIAL_ATTACH_MAX_BYTES = env.int("MATERIAL_ATTACH_MAX_BYTES", default=2 * 1024 * 1024)
+# The largest file any form accepts (materials; the CSV import takes up to 5 MB): a bigger one
+# is dropped while it arrives instead of being spooled to disk whole (mentoring/uploads.py).
+UPLOAD_MAX_BYTES = max(MATERIAL_MAX_BYTES, 5 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "mentoring.uploads.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form posts; file uploads are limited per form
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

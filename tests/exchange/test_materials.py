@@ -325,6 +325,29 @@ def test_a_refused_form_keeps_what_was_typed_and_asks_for_the_file_again(
     assert stored_files(materials_dir) == []
 
 
+def test_a_file_over_the_limit_is_dropped_as_it_arrives_and_the_form_says_so(
+    client, pairing, mentee, materials_dir, settings
+):
+    """Past the limit the upload handler stops keeping the file, so a huge upload never fills
+    the disk; the note typed beside it survives."""
+    settings.MATERIAL_MAX_BYTES = settings.UPLOAD_MAX_BYTES = 200_000
+    client.force_login(mentee)
+
+    response = client.post(
+        materials_url(pairing),
+        {
+            "material-file": pdf_upload(content=PDF + b"%" * 300_000),
+            "material-note": "The big deck",
+        },
+    )
+
+    page = response.content.decode()
+    assert "This file is too big: files can be at most 0.2 MB." in page
+    assert "The big deck</textarea>" in page
+    assert not Material.objects.exists()
+    assert stored_files(materials_dir) == []
+
+
 def test_a_file_and_a_link_at_once_are_refused(client, pairing, mentee, materials_dir):
     client.force_login(mentee)
 
