@@ -388,3 +388,13 @@ def test_settings_refuse_to_start_without_secret_key_when_debug_is_off(tmp_path)
     assert result.returncode != 0, result.stdout + DOTENV_HINT
     assert "ImproperlyConfigured" in result.stderr
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_web_and_worker_share_the_private_materials_folder(compose, services):
+    """Web stores a shared file, the worker attaches it to the email: both must see one named
+    volume at the folder the settings use by default (.run/materials), apart from media."""
+    assert 'env.path("MATERIALS_ROOT", default=RUN_DIR / "materials")' in SETTINGS_SOURCE
+    for role in ("web", "worker"):
+        mounts = {v.split(":")[1]: v.split(":")[0] for v in services[role]["volumes"]}
+        assert mounts["/app/.run/materials"] in compose["volumes"], role
+        assert mounts["/app/.run/materials"] != mounts["/app/.run/media"], role

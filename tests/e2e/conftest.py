@@ -121,3 +121,33 @@ def log_in(live_server) -> Callable[[Page, User], None]:
         )
 
     return log_in
+
+
+@pytest.fixture
+def open_page(
+    request: pytest.FixtureRequest, browser: Browser, live_server, log_in, transactional_db
+) -> Iterator[Callable[[str, User], Page]]:
+    """A logged-in browser of its own for each person (own cookies, the person's own time zone);
+    what each showed is saved under test-artifacts/ when the test fails."""
+    opened: list[tuple[str, Page]] = []
+
+    def open_page(who: str, user: User) -> Page:
+        context = browser.new_context(
+            base_url=live_server.url,
+            timezone_id=user.timezone,
+            locale="en-GB",
+            **DEVICES["desktop"],
+        )
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        opened.append((who, page))
+        log_in(page, user)
+        return page
+
+    yield open_page
+    report = request.node.stash.get(CALL_REPORT, None)
+    for who, page in opened:
+        if report is not None and report.failed:
+            folder = request.config.rootpath / ARTIFACTS_DIR
+            _save_artifacts(page, folder, f"{request.node.nodeid}-{who}")
+        page.context.close()

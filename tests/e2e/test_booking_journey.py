@@ -5,7 +5,7 @@ it in "My agenda" at London time. Nothing is frozen: the session is a few days f
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from programmes.models import ContactAgreement, Pairing
@@ -23,7 +23,6 @@ from sessions_app.models import Appointment, Reminder
 from sessions_app.services.availability import availability_save
 
 from ..factories import CohortFactory, EnrolmentFactory, PairingFactory, ProfileFactory
-from .conftest import ARTIFACTS_DIR, CALL_REPORT, DEVICES, _save_artifacts
 
 pytestmark = pytest.mark.e2e
 
@@ -33,36 +32,6 @@ LONDON, NEW_YORK = ZoneInfo("Europe/London"), ZoneInfo("America/New_York")
 DASH = "\N{EN DASH}"  # between a session's start and end on the pages
 QUESTION = "How do I prepare for the quarterly results meeting?"
 ALICE_STARTS = time(10)  # on Alice's clock: 14:00 or 15:00 in London, inside Bob's hours
-
-
-@pytest.fixture
-def open_page(
-    request: pytest.FixtureRequest, browser: Browser, live_server, log_in, transactional_db
-) -> Iterator[Callable[[str, User], Page]]:
-    """A logged-in browser of its own for each person (own cookies, the person's own time zone);
-    what each showed is saved under test-artifacts/ when the test fails."""
-    opened: list[tuple[str, Page]] = []
-
-    def open_page(who: str, user: User) -> Page:
-        context = browser.new_context(
-            base_url=live_server.url,
-            timezone_id=user.timezone,
-            locale="en-GB",
-            **DEVICES["desktop"],
-        )
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        opened.append((who, page))
-        log_in(page, user)
-        return page
-
-    yield open_page
-    report = request.node.stash.get(CALL_REPORT, None)
-    for who, page in opened:
-        if report is not None and report.failed:
-            folder = request.config.rootpath / ARTIFACTS_DIR
-            _save_artifacts(page, folder, f"{request.node.nodeid}-{who}")
-        page.context.close()
 
 
 @pytest.fixture
