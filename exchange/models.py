@@ -198,6 +198,8 @@ class Notification(models.Model):
         MESSAGE = "message", _("Message")
         MATERIAL = "material", _("Shared material")
         OPPORTUNITY = "opportunity", _("Opportunity")
+        FEEDBACK = "feedback", _("Feedback request")
+        FEEDBACK_REMINDER = "feedback_again", _("Feedback reminder")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -207,11 +209,14 @@ class Notification(models.Model):
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     pairing = models.ForeignKey("programmes.Pairing", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=12, choices=Kind)
+    kind = models.CharField(max_length=16, choices=Kind)
     message = models.ForeignKey(Message, on_delete=models.CASCADE, null=True, blank=True)
     material = models.ForeignKey(Material, on_delete=models.CASCADE, null=True, blank=True)
     opportunity = models.ForeignKey(
         OpportunityRecipient, on_delete=models.CASCADE, null=True, blank=True
+    )
+    feedback = models.ForeignKey(
+        "sessions_app.Feedback", on_delete=models.CASCADE, null=True, blank=True
     )
     due_at = models.DateTimeField()
     held = models.BooleanField(default=False)  # due later than it happened: outside the hours
@@ -235,6 +240,7 @@ class Notification(models.Model):
                     Q(kind="message", message__isnull=False)
                     | Q(kind="material", material__isnull=False)
                     | Q(kind="opportunity", opportunity__isnull=False)
+                    | Q(kind__in=["feedback", "feedback_again"], feedback__isnull=False)
                 ),
                 name="notification_has_its_subject",
             ),
@@ -252,6 +258,12 @@ class Notification(models.Model):
                 fields=["opportunity", "recipient"],
                 condition=Q(opportunity__isnull=False),
                 name="notification_once_per_opportunity",
+            ),
+            # The request and its one reminder: two kinds, each once.
+            models.UniqueConstraint(
+                fields=["feedback", "recipient", "kind"],
+                condition=Q(feedback__isnull=False),
+                name="notification_once_per_feedback_kind",
             ),
         ]
 

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .db import TsTzRange
+from ..db import TsTzRange
 
 User = settings.AUTH_USER_MODEL
 
@@ -210,6 +210,10 @@ class AgendaItem(models.Model):
     author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.QUESTION)
     text = models.CharField(max_length=500)
+    # A goal put on the agenda in one click (kind GOAL); the text keeps its title as it was.
+    goal = models.ForeignKey(
+        "programmes.Goal", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     done = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -316,3 +320,6 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user_id}"
+
+
+from .feedback import Feedback  # noqa: E402, F401  (registers the model)

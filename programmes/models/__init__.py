@@ -477,3 +477,9 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} acknowledged v{self.version}"
+
+
+# Goals, health and outreach live in their own modules; importing them here registers them.
+from .goals import Goal, GoalUpdate, Milestone  # noqa: E402, F401
+from .health import HealthSnapshot, HealthStatus, PairingHealth  # noqa: E402, F401
+from .outreach import Announcement, AnnouncementDelivery, Nudge  # noqa: E402, F401
