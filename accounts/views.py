@@ -16,12 +16,14 @@ from programmes.models import Pairing
 from programmes.selectors.cohorts import enrolments_for_user
 from programmes.selectors.pairings import pairings_as_mentee, pairings_as_mentor
 from sessions_app.selectors.appointments import appointments_upcoming_for
+from sessions_app.selectors.feedback import feedback_views_for, feedback_waiting_for
 
 from .forms import AccountDeleteForm, ProfileForm
 from .selectors import profile_for_user, user_data_export
 from .services import profile_save, user_delete
 
 UPCOMING_ON_DASHBOARD = 5
+FEEDBACK_ON_DASHBOARD = 5
 OPPORTUNITIES_ON_DASHBOARD = 3
 
 
@@ -45,6 +47,13 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         as_mentor = list(as_mentor)
         can_pass_on = any(pairing.status == Pairing.Status.ACTIVE for pairing in as_mentor)
         opportunity_answers = sum(pairing.opportunity_answers for pairing in as_mentor)
+    now = timezone.now()
+    # The prompts are the person's own rows: one query, and no cohort lookup.
+    feedback_waiting = feedback_views_for(
+        viewer=request.user,
+        rows=feedback_waiting_for(user=request.user, now=now)[:FEEDBACK_ON_DASHBOARD],
+        admin_cohort_ids=(),
+    )
     return render(
         request,
         "accounts/dashboard.html",
@@ -60,9 +69,10 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             ],
             "can_pass_on": can_pass_on,
             "opportunity_answers": opportunity_answers,
-            "upcoming": appointments_upcoming_for(user=request.user, now=timezone.now())[
+            "upcoming": appointments_upcoming_for(user=request.user, now=now)[
                 :UPCOMING_ON_DASHBOARD
             ],
+            "feedback_waiting": feedback_waiting,
         },
     )
 

@@ -1,4 +1,5 @@
-"""The notification email: one person's due messages, materials and opportunities in one mail.
+"""The notification email: one person's due messages, materials, opportunities and feedback
+requests in one mail.
 
 Times are on the recipient's own clock; each item links to where it lives on the site. A shared
 file small enough goes along as an attachment, read from the materials storage; a larger one
@@ -20,6 +21,7 @@ from django.utils.translation import ngettext
 
 from accounts.emails import email_build
 from accounts.models import User
+from sessions_app.models import Feedback
 
 from .models import Material, Notification, materials_storage
 
@@ -55,6 +57,7 @@ class DigestItem:
     details: list[str] = field(default_factory=list)  # an opportunity's when, where and link
     attached: bool = False
     download_link: str = ""
+    reminder: bool = False  # a feedback request asked again
 
 
 def _material_bytes(material: Material, *, room: int) -> bytes | None:
@@ -74,6 +77,44 @@ def _material_bytes(material: Material, *, room: int) -> bytes | None:
     return content if len(content) <= limit else None
 
 
+def _feedback_item(notification: Notification, zone: ZoneInfo, common: dict) -> DigestItem:
+    """A feedback request (or its reminder): what it asks about, linking to the form."""
+    feedback = notification.feedback
+    partner = notification.pairing.partner_of(notification.recipient).name
+    if feedback.kind == Feedback.Kind.SESSION:
+        starts = timezone.localtime(feedback.appointment.starts_at, zone)
+        title = _("How was your session with %(who)s on %(when)s?") % {
+            "who": partner,
+            "when": date_format(starts, "D j M, H:i"),
+        }
+        text = _(
+            "Did it take place, how was it from 1 to 5, and in a few words what went well and "
+            "what could be better."
+        )
+    elif feedback.kind == Feedback.Kind.CHECK_IN:
+        title = _("How is your mentoring with %(who)s going?") % {"who": partner}
+        text = _(
+            "Three short questions: how satisfied you are, whether the contact you agreed is "
+            "working, and whether you would like help from the programme team."
+        )
+    else:
+        title = _("Looking back on your mentoring with %(who)s") % {"who": partner}
+        text = _("Your pairing has ended. A short reflection helps you both and the programme.")
+    text += " " + _(
+        "The programme team sees your ratings; your partner sees your words only if you share them."
+    )
+    return DigestItem(
+        **common,
+        who=partner,
+        urgent=False,
+        edited=False,
+        title=title,
+        text=text,
+        link=_link("sessions_app:feedback_answer", feedback.pk, fallback=("accounts:dashboard",)),
+        reminder=notification.kind == Notification.Kind.FEEDBACK_REMINDER,
+    )
+
+
 def _item(notification: Notification, zone: ZoneInfo) -> DigestItem:
     pairing_page = ("programmes:pairing_detail", notification.pairing_id)
     when = timezone.localtime(notification.created_at, zone)
@@ -83,6 +124,8 @@ def _item(notification: Notification, zone: ZoneInfo) -> DigestItem:
         "when": date_format(when, "D j M, H:i"),
         "held": notification.held,
     }
+    if notification.feedback_id is not None:
+        return _feedback_item(notification, zone, common)
     if notification.kind == Notification.Kind.MESSAGE:
         message = notification.message
         return DigestItem(
@@ -153,6 +196,10 @@ def _subject(items: list[DigestItem]) -> str:
         return _("New message from %(who)s") % names
     if item.kind == Notification.Kind.MATERIAL:
         return _("%(who)s shared “%(title)s”") % names
+    if item.reminder:
+        return _("Reminder: %(title)s") % names
+    if item.kind == Notification.Kind.FEEDBACK:
+        return item.title
     return _("%(who)s passed on an opportunity: %(title)s") % names
 
 

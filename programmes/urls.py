@@ -1,4 +1,14 @@
-from .views import agreements, cohorts, invites, match_runs, pairings, requests
+from .views import (
+    agreements,
+    cohorts,
+    goals,
+    health,
+    invites,
+    match_runs,
+    outreach,
+    pairings,
+    requests,
+)
 
 app_name = "programmes"
 
@@ -9,4 +19,7 @@ urlpatterns = [
     *pairings.urlpatterns,
     *requests.urlpatterns,
     *agreements.urlpatterns,
+    *health.urlpatterns,
+    *goals.urlpatterns,
+    *outreach.urlpatterns,
 ]

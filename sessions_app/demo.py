@@ -3,16 +3,19 @@ agenda, for each demo pairing whose agreement allows a way to meet."""
 
 from datetime import time, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
+from exchange.models import Notification
 from programmes.models import Cohort, Pairing
 
-from .models import Appointment
+from .models import Appointment, Feedback
 from .selectors.appointments import booking_modes_for
 from .selectors.slots import free_slots
 from .services.agenda import action_item_add, agenda_item_add, session_note_save
 from .services.availability import availability_save
 from .services.booking import appointment_book
+from .services.feedback import feedback_answer, feedback_scan
 
 
 def demo_sessions_load(*, cohort: Cohort) -> None:
@@ -83,4 +86,44 @@ def demo_sessions_load(*, cohort: Cohort) -> None:
             author=pairing.mentee,
             kind="question",
             text="How do I give difficult feedback to a peer?",
+        )
+
+
+# (rating, went well, could be better, shared with the partner, shared with the programme)
+DEMO_ANSWERS = [
+    (5, "Clear next steps and honest advice.", "", True, False),
+    (4, "Good questions about my team.", "We ran out of time for the last topic.", True, True),
+    (3, "Useful, but we drifted.", "An agenda beforehand would help.", False, True),
+    (2, "", "The call dropped twice; hard to follow.", False, False),
+]
+
+
+def demo_feedback_load(*, cohort: Cohort) -> None:
+    """Ask for feedback on the demo's past sessions as the beat scan would, and answer most of
+    it with a spread of ratings (some words shared with the partner, some with the programme);
+    one prompt per pairing stays open for the dashboard. No email: the demo's notifications
+    are skipped. Once per demo cohort."""
+    if Feedback.objects.filter(pairing__cohort=cohort).exists():
+        return
+    with transaction.atomic():
+        feedback_scan(now=timezone.now())
+        rows = Feedback.objects.filter(pairing__cohort=cohort, kind=Feedback.Kind.SESSION)
+        for index, row in enumerate(rows.order_by("pairing_id", "person_id")):
+            if row.person_id == row.pairing.mentee_id and index % 4 == 3:
+                continue  # left waiting: the mentee's dashboard shows the prompt
+            rating, went_well, better, to_partner, to_programme = DEMO_ANSWERS[
+                index % len(DEMO_ANSWERS)
+            ]
+            feedback_answer(
+                feedback=row,
+                by=row.person,
+                took_place=True,
+                rating=rating,
+                went_well=went_well,
+                could_be_better=better,
+                share_with_partner=to_partner,
+                share_with_programme=to_programme,
+            )
+        Notification.objects.filter(pairing__cohort=cohort, feedback__isnull=False).update(
+            status=Notification.Status.SKIPPED
         )

@@ -1,4 +1,4 @@
-from .views import agenda, availability, booking, feed, reminders, series
+from .views import agenda, availability, booking, feed, feedback, reminders, series
 
 app_name = "sessions_app"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *agenda.urlpatterns,
     *feed.urlpatterns,
     *reminders.urlpatterns,
+    *feedback.urlpatterns,
 ]

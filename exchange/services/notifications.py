@@ -1,5 +1,5 @@
-"""Notifications: when an email about a message, material or opportunity may go out, and its
-sending, once, in one email per person.
+"""Notifications: when an email about a message, material, opportunity or feedback request may
+go out, and its sending, once, in one email per person.
 
 The service that creates the thing calls notification_schedule in its own transaction. The
 row is due at once when the recipient may be reached now, otherwise when their contact hours
@@ -11,11 +11,14 @@ waits in the broker.
 A dispatch claims due rows with SELECT … FOR UPDATE SKIP LOCKED (scanners running at once
 never share one) and enqueues one send per recipient with the claimed ids. The send locks the
 rows, skips those that no longer apply (read on the site, deleted, withdrawn, answered, or the
-pairing ended), marks the rest sent and keeps them locked through the SMTP exchange, committing
-after the server accepted the email: a duplicate send waits, then finds them sent. A failed
-send rolls back and leaves them claimed for the task's retry; a worker killed mid-send leaves
-them claimed too, and a claim older than NOTIFICATION_CLAIM_STALE_SECONDS is claimed again by
-the next scan, so none is lost.
+pairing ended; a closing reflection is asked once it has ended), marks the rest sent and keeps
+them locked through the SMTP exchange, committing after the server accepted the email: a
+duplicate send waits, then finds them sent. A failed send rolls back and leaves them claimed
+for the task's retry; a worker killed mid-send leaves them claimed too, and a claim older than
+NOTIFICATION_CLAIM_STALE_SECONDS is claimed again by the next scan, so none is lost.
+
+Feedback requests (and their one reminder) have no setting: they go at once within the
+recipient's contact hours, and otherwise when those next open.
 """
 
 from collections import defaultdict
@@ -37,6 +40,7 @@ from programmes.selectors.agreements import (
     next_contact_window_start,
     terms_for,
 )
+from sessions_app.models import Feedback
 
 from ..emails import notification_email_build
 from ..models import (
@@ -70,7 +74,10 @@ _WAITING = (Notification.Status.PENDING, Notification.Status.CLAIMED)
 
 
 def delivery_for(*, user: User, kind: str) -> str:
-    """The user's choice (Delivery) for this kind of notification."""
+    """The user's choice (Delivery) for this kind of notification. Feedback requests and their
+    reminder have no choice: at once, within the contact hours."""
+    if kind not in _SETTING_FIELD:
+        return Delivery.IMMEDIATELY
     chosen = NotificationSettings.objects.filter(user=user).first()
     if chosen is None:
         return Delivery.IMMEDIATELY
@@ -127,12 +134,13 @@ def notification_schedule(
     message: Message | None = None,
     material: Material | None = None,
     opportunity: OpportunityRecipient | None = None,
+    feedback: Feedback | None = None,
     urgent: bool = False,
 ) -> Notification | None:
     """Write the notification row for `recipient`, due as notification_due_at says; None when
     they chose never. Call it in the transaction that creates the subject: a row due now is
     dispatched once that commits. Safe to repeat: a second call for the same subject and
-    person returns the first row."""
+    person (and, for feedback, kind) returns the first row."""
     now = timezone.now()
     due_at, held = _due(
         recipient=recipient,
@@ -143,8 +151,15 @@ def notification_schedule(
     )
     if due_at is None:
         return None
-    subject = {"message": message, "material": material, "opportunity": opportunity}
+    subject = {
+        "message": message,
+        "material": material,
+        "opportunity": opportunity,
+        "feedback": feedback,
+    }
     subject = {field: value for field, value in subject.items() if value is not None}
+    if feedback is not None:
+        subject["kind"] = kind  # a feedback request and its reminder: one row each
     notification, created = Notification.objects.get_or_create(
         recipient=recipient,
         **subject,
@@ -248,8 +263,16 @@ def notifications_dispatch(*, now: datetime, recipient_id: int | None = None) ->
 def _still_applies(notification: Notification) -> bool:
     """The pairing goes on, the recipient still has an account, and the subject is as it was:
     a message neither read on the site nor deleted, a material not withdrawn, an opportunity
-    not yet answered on the site."""
-    if notification.pairing.status != Pairing.Status.ACTIVE or not notification.recipient.is_active:
+    not yet answered on the site, a feedback request not yet answered (a closing reflection
+    is asked of a closed pairing; the rest of an active one)."""
+    if not notification.recipient.is_active:
+        return False
+    if notification.feedback_id is not None:
+        feedback = notification.feedback
+        closing = feedback.kind == Feedback.Kind.CLOSING
+        wanted = Pairing.Status.CLOSED if closing else Pairing.Status.ACTIVE
+        return feedback.answered_at is None and notification.pairing.status == wanted
+    if notification.pairing.status != Pairing.Status.ACTIVE:
         return False
     if notification.kind == Notification.Kind.MESSAGE:
         message = notification.message
@@ -283,6 +306,9 @@ def notifications_send(*, recipient_id: int, notification_ids: list[int]) -> int
                 "message__sender",
                 "material__shared_by",
                 "opportunity__opportunity__mentor",
+                "feedback__appointment",
+                "pairing__mentor",
+                "pairing__mentee",
             )
             .order_by("pk")  # every send locks in one order: two sends never deadlock
         )

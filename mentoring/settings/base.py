@@ -8,6 +8,7 @@ DEBUG=0, ALLOWED_HOSTS and EMAIL_URL; see .env.example.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -219,6 +220,24 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-dispatch": {
         "task": "exchange.tasks.notifications.notifications_dispatch_task",
         "schedule": 60,
+    },
+    # Every 15 minutes: ask both partners for feedback after sessions that ended, at the
+    # check-ins that fell due and when a pairing closed, and remind once whoever has not
+    # answered in three days (the emails go out within their contact hours).
+    "feedback-scan": {
+        "task": "sessions_app.tasks.feedback.feedback_scan_task",
+        "schedule": 15 * 60,
+    },
+    # Every minute: announcements whose sending stopped (its worker died or restarted) go on,
+    # their stale claims taken again.
+    "announcements-resume": {
+        "task": "programmes.tasks.outreach.announcements_resume_task",
+        "schedule": 60,
+    },
+    # Every night at 02:30 UTC: reassess every active pairing's health and snapshot the day.
+    "pairing-health-refresh": {
+        "task": "programmes.tasks.health.pairing_health_refresh_task",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

@@ -2,11 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import urlencode
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,16 +16,11 @@ from ..forms.pairings import CloseForm, DeclineForm
 from ..models import Pairing
 from ..selectors import cohort_get_for_admin, pairing_get_for_admin, pairing_get_for_user
 from ..selectors.agreements import agreement_summary_for
+from ..selectors.goals import goals_overview_for
 from ..selectors.match_runs import CRITERIA_LABELS, criteria_percents
-from ..selectors.pairings import (
-    SORTS,
-    pairing_table_for_cohort,
-    pairings_as_mentee,
-    pairings_as_mentor,
-)
+from ..selectors.pairings import pairings_as_mentee, pairings_as_mentor
 from ..services.pairings import pairing_accept, pairing_close, pairing_decline
-
-PAGE_SIZE = 25
+from .cohorts import pairing_table_context, render_table
 
 
 @login_required
@@ -63,6 +57,11 @@ def pairing_detail_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
             "why": why if pairing.criteria else [],
             "decline_form": DeclineForm(),
             "agreement_summary": agreement_summary_for(pairing=pairing, viewer=request.user),
+            "goals": (
+                goals_overview_for(pairing=pairing, now=timezone.now(), tz=request.user.zoneinfo)
+                if pairing.status in (Pairing.Status.ACTIVE, Pairing.Status.CLOSED)
+                else None
+            ),
         },
     )
 
@@ -131,28 +130,12 @@ def pairing_admin_close_view(request: HttpRequest, pairing_id: int) -> HttpRespo
 
 @programme_admin_required
 def cohort_pairings_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """The cohort's pairings table on its own page (the cohort page shows the same table)."""
     cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
-    status = request.GET.get("status", "")
-    search = request.GET.get("q", "").strip()[:100]
-    sort = request.GET.get("sort", "newest")
-    pairings = pairing_table_for_cohort(cohort=cohort, status=status, search=search, sort=sort)
-    page = Paginator(pairings, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "programmes/pairings/cohort_table.html",
-        {
-            "cohort": cohort,
-            "page": page,
-            "status": status,
-            "q": search,
-            "sort": sort,
-            "sorts": SORTS,
-            "statuses": Pairing.Status.choices,
-            "query": urlencode(
-                {k: v for k, v in (("status", status), ("q", search), ("sort", sort)) if v}
-            ),
-        },
-    )
+    now = timezone.now()
+    today = timezone.localdate(now, request.user.zoneinfo)
+    context = pairing_table_context(request, cohort, now=now, today=today)
+    return render_table(request, "programmes/pairings/cohort_table.html", context)
 
 
 urlpatterns = [

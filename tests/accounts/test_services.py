@@ -13,9 +13,9 @@ from accounts.services import programme_admin_group_ensure, user_welcome_send
 from accounts.tasks import user_welcome_send_task
 from exchange.models import Material, Message, Notification, OpportunityRecipient
 from programmes.demo import DEMO_COHORT
-from programmes.models import Cohort
+from programmes.models import Cohort, Goal, PairingHealth
 from programmes.selectors.agreements import agreement_holds
-from sessions_app.models import Appointment, SessionNote
+from sessions_app.models import Appointment, Feedback, SessionNote
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,8 @@ def test_seed_demo_loads_a_varied_cohort_and_is_safe_to_run_again(client):
     holding = [p for p in cohort.pairings.filter(status="active") if agreement_holds(pairing=p)]
     assert len(holding) == 3
     sessions = Appointment.objects.filter(pairing__cohort=cohort)
-    assert sessions.filter(starts_at__lt=timezone.now()).count() == 3  # past, with notes
+    # past, with notes; and the at-risk pairing's first, in-person meeting
+    assert sessions.filter(starts_at__lt=timezone.now()).count() == 4
     upcoming = sessions.filter(starts_at__gt=timezone.now(), agenda__kind="action").distinct()
     assert upcoming.count() == 3  # with the action item carried over from the past session
     assert SessionNote.objects.filter(shared=False).count() == 3
@@ -84,4 +85,17 @@ def test_seed_demo_loads_a_varied_cohort_and_is_safe_to_run_again(client):
     assert Material.objects.filter(kind="file", pairing__in=active).count() == 6
     assert Material.objects.filter(kind="link", pairing__in=active).count() == 6
     assert OpportunityRecipient.objects.filter(pairing__in=active).count() == 6
+    assert not Notification.objects.exclude(status=Notification.Status.SKIPPED).exists()
+    # Goals, and every health status for the cohort page.
+    assert Goal.objects.filter(pairing__in=active).count() == 2 * 6
+    assert Goal.objects.filter(shared_with_programme=True).count() == 6
+    statuses = set(
+        PairingHealth.objects.filter(pairing__cohort=cohort).values_list("status", flat=True)
+    )
+    assert statuses == {"on_track", "attention", "at_risk"}
+    assert PairingHealth.objects.filter(snoozed_until__isnull=False).count() == 1
+    # Feedback on the past sessions: most answered with ratings, one prompt left waiting.
+    feedback = Feedback.objects.filter(pairing__cohort=cohort, kind="session")
+    assert feedback.filter(rating__isnull=False).count() >= 4
+    assert feedback.filter(answered_at__isnull=True).exists()
     assert not Notification.objects.exclude(status=Notification.Status.SKIPPED).exists()

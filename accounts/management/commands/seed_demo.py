@@ -8,8 +8,8 @@ from django.utils import timezone
 from accounts.models import Field, Profile, User
 from accounts.services import user_make_programme_admin
 from exchange.demo import demo_exchange_load
-from programmes.demo import demo_cohort_load
-from sessions_app.demo import demo_sessions_load
+from programmes.demo import demo_cohort_load, demo_goals_load, demo_health_load
+from sessions_app.demo import demo_feedback_load, demo_sessions_load
 
 DEMO_PASSWORD = "mentoring-demo-2026"  # noqa: S105  (printed for the demo logins; not a secret)
 DEMO_DOMAIN = "demo.mentoring.example"
@@ -263,6 +263,9 @@ class Command(BaseCommand):
         )
         demo_sessions_load(cohort=cohort)
         demo_exchange_load(cohort=cohort)
+        demo_feedback_load(cohort=cohort)
+        demo_goals_load(cohort=cohort)
+        demo_health_load(cohort=cohort)  # last: it reads the sessions, messages and feedback
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in at /accounts/login/ with:"))
         self.stdout.write(f"  programme admin  {ADMIN['email']}")
         self.stdout.write(f"  mentor           {MENTORS[0][0]}@{DEMO_DOMAIN} (and 5 more)")
