@@ -9,10 +9,12 @@ never sits in memory. Feedback exports carry ratings and check-in answers only, 
 """
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -27,6 +29,7 @@ BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 KINDS = ("pairings", "sessions", "ratings")
 CHUNK = 2000
+_Row = TypeVar("_Row", bound=Model)
 
 
 def cell_safe(value: object) -> object:
@@ -52,6 +55,14 @@ def csv_lines(header: list[str], rows: Iterable[list[object]]) -> Iterator[bytes
         yield writer.writerow([cell_safe(v) for v in row]).encode()
 
 
+def _csv_of(
+    header: list[str], rows: QuerySet[_Row], line: Callable[[_Row], list[object]]
+) -> Iterator[bytes]:
+    """The CSV of `rows`, `line` making each one's cells, read from a server-side cursor a
+    chunk at a time."""
+    return csv_lines(header, (line(row) for row in rows.iterator(chunk_size=CHUNK)))
+
+
 def export_filename(*, cohort: Cohort, kind: str, today: date) -> str:
     """e.g. spring-cohort-pairings-2027-03-01.csv: ASCII only, nothing a header could break on."""
     name = slugify(cohort.name)[:60].strip("-") or f"cohort-{cohort.pk}"
@@ -68,6 +79,12 @@ def _local(moment: datetime | None, tz: ZoneInfo) -> str:
 
 def _yes_no(value: bool | None) -> str:
     return "" if value is None else (_("yes") if value else _("no"))
+
+
+def _names(*people: str) -> list[str]:
+    """The columns User.name reads, for each related person (e.g. "pairing__mentor"): for
+    .only(), so a file's rows read no more of the users than their names."""
+    return [f"{person}__{field}" for person in people for field in ("display_name", "email")]
 
 
 def pairing_export(*, cohort: Cohort, tz: ZoneInfo, now: datetime) -> Iterator[bytes]:
@@ -97,32 +114,31 @@ def pairing_export(*, cohort: Cohort, tz: ZoneInfo, now: datetime) -> Iterator[b
     today = timezone.localdate(now, tz)
     rows = pairing_rows_for_cohort(cohort=cohort, now=now, today=today).order_by("created_at", "pk")
 
-    def lines() -> Iterator[list[object]]:
-        for pairing in rows.iterator(chunk_size=CHUNK):
-            health = getattr(pairing, "health", None) if pairing.status == "active" else None
-            yield [
-                pairing.pk,
-                pairing.mentor.name,
-                pairing.mentor.email,
-                pairing.mentee.name,
-                pairing.mentee.email,
-                pairing.get_status_display(),
-                _utc(pairing.created_at),
-                _utc(pairing.accepted_at),
-                _utc(pairing.closed_at),
-                pairing.get_close_reason_display(),
-                health.get_status_display() if health else "",
-                "; ".join(r.get("text", "") for r in health.reasons) if health else "",
-                health.snoozed_until.isoformat() if health and health.snoozed_until else "",
-                health.snooze_note if health else "",
-                pairing.sessions_held,
-                health.sessions_expected if health else "",
-                _utc(pairing.last_contact),
-                _local(pairing.last_contact, tz),
-                f"{pairing.mean_rating:.2f}" if pairing.mean_rating is not None else "",
-            ]
+    def line(pairing: Pairing) -> list[object]:
+        health = getattr(pairing, "health", None) if pairing.status == "active" else None
+        return [
+            pairing.pk,
+            pairing.mentor.name,
+            pairing.mentor.email,
+            pairing.mentee.name,
+            pairing.mentee.email,
+            pairing.get_status_display(),
+            _utc(pairing.created_at),
+            _utc(pairing.accepted_at),
+            _utc(pairing.closed_at),
+            pairing.get_close_reason_display(),
+            health.get_status_display() if health else "",
+            "; ".join(r.get("text", "") for r in health.reasons) if health else "",
+            health.snoozed_until.isoformat() if health and health.snoozed_until else "",
+            health.snooze_note if health else "",
+            pairing.sessions_held,
+            health.sessions_expected if health else "",
+            _utc(pairing.last_contact),
+            _local(pairing.last_contact, tz),
+            f"{pairing.mean_rating:.2f}" if pairing.mean_rating is not None else "",
+        ]
 
-    return csv_lines(header, lines())
+    return _csv_of(header, rows, line)
 
 
 def session_export(*, cohort: Cohort, tz: ZoneInfo, now: datetime) -> Iterator[bytes]:
@@ -152,36 +168,32 @@ def session_export(*, cohort: Cohort, tz: ZoneInfo, now: datetime) -> Iterator[b
             "ends_at",
             "mode",
             "status",
-            "mentor__display_name",
-            "mentor__email",
-            "mentee__display_name",
-            "mentee__email",
+            *_names("mentor", "mentee"),
         )
         .order_by("starts_at", "pk")
     )
 
-    def lines() -> Iterator[list[object]]:
-        for session in rows.iterator(chunk_size=CHUNK):
-            held = (
-                session.status == Appointment.Status.BOOKED
-                and session.ends_at <= now
-                and not session.reported_not_held
-            )
-            yield [
-                session.pk,
-                session.pairing_id,
-                session.mentor.name,
-                session.mentee.name,
-                _utc(session.starts_at),
-                _utc(session.ends_at),
-                _local(session.starts_at, tz),
-                _local(session.ends_at, tz),
-                session.get_mode_display(),
-                session.get_status_display(),
-                _yes_no(held),
-            ]
+    def line(session: Appointment) -> list[object]:
+        held = (
+            session.status == Appointment.Status.BOOKED
+            and session.ends_at <= now
+            and not session.reported_not_held
+        )
+        return [
+            session.pk,
+            session.pairing_id,
+            session.mentor.name,
+            session.mentee.name,
+            _utc(session.starts_at),
+            _utc(session.ends_at),
+            _local(session.starts_at, tz),
+            _local(session.ends_at, tz),
+            session.get_mode_display(),
+            session.get_status_display(),
+            _yes_no(held),
+        ]
 
-    return csv_lines(header, lines())
+    return _csv_of(header, rows, line)
 
 
 def rating_export(*, cohort: Cohort, tz: ZoneInfo, now: datetime) -> Iterator[bytes]:
@@ -218,42 +230,36 @@ def rating_export(*, cohort: Cohort, tz: ZoneInfo, now: datetime) -> Iterator[by
             "contact_working",
             "wants_help",
             "answered_at",
-            "person__display_name",
-            "person__email",
             "appointment__starts_at",
             "pairing__mentor_id",
-            "pairing__mentor__display_name",
-            "pairing__mentor__email",
-            "pairing__mentee__display_name",
-            "pairing__mentee__email",
+            *_names("person", "pairing__mentor", "pairing__mentee"),
         )
         .order_by("answered_at", "pk")
     )
 
-    def lines() -> Iterator[list[object]]:
-        for feedback in rows.iterator(chunk_size=CHUNK):
-            pairing: Pairing = feedback.pairing
-            role = _("mentor") if feedback.person_id == pairing.mentor_id else _("mentee")
-            yield [
-                feedback.pk,
-                feedback.get_kind_display(),
-                pairing.pk,
-                pairing.mentor.name,
-                pairing.mentee.name,
-                feedback.person.name,
-                role,
-                _utc(feedback.appointment.starts_at) if feedback.appointment else "",
-                feedback.round or "",
-                _yes_no(feedback.took_place),
-                feedback.rating or "",
-                feedback.satisfaction or "",
-                feedback.get_contact_working_display(),
-                _yes_no(feedback.wants_help) if feedback.kind == Feedback.Kind.CHECK_IN else "",
-                _utc(feedback.answered_at),
-                _local(feedback.answered_at, tz),
-            ]
+    def line(feedback: Feedback) -> list[object]:
+        pairing: Pairing = feedback.pairing
+        role = _("mentor") if feedback.person_id == pairing.mentor_id else _("mentee")
+        return [
+            feedback.pk,
+            feedback.get_kind_display(),
+            pairing.pk,
+            pairing.mentor.name,
+            pairing.mentee.name,
+            feedback.person.name,
+            role,
+            _utc(feedback.appointment.starts_at) if feedback.appointment else "",
+            feedback.round or "",
+            _yes_no(feedback.took_place),
+            feedback.rating or "",
+            feedback.satisfaction or "",
+            feedback.get_contact_working_display(),
+            _yes_no(feedback.wants_help) if feedback.kind == Feedback.Kind.CHECK_IN else "",
+            _utc(feedback.answered_at),
+            _local(feedback.answered_at, tz),
+        ]
 
-    return csv_lines(header, lines())
+    return _csv_of(header, rows, line)
 
 
 EXPORTS = {"pairings": pairing_export, "sessions": session_export, "ratings": rating_export}

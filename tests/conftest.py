@@ -1,12 +1,18 @@
 """Shared fixtures: the real services, and the personas of STYLE.md."""
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import psycopg2
 import pytest
 import redis
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import storages
+from django.test import override_settings
 
 from accounts.services import user_make_programme_admin
+from exchange.models import Material
 
 from .factories import CohortFactory, EnrolmentFactory, PairingFactory, ProfileFactory, UserFactory
 
@@ -43,6 +49,29 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def _fresh_cache() -> None:
     """allauth's rate limits live in the (Redis) cache: each test starts with none used."""
     cache.clear()
+
+
+@pytest.fixture
+def materials_dir(tmp_path: Path) -> Iterator[Path]:
+    """A fresh materials folder for the test; the model field follows it too (and so does the
+    live server of tests/e2e, which runs in this process)."""
+    root = tmp_path / "materials"
+    root.mkdir()
+    stores = {
+        **settings.STORAGES,
+        "materials": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }
+    with override_settings(STORAGES=stores):
+        # The field took its storage when the model was imported: point it at the new one.
+        field = Material._meta.get_field("file")
+        before, field.storage = field.storage, storages["materials"]
+        try:
+            yield root
+        finally:
+            field.storage = before
 
 
 @pytest.fixture

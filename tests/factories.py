@@ -1,4 +1,5 @@
-"""factory_boy factories: people with verified addresses and complete profiles."""
+"""factory_boy factories: people with verified addresses and complete profiles, cohorts,
+pairings and their sessions."""
 
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ from django.utils.timezone import now
 
 from accounts.models import Field, Profile, User
 from programmes.models import Cohort, Enrolment, Pairing, ParticipantRole
+from sessions_app.models import Appointment
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -100,3 +102,28 @@ class PairingFactory(factory.django.DjangoModelFactory):
     mentee = factory.SubFactory(UserFactory)
     status = Pairing.Status.ACTIVE
     accepted_at = factory.LazyFunction(now)
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    """A booked session written directly, for tests of what reads sessions (booking itself is
+    tested through the booking service): between the pairing's two people, `length` minutes
+    from `starts_at`, blocking `buffer_before` and `buffer_after` minutes around it (none
+    unless given), booked by the mentee."""
+
+    class Meta:
+        model = Appointment
+
+    class Params:
+        length = 60
+        buffer_before = 0
+        buffer_after = 0
+
+    pairing = factory.SubFactory(PairingFactory)
+    mentor = factory.SelfAttribute("pairing.mentor")
+    mentee = factory.SelfAttribute("pairing.mentee")
+    starts_at = factory.LazyFunction(lambda: now() + timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda a: a.starts_at + timedelta(minutes=a.length))
+    blocked_from = factory.LazyAttribute(lambda a: a.starts_at - timedelta(minutes=a.buffer_before))
+    blocked_until = factory.LazyAttribute(lambda a: a.ends_at + timedelta(minutes=a.buffer_after))
+    mode = Appointment.Mode.VIDEO
+    booked_by = factory.SelfAttribute("pairing.mentee")

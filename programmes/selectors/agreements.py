@@ -7,12 +7,13 @@ person stated them in; an end of 1440 is midnight. Windows are read by the wall 
 zone, so 09:00 in Europe/London is 09:00 on both sides of a DST change.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import phonenumbers
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
@@ -103,20 +104,31 @@ def next_contact_window_start(*, terms: ContactTerms, after: datetime) -> dateti
 # --- what the agreement allows ------------------------------------------------------------
 
 
+def _holding_agreements() -> QuerySet[ContactAgreement]:
+    """Agreements that hold: both partners stated terms and both acknowledged the current
+    version."""
+    return ContactAgreement.objects.annotate(
+        sides=Count("terms", distinct=True),
+        acknowledged=Count(
+            "acknowledgements__person",
+            filter=Q(acknowledgements__version=F("version")),
+            distinct=True,
+        ),
+    ).filter(sides=2, acknowledged=2)
+
+
 def agreement_holds(*, pairing: Pairing) -> bool:
     """Both partners stated terms and both acknowledged the agreement's current version."""
-    return (
-        ContactAgreement.objects.filter(pairing=pairing)
-        .annotate(
-            sides=Count("terms", distinct=True),
-            acknowledged=Count(
-                "acknowledgements__person",
-                filter=Q(acknowledgements__version=F("version")),
-                distinct=True,
-            ),
-        )
-        .filter(sides=2, acknowledged=2)
-        .exists()
+    return _holding_agreements().filter(pairing=pairing).exists()
+
+
+def pairing_ids_with_agreement_holding(*, pairing_ids: Iterable[int]) -> set[int]:
+    """The pairings among `pairing_ids` whose agreement holds (agreement_holds for many
+    pairings, in one query)."""
+    return set(
+        _holding_agreements()
+        .filter(pairing_id__in=pairing_ids)
+        .values_list("pairing_id", flat=True)
     )
 
 

@@ -48,7 +48,8 @@ from ..health import (
     health_assess,
     snooze_until_problem,
 )
-from ..models import ContactAgreement, HealthSnapshot, HealthStatus, Pairing, PairingHealth
+from ..models import HealthSnapshot, HealthStatus, Pairing, PairingHealth
+from ..selectors.agreements import pairing_ids_with_agreement_holding
 
 CHUNK = 1000
 
@@ -101,25 +102,6 @@ def _pairings_with_facts(*, ids: list[int], now: datetime) -> QuerySet[Pairing]:
             held_in_person=Exists(held.filter(mode=Appointment.Mode.IN_PERSON)),
         )
         .order_by("pk")
-    )
-
-
-def _agreements_holding(*, ids: list[int]) -> set[int]:
-    """The pairings among `ids` whose contact agreement holds: the test of
-    `selectors.agreements.agreement_holds` (both stated terms, both acknowledged the current
-    version), for many pairings in one query."""
-    return set(
-        ContactAgreement.objects.filter(pairing_id__in=ids)
-        .annotate(
-            sides=Count("terms", distinct=True),
-            acknowledged=Count(
-                "acknowledgements__person",
-                filter=Q(acknowledgements__version=F("version")),
-                distinct=True,
-            ),
-        )
-        .filter(sides=2, acknowledged=2)
-        .values_list("pairing_id", flat=True)
     )
 
 
@@ -217,7 +199,7 @@ def _refresh_chunk(*, ids: list[int], now: datetime, today: date) -> int:
     if not pairings:
         return 0
     ids = [pairing.pk for pairing in pairings]
-    holding = _agreements_holding(ids=ids)
+    holding = pairing_ids_with_agreement_holding(pairing_ids=ids)
     ratings = _recent_ratings(ids=ids)
     check_ins = _latest_check_ins(ids=ids)
 

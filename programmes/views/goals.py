@@ -298,28 +298,20 @@ def goal_updates_view(request: HttpRequest, goal_id: int) -> HttpResponse:
         return render(request, "programmes/goals/_progress.html", _progress_context(request, goal))
     goal = goal_get_for_partner(user=request.user, goal_id=goal_id)
     op = request.POST.get("op")
-    forms: dict[str, object] = {}
     if op == "progress":
         _require_mentee(request, goal)
-        form = ProgressForm(request.POST)
-        if form.is_valid():
-            try:
-                goal_progress_post(goal=goal, by=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-        if form.errors:
-            forms["progress_form"] = form
+        form, post = ProgressForm(request.POST), goal_progress_post
     elif op == "comment":
-        form = CommentForm(request.POST)
-        if form.is_valid():
-            try:
-                goal_comment_add(goal=goal, by=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-        if form.errors:
-            forms["comment_form"] = form
+        form, post = CommentForm(request.POST), goal_comment_add
     else:
         return HttpResponseBadRequest()
+    if form.is_valid():
+        try:
+            post(goal=goal, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    # The form goes back to the page (as progress_form or comment_form) only to show errors.
+    forms = {f"{op}_form": form} if form.errors else {}
     if _is_htmx(request):
         return render(
             request, "programmes/goals/_progress.html", _progress_context(request, goal, **forms)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mentoring.errors import DomainError
 
 from ..forms.outreach import AnnouncementForm, NudgeForm, RematchForm
-from ..models import Announcement, Cohort, Nudge
+from ..models import Cohort, Nudge
 from ..selectors import cohort_get_for_admin, pairing_get_for_admin
 from ..selectors.outreach import (
     announcement_audience_counts,
@@ -125,20 +125,22 @@ def announcement_new_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     )
 
 
-def _progress_context(announcement: Announcement) -> dict:
-    return {
+def _announcement_render(request: HttpRequest, announcement_id: int, template: str) -> HttpResponse:
+    """The announcement (its cohort's admins only, else 404) and how far its sending got."""
+    announcement = announcement_get_for_admin(user=request.user, announcement_id=announcement_id)
+    context = {
         "announcement": announcement,
         "cohort": announcement.cohort,
         "progress": announcement_progress(announcement=announcement),
     }
+    return render(request, template, context)
 
 
 @login_required
 @require_GET
 def announcement_detail_view(request: HttpRequest, announcement_id: int) -> HttpResponse:
-    announcement = announcement_get_for_admin(user=request.user, announcement_id=announcement_id)
-    return render(
-        request, "programmes/outreach/announcement_detail.html", _progress_context(announcement)
+    return _announcement_render(
+        request, announcement_id, "programmes/outreach/announcement_detail.html"
     )
 
 
@@ -146,9 +148,8 @@ def announcement_detail_view(request: HttpRequest, announcement_id: int) -> Http
 @require_GET
 def announcement_progress_view(request: HttpRequest, announcement_id: int) -> HttpResponse:
     """The progress section alone, polled by htmx every 2 s until every copy is out."""
-    announcement = announcement_get_for_admin(user=request.user, announcement_id=announcement_id)
-    return render(
-        request, "programmes/outreach/_announcement_progress.html", _progress_context(announcement)
+    return _announcement_render(
+        request, announcement_id, "programmes/outreach/_announcement_progress.html"
     )
 
 

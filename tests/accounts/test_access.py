@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from accounts.models import PROGRAMME_ADMINS_GROUP, Profile, User
 from sessions_app.models import Appointment
-from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory, UserFactory
+from tests.factories import (
+    AppointmentFactory,
+    EnrolmentFactory,
+    PairingFactory,
+    ProfileFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -160,15 +166,10 @@ def test_the_dashboard_query_count_does_not_grow_with_pairings_cohorts_or_sessio
                 PairingFactory(mentor=programme_admin),
                 PairingFactory(mentee=programme_admin),
             ):
-                starts_at = timezone.now() + timedelta(hours=next(hours))
-                Appointment.objects.create(
+                AppointmentFactory(
                     pairing=pairing,
-                    mentor=pairing.mentor,
-                    mentee=pairing.mentee,
-                    starts_at=starts_at,
-                    ends_at=starts_at + timedelta(minutes=30),
-                    blocked_from=starts_at,
-                    blocked_until=starts_at + timedelta(minutes=30),
+                    starts_at=timezone.now() + timedelta(hours=next(hours)),
+                    length=30,
                     mode=Appointment.Mode.CHAT,
                 )
             EnrolmentFactory(user=programme_admin)

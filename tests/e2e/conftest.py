@@ -10,6 +10,9 @@ from django.test import Client
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from accounts.models import User
+from programmes.models import Pairing
+
+from ..factories import CohortFactory, EnrolmentFactory, PairingFactory, ProfileFactory
 
 CHROMIUM = "/usr/bin/chromium"
 # Browser downloads are impossible here; these flags also keep Chromium from phoning home.
@@ -79,25 +82,36 @@ def browser_timezone() -> str:
 
 
 @pytest.fixture
-def page(
-    request: pytest.FixtureRequest,
-    browser: Browser,
-    live_server,
-    transactional_db,
-    device: str,
-    browser_timezone: str,
-) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=live_server.url, timezone_id=browser_timezone, locale="en-GB", **DEVICES[device]
-    )
-    # A hung page should fail a test in seconds, not in Playwright's default 30.
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
+def new_page(
+    request: pytest.FixtureRequest, browser: Browser, live_server, transactional_db
+) -> Iterator[Callable[..., Page]]:
+    """Opens a page in a browser context of its own (own cookies) on the live server, in a time
+    zone and on a device; what each showed is saved under test-artifacts/ when the test fails
+    (named after the test, and `who` when given), and each is closed after the test."""
+    opened: list[tuple[str, Page]] = []
+
+    def new_page(timezone_id: str, *, device: str = "desktop", who: str = "") -> Page:
+        context = browser.new_context(
+            base_url=live_server.url, timezone_id=timezone_id, locale="en-GB", **DEVICES[device]
+        )
+        # A hung page should fail a test in seconds, not in Playwright's default 30.
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        opened.append((who, page))
+        return page
+
+    yield new_page
     report = request.node.stash.get(CALL_REPORT, None)
-    if report is not None and report.failed:
-        _save_artifacts(page, request.config.rootpath / ARTIFACTS_DIR, request.node.nodeid)
-    context.close()
+    for who, page in opened:
+        if report is not None and report.failed:
+            name = f"{request.node.nodeid}-{who}" if who else request.node.nodeid
+            _save_artifacts(page, request.config.rootpath / ARTIFACTS_DIR, name)
+        page.context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Page], device: str, browser_timezone: str) -> Page:
+    return new_page(browser_timezone, device=device)
 
 
 def _save_artifacts(page: Page, folder: Path, nodeid: str) -> None:
@@ -125,29 +139,38 @@ def log_in(live_server) -> Callable[[Page, User], None]:
 
 @pytest.fixture
 def open_page(
-    request: pytest.FixtureRequest, browser: Browser, live_server, log_in, transactional_db
-) -> Iterator[Callable[[str, User], Page]]:
+    new_page: Callable[..., Page], log_in: Callable[[Page, User], None]
+) -> Callable[[str, User], Page]:
     """A logged-in browser of its own for each person (own cookies, the person's own time zone);
     what each showed is saved under test-artifacts/ when the test fails."""
-    opened: list[tuple[str, Page]] = []
 
     def open_page(who: str, user: User) -> Page:
-        context = browser.new_context(
-            base_url=live_server.url,
-            timezone_id=user.timezone,
-            locale="en-GB",
-            **DEVICES["desktop"],
-        )
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        opened.append((who, page))
+        page = new_page(user.timezone, who=who)
         log_in(page, user)
         return page
 
-    yield open_page
-    report = request.node.stash.get(CALL_REPORT, None)
-    for who, page in opened:
-        if report is not None and report.failed:
-            folder = request.config.rootpath / ARTIFACTS_DIR
-            _save_artifacts(page, folder, f"{request.node.nodeid}-{who}")
-        page.context.close()
+    return open_page
+
+
+@pytest.fixture
+def bob_and_alice(transactional_db) -> Pairing:
+    """Bob Okafor (London) mentors Alice Moreau (New York) in an active pairing of the
+    "Spring mentoring" cohort, both enrolled; no contact agreement yet."""
+    mentor = ProfileFactory(
+        mentor=True,
+        user__email="bob@example.org",
+        user__display_name="Bob Okafor",
+        user__timezone="Europe/London",
+        headline="Engineering manager, backend teams",
+    ).user
+    mentee = ProfileFactory(
+        mentee=True,
+        user__email="alice@example.org",
+        user__display_name="Alice Moreau",
+        user__timezone="America/New_York",
+        city="New York",
+    ).user
+    cohort = CohortFactory(name="Spring mentoring")
+    EnrolmentFactory(cohort=cohort, user=mentor, role="mentor", capacity=2)
+    EnrolmentFactory(cohort=cohort, user=mentee, role="mentee")
+    return PairingFactory(cohort=cohort, mentor=mentor, mentee=mentee)

@@ -16,13 +16,12 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from programmes.models import ContactAgreement, Pairing
+from programmes.models import Pairing
 from programmes.selectors.agreements import agreement_holds
-from programmes.services.agreements import agreement_acknowledge, agreement_terms_save
 from sessions_app.models import Appointment, Reminder
 from sessions_app.services.availability import availability_save
 
-from ..factories import CohortFactory, EnrolmentFactory, PairingFactory, ProfileFactory
+from ..agreements import agreement_reach
 
 pytestmark = pytest.mark.e2e
 
@@ -35,41 +34,11 @@ ALICE_STARTS = time(10)  # on Alice's clock: 14:00 or 15:00 in London, inside Bo
 
 
 @pytest.fixture
-def pairing(transactional_db, mailoutbox: list[mail.EmailMessage]) -> Pairing:
+def pairing(bob_and_alice: Pairing, mailoutbox: list[mail.EmailMessage]) -> Pairing:
     """Bob (London) mentors Alice (New York), both allow video calls in their acknowledged
     contact agreement, and Bob offers 30 or 60 minutes on weekdays, 09:00-17:00 his time."""
-    mentor = ProfileFactory(
-        mentor=True,
-        user__email="bob@example.org",
-        user__display_name="Bob Okafor",
-        user__timezone=str(LONDON),
-        headline="Engineering manager, backend teams",
-    ).user
-    mentee = ProfileFactory(
-        mentee=True,
-        user__email="alice@example.org",
-        user__display_name="Alice Moreau",
-        user__timezone=str(NEW_YORK),
-        city="New York",
-    ).user
-    cohort = CohortFactory(name="Spring mentoring")
-    EnrolmentFactory(cohort=cohort, user=mentor, role="mentor", capacity=2)
-    EnrolmentFactory(cohort=cohort, user=mentee, role="mentee")
-    pairing = PairingFactory(cohort=cohort, mentor=mentor, mentee=mentee)
-    for person in (mentor, mentee):
-        agreement_terms_save(
-            pairing=pairing,
-            person=person,
-            channels=["video", "chat", "email"],
-            phone="none",
-            contact_hours=[[day, 9 * 60, 17 * 60] for day in range(5)],
-            timezone=person.timezone,
-            urgent_breaks_through=False,
-            reply_time="day",
-        )
-    version = ContactAgreement.objects.get(pairing=pairing).version
-    for person in (mentor, mentee):
-        agreement_acknowledge(pairing=pairing, person=person, seen_version=version)
+    pairing, mentor = bob_and_alice, bob_and_alice.mentor
+    agreement_reach(pairing, channels=["video", "chat", "email"])
     assert agreement_holds(pairing=pairing)
     availability_save(
         mentor=mentor,

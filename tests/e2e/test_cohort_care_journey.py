@@ -18,25 +18,24 @@ from programmes.services.health import pairing_health_refresh
 from sessions_app.models import Appointment, Feedback
 from sessions_app.services.feedback import feedback_scan
 
-from ..factories import CohortFactory, EnrolmentFactory, PairingFactory, ProfileFactory, UserFactory
+from ..factories import (
+    AppointmentFactory,
+    CohortFactory,
+    EnrolmentFactory,
+    PairingFactory,
+    ProfileFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.e2e
 
 
 def held_session(pairing: Pairing, *, ended_ago: timedelta) -> Appointment:
     """A video session of an hour that ended `ended_ago` before now."""
-    ends_at = timezone.now() - ended_ago
-    return Appointment.objects.create(
+    return AppointmentFactory(
         pairing=pairing,
-        mentor=pairing.mentor,
-        mentee=pairing.mentee,
-        starts_at=ends_at - timedelta(hours=1),
-        ends_at=ends_at,
-        blocked_from=ends_at - timedelta(hours=1),
-        blocked_until=ends_at,
-        mode=Appointment.Mode.VIDEO,
+        starts_at=timezone.now() - ended_ago - timedelta(hours=1),
         video_url="https://meet.example/abc",
-        booked_by=pairing.mentee,
     )
 
 

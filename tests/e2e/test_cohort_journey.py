@@ -5,7 +5,7 @@ contact terms and acknowledge each other's."""
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from accounts.services import user_make_programme_admin
@@ -21,7 +21,6 @@ from programmes.models import Enrolment, ImportJob, Pairing, ParticipantRole
 from programmes.selectors.agreements import agreement_holds
 
 from ..factories import PASSWORD, ProfileFactory
-from .conftest import ARTIFACTS_DIR, CALL_REPORT, DEVICES, _save_artifacts
 
 pytestmark = pytest.mark.e2e
 
@@ -39,29 +38,10 @@ PEOPLE_CSV = (
 
 
 @pytest.fixture
-def open_page(
-    request: pytest.FixtureRequest, browser: Browser, live_server, transactional_db
-) -> Iterator[Callable[[str, str], Page]]:
-    """A browser of its own for each person (own cookies, own time zone); what each showed is
-    saved under test-artifacts/ when the test fails."""
-    opened: list[tuple[str, Page]] = []
-
-    def open_page(who: str, timezone_id: str) -> Page:
-        context = browser.new_context(
-            base_url=live_server.url, timezone_id=timezone_id, locale="en-GB", **DEVICES["desktop"]
-        )
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        opened.append((who, page))
-        return page
-
-    yield open_page
-    report = request.node.stash.get(CALL_REPORT, None)
-    for who, page in opened:
-        if report is not None and report.failed:
-            folder = request.config.rootpath / ARTIFACTS_DIR
-            _save_artifacts(page, folder, f"{request.node.nodeid}-{who}")
-        page.context.close()
+def open_page(new_page: Callable[..., Page]) -> Callable[[str, str], Page]:
+    """A browser of its own for each person (own cookies, own time zone), not signed in: this
+    journey signs in through the form."""
+    return lambda who, timezone_id: new_page(timezone_id, who=who)
 
 
 @pytest.fixture

@@ -6,29 +6,25 @@ is the first free hour Bob offers."""
 
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
-from django.core.files.storage import storages
-from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from exchange.models import Material, Message
-from programmes.models import ContactAgreement, Pairing
+from programmes.models import Pairing
 from programmes.selectors.agreements import agreement_holds
-from programmes.services.agreements import agreement_acknowledge, agreement_terms_save
 from sessions_app.models import Appointment
 from sessions_app.selectors.slots import free_slots
 from sessions_app.services.availability import availability_save
 from sessions_app.services.booking import appointment_book
 
-from ..factories import CohortFactory, EnrolmentFactory, PairingFactory, ProfileFactory
+from ..agreements import agreement_reach
 
 pytestmark = pytest.mark.e2e
 
@@ -83,61 +79,11 @@ def _session_label(moment: datetime, zone: ZoneInfo) -> str:
 
 
 @pytest.fixture
-def materials_dir(tmp_path: Path) -> Iterator[Path]:
-    """The shared files of this test in a folder of its own (the live server runs in this
-    process, so it follows the override)."""
-    root = tmp_path / "materials"
-    root.mkdir()
-    stores = {
-        **settings.STORAGES,
-        "materials": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
-    with override_settings(STORAGES=stores):
-        field = Material._meta.get_field("file")
-        before, field.storage = field.storage, storages["materials"]
-        try:
-            yield root
-        finally:
-            field.storage = before
-
-
-@pytest.fixture
-def session(transactional_db) -> Appointment:
+def session(bob_and_alice: Pairing) -> Appointment:
     """Bob (London) mentors Alice (New York) in an active pairing whose contact agreement both
     acknowledged; she has booked the first free hour he offers."""
-    mentor = ProfileFactory(
-        mentor=True,
-        user__email="bob@example.org",
-        user__display_name="Bob Okafor",
-        user__timezone=str(LONDON),
-    ).user
-    mentee = ProfileFactory(
-        mentee=True,
-        user__email="alice@example.org",
-        user__display_name="Alice Moreau",
-        user__timezone=str(NEW_YORK),
-    ).user
-    cohort = CohortFactory(name="Spring mentoring")
-    EnrolmentFactory(cohort=cohort, user=mentor, role="mentor", capacity=2)
-    EnrolmentFactory(cohort=cohort, user=mentee, role="mentee")
-    pairing = PairingFactory(cohort=cohort, mentor=mentor, mentee=mentee)
-    for person in (mentor, mentee):
-        agreement_terms_save(
-            pairing=pairing,
-            person=person,
-            channels=["video", "chat", "email"],
-            phone="none",
-            contact_hours=[[day, 9 * 60, 17 * 60] for day in range(5)],
-            timezone=person.timezone,
-            urgent_breaks_through=True,
-            reply_time="day",
-        )
-    version = ContactAgreement.objects.get(pairing=pairing).version
-    for person in (mentor, mentee):
-        agreement_acknowledge(pairing=pairing, person=person, seen_version=version)
+    pairing, mentor, mentee = bob_and_alice, bob_and_alice.mentor, bob_and_alice.mentee
+    agreement_reach(pairing, channels=["video", "chat", "email"], urgent_breaks_through=True)
     assert agreement_holds(pairing=pairing)
     availability_save(
         mentor=mentor,

@@ -8,11 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.conf import settings
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -25,6 +22,7 @@ from exchange.services.materials import (
 )
 from programmes.models import Pairing
 from sessions_app.models import Appointment
+from tests.factories import AppointmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,53 +32,15 @@ PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%
 
 
 @pytest.fixture
-def materials_dir(tmp_path):
-    """A fresh materials folder for the test; the model field follows it too."""
-    root = tmp_path / "materials"
-    root.mkdir()
-    stores = {
-        **settings.STORAGES,
-        "materials": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
-    with override_settings(STORAGES=stores):
-        field = Material._meta.get_field("file")
-        before, field.storage = field.storage, storages["materials"]
-        try:
-            yield root
-        finally:
-            field.storage = before
-
-
-@pytest.fixture
 def frozen():
     with time_machine.travel(NOW, tick=False):
         yield
 
 
-def book(pairing: Pairing, starts_at: datetime, *, minutes: int = 60, **fields) -> Appointment:
-    """A booked session, written directly (booking is tested with the booking service)."""
-    ends_at = starts_at + timedelta(minutes=minutes)
-    return Appointment.objects.create(
-        pairing=pairing,
-        mentor=pairing.mentor,
-        mentee=pairing.mentee,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        blocked_from=starts_at,
-        blocked_until=ends_at,
-        mode=Appointment.Mode.VIDEO,
-        booked_by=pairing.mentee,
-        **fields,
-    )
-
-
 @pytest.fixture
 def thursday(pairing, frozen):
     """Alice and Bob's next session: Thursday 3 December 2026, 15:00 in London (10:00 in NY)."""
-    return book(pairing, datetime(2026, 12, 3, 15, 0, tzinfo=UTC))
+    return AppointmentFactory(pairing=pairing, starts_at=datetime(2026, 12, 3, 15, 0, tzinfo=UTC))
 
 
 def pdf_upload(name: str = "Agenda.pdf", content: bytes = PDF) -> SimpleUploadedFile:
@@ -192,9 +152,11 @@ def test_someone_outside_the_pairing_cannot_share_in_it(pairing, other_mentee, m
 def test_a_material_can_be_for_an_upcoming_session_of_this_pairing_only(
     pairing, other_pairing, mentee, frozen, materials_dir
 ):
-    past = book(pairing, NOW - timedelta(days=2))
-    cancelled = book(pairing, NOW + timedelta(days=5), status=Appointment.Status.CANCELLED)
-    someone_elses = book(other_pairing, NOW + timedelta(days=3))
+    past = AppointmentFactory(pairing=pairing, starts_at=NOW - timedelta(days=2))
+    cancelled = AppointmentFactory(
+        pairing=pairing, starts_at=NOW + timedelta(days=5), status=Appointment.Status.CANCELLED
+    )
+    someone_elses = AppointmentFactory(pairing=other_pairing, starts_at=NOW + timedelta(days=3))
 
     for appointment in (past, cancelled, someone_elses):
         with pytest.raises(MaterialRefused, match="upcoming sessions") as caught:
@@ -289,7 +251,7 @@ def test_bob_shares_a_link_and_sees_where_it_goes(client, pairing, mentor, mente
 def test_the_session_choices_are_the_upcoming_ones_in_the_viewers_zone(
     client, pairing, mentor, mentee, thursday
 ):
-    book(pairing, NOW - timedelta(days=1))  # over: not offered
+    AppointmentFactory(pairing=pairing, starts_at=NOW - timedelta(days=1))  # over: not offered
     client.force_login(mentor)  # New York
 
     page = client.get(materials_url(pairing)).content.decode()
@@ -305,7 +267,7 @@ def test_the_session_choices_are_the_upcoming_ones_in_the_viewers_zone(
 def test_a_refused_form_keeps_what_was_typed_and_asks_for_the_file_again(
     client, pairing, other_pairing, mentee, frozen, materials_dir
 ):
-    someone_elses = book(other_pairing, NOW + timedelta(days=3))
+    someone_elses = AppointmentFactory(pairing=other_pairing, starts_at=NOW + timedelta(days=3))
     client.force_login(mentee)
 
     response = client.post(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from exchange.models import MESSAGE_MAX_LENGTH, Message
 from exchange.services.messages import message_edit, message_send
 from programmes.models import Pairing
-from programmes.services.agreements import agreement_terms_save
+from tests.agreements import terms_state
 from tests.factories import PairingFactory
 
 HX = {"HX-Request": "true"}
@@ -99,16 +99,7 @@ def test_text_is_escaped_links_are_safe_and_line_breaks_kept(alice, pairing, men
 
 
 def test_the_urgent_help_tells_when_the_partner_is_reached_in_my_zone(alice, pairing, mentor):
-    agreement_terms_save(
-        pairing=pairing,
-        person=mentor,
-        channels=["video", "email"],
-        phone="none",
-        contact_hours=[[day, 9 * 60, 17 * 60] for day in range(5)],
-        timezone="America/New_York",
-        urgent_breaks_through=False,
-        reply_time="day",
-    )
+    terms_state(pairing, mentor, timezone="America/New_York")  # weekdays 09:00-17:00
     # Monday 19:00 in New York (summer time since the 9th); London is still on GMT.
     with time_machine.travel(datetime(2025, 3, 10, 23, 0, tzinfo=UTC), tick=False):
         html = alice.get(thread_url(pairing)).content.decode()

@@ -27,24 +27,20 @@ from exchange.services.messages import (
     thread_mark_read,
 )
 from programmes.models import Pairing
-from programmes.services.agreements import agreement_terms_save
+from tests.agreements import terms_state
 
 # Monday 10 March 2025, 23:00 UTC: 19:00 in New York (already on summer time), so outside
 # Bob's weekday 09:00-17:00.
 MONDAY_EVENING = datetime(2025, 3, 10, 23, 0, tzinfo=UTC)
-WEEKDAYS_9_TO_5 = [[day, 9 * 60, 17 * 60] for day in range(5)]
 
 
 def bob_states_terms(pairing: Pairing, *, urgent_breaks_through: bool) -> None:
-    agreement_terms_save(
-        pairing=pairing,
-        person=pairing.mentor,
-        channels=["video", "email"],
-        phone="none",
-        contact_hours=WEEKDAYS_9_TO_5,
+    """Video and email, weekdays 09:00-17:00 in New York."""
+    terms_state(
+        pairing,
+        pairing.mentor,
         timezone="America/New_York",
         urgent_breaks_through=urgent_breaks_through,
-        reply_time="day",
     )
 
 

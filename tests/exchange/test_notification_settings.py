@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from exchange.models import Delivery, Message, Notification, NotificationSettings
 from exchange.services.notifications import notification_schedule
-from programmes.services.agreements import agreement_terms_save
+from tests.agreements import terms_state
 from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,15 +35,9 @@ def checked(html: str, name: str) -> list[str]:
 
 
 def state_hours(pairing, person, *, urgent: bool = False) -> None:
-    agreement_terms_save(
-        pairing=pairing,
-        person=person,
-        channels=["email"],
-        phone="none",
-        contact_hours=[[day, 9 * 60, 17 * 60] for day in range(5)],
-        timezone="Europe/London",
-        urgent_breaks_through=urgent,
-        reply_time="day",
+    """Email only, weekdays 09:00-17:00 in London."""
+    terms_state(
+        pairing, person, channels=["email"], timezone="Europe/London", urgent_breaks_through=urgent
     )
 
 

@@ -35,7 +35,7 @@ from exchange.services.notifications import (
 )
 from exchange.tasks.notifications import notifications_dispatch_task
 from programmes.models import Pairing
-from programmes.services.agreements import agreement_terms_save
+from tests.agreements import terms_state
 from tests.factories import PairingFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,22 +51,6 @@ HELD = "Held while you were outside your contact hours."
 
 def every_day(opens: int, closes: int) -> list[list[int]]:
     return [[day, opens * 60, closes * 60] for day in range(7)]
-
-
-def state_hours(
-    pairing: Pairing, person, *, zone: str, windows: list[list[int]], urgent: bool = False
-) -> None:
-    """The person's side of the contact agreement, as they would state it."""
-    agreement_terms_save(
-        pairing=pairing,
-        person=person,
-        channels=["email", "video"],
-        phone="none",
-        contact_hours=windows,
-        timezone=zone,
-        urgent_breaks_through=urgent,
-        reply_time="day",
-    )
 
 
 def send_message(pairing: Pairing, sender, body: str, *, urgent: bool = False) -> Message:
@@ -154,7 +138,7 @@ def tokyo_alice(pairing, mentee):
     mentee.timezone = TOKYO
     mentee.save(update_fields=["timezone"])
     with time_machine.travel(TOKYO_22 - timedelta(days=1), tick=False):
-        state_hours(pairing, mentee, zone=TOKYO, windows=every_day(8, 18))
+        terms_state(pairing, mentee, timezone=TOKYO, contact_hours=every_day(8, 18))
     return mentee
 
 
@@ -274,7 +258,7 @@ def test_across_a_dst_change_the_hours_open_at_the_right_local_time(
     pairing, mentor, mentee, mailoutbox, zone, windows, sent_at, due_at
 ):
     with time_machine.travel(sent_at - timedelta(days=2), tick=False):
-        state_hours(pairing, mentee, zone=zone, windows=windows)
+        terms_state(pairing, mentee, timezone=zone, contact_hours=windows)
     with time_machine.travel(sent_at, tick=False):
         message = send_message(pairing, mentor, "Before Monday's call")
 
@@ -292,7 +276,13 @@ def test_an_urgent_message_breaks_through_only_when_the_recipient_allowed_it(
     mentee.timezone = TOKYO
     mentee.save(update_fields=["timezone"])
     with time_machine.travel(TOKYO_22 - timedelta(days=1), tick=False):
-        state_hours(pairing, mentee, zone=TOKYO, windows=every_day(8, 18), urgent=allowed)
+        terms_state(
+            pairing,
+            mentee,
+            timezone=TOKYO,
+            contact_hours=every_day(8, 18),
+            urgent_breaks_through=allowed,
+        )
     with time_machine.travel(TOKYO_22, tick=False):
         message = send_message(pairing, mentor, "Presenting in an hour, one question", urgent=True)
 
@@ -457,17 +447,11 @@ def test_choosing_never_skips_the_waiting_notifications_of_that_kind_only(
 
 
 @pytest.fixture
-def materials_dir(tmp_path, settings):
-    """Shared files go to a folder of this test's own."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "materials": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def materials_dir(materials_dir, settings):
+    """Shared files go to a folder of this test's own (tests/conftest.py), and files up to
+    1,000 bytes are attached to the email."""
     settings.MATERIAL_ATTACH_MAX_BYTES = 1000
-    return tmp_path
+    return materials_dir
 
 
 def test_a_small_shared_file_is_attached_and_a_large_one_linked(
@@ -635,7 +619,7 @@ def test_scans_running_at_once_never_claim_the_same_notification(cohort):
             mentee=ProfileFactory(mentee=True).user,
         )
         with time_machine.travel(TOKYO_22 - timedelta(minutes=n), tick=False):
-            state_hours(pairing, pairing.mentee, zone=TOKYO, windows=every_day(8, 18))
+            terms_state(pairing, pairing.mentee, timezone=TOKYO, contact_hours=every_day(8, 18))
             send_message(pairing, pairing.mentor, "Good night")
     claims: list[dict[int, list[int]]] = []
     barrier = threading.Barrier(4)

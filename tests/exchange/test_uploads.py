@@ -10,9 +10,7 @@ import zlib
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 from django.urls import reverse
 
 from exchange import uploads
@@ -95,29 +93,6 @@ def refusal(name: str, content: bytes) -> str:
     with pytest.raises(ValidationError) as caught:
         upload_check(upload(name, content))
     return caught.value.messages[0]
-
-
-@pytest.fixture
-def materials_dir(tmp_path):
-    """A fresh materials folder for the test; the model field follows it too."""
-    root = tmp_path / "materials"
-    root.mkdir()
-    from django.conf import settings
-
-    stores = {
-        **settings.STORAGES,
-        "materials": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
-    with override_settings(STORAGES=stores):
-        field = Material._meta.get_field("file")
-        before, field.storage = field.storage, storages["materials"]
-        try:
-            yield root
-        finally:
-            field.storage = before
 
 
 def stored_files(root) -> list:

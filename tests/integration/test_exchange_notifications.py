@@ -23,7 +23,7 @@ from exchange.models import Message, Notification
 from exchange.services.notifications import notification_schedule, notifications_claim_due
 from exchange.tasks.notifications import notifications_dispatch_task, notifications_send_task
 from programmes.models import Pairing
-from programmes.services.agreements import agreement_terms_save
+from tests.agreements import terms_state
 
 from .support import SmtpSink, Worker, database_url, text_body, wait_until
 
@@ -47,15 +47,12 @@ def hours_opening_at(pairing: Pairing, person, opens_at: datetime) -> None:
     local = opens_at.astimezone(TOKYO)
     start = local.hour * 60 + local.minute
     with time_machine.travel(opens_at - timedelta(days=1), tick=False):
-        agreement_terms_save(
-            pairing=pairing,
-            person=person,
+        terms_state(
+            pairing,
+            person,
             channels=["email"],
-            phone="none",
             contact_hours=[[local.weekday(), start, start + 15]],
             timezone="Asia/Tokyo",
-            urgent_breaks_through=False,
-            reply_time="day",
         )
 
 

@@ -20,7 +20,7 @@ from programmes.models import Cohort, Pairing
 from sessions_app.models import Appointment, Reminder
 from sessions_app.services.reminders import reminder_rows_sync
 from sessions_app.tasks.reminders import reminders_dispatch_task
-from tests.factories import PairingFactory
+from tests.factories import AppointmentFactory, PairingFactory
 
 from .support import SmtpSink, Worker, database_url, wait_until
 
@@ -34,17 +34,10 @@ def book_half_an_hour_ahead(pairing: Pairing) -> Appointment:
     each person) are due now."""
     starts_at = timezone.now() + timedelta(minutes=30)
     with time_machine.travel(timezone.now() - timedelta(hours=2)), transaction.atomic():
-        appointment = Appointment.objects.create(
+        appointment = AppointmentFactory(
             pairing=pairing,
-            mentor=pairing.mentor,
-            mentee=pairing.mentee,
             starts_at=starts_at,
-            ends_at=starts_at + timedelta(hours=1),
-            blocked_from=starts_at,
-            blocked_until=starts_at + timedelta(hours=1),
-            mode=Appointment.Mode.VIDEO,
             video_url="https://meet.jit.si/mentoring-integration",
-            booked_by=pairing.mentee,
         )
         reminder_rows_sync(appointment=appointment)
     return appointment

@@ -21,34 +21,20 @@ from programmes.services.agreements import (
     AgreementRefused,
     agreement_acknowledge,
     agreement_terms_notify,
-    agreement_terms_save,
 )
 from programmes.services.pairings import pairing_close
+from tests.agreements import WEEKDAYS_9_TO_5
+from tests.agreements import terms_state as state  # video and email, weekdays 9 to 5
 from tests.factories import PairingFactory
 
 pytestmark = pytest.mark.django_db
 
-WEEKDAYS_9_TO_5 = [[day, 9 * 60, 17 * 60] for day in range(5)]
 ALICE_PHONE = "+447700900123"
 DASH = "\N{EN DASH}"  # between the start and end of a window on the page
 
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
-
-
-def state(pairing: Pairing, person, **changes) -> tuple[ContactTerms, bool]:
-    """Save a person's terms through the service: video and email, weekdays 9 to 5, London."""
-    terms = {
-        "channels": ["video", "email"],
-        "phone": "none",
-        "contact_hours": WEEKDAYS_9_TO_5,
-        "timezone": person.timezone,
-        "urgent_breaks_through": False,
-        "reply_time": "day",
-        **changes,
-    }
-    return agreement_terms_save(pairing=pairing, person=person, **terms)
 
 
 def acknowledge(pairing: Pairing, person) -> Acknowledgement:

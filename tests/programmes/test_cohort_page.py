@@ -9,12 +9,12 @@ from django.urls import reverse
 
 from accounts.models import User
 from exchange.models import Message
-from programmes.models import Enrolment, Pairing
+from programmes.models import Cohort, Enrolment, Pairing
 from programmes.models.health import HealthSnapshot, HealthStatus, PairingHealth
 from sessions_app.models import Appointment
 from sessions_app.models.feedback import Feedback
 
-from ..factories import CohortFactory, EnrolmentFactory, PairingFactory
+from ..factories import AppointmentFactory, CohortFactory, EnrolmentFactory, PairingFactory
 
 NOW = datetime(2027, 3, 15, 12, tzinfo=UTC)  # a Monday
 STARTS_ON = date(2027, 1, 4)
@@ -26,31 +26,26 @@ def _frozen():
         yield
 
 
-@pytest.fixture
-def cohort(programme_admin):
-    """Spring cohort, run by Dana, ten weeks in on NOW."""
+def cohort_ten_weeks_in(admin, name: str) -> Cohort:
+    """A cohort run by `admin` that started ten weeks before NOW and ends in June."""
     return CohortFactory(
-        name="Spring cohort",
-        admins=[programme_admin],
+        name=name,
+        admins=[admin],
         starts_on=STARTS_ON,
         ends_on=date(2027, 6, 30),
         enrolment_deadline=date(2027, 1, 1),
     )
 
 
-def session(pairing: Pairing, *, ends_at: datetime, status: str = "booked", **kw) -> Appointment:
-    return Appointment.objects.create(
-        pairing=pairing,
-        mentor_id=pairing.mentor_id,
-        mentee_id=pairing.mentee_id,
-        starts_at=ends_at - timedelta(hours=1),
-        ends_at=ends_at,
-        blocked_from=ends_at - timedelta(hours=1),
-        blocked_until=ends_at,
-        mode=kw.pop("mode", "video"),
-        status=status,
-        **kw,
-    )
+@pytest.fixture
+def cohort(programme_admin):
+    """Spring cohort, run by Dana, ten weeks in on NOW."""
+    return cohort_ten_weeks_in(programme_admin, "Spring cohort")
+
+
+def session(pairing: Pairing, *, ends_at: datetime, **kw) -> Appointment:
+    """An hour's session that ends at `ends_at`."""
+    return AppointmentFactory(pairing=pairing, starts_at=ends_at - timedelta(hours=1), **kw)
 
 
 def rate(appointment: Appointment, rating: int | None, **kw) -> Feedback:
@@ -96,16 +91,7 @@ def build_pairings(cohort, n: int, *, prefix: str = "p", with_activity: bool = T
         return pairings
     statuses = [HealthStatus.ON_TRACK, HealthStatus.NEEDS_ATTENTION, HealthStatus.AT_RISK]
     sessions = Appointment.objects.bulk_create(
-        Appointment(
-            pairing=p,
-            mentor_id=p.mentor_id,
-            mentee_id=p.mentee_id,
-            starts_at=NOW - timedelta(days=3 + i % 20, hours=1),
-            ends_at=NOW - timedelta(days=3 + i % 20),
-            blocked_from=NOW - timedelta(days=3 + i % 20, hours=1),
-            blocked_until=NOW - timedelta(days=3 + i % 20),
-            mode="video",
-        )
+        AppointmentFactory.build(pairing=p, starts_at=NOW - timedelta(days=3 + i % 20, hours=1))
         for i, p in enumerate(pairings)
     )
     Feedback.objects.bulk_create(

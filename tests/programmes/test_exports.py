@@ -15,7 +15,7 @@ from programmes.models.health import HealthStatus
 from sessions_app.models.feedback import Feedback
 
 from ..factories import CohortFactory, EnrolmentFactory, PairingFactory, UserFactory
-from .test_cohort_page import NOW, assess, build_pairings, rate, session
+from .test_cohort_page import NOW, assess, build_pairings, cohort_ten_weeks_in, rate, session
 
 
 @pytest.fixture(autouse=True)
@@ -26,13 +26,8 @@ def _frozen():
 
 @pytest.fixture
 def cohort(programme_admin):
-    return CohortFactory(
-        name='Spring/Autumn: "Leaders" été',
-        admins=[programme_admin],
-        starts_on=date(2027, 1, 4),
-        ends_on=date(2027, 6, 30),
-        enrolment_deadline=date(2027, 1, 1),
-    )
+    """A name that needs care in a file name, ten weeks in on NOW."""
+    return cohort_ten_weeks_in(programme_admin, 'Spring/Autumn: "Leaders" été')
 
 
 def export(client, cohort, kind: str):

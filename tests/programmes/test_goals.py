@@ -29,29 +29,12 @@ from programmes.services.goals import (
     milestone_tick,
 )
 from sessions_app.models import AgendaItem, Appointment
-from tests.factories import CohortFactory, UserFactory
+from tests.factories import AppointmentFactory, CohortFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday: 12:00 in London, 07:00 in New York
-
-
-def book(pairing: Pairing, starts_at: datetime, **fields) -> Appointment:
-    """A booked session, written directly (booking itself is tested with the booking service)."""
-    ends_at = starts_at + timedelta(hours=1)
-    return Appointment.objects.create(
-        pairing=pairing,
-        mentor=pairing.mentor,
-        mentee=pairing.mentee,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        blocked_from=starts_at,
-        blocked_until=ends_at,
-        mode=Appointment.Mode.VIDEO,
-        booked_by=pairing.mentee,
-        **fields,
-    )
 
 
 @pytest.fixture
@@ -297,7 +280,7 @@ def test_the_mentor_reads_and_comments_but_gets_403_for_the_mentees_actions(
 def every_goal_url(goal: Goal, cohort_id: int) -> list[tuple[str, str, dict]]:
     pairing_id = goal.pairing_id
     step = Milestone.objects.create(goal=goal, title="Step")
-    session = book(goal.pairing, NOW + timedelta(days=2))
+    session = AppointmentFactory(pairing=goal.pairing, starts_at=NOW + timedelta(days=2))
     return [
         ("get", reverse("programmes:goal_list", args=[pairing_id]), {}),
         ("get", reverse("programmes:goal_create", args=[pairing_id]), {}),
@@ -467,7 +450,7 @@ def test_the_goal_list_has_an_empty_state_for_each_partner(client, pairing, ment
 
 
 def test_a_goal_goes_on_an_upcoming_sessions_agenda_once(client, goal, pairing, mentor):
-    upcoming = book(pairing, NOW + timedelta(days=2))
+    upcoming = AppointmentFactory(pairing=pairing, starts_at=NOW + timedelta(days=2))
     client.force_login(mentor)  # either partner may
     url = reverse("programmes:goal_agenda", args=[goal.pk])
 
@@ -490,9 +473,11 @@ def test_a_goal_goes_on_an_upcoming_sessions_agenda_once(client, goal, pairing, 
 def test_only_this_pairings_upcoming_booked_sessions_take_a_goal(
     goal, pairing, other_pairing, mentee
 ):
-    past = book(pairing, NOW - timedelta(days=1))
-    cancelled = book(pairing, NOW + timedelta(days=1), status=Appointment.Status.CANCELLED)
-    theirs = book(other_pairing, NOW + timedelta(days=3))
+    past = AppointmentFactory(pairing=pairing, starts_at=NOW - timedelta(days=1))
+    cancelled = AppointmentFactory(
+        pairing=pairing, starts_at=NOW + timedelta(days=1), status=Appointment.Status.CANCELLED
+    )
+    theirs = AppointmentFactory(pairing=other_pairing, starts_at=NOW + timedelta(days=3))
 
     for session, why in ((past, "over"), (cancelled, "cancelled"), (theirs, "not one of")):
         with pytest.raises(GoalRefused, match=why):
@@ -501,7 +486,7 @@ def test_only_this_pairings_upcoming_booked_sessions_take_a_goal(
 
 
 def test_the_agenda_button_refuses_another_pairings_session(client, goal, other_pairing, mentee):
-    theirs = book(other_pairing, NOW + timedelta(days=3))
+    theirs = AppointmentFactory(pairing=other_pairing, starts_at=NOW + timedelta(days=3))
     client.force_login(mentee)
     response = client.post(
         reverse("programmes:goal_agenda", args=[goal.pk]), {"appointment": theirs.pk}, follow=True
@@ -513,8 +498,8 @@ def test_the_agenda_button_refuses_another_pairings_session(client, goal, other_
 def test_the_pairing_page_puts_a_goal_on_the_next_session_in_one_click(
     client, goal, pairing, mentee
 ):
-    later = book(pairing, NOW + timedelta(days=9))
-    upcoming = book(pairing, NOW + timedelta(days=2))
+    later = AppointmentFactory(pairing=pairing, starts_at=NOW + timedelta(days=9))
+    upcoming = AppointmentFactory(pairing=pairing, starts_at=NOW + timedelta(days=2))
     client.force_login(mentee)
 
     page = text_of(client.get(reverse("programmes:pairing_detail", args=[pairing.pk])))
@@ -622,7 +607,7 @@ def add_updates(goal: Goal, n: int) -> None:
 def test_the_goal_page_makes_as_many_queries_with_20_updates_as_with_2(
     client, goal, pairing, mentee
 ):
-    book(pairing, NOW + timedelta(days=2))
+    AppointmentFactory(pairing=pairing, starts_at=NOW + timedelta(days=2))
     client.force_login(mentee)
     add_updates(goal, 2)
     few = count_queries(client, detail(goal))
@@ -635,7 +620,7 @@ def test_the_goal_page_makes_as_many_queries_with_20_updates_as_with_2(
 def test_the_pairing_page_makes_as_many_queries_with_6_goals_as_with_1(
     client, pairing, goal, mentee, mentor
 ):
-    book(pairing, NOW + timedelta(days=2))
+    AppointmentFactory(pairing=pairing, starts_at=NOW + timedelta(days=2))
     add_updates(goal, 3)
     client.force_login(mentor)
     url = reverse("programmes:pairing_detail", args=[pairing.pk])

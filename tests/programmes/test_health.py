@@ -20,12 +20,10 @@ from programmes.demo import DEMO_COHORT, demo_health_load
 from programmes.health import CheckIn, PairingFacts, health_assess
 from programmes.models import (
     Cohort,
-    ContactAgreement,
     HealthSnapshot,
     HealthStatus,
     PairingHealth,
 )
-from programmes.services.agreements import agreement_acknowledge, agreement_terms_save
 from programmes.services.health import (
     HealthSnoozeRefused,
     pairing_health_refresh,
@@ -33,9 +31,9 @@ from programmes.services.health import (
     pairing_health_unsnooze,
 )
 from programmes.tasks.health import pairing_health_refresh_task
-from sessions_app.models import Appointment
 from sessions_app.models.feedback import Feedback
-from tests.factories import PairingFactory, ProfileFactory
+from tests.agreements import agreement_reach, terms_state
+from tests.factories import AppointmentFactory, PairingFactory, ProfileFactory
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday
 TODAY = NOW.date()
@@ -291,18 +289,8 @@ def _paired_days_ago(pairing, days: int):
 
 def _session(pairing, *, ended_days_ago: float, mode: str = "video", status: str = "booked"):
     ends = NOW - timedelta(days=ended_days_ago)
-    starts = ends - timedelta(minutes=45)
-    return Appointment.objects.create(
-        pairing=pairing,
-        mentor=pairing.mentor,
-        mentee=pairing.mentee,
-        starts_at=starts,
-        ends_at=ends,
-        blocked_from=starts,
-        blocked_until=ends,
-        mode=mode,
-        status=status,
-        booked_by=pairing.mentee,
+    return AppointmentFactory(
+        pairing=pairing, starts_at=ends - timedelta(minutes=45), length=45, mode=mode, status=status
     )
 
 
@@ -310,24 +298,6 @@ def _message(pairing, *, days_ago: int):
     return Message.objects.create(
         pairing=pairing, sender=pairing.mentee, body="Hello!", created_at=_ago(days_ago)
     )
-
-
-def _agree(pairing, *, both_acknowledge: bool = True):
-    for person in (pairing.mentor, pairing.mentee):
-        agreement_terms_save(
-            pairing=pairing,
-            person=person,
-            channels=["video", "email"],
-            phone="none",
-            contact_hours=[[day, 9 * 60, 17 * 60] for day in range(5)],
-            timezone="Europe/London",
-            urgent_breaks_through=False,
-            reply_time="day",
-        )
-    if both_acknowledge:
-        version = ContactAgreement.objects.get(pairing=pairing).version
-        for person in (pairing.mentor, pairing.mentee):
-            agreement_acknowledge(pairing=pairing, person=person, seen_version=version)
 
 
 def _rate(appointment, person, rating: int, *, answered_days_ago: float):
@@ -365,7 +335,7 @@ def _codes(pairing) -> list[str]:
 def healthy(pairing):
     """Bob and Alice, paired 20 days ago: agreed, met in person 6 days ago, wrote yesterday."""
     _paired_days_ago(pairing, 20)
-    _agree(pairing)
+    agreement_reach(pairing)
     _session(pairing, ended_days_ago=6, mode="in_person")
     _message(pairing, days_ago=1)
     return pairing
@@ -373,7 +343,7 @@ def healthy(pairing):
 
 def test_a_pairing_that_met_twice_then_went_silent_for_35_days_is_at_risk(pairing):
     _paired_days_ago(pairing, 63)
-    _agree(pairing)
+    agreement_reach(pairing)
     _session(pairing, ended_days_ago=49, mode="in_person")
     last = _session(pairing, ended_days_ago=35)
     _message(pairing, days_ago=40)
@@ -400,7 +370,7 @@ def test_a_healthy_pairing_is_on_track(healthy):
 
 def test_a_message_is_contact_too(pairing):
     _paired_days_ago(pairing, 63)
-    _agree(pairing)
+    agreement_reach(pairing)
     _session(pairing, ended_days_ago=35, mode="in_person")
     _message(pairing, days_ago=3)
 
@@ -430,7 +400,7 @@ def test_only_sessions_that_took_place_count_as_held(healthy):
 
 def test_behind_the_cadence_after_the_first_period(pairing):
     _paired_days_ago(pairing, 42)
-    _agree(pairing)
+    agreement_reach(pairing)
     _session(pairing, ended_days_ago=30, mode="in_person")
     _message(pairing, days_ago=1)
 
@@ -444,16 +414,7 @@ def test_behind_the_cadence_after_the_first_period(pairing):
 def test_the_agreement_must_hold_after_the_first_week(healthy):
     """It held; then Alice changed her terms and Bob has not acknowledged them yet."""
     pairing = healthy
-    agreement_terms_save(
-        pairing=pairing,
-        person=pairing.mentee,
-        channels=["video"],
-        phone="none",
-        contact_hours=[[0, 9 * 60, 12 * 60]],
-        timezone="Europe/London",
-        urgent_breaks_through=False,
-        reply_time="day",
-    )
+    terms_state(pairing, pairing.mentee, channels=["video"], contact_hours=[[0, 9 * 60, 12 * 60]])
 
     pairing_health_refresh(pairings=[pairing])
 
@@ -469,7 +430,7 @@ def test_the_agreement_must_hold_after_the_first_week(healthy):
 
 def test_meeting_in_person_when_the_cohort_asks_for_it(pairing, cohort):
     _paired_days_ago(pairing, 20)
-    _agree(pairing)
+    agreement_reach(pairing)
     _session(pairing, ended_days_ago=6, mode="video")
     _message(pairing, days_ago=1)
 
@@ -537,7 +498,7 @@ def test_a_low_satisfaction_check_in_puts_the_pairing_at_risk(healthy):
 
 def test_the_combination_lists_every_reason_most_serious_first(pairing):
     _paired_days_ago(pairing, 63)
-    _agree(pairing, both_acknowledge=False)
+    agreement_reach(pairing, acknowledge=False)
     _session(pairing, ended_days_ago=49, mode="in_person")
     _session(pairing, ended_days_ago=35)
     _check_in(pairing, pairing.mentee, round=1, answered_days_ago=33, wants_help=True)
@@ -550,7 +511,7 @@ def test_the_combination_lists_every_reason_most_serious_first(pairing):
 
 def test_refreshing_twice_in_a_day_keeps_one_snapshot(pairing):
     _paired_days_ago(pairing, 40)
-    _agree(pairing)
+    agreement_reach(pairing)
     _session(pairing, ended_days_ago=35, mode="in_person")  # silent: at risk
 
     pairing_health_refresh(pairings=[pairing])
@@ -574,7 +535,7 @@ def test_the_refresh_of_30_pairings_issues_as_many_queries_as_for_one(cohort):
             mentee=ProfileFactory(mentee=True).user,
         )
         _paired_days_ago(pairing, 40)
-        _agree(pairing)
+        agreement_reach(pairing)
         appointment = _session(pairing, ended_days_ago=10, mode="in_person")
         _rate(appointment, pairing.mentee, 4, answered_days_ago=9)
         _rate(appointment, pairing.mentor, 2, answered_days_ago=9)
@@ -612,7 +573,7 @@ def test_the_nightly_task_refreshes_every_active_pairing(healthy, other_pairing)
 
 def test_a_snooze_ends_when_the_status_gets_more_serious(pairing, programme_admin):
     _paired_days_ago(pairing, 20)
-    _agree(pairing)
+    agreement_reach(pairing)
     _session(pairing, ended_days_ago=16, mode="in_person")  # 16 days quiet: needs attention
     pairing_health_refresh(pairings=[pairing])
     pairing_health_snooze(
@@ -637,7 +598,7 @@ def test_a_snooze_ends_when_the_status_gets_more_serious(pairing, programme_admi
 def flagged(pairing):
     """Bob and Alice, 20 days without contact: needs attention."""
     _paired_days_ago(pairing, 20)
-    _agree(pairing)
+    agreement_reach(pairing)
     _session(pairing, ended_days_ago=20, mode="in_person")
     pairing_health_refresh(pairings=[pairing])
     assert _health(pairing).status == HealthStatus.NEEDS_ATTENTION
@@ -835,7 +796,7 @@ def test_the_cohort_page_partial_shows_the_flag_the_snooze_or_nothing(
     assert ">Snooze<" in partial(flagged)
     assert "?next=/cohorts/" in partial(flagged)
     assert "Snooze" not in partial(other_pairing)  # never assessed
-    _agree(other_pairing)
+    agreement_reach(other_pairing)
     _session(other_pairing, ended_days_ago=2, mode="in_person")
     pairing_health_refresh(pairings=[other_pairing])
     assert _health(other_pairing).status == HealthStatus.ON_TRACK

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from programmes.models import ContactAgreement, Pairing
-from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory
+from tests.factories import AppointmentFactory, EnrolmentFactory, PairingFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -228,16 +228,8 @@ def test_closing_a_pairing_cancels_its_upcoming_sessions_and_their_reminders(
     from sessions_app.services.reminders import reminder_rows_sync
 
     def session(days: int) -> Appointment:
-        starts = timezone.now() + timedelta(days=days)
-        appointment = Appointment.objects.create(
-            pairing=pairing,
-            mentor=pairing.mentor,
-            mentee=pairing.mentee,
-            starts_at=starts,
-            ends_at=starts + timedelta(hours=1),
-            blocked_from=starts,
-            blocked_until=starts + timedelta(hours=1),
-            mode="video",
+        appointment = AppointmentFactory(
+            pairing=pairing, starts_at=timezone.now() + timedelta(days=days)
         )
         reminder_rows_sync(appointment=appointment)
         return appointment

@@ -20,29 +20,17 @@ from sessions_app.services.agenda import (
     agenda_item_remove,
     session_note_save,
 )
-from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory
+from tests.factories import (
+    AppointmentFactory,
+    EnrolmentFactory,
+    PairingFactory,
+    ProfileFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday, before the US and UK clock changes
-
-
-def book(pairing: Pairing, starts_at: datetime, *, minutes: int = 60, **fields) -> Appointment:
-    """A booked session, written directly (booking itself is tested with the booking service)."""
-    ends_at = starts_at + timedelta(minutes=minutes)
-    return Appointment.objects.create(
-        pairing=pairing,
-        mentor=pairing.mentor,
-        mentee=pairing.mentee,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        blocked_from=starts_at,
-        blocked_until=ends_at,
-        mode=Appointment.Mode.VIDEO,
-        booked_by=pairing.mentee,
-        **fields,
-    )
 
 
 @pytest.fixture
@@ -54,19 +42,19 @@ def frozen():
 @pytest.fixture
 def upcoming(pairing, frozen):
     """Alice's next session with Bob: Wednesday 4 March 2026, 14:00 UTC (09:00 in New York)."""
-    return book(pairing, datetime(2026, 3, 4, 14, 0, tzinfo=UTC))
+    return AppointmentFactory(pairing=pairing, starts_at=datetime(2026, 3, 4, 14, 0, tzinfo=UTC))
 
 
 @pytest.fixture
 def last(pairing, frozen):
     """The session Alice and Bob had yesterday."""
-    return book(pairing, NOW - timedelta(days=1))
+    return AppointmentFactory(pairing=pairing, starts_at=NOW - timedelta(days=1))
 
 
 @pytest.fixture
 def later(pairing, frozen):
     """A session two weeks on."""
-    return book(pairing, NOW + timedelta(days=14))
+    return AppointmentFactory(pairing=pairing, starts_at=NOW + timedelta(days=14))
 
 
 def agenda_url(appointment: Appointment) -> str:
@@ -195,7 +183,7 @@ def test_an_item_of_another_session_cannot_be_ticked_or_removed_through_ones_own
     client, upcoming, mentee, other_pairing, other_mentee
 ):
     alices = agenda_item_add(appointment=upcoming, author=mentee, kind="goal", text="Mine")
-    charlies_session = book(other_pairing, NOW + timedelta(days=3))
+    charlies_session = AppointmentFactory(pairing=other_pairing, starts_at=NOW + timedelta(days=3))
     client.force_login(other_mentee)
 
     ticked = client.post(
@@ -267,9 +255,13 @@ def test_my_agenda_shows_upcoming_sessions_across_mentees_at_the_mentors_time(
     client, pairing, dave_with_bob, other_pairing, upcoming, last, mentor, mentee
 ):
     agenda_item_add(appointment=upcoming, author=mentee, kind="question", text="Delegation?")
-    book(dave_with_bob, datetime(2026, 3, 5, 3, 30, tzinfo=UTC))  # 22:30 on the 4th in New York
-    book(other_pairing, datetime(2026, 3, 4, 16, 0, tzinfo=UTC))  # Oscar's, not Bob's
-    cancelled = book(pairing, datetime(2026, 3, 6, 14, 0, tzinfo=UTC), status="cancelled")
+    # 22:30 on the 4th in New York
+    AppointmentFactory(pairing=dave_with_bob, starts_at=datetime(2026, 3, 5, 3, 30, tzinfo=UTC))
+    # Oscar's, not Bob's
+    AppointmentFactory(pairing=other_pairing, starts_at=datetime(2026, 3, 4, 16, 0, tzinfo=UTC))
+    cancelled = AppointmentFactory(
+        pairing=pairing, starts_at=datetime(2026, 3, 6, 14, 0, tzinfo=UTC), status="cancelled"
+    )
     client.force_login(mentor)
 
     page = client.get(reverse("sessions_app:my_agenda")).content.decode()
@@ -297,16 +289,7 @@ def test_my_agenda_says_so_when_nothing_is_booked(client, mentor, frozen):
 
 def _sessions_with_agendas(pairing: Pairing, count: int) -> None:
     sessions = Appointment.objects.bulk_create(
-        Appointment(
-            pairing=pairing,
-            mentor=pairing.mentor,
-            mentee=pairing.mentee,
-            starts_at=(start := NOW + timedelta(days=1, hours=2 * n)),
-            ends_at=start + timedelta(hours=1),
-            blocked_from=start,
-            blocked_until=start + timedelta(hours=1),
-            mode=Appointment.Mode.VIDEO,
-        )
+        AppointmentFactory.build(pairing=pairing, starts_at=NOW + timedelta(days=1, hours=2 * n))
         for n in range(count)
     )
     AgendaItem.objects.bulk_create(
@@ -430,7 +413,7 @@ def test_an_action_item_waits_for_the_next_booking_and_is_carried_once(
         client.get(notes_url(last)).content.decode()
     )
 
-    booked = book(pairing, NOW + timedelta(days=7))
+    booked = AppointmentFactory(pairing=pairing, starts_at=NOW + timedelta(days=7))
     assert action_items_carry_over(appointment=booked) == 1
     assert action_items_carry_over(appointment=booked) == 0
 
@@ -445,7 +428,7 @@ def test_an_action_carried_to_a_cancelled_session_moves_to_the_next_one(
     action = action_item_add(appointment=last, author=mentee, text="Update the CV")
     Appointment.objects.filter(pk=upcoming.pk).update(status=Appointment.Status.CANCELLED)
 
-    rebooked = book(pairing, NOW + timedelta(days=5))
+    rebooked = AppointmentFactory(pairing=pairing, starts_at=NOW + timedelta(days=5))
     action_items_carry_over(appointment=rebooked)
 
     action.refresh_from_db()
@@ -470,7 +453,7 @@ def test_a_done_action_item_is_not_carried(pairing, last, mentee, mentor, client
     client.force_login(mentor)
     client.post(notes_url(last), {"op": "action_tick", "item": action.pk, "done": "1"})
 
-    booked = book(pairing, NOW + timedelta(days=7))
+    booked = AppointmentFactory(pairing=pairing, starts_at=NOW + timedelta(days=7))
 
     assert action_items_carry_over(appointment=booked) == 0
     assert not booked.agenda.exists()
@@ -527,7 +510,7 @@ def test_action_items_are_not_added_before_the_session(upcoming, mentee):
 @pytest.mark.django_db(transaction=True)
 def test_two_bookings_carrying_over_at_once_carry_each_action_once(pairing, last, mentee):
     action_item_add(appointment=last, author=mentee, text="Practise the talk")
-    booked = book(pairing, NOW + timedelta(days=7))
+    booked = AppointmentFactory(pairing=pairing, starts_at=NOW + timedelta(days=7))
     barrier = threading.Barrier(2)
 
     def carry() -> None:

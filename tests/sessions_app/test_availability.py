@@ -16,7 +16,7 @@ from sessions_app.services.availability import (
     date_override_add,
     date_override_remove,
 )
-from tests.factories import PairingFactory, ProfileFactory, UserFactory
+from tests.factories import AppointmentFactory, PairingFactory, ProfileFactory, UserFactory
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)  # Monday; 07:00 in New York, where Bob lives
 PAGE = reverse("sessions_app:availability")
@@ -378,16 +378,7 @@ def test_a_full_week_says_the_weekly_limit_is_reached(client, mentor, mentee, fr
     availability_save(mentor=mentor, **rules(weekly_limit=1))
     pairing = PairingFactory(mentor=mentor, mentee=mentee)
     starts_at = datetime(2026, 3, 5, 15, tzinfo=UTC)
-    Appointment.objects.create(
-        pairing=pairing,
-        mentor=mentor,
-        mentee=mentee,
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=1),
-        blocked_from=starts_at,
-        blocked_until=starts_at + timedelta(hours=1),
-        mode=Appointment.Mode.VIDEO,
-    )
+    AppointmentFactory(pairing=pairing, starts_at=starts_at)
     client.force_login(mentor)
 
     page = client.get(PAGE).content.decode()
@@ -443,22 +434,14 @@ def test_the_page_makes_as_many_queries_with_50_dates_and_sessions_as_with_2(
                 ends=None,
                 now=NOW,
             )
-        rows = []
-        for n in range(first, first + count):
-            starts_at = datetime(2026, 3, 3, 3, tzinfo=UTC) + timedelta(hours=n)
-            rows.append(
-                Appointment(
-                    pairing=pairing,
-                    mentor=mentor,
-                    mentee=mentee,
-                    starts_at=starts_at,
-                    ends_at=starts_at + timedelta(minutes=30),
-                    blocked_from=starts_at,
-                    blocked_until=starts_at + timedelta(minutes=30),
-                    mode=Appointment.Mode.VIDEO,
-                )
+        Appointment.objects.bulk_create(
+            AppointmentFactory.build(
+                pairing=pairing,
+                starts_at=datetime(2026, 3, 3, 3, tzinfo=UTC) + timedelta(hours=n),
+                length=30,
             )
-        Appointment.objects.bulk_create(rows)
+            for n in range(first, first + count)
+        )
 
     add(0, 2)
     few = _page_queries(client)

@@ -26,7 +26,7 @@ from sessions_app.services.booking import (
     appointment_reschedule,
 )
 from sessions_app.services.series import SeriesChanged, series_book, series_cancel_from
-from tests.factories import CohortFactory, PairingFactory, ProfileFactory
+from tests.factories import AppointmentFactory, CohortFactory, PairingFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -225,16 +225,8 @@ def test_a_mentee_is_never_booked_with_two_mentors_at_once(agreed):
 def test_the_database_refuses_overlapping_sessions_of_different_lengths(agreed, other_mentee):
     book(agreed, length=60)  # 15:00-16:00Z, blocked until 16:10Z
     other = PairingFactory(cohort=CohortFactory(), mentor=agreed.mentor, mentee=other_mentee)
-    starts = TUE_10_NY + timedelta(minutes=30)
-    overlapping = Appointment(
-        pairing=other,
-        mentor=agreed.mentor,
-        mentee=other_mentee,
-        starts_at=starts,
-        ends_at=starts + timedelta(minutes=30),
-        blocked_from=starts,
-        blocked_until=starts + timedelta(minutes=40),
-        mode="video",
+    overlapping = AppointmentFactory.build(
+        pairing=other, starts_at=TUE_10_NY + timedelta(minutes=30), length=30, buffer_after=10
     )
 
     with pytest.raises(IntegrityError, match="appointment_mentor_no_overlap"), transaction.atomic():
@@ -741,16 +733,7 @@ def add_sessions(pairing: Pairing, n: int) -> None:
     """n more 30-minute sessions in Bob's hours, after the ones already there."""
     have = Appointment.objects.count()
     Appointment.objects.bulk_create(
-        Appointment(
-            pairing=pairing,
-            mentor=pairing.mentor,
-            mentee=pairing.mentee,
-            starts_at=starts,
-            ends_at=starts + timedelta(minutes=30),
-            blocked_from=starts,
-            blocked_until=starts + timedelta(minutes=40),
-            mode="video",
-        )
+        AppointmentFactory.build(pairing=pairing, starts_at=starts, length=30, buffer_after=10)
         for starts in islice(_bobs_weekday_hours(), have, have + n)
     )
 

@@ -14,7 +14,7 @@ from django.db import IntegrityError, OperationalError, connection, connections,
 from programmes.models import Pairing
 from sessions_app.models import Appointment
 from sessions_app.services.booking import SlotUnavailable, appointment_book
-from tests.factories import CohortFactory, PairingFactory, ProfileFactory
+from tests.factories import AppointmentFactory, CohortFactory, PairingFactory, ProfileFactory
 
 from .test_booking import TUE_10_NY, agree, open_hours
 
@@ -100,15 +100,8 @@ def test_twenty_people_booking_one_time_at_once_get_one_session_and_nineteen_ref
 
 
 def _overlapping(pairing: Pairing, starts_at: datetime, minutes: int) -> Appointment:
-    return Appointment(
-        pairing=pairing,
-        mentor=pairing.mentor,
-        mentee=pairing.mentee,
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=minutes),
-        blocked_from=starts_at,
-        blocked_until=starts_at + timedelta(minutes=minutes + 10),
-        mode="video",
+    return AppointmentFactory.build(
+        pairing=pairing, starts_at=starts_at, length=minutes, buffer_after=10
     )
 
 

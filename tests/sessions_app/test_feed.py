@@ -13,8 +13,7 @@ from icalendar import Calendar
 from sessions_app.models import Appointment, CalendarFeed
 from sessions_app.services.agenda import session_note_save
 from sessions_app.services.feed import calendar_feed_enable, calendar_feed_revoke
-
-from .test_agenda import book
+from tests.factories import AppointmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,8 +80,11 @@ def test_the_settings_page_needs_sign_in_and_a_known_operation(client, mentee):
 def test_the_feed_lists_my_upcoming_sessions_in_utc_without_signing_in(
     client, pairing, other_pairing, mentee
 ):
-    upcoming = book(pairing, datetime(2026, 3, 4, 14, 0, tzinfo=UTC))
-    book(other_pairing, datetime(2026, 3, 4, 14, 0, tzinfo=UTC))  # Charlie's, not Alice's
+    upcoming = AppointmentFactory(
+        pairing=pairing, starts_at=datetime(2026, 3, 4, 14, 0, tzinfo=UTC)
+    )
+    # Charlie's, not Alice's
+    AppointmentFactory(pairing=other_pairing, starts_at=datetime(2026, 3, 4, 14, 0, tzinfo=UTC))
     feed = calendar_feed_enable(user=mentee)
 
     response = client.get(feed_url(feed))
@@ -102,7 +104,9 @@ def test_the_feed_lists_my_upcoming_sessions_in_utc_without_signing_in(
 
 
 def test_a_mentors_feed_holds_the_sessions_with_all_mentees(client, pairing, mentor, mentee):
-    booked = [book(pairing, NOW + timedelta(days=d)) for d in (1, 8, 15)]
+    booked = [
+        AppointmentFactory(pairing=pairing, starts_at=NOW + timedelta(days=d)) for d in (1, 8, 15)
+    ]
     feed = calendar_feed_enable(user=mentor)
 
     uids = [str(e["UID"]) for e in events_in(client.get(feed_url(feed)))]
@@ -113,16 +117,16 @@ def test_a_mentors_feed_holds_the_sessions_with_all_mentees(client, pairing, men
 def test_a_cancelled_session_stays_in_the_feed_as_cancelled_so_calendars_drop_it(
     client, pairing, mentee
 ):
-    cancelled = book(
-        pairing,
-        NOW + timedelta(days=3),
+    cancelled = AppointmentFactory(
+        pairing=pairing,
+        starts_at=NOW + timedelta(days=3),
         status=Appointment.Status.CANCELLED,
         cancelled_at=NOW - timedelta(days=1),
         sequence=1,
     )
-    long_ago = book(
-        pairing,
-        NOW + timedelta(days=5),
+    long_ago = AppointmentFactory(
+        pairing=pairing,
+        starts_at=NOW + timedelta(days=5),
         status=Appointment.Status.CANCELLED,
         cancelled_at=NOW - timedelta(days=60),
     )
@@ -136,8 +140,8 @@ def test_a_cancelled_session_stays_in_the_feed_as_cancelled_so_calendars_drop_it
 
 
 def test_a_session_from_last_week_stays_and_one_from_last_month_goes(client, pairing, mentee):
-    last_week = book(pairing, NOW - timedelta(days=6))
-    book(pairing, NOW - timedelta(days=40))
+    last_week = AppointmentFactory(pairing=pairing, starts_at=NOW - timedelta(days=6))
+    AppointmentFactory(pairing=pairing, starts_at=NOW - timedelta(days=40))
     feed = calendar_feed_enable(user=mentee)
 
     uids = [str(e["UID"]) for e in events_in(client.get(feed_url(feed)))]
@@ -146,8 +150,8 @@ def test_a_session_from_last_week_stays_and_one_from_last_month_goes(client, pai
 
 
 def test_a_private_note_never_reaches_the_partners_feed(client, pairing, mentee, mentor):
-    last = book(pairing, NOW - timedelta(days=1))
-    book(pairing, NOW + timedelta(days=6))
+    last = AppointmentFactory(pairing=pairing, starts_at=NOW - timedelta(days=1))
+    AppointmentFactory(pairing=pairing, starts_at=NOW + timedelta(days=6))
     session_note_save(
         appointment=last, author=mentee, text="I doubt my mentor gets it.", shared=False
     )
@@ -172,11 +176,11 @@ def test_the_feed_makes_as_many_queries_for_20_sessions_as_for_2(
 ):
     feed = calendar_feed_enable(user=mentee)
     for day in (1, 2):
-        book(pairing, NOW + timedelta(days=day))
+        AppointmentFactory(pairing=pairing, starts_at=NOW + timedelta(days=day))
     with CaptureQueriesContext(connection) as two:
         client.get(feed_url(feed))
     for day in range(3, 21):
-        book(pairing, NOW + timedelta(days=day))
+        AppointmentFactory(pairing=pairing, starts_at=NOW + timedelta(days=day))
 
     with django_assert_num_queries(len(two)):
         response = client.get(feed_url(feed))

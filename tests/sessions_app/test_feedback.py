@@ -21,18 +21,17 @@ from django.utils import timezone
 from exchange.models import Notification
 from exchange.tasks.notifications import notifications_dispatch_task
 from programmes.models import Pairing
-from programmes.services.agreements import agreement_terms_save
 from programmes.services.pairings import pairing_close
 from sessions_app.models import Appointment, Feedback
 from sessions_app.services.feedback import FeedbackRefused, feedback_answer
 from sessions_app.tasks.feedback import feedback_scan_task
-from tests.factories import PairingFactory, ProfileFactory
+from tests.agreements import terms_state
+from tests.factories import AppointmentFactory, PairingFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
 
 Kind = Notification.Kind
 Status = Notification.Status
-WEEKDAYS_9_TO_5 = [[day, 9 * 60, 17 * 60] for day in range(5)]
 # Friday 27 March 2026: London is still on GMT (BST starts on Sunday the 29th), New York is
 # already on EDT (UTC-4). The session runs 17:00-18:00 UTC.
 FRIDAY_17 = datetime(2026, 3, 27, 17, 0, tzinfo=UTC)
@@ -41,21 +40,7 @@ AFTER_IT = FRIDAY_17 + timedelta(hours=1, minutes=5)  # 18:05 London, 14:05 New 
 MONDAY_9_LONDON = datetime(2026, 3, 30, 8, 0, tzinfo=UTC)
 
 
-# --- helpers (test_feedback_visibility.py uses them too) ----------------------------------------
-
-
-def make_session(pairing: Pairing, starts_at: datetime, minutes: int = 60) -> Appointment:
-    ends_at = starts_at + timedelta(minutes=minutes)
-    return Appointment.objects.create(
-        pairing=pairing,
-        mentor=pairing.mentor,
-        mentee=pairing.mentee,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        blocked_from=starts_at,
-        blocked_until=ends_at,
-        mode=Appointment.Mode.VIDEO,
-    )
+# --- helpers -----------------------------------------------------------------------------------
 
 
 def scan_at(moment: datetime) -> dict[str, int]:
@@ -78,26 +63,15 @@ def form_link(feedback: Feedback) -> str:
     return "http://testserver" + reverse("sessions_app:feedback_answer", args=[feedback.pk])
 
 
-def state_hours(pairing: Pairing, person, zone: str) -> None:
-    agreement_terms_save(
-        pairing=pairing,
-        person=person,
-        channels=["video", "email"],
-        phone="none",
-        contact_hours=WEEKDAYS_9_TO_5,
-        timezone=zone,
-        urgent_breaks_through=False,
-        reply_time="day",
-    )
-
-
 def answer(feedback: Feedback, **answers: object) -> Feedback:
     return feedback_answer(feedback=feedback, by=feedback.person, **answers)
 
 
 def asked_now(pairing: Pairing, hours_ago: int = 2) -> Appointment:
     """A session that ended an hour or so ago, both partners asked about it now."""
-    session = make_session(pairing, timezone.now() - timedelta(hours=hours_ago))
+    session = AppointmentFactory(
+        pairing=pairing, starts_at=timezone.now() - timedelta(hours=hours_ago)
+    )
     with TestCase.captureOnCommitCallbacks(execute=True):
         feedback_scan_task()
     return session
@@ -107,8 +81,8 @@ def asked_now(pairing: Pairing, hours_ago: int = 2) -> Appointment:
 def hours(pairing, mentor, mentee):
     """Both partners stated weekday hours 09:00-17:00: Alice in London, Bob in New York."""
     with time_machine.travel(FRIDAY_17 - timedelta(days=10), tick=False):
-        state_hours(pairing, mentee, "Europe/London")
-        state_hours(pairing, mentor, "America/New_York")
+        terms_state(pairing, mentee, timezone="Europe/London")
+        terms_state(pairing, mentor, timezone="America/New_York")
     return pairing
 
 
@@ -118,7 +92,7 @@ def hours(pairing, mentor, mentee):
 def test_a_session_that_ended_asks_both_partners_each_within_their_own_hours(
     hours, mentor, mentee, mailoutbox
 ):
-    session = make_session(hours, FRIDAY_17)
+    session = AppointmentFactory(pairing=hours, starts_at=FRIDAY_17)
 
     assert scan_at(FRIDAY_17 + timedelta(minutes=50))["after_sessions"] == 0  # not over yet
     assert scan_at(AFTER_IT)["after_sessions"] == 2
@@ -152,7 +126,7 @@ def test_a_session_that_ended_asks_both_partners_each_within_their_own_hours(
 
 
 def test_scanning_twice_asks_once(pairing, mentor, mentee, mailoutbox):
-    make_session(pairing, FRIDAY_17)
+    AppointmentFactory(pairing=pairing, starts_at=FRIDAY_17)
 
     scan_at(AFTER_IT)
     again = scan_at(AFTER_IT + timedelta(minutes=15))
@@ -169,10 +143,11 @@ def test_scanning_twice_asks_once(pairing, mentor, mentee, mailoutbox):
 def test_sessions_cancelled_long_past_or_of_a_closed_pairing_are_not_asked_about(
     pairing, other_pairing
 ):
-    cancelled = make_session(pairing, FRIDAY_17)
+    cancelled = AppointmentFactory(pairing=pairing, starts_at=FRIDAY_17)
     Appointment.objects.filter(pk=cancelled.pk).update(status=Appointment.Status.CANCELLED)
-    make_session(pairing, FRIDAY_17 - timedelta(days=15))  # ended 15 days before the scan
-    make_session(other_pairing, FRIDAY_17)
+    # ended 15 days before the scan
+    AppointmentFactory(pairing=pairing, starts_at=FRIDAY_17 - timedelta(days=15))
+    AppointmentFactory(pairing=other_pairing, starts_at=FRIDAY_17)
     Pairing.objects.filter(pk=other_pairing.pk).update(status=Pairing.Status.CLOSED)
 
     assert scan_at(AFTER_IT)["after_sessions"] == 0
@@ -187,7 +162,7 @@ def test_scans_running_at_once_ask_each_person_once(cohort):
             mentor=ProfileFactory(mentor=True).user,
             mentee=ProfileFactory(mentee=True).user,
         )
-        make_session(pairing, FRIDAY_17 - timedelta(hours=n))
+        AppointmentFactory(pairing=pairing, starts_at=FRIDAY_17 - timedelta(hours=n))
     counts: list[int] = []
     barrier = threading.Barrier(4)
 
@@ -211,7 +186,7 @@ def test_scans_running_at_once_ask_each_person_once(cohort):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_scan_passes_by_a_session_another_scan_holds_and_the_next_scan_takes_it(pairing):
-    session = make_session(pairing, FRIDAY_17)
+    session = AppointmentFactory(pairing=pairing, starts_at=FRIDAY_17)
     held, release = threading.Event(), threading.Event()
 
     def other_scan_holding_it() -> None:
@@ -242,7 +217,7 @@ def test_a_scan_passes_by_a_session_another_scan_holds_and_the_next_scan_takes_i
 def test_an_unanswered_request_is_reminded_once_three_days_later(
     pairing, mentor, mentee, mailoutbox
 ):
-    make_session(pairing, FRIDAY_17)
+    AppointmentFactory(pairing=pairing, starts_at=FRIDAY_17)
     scan_at(AFTER_IT)
     bobs = Feedback.objects.get(person=mentor)
     with time_machine.travel(AFTER_IT + timedelta(days=1), tick=False):
@@ -269,7 +244,7 @@ def test_an_unanswered_request_is_reminded_once_three_days_later(
 def test_a_request_answered_on_the_site_before_the_hours_open_is_not_emailed(
     hours, mentee, mailoutbox
 ):
-    make_session(hours, FRIDAY_17)
+    AppointmentFactory(pairing=hours, starts_at=FRIDAY_17)
     scan_at(AFTER_IT)
     alices = Feedback.objects.get(person=mentee)
     with time_machine.travel(AFTER_IT + timedelta(hours=3), tick=False):
@@ -282,7 +257,7 @@ def test_a_request_answered_on_the_site_before_the_hours_open_is_not_emailed(
 
 
 def test_a_request_held_for_a_pairing_closed_since_is_not_emailed(hours, mentee, mailoutbox):
-    make_session(hours, FRIDAY_17)
+    AppointmentFactory(pairing=hours, starts_at=FRIDAY_17)
     scan_at(AFTER_IT)
     with time_machine.travel(AFTER_IT + timedelta(days=1), tick=False):
         pairing_close(pairing=hours, by=hours.mentor, reason=Pairing.CloseReason.COMPLETED)
@@ -672,7 +647,7 @@ def test_the_session_page_fetches_the_feedback_panel_which_prompts_after_the_ses
 
 
 def test_the_panel_of_a_session_still_to_come_is_empty(client, pairing, mentee):
-    session = make_session(pairing, timezone.now() + timedelta(days=2))
+    session = AppointmentFactory(pairing=pairing, starts_at=timezone.now() + timedelta(days=2))
     client.force_login(mentee)
 
     panel = client.get(

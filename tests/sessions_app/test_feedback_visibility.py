@@ -25,9 +25,7 @@ from sessions_app.selectors.feedback import (
     feedback_visible_to,
 )
 from sessions_app.services.feedback import feedback_answer
-from tests.factories import UserFactory
-
-from .test_feedback import make_session
+from tests.factories import AppointmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +67,9 @@ def written(pairing, writer, kind: str, *, hours_ago: int = 0, **answers) -> Fee
     """A row asked of `writer` and answered as the form would."""
     appointment = None
     if kind == Feedback.Kind.SESSION:
-        appointment = make_session(pairing, timezone.now() - timedelta(hours=hours_ago))
+        appointment = AppointmentFactory(
+            pairing=pairing, starts_at=timezone.now() - timedelta(hours=hours_ago)
+        )
     row = Feedback.objects.create(
         kind=kind,
         pairing=pairing,

@@ -22,7 +22,7 @@ from sessions_app.services.reminders import (
     reminders_dispatch,
 )
 from sessions_app.tasks.reminders import reminders_dispatch_task
-from tests.factories import PairingFactory, UserFactory
+from tests.factories import AppointmentFactory, PairingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,18 +49,14 @@ def book(
 ) -> Appointment:
     """A booked session, as the booking service leaves it: the row and its reminders."""
     with transaction.atomic():
-        appointment = Appointment.objects.create(
+        appointment = AppointmentFactory(
             pairing=pairing,
-            mentor=pairing.mentor,
-            mentee=pairing.mentee,
             starts_at=starts_at,
-            ends_at=starts_at + timedelta(minutes=minutes),
-            blocked_from=starts_at,
-            blocked_until=starts_at + timedelta(minutes=minutes + 10),
+            length=minutes,
+            buffer_after=10,
             mode=mode,
             video_url=VIDEO_URL if mode == Appointment.Mode.VIDEO else "",
             place=place,
-            booked_by=pairing.mentee,
         )
         reminder_rows_sync(appointment=appointment)
     return appointment

@@ -9,7 +9,7 @@ import pytest
 from sessions_app.models import Appointment
 from sessions_app.selectors.slots import free_slots, slot_is_free
 from sessions_app.services.availability import availability_save, date_override_add
-from tests.factories import PairingFactory, UserFactory
+from tests.factories import AppointmentFactory, PairingFactory, UserFactory
 
 EVERY_DAY = range(7)
 WEEKDAYS = range(5)
@@ -46,17 +46,12 @@ def publish(
 
 def book(mentor, mentee, starts_at: datetime, minutes: int = 60, *, around: int = 0, **fields):
     """A booked session as the booking service writes it (buffers of `around` minutes)."""
-    pairing = PairingFactory(mentor=mentor, mentee=mentee)
-    ends_at = starts_at + timedelta(minutes=minutes)
-    return Appointment.objects.create(
-        pairing=pairing,
-        mentor=mentor,
-        mentee=mentee,
+    return AppointmentFactory(
+        pairing=PairingFactory(mentor=mentor, mentee=mentee),
         starts_at=starts_at,
-        ends_at=ends_at,
-        blocked_from=starts_at - timedelta(minutes=around),
-        blocked_until=ends_at + timedelta(minutes=around),
-        mode=Appointment.Mode.VIDEO,
+        length=minutes,
+        buffer_before=around,
+        buffer_after=around,
         **fields,
     )
 
@@ -542,22 +537,15 @@ def test_free_slots_reads_at_most_five_queries_however_many_sessions(
     publish(mentor, days=WEEKDAYS, before=10, after=10, horizon=8)
     pairing = PairingFactory(mentor=mentor, mentee=mentee)
     first = utc(2026, 5, 4, 6)
-    rows = []
-    for n in range(sessions):
-        starts_at = first + timedelta(hours=4 * n)
-        rows.append(
-            Appointment(
-                pairing=pairing,
-                mentor=mentor,
-                mentee=mentee,
-                starts_at=starts_at,
-                ends_at=starts_at + timedelta(hours=1),
-                blocked_from=starts_at - timedelta(minutes=10),
-                blocked_until=starts_at + timedelta(minutes=70),
-                mode=Appointment.Mode.VIDEO,
-            )
+    Appointment.objects.bulk_create(
+        AppointmentFactory.build(
+            pairing=pairing,
+            starts_at=first + timedelta(hours=4 * n),
+            buffer_before=10,
+            buffer_after=10,
         )
-    Appointment.objects.bulk_create(rows)
+        for n in range(sessions)
+    )
 
     with django_assert_max_num_queries(5):
         slots = free_slots(mentor=mentor, mentee=mentee, length=60, now=utc(2026, 5, 1))
