@@ -1,9 +1,9 @@
 """Pages under gunicorn (2 workers, PostgreSQL) against a trivial Django view on the same server.
 
 Target (DESIGN.md): each page serves >= 40% of the trivial view's requests per second, and its
-query count does not depend on the rows it lists. Measured: the dashboard, the profile page, a
-message thread and the poll an open thread sends every 3 seconds (its rate / 3 is how many open
-threads the two workers keep up with).
+query count does not depend on the rows it lists. Measured: the dashboard, the profile page, the
+booking page, a message thread and the poll an open thread sends every 3 seconds (its rate / 3
+is how many open threads the two workers keep up with).
 """
 
 import http.client
@@ -69,6 +69,7 @@ def main() -> None:
     cookie = f"sessionid={client.cookies['sessionid'].value}"
     # Her thread (the demo's four messages) and the poll an open thread sends every 3 seconds.
     pairing = Pairing.objects.filter(mentee=lucy, status=Pairing.Status.ACTIVE).first()
+    booking = reverse("sessions_app:book", args=[pairing.pk])
     thread = reverse("exchange:thread", args=[pairing.pk])
     poll = f"{reverse('exchange:thread_poll', args=[pairing.pk])}?since={cursor_from(now())}"
 
@@ -109,6 +110,7 @@ def main() -> None:
         trivial, _ = _rps(port, "/bench/trivial", cookie)
         signed_in, _ = _rps(port, "/bench/trivial-signed-in", cookie)
         pages = {path: _rps(port, path, cookie) for path in ("/dashboard/", "/profile/")}
+        pages["booking"] = _rps(port, booking, cookie)
         pages["thread"] = _rps(port, thread, cookie)
         pages["thread poll"] = _rps(port, poll, cookie)
     finally:
