@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentoring.errors import DomainError
+from mentoring.htmx import is_htmx
 from mentoring.uploads import uploads_dropped
 from programmes.models import Pairing
 from programmes.selectors import pairing_get_for_user
@@ -38,10 +39,6 @@ from ..services.materials import (
 )
 
 PAGE_SIZE = 20
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _materials_page(request: HttpRequest, pairing: Pairing) -> Page:
@@ -68,7 +65,7 @@ def materials_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
     """GET: the pairing's materials and the share form; with htmx, the list section alone
     (for the pairing page). POST: share a file or a link."""
     pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
-    if request.method == "GET" and _is_htmx(request):
+    if request.method == "GET" and is_htmx(request):
         return render(
             request,
             "exchange/_partials/materials_list.html",
@@ -170,7 +167,7 @@ def material_withdraw_view(request: HttpRequest, material_id: int) -> HttpRespon
         error = exc.message
     else:
         error = None
-    if _is_htmx(request):
+    if is_htmx(request):
         context = _list_context(request, pairing, embedded=request.GET.get("embedded") == "1")
         return render(
             request, "exchange/_partials/materials_list.html", {**context, "error": error}

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentoring.errors import DomainError
+from mentoring.htmx import is_htmx
 from programmes.models import Pairing
 
 from ..forms.messages import MessageEditForm, MessageForm
@@ -48,10 +49,6 @@ INBOX_PAGE_SIZE = 20
 EDIT_MINUTES = int(MESSAGE_EDIT_WINDOW.total_seconds() // 60)
 # htmx stops polling when a poll answers this status; its content is still swapped.
 HTMX_STOP_POLLING = 286
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _thread_url(pairing_id: int, message_id: int | None = None) -> str:
@@ -166,7 +163,7 @@ def _send(request: HttpRequest, pairing: Pairing) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            if not _is_htmx(request):
+            if not is_htmx(request):
                 return redirect(_thread_url(pairing.pk, message.pk))
             return render(
                 request,
@@ -178,7 +175,7 @@ def _send(request: HttpRequest, pairing: Pairing) -> HttpResponse:
                     "edit_minutes": EDIT_MINUTES,
                 },
             )
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return _thread_render(request, pairing, form=form)
     # 200, not 4xx: htmx 2 does not swap error responses. The headers make the form the
     # target whatever element sent the request.
@@ -228,7 +225,7 @@ def thread_older_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
     before_id = _id_or_none(request.GET.get("before"))
     if before_id is None:
         return HttpResponseBadRequest()
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return redirect(f"{_thread_url(pairing.pk)}?before={before_id}")
     page, has_older = thread_page(pairing=pairing, before_id=before_id)
     return render(
@@ -268,11 +265,11 @@ def message_edit_view(request: HttpRequest, message_id: int) -> HttpResponse:
         except DomainError as exc:
             form.add_error("body", exc.message)
         else:
-            if _is_htmx(request):
+            if is_htmx(request):
                 return _message_render(request, message)
             flash.success(request, _("Message changed."))
             return redirect(_thread_url(message.pairing_id, message.pk))
-    if _is_htmx(request):
+    if is_htmx(request):
         return _message_render(request, message, edit_form=form, edit_id=message.pk)
     return _thread_render(request, message.pairing, edit_form=form, edit_id=message.pk)
 
@@ -285,12 +282,12 @@ def message_delete_view(request: HttpRequest, message_id: int) -> HttpResponse:
     try:
         message = message_delete(message=message, by=request.user)
     except DomainError as exc:
-        if _is_htmx(request):
+        if is_htmx(request):
             message.error = exc.message
             return _message_render(request, message)
         flash.error(request, exc.message)
     else:
-        if _is_htmx(request):
+        if is_htmx(request):
             return _message_render(request, message)
         flash.success(request, _("Message deleted."))
     return redirect(_thread_url(message.pairing_id, message.pk))

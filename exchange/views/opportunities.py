@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.selectors import profile_for_user
 from mentoring.errors import DomainError
+from mentoring.htmx import is_htmx
 
 from ..forms.opportunities import OpportunityForm
 from ..ics import opportunity_calendar
@@ -29,10 +30,6 @@ from ..services.opportunities import opportunity_respond, opportunity_share
 
 PAGE_SIZE = 20
 SENT, RECEIVED = "sent", "received"
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _next_url(request: HttpRequest) -> str | None:
@@ -130,7 +127,7 @@ def opportunity_respond_view(request: HttpRequest, opportunity_id: int) -> HttpR
     except DomainError as exc:
         error = exc.message
     next_url = _next_url(request)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request,
             "exchange/_partials/opportunity_answer.html",

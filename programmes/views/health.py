@@ -17,16 +17,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mentoring.htmx import is_htmx
+
 from ..forms.health import SnoozeForm
 from ..models import Pairing
 from ..selectors import pairing_get_for_admin
 from ..services.health import HealthSnoozeRefused, pairing_health_snooze, pairing_health_unsnooze
 
 PARTIAL = "programmes/health/_snooze_form.html"
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _next_url(request: HttpRequest, pairing: Pairing) -> str:
@@ -60,7 +58,7 @@ def _render(
         "error": error,
         "next": _next_url(request, pairing),
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         # 200 even for a refused form: htmx 2 does not swap error responses.
         response = render(request, PARTIAL, context)
         if changed:
@@ -84,7 +82,7 @@ def pairing_health_snooze_view(request: HttpRequest, pairing_id: int) -> HttpRes
         except HealthSnoozeRefused as exc:
             form.add_error(exc.field, exc.message)
         else:
-            if _is_htmx(request):
+            if is_htmx(request):
                 return _render(request, pairing, changed=True)
             messages.success(
                 request,
@@ -102,11 +100,11 @@ def pairing_health_unsnooze_view(request: HttpRequest, pairing_id: int) -> HttpR
     try:
         pairing_health_unsnooze(pairing=pairing, by=request.user)
     except HealthSnoozeRefused as exc:
-        if _is_htmx(request):
+        if is_htmx(request):
             return _render(request, pairing, error=exc.message)
         messages.error(request, exc.message)
     else:
-        if _is_htmx(request):
+        if is_htmx(request):
             return _render(request, pairing, changed=True)
         messages.success(request, _("The flag shows again."))
     return redirect(_next_url(request, pairing))
