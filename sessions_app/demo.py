@@ -23,8 +23,10 @@ def demo_sessions_load(*, cohort: Cohort) -> None:
     if Appointment.objects.filter(pairing__cohort=cohort).exists():
         return
     now = timezone.now()
-    pairings = cohort.pairings.filter(status=Pairing.Status.ACTIVE).select_related(
-        "mentor", "mentee"
+    pairings = (
+        cohort.pairings.filter(status=Pairing.Status.ACTIVE)
+        .select_related("mentor", "mentee")
+        .order_by("pk")
     )
     for mentor in {p.mentor for p in cohort.pairings.select_related("mentor")}:
         availability_save(
@@ -37,12 +39,12 @@ def demo_sessions_load(*, cohort: Cohort) -> None:
             horizon_weeks=8,
             windows=[(day, time(9), time(17)) for day in range(5)],
         )
-    for index, pairing in enumerate(pairings):
-        modes = booking_modes_for(pairing=pairing)
-        if not modes:
-            continue  # their agreement names no way to meet yet
+    # Only pairings whose agreement names a way to meet; in a stable order, so their past
+    # sessions all ended within the days the feedback scan asks about.
+    bookable = [(p, modes) for p in pairings if (modes := booking_modes_for(pairing=p))]
+    for index, (pairing, modes) in enumerate(bookable):
         # A day apart, so a mentor with several mentees is never in two places at once.
-        started = (now - timedelta(days=12 + index)).replace(minute=0, second=0, microsecond=0)
+        started = (now - timedelta(days=11 + index)).replace(minute=0, second=0, microsecond=0)
         past = Appointment.objects.create(
             pairing=pairing,
             mentor=pairing.mentor,
