@@ -87,6 +87,6 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", "held", "due_at"]
     search_fields = ["recipient__email", "recipient__display_name"]
     list_select_related = ["recipient"]
-    raw_id_fields = ["recipient", "pairing", "message", "material", "opportunity"]
+    raw_id_fields = ["recipient", "pairing", "message", "material", "opportunity", "feedback"]
     readonly_fields = ["claimed_at", "sent_at", "created_at"]
     date_hierarchy = "due_at"

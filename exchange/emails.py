@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from django.utils.translation import ngettext
 
 from accounts.emails import email_build
 from accounts.models import User
+from programmes.emails import absolute
 from sessions_app.models import Feedback
 
 from .models import Material, Notification, materials_storage
@@ -28,16 +28,6 @@ from .models import Material, Notification, materials_storage
 # Attachments of one email together, at most: base64 makes 8 MB about 11 MB on the wire,
 # under the 20-25 MB most mail servers accept. A file past the total goes as a link.
 ATTACH_TOTAL_MAX_BYTES = 8 * 1024 * 1024
-
-
-def _link(url_name: str, *args: object, fallback: tuple[str, ...]) -> str:
-    """A full link for an email, or the fallback page's when `url_name` is not there (yet):
-    an email with a link one level up beats no email at all."""
-    try:
-        path = reverse(url_name, args=args)
-    except NoReverseMatch:
-        path = reverse(fallback[0], args=fallback[1:])
-    return settings.SITE_URL + path
 
 
 @dataclass
@@ -110,13 +100,12 @@ def _feedback_item(notification: Notification, zone: ZoneInfo, common: dict) -> 
         edited=False,
         title=title,
         text=text,
-        link=_link("sessions_app:feedback_answer", feedback.pk, fallback=("accounts:dashboard",)),
+        link=absolute("sessions_app:feedback_answer", feedback.pk),
         reminder=notification.kind == Notification.Kind.FEEDBACK_REMINDER,
     )
 
 
 def _item(notification: Notification, zone: ZoneInfo) -> DigestItem:
-    pairing_page = ("programmes:pairing_detail", notification.pairing_id)
     when = timezone.localtime(notification.created_at, zone)
     common = {
         "notification": notification,
@@ -135,7 +124,7 @@ def _item(notification: Notification, zone: ZoneInfo) -> DigestItem:
             edited=message.edited_at is not None,
             title="",
             text=message.body,  # as it stands now: an edit after sending counts
-            link=_link("exchange:thread", notification.pairing_id, fallback=pairing_page),
+            link=absolute("exchange:thread", notification.pairing_id),
         )
     if notification.kind == Notification.Kind.MATERIAL:
         material = notification.material
@@ -146,10 +135,10 @@ def _item(notification: Notification, zone: ZoneInfo) -> DigestItem:
             edited=False,
             title=material.title,
             text=material.note,
-            link=_link("exchange:materials", notification.pairing_id, fallback=pairing_page),
+            link=absolute("exchange:materials", notification.pairing_id),
             details=[material.url] if material.kind == Material.Kind.LINK else [],
             download_link=(
-                _link("exchange:material_download", material.pk, fallback=pairing_page)
+                absolute("exchange:material_download", material.pk)
                 if material.kind == Material.Kind.FILE
                 else ""
             ),
@@ -170,7 +159,7 @@ def _item(notification: Notification, zone: ZoneInfo) -> DigestItem:
         edited=False,
         title=opportunity.title,
         text=opportunity.note,
-        link=_link("exchange:opportunity_detail", opportunity.pk, fallback=("accounts:dashboard",)),
+        link=absolute("exchange:opportunity_detail", opportunity.pk),
         details=details,
     )
 
@@ -237,7 +226,7 @@ def notification_email_build(
                 "items": items,
                 "zone": str(zone),
                 "any_held": any(item.held for item in items),
-                "settings_url": settings.SITE_URL + reverse("exchange:notification_settings"),
+                "settings_url": absolute("exchange:notification_settings"),
             },
         )
     for attachment in attachments:

@@ -7,11 +7,10 @@ zone. Only an opportunity with a start time has one.
 
 from datetime import UTC
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from programmes.emails import absolute
 from sessions_app.ics import PUBLISH, calendar_for
 
 from .models import Opportunity
@@ -25,7 +24,7 @@ def opportunity_event(opportunity: Opportunity) -> Event:
     """The opportunity as a VEVENT. It must have a start time; no DTEND without an end."""
     if opportunity.starts_at is None:
         raise ValueError("An opportunity without a start time has no calendar event.")
-    page = settings.SITE_URL + reverse("exchange:opportunity_detail", args=[opportunity.pk])
+    page = absolute("exchange:opportunity_detail", opportunity.pk)
     lines = [
         _("%(kind)s passed on by %(mentor)s.")
         % {"kind": opportunity.get_kind_display(), "mentor": opportunity.mentor.name}

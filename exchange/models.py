@@ -205,7 +205,7 @@ class Notification(models.Model):
         PENDING = "pending", _("Pending")
         CLAIMED = "claimed", _("Claimed")
         SENT = "sent", _("Sent")
-        SKIPPED = "skipped", _("Skipped")  # read on the site, withdrawn, or pairing closed
+        SKIPPED = "skipped", _("Skipped")  # read, withdrawn, answered, or pairing ended
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     pairing = models.ForeignKey("programmes.Pairing", on_delete=models.CASCADE, related_name="+")

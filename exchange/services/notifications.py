@@ -95,10 +95,13 @@ def _next_local_hour(*, zone: ZoneInfo, hour: int, now: datetime) -> datetime:
 def _due(
     *, recipient: User, pairing: Pairing, delivery: str, urgent: bool, now: datetime
 ) -> tuple[datetime | None, bool]:
-    """(when the email may go out or None for never, whether it waits for the contact hours).
+    """(when an email to `recipient` about something in `pairing` may go out, or None for
+    never; whether it is held back by their contact hours).
 
-    Held is only for what arrived outside the recipient's hours; a digest collected inside
-    them waits too, but was not held back from them.
+    Urgent goes at once only if the recipient's terms let urgent messages break through and
+    they chose to hear of messages at once; a digest always waits for the next opening. Held
+    is only for what arrived outside the recipient's hours; a digest collected inside them
+    waits too, but was not held back from them.
     """
     if delivery == Delivery.NEVER:
         return None, False
@@ -115,17 +118,6 @@ def _due(
     return next_contact_window_start(terms=terms, after=now), not inside
 
 
-def notification_due_at(
-    *, recipient: User, pairing: Pairing, delivery: str, urgent: bool, now: datetime
-) -> datetime | None:
-    """When an email to `recipient` about something in `pairing` may go out; None for never.
-
-    Urgent goes at once only if the recipient's terms let urgent messages break through and
-    they chose to hear of messages at once; a digest always waits for the next opening.
-    """
-    return _due(recipient=recipient, pairing=pairing, delivery=delivery, urgent=urgent, now=now)[0]
-
-
 def notification_schedule(
     *,
     recipient: User,
@@ -137,10 +129,10 @@ def notification_schedule(
     feedback: Feedback | None = None,
     urgent: bool = False,
 ) -> Notification | None:
-    """Write the notification row for `recipient`, due as notification_due_at says; None when
-    they chose never. Call it in the transaction that creates the subject: a row due now is
-    dispatched once that commits. Safe to repeat: a second call for the same subject and
-    person (and, for feedback, kind) returns the first row."""
+    """Write the notification row for `recipient`, due as their contact hours and choice say
+    (see _due); None when they chose never. Call it in the transaction that creates the
+    subject: a row due now is dispatched once that commits. Safe to repeat: a second call for
+    the same subject and person (and, for feedback, kind) returns the first row."""
     now = timezone.now()
     due_at, held = _due(
         recipient=recipient,
