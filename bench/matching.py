@@ -150,7 +150,11 @@ def main() -> None:
     from programmes import matching
     from programmes.models import Cohort
     from programmes.services.match_runs import match_run_create
-    from programmes.services.participants import constraints_for_cohort, participants_for_cohort
+    from programmes.services.participants import (
+        constraints_for_cohort,
+        participants_for_cohort,
+        weights_for_cohort,
+    )
 
     cohort = Cohort.objects.create(
         name="Bench cohort",
@@ -174,7 +178,7 @@ def main() -> None:
     scores = matching.score_matrix(
         mentees,
         mentors,
-        matching.Weights(**cohort.weights),
+        weights_for_cohort(cohort=cohort),
         excluded=excluded,
         reference=cohort.starts_on,
     )

@@ -46,6 +46,13 @@ def _caller_reason(excluded: Mapping[tuple[int, int], str], pair: tuple[int, int
     return excluded[pair].strip() or _CALLER_FALLBACK
 
 
+def _reason(why: Why, excluded: Mapping[tuple[int, int], str], pair: tuple[int, int]) -> str | None:
+    """The sentence for `why` (the caller's own for `Why.CALLER`), or None when allowed."""
+    if why == Why.CALLER:
+        return _caller_reason(excluded, pair)
+    return None if why == Why.ALLOWED else _WHY_TEXT[why]
+
+
 def _why(mentee: Mentee, mentor: Mentor, excluded: Mapping[tuple[int, int], str]) -> Why:
     """The first rule that forbids this pair, in the order of `Why`."""
     if mentee.id == mentor.id:

@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .arrays import FloatMatrix, _codes, _equal, _incidence
-from .exclusions import _WHY_TEXT, Why, _caller_reason, _why, _why_matrix
+from .exclusions import Why, _reason, _why, _why_matrix
 from .hours import _intervals, _overlap_matrix, _overlap_minutes, _week_monday
 from .inputs import (
     _NO_EXCLUSIONS,
@@ -94,12 +94,7 @@ def score_pair(
         "channels": len(shared_channels) / len(all_channels) if all_channels else 0.0,
         "preference": PREFERENCE_VALUES[chosen.index(mentor.id)] if mentor.id in chosen else 0.0,
     }
-    why = _why(mentee, mentor, excluded)
-    reason = None
-    if why == Why.CALLER:
-        reason = _caller_reason(excluded, (mentee.id, mentor.id))
-    elif why != Why.ALLOWED:
-        reason = _WHY_TEXT[why]
+    reason = _reason(_why(mentee, mentor, excluded), excluded, (mentee.id, mentor.id))
     return PairScore(total=_weighted_total(criteria, weights), criteria=criteria, excluded=reason)
 
 
@@ -116,12 +111,8 @@ class ScoreMatrix:
 
     def pair_score(self, row: int, column: int) -> PairScore:
         """The `PairScore` of one cell, as `score_pair` would give it."""
-        why = Why(int(self.why[row, column]))
-        reason = None
-        if why == Why.CALLER:
-            reason = _caller_reason(self.excluded, (self.mentees[row].id, self.mentors[column].id))
-        elif why != Why.ALLOWED:
-            reason = _WHY_TEXT[why]
+        pair = (self.mentees[row].id, self.mentors[column].id)
+        reason = _reason(Why(int(self.why[row, column])), self.excluded, pair)
         return PairScore(
             total=float(self.total[row, column]),
             criteria={name: float(self.criteria[name][row, column]) for name in CRITERIA},

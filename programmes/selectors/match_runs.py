@@ -1,18 +1,21 @@
 """Reads for the matching review page."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
+from .. import matching
 from ..models import Cohort, MatchRun, PairConstraint, ProposedPair
+from ..services.participants import constraints_for_cohort, pair_for_cohort, weights_for_cohort
 
 CRITERIA_LABELS = {
-    "field": "Field",
-    "goals": "Goals",
-    "timezone": "Hours",
-    "seniority": "Seniority",
-    "channels": "Channels",
-    "preference": "Choice",
+    "field": _("Field"),
+    "goals": _("Goals"),
+    "timezone": _("Hours"),
+    "seniority": _("Seniority"),
+    "channels": _("Channels"),
+    "preference": _("Choice"),
 }
 
 
@@ -41,6 +44,20 @@ def constraints_by_pair(*, cohort: Cohort) -> dict[tuple[int, int], str]:
             "mentee_id", "mentor_id", "kind"
         )
     }
+
+
+def match_pair_score(
+    *, cohort: Cohort, mentee_id: int, mentor_id: int
+) -> matching.PairScore | None:
+    """How the pair would score in the cohort, and why it is excluded if it is; None unless one
+    is a mentee and the other a mentor in it."""
+    pair = pair_for_cohort(cohort=cohort, mentee_id=mentee_id, mentor_id=mentor_id)
+    if pair is None:
+        return None
+    excluded, _locked = constraints_for_cohort(cohort=cohort)
+    return matching.score_pair(
+        *pair, weights_for_cohort(cohort=cohort), excluded=excluded, reference=cohort.starts_on
+    )
 
 
 def criteria_percents(criteria: dict[str, float]) -> list[int]:

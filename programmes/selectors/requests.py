@@ -23,7 +23,12 @@ from ..models import (
     ParticipantRole,
 )
 from ..services.pairings import mentor_load
-from ..services.participants import constraints_for_cohort, participants_for_cohort
+from ..services.participants import (
+    constraints_for_cohort,
+    pair_for_cohort,
+    participants_for_cohort,
+    weights_for_cohort,
+)
 
 TOP_MENTORS = 5
 MAX_CHOICES = 3  # a mentee queues up to three mentors (MentorPreference ranks 1-3)
@@ -110,7 +115,7 @@ def _fit(
     score = matching.score_pair(
         mentee,
         mentor,
-        matching.Weights(**cohort.weights),
+        weights_for_cohort(cohort=cohort),
         excluded=excluded or {},
         reference=cohort.starts_on,
     )
@@ -125,13 +130,11 @@ def _fit(
 
 def request_pair_fit(*, cohort: Cohort, mentee_id: int, mentor_id: int) -> Fit | None:
     """The fit of one pair in the cohort; None when either is not enrolled or it is excluded."""
-    mentees, mentors = participants_for_cohort(cohort=cohort, user_ids=[mentee_id, mentor_id])
-    mentee = next((m for m in mentees if m.id == mentee_id), None)
-    mentor = next((m for m in mentors if m.id == mentor_id), None)
-    if mentee is None or mentor is None:
+    pair = pair_for_cohort(cohort=cohort, mentee_id=mentee_id, mentor_id=mentor_id)
+    if pair is None:
         return None
     excluded, _locked = constraints_for_cohort(cohort=cohort)
-    score, fit = _fit(mentee, mentor, cohort, excluded)
+    score, fit = _fit(*pair, cohort, excluded)
     return None if score.excluded else fit
 
 
@@ -243,7 +246,7 @@ def request_page_for_mentee(*, enrolment: Enrolment) -> MenteeRequests:
     choices = list(enrolment.preferences.select_related("mentor").order_by("rank"))
     rank_of = {c.mentor_id: c.rank for c in choices}
 
-    mentees, mentors = participants_for_cohort(cohort=cohort)
+    mentees, mentors = participants_for_cohort(cohort=cohort, mentee_id=user.pk)
     me = next(m for m in mentees if m.id == user.pk)
     excluded, _locked = constraints_for_cohort(cohort=cohort)
     load = mentor_load(cohort=cohort)

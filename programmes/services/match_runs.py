@@ -9,15 +9,11 @@ from mentoring.errors import DomainError
 
 from .. import matching
 from ..models import Cohort, MatchRun, PairConstraint, Pairing, ProposedPair
-from .participants import constraints_for_cohort, participants_for_cohort
+from .participants import constraints_for_cohort, participants_for_cohort, weights_for_cohort
 
 
 class MatchingRefused(DomainError):
     pass
-
-
-def _weights(cohort: Cohort) -> matching.Weights:
-    return matching.Weights(**cohort.weights)
 
 
 @transaction.atomic
@@ -35,7 +31,7 @@ def match_run_create(*, cohort: Cohort, by: User | None) -> MatchRun:
         result = matching.match(
             mentees,
             mentors,
-            _weights(cohort),
+            weights_for_cohort(cohort=cohort),
             excluded=excluded,
             locked=locked,
             reference=cohort.starts_on,

@@ -29,16 +29,23 @@ def _person(enrolment: Enrolment, terms: frozenset[str]) -> dict:
     }
 
 
+def weights_for_cohort(*, cohort: Cohort) -> matching.Weights:
+    return matching.Weights(**cohort.weights)
+
+
 def participants_for_cohort(
-    *, cohort: Cohort, user_ids: Collection[int] | None = None
+    *, cohort: Cohort, user_ids: Collection[int] | None = None, mentee_id: int | None = None
 ) -> tuple[list[matching.Mentee], list[matching.Mentor]]:
     """The cohort's enrolled mentees and mentors (or only `user_ids`) as matching records.
 
+    With `mentee_id`, only that mentee and every mentor: what one mentee's suggestions need.
     Three queries, whatever the size of the cohort.
     """
     enrolments = Enrolment.objects.filter(cohort=cohort)
     if user_ids is not None:
         enrolments = enrolments.filter(user_id__in=user_ids)
+    if mentee_id is not None:
+        enrolments = enrolments.filter(Q(role=ParticipantRole.MENTOR) | Q(user_id=mentee_id))
     enrolments = (
         enrolments.select_related("user__profile")
         .prefetch_related("preferences", "avoid")
@@ -65,6 +72,17 @@ def participants_for_cohort(
                 )
             )
     return mentees, mentors
+
+
+def pair_for_cohort(
+    *, cohort: Cohort, mentee_id: int, mentor_id: int
+) -> tuple[matching.Mentee, matching.Mentor] | None:
+    """The two as matching records; None unless one is a mentee and the other a mentor in it."""
+    mentees, mentors = participants_for_cohort(cohort=cohort, user_ids=[mentee_id, mentor_id])
+    # Picked by id: either person may also be enrolled in the other role.
+    mentee = next((m for m in mentees if m.id == mentee_id), None)
+    mentor = next((m for m in mentors if m.id == mentor_id), None)
+    return None if mentee is None or mentor is None else (mentee, mentor)
 
 
 def constraints_for_cohort(

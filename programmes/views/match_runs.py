@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import programme_admin_required
 from mentoring.errors import DomainError
 
-from .. import matching
 from ..forms.match_runs import PairForm
 from ..models import MatchRun, PairConstraint
 from ..selectors import cohort_get_for_admin
@@ -20,6 +19,7 @@ from ..selectors.match_runs import (
     CRITERIA_LABELS,
     constraints_by_pair,
     criteria_percents,
+    match_pair_score,
     match_run_current,
     proposed_pairs,
     unmatched_people,
@@ -30,7 +30,6 @@ from ..services.match_runs import (
     pair_constraint_remove,
     pair_constraint_set,
 )
-from ..services.participants import constraints_for_cohort, participants_for_cohort
 
 PAGE_SIZE = 50
 
@@ -112,15 +111,10 @@ def match_swap_preview_view(request: HttpRequest, cohort_id: int) -> HttpRespons
     form = PairForm(request.GET, cohort=cohort)
     score = None
     if form.is_valid():
-        mentee, mentor = form.cleaned_data["mentee"], form.cleaned_data["mentor"]
-        mentees, mentors = participants_for_cohort(cohort=cohort, user_ids=[mentee.pk, mentor.pk])
-        excluded, _locked = constraints_for_cohort(cohort=cohort)
-        score = matching.score_pair(
-            mentees[0],
-            mentors[0],
-            matching.Weights(**cohort.weights),
-            excluded=excluded,
-            reference=cohort.starts_on,
+        score = match_pair_score(
+            cohort=cohort,
+            mentee_id=form.cleaned_data["mentee"].pk,
+            mentor_id=form.cleaned_data["mentor"].pk,
         )
     return render(
         request,

@@ -118,6 +118,18 @@ def test_the_swap_preview_shows_the_new_score_or_why_it_cannot_be(client, cohort
     assert "never be matched" in never.content.decode()
 
 
+def test_the_swap_preview_scores_the_chosen_pair_when_the_mentor_is_also_a_mentee(
+    client, cohort, people
+):
+    EnrolmentFactory(cohort=cohort, user=people["ben"], role="mentee")
+    client.force_login(cohort.admins.get())
+    url = reverse("programmes:match_swap_preview", args=[cohort.pk])
+
+    response = client.get(url, {"mentee": people["cleo"].pk, "mentor": people["ben"].pk})
+
+    assert "would score" in response.content.decode()
+
+
 def test_run_matching_command_prints_a_summary(cohort, people):
     out = io.StringIO()
 
