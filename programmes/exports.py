@@ -27,7 +27,6 @@ from .selectors.cohort_dashboard import pairing_rows_for_cohort, reported_not_he
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-KINDS = ("pairings", "sessions", "ratings")
 CHUNK = 2000
 _Row = TypeVar("_Row", bound=Model)
 

@@ -238,10 +238,6 @@ def health_assess(facts: PairingFacts, *, cohort: CohortSettings, today: date) -
     )
 
 
-def is_more_serious(status: str, than: str) -> bool:
-    return SEVERITY[status] > SEVERITY[than]
-
-
 def is_snoozed(*, snoozed_until: date | None, today: date) -> bool:
     """A snooze holds up to and including its date; the flag shows again the day after."""
     return snoozed_until is not None and today <= snoozed_until

@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce, Greatest, Lower, NullIf, TruncW
 from exchange.models import Message
 from sessions_app.models import Appointment
 from sessions_app.models.feedback import Feedback
+from sessions_app.selectors.feedback import feedback_rating_summary_for_cohort
 
 from ..models import Cohort, Enrolment, Pairing, ParticipantRole
 from ..models.health import HealthSnapshot, HealthStatus
@@ -246,24 +247,6 @@ def _month_start(now: datetime, tz: ZoneInfo) -> datetime:
     return datetime.combine(local.date().replace(day=1), time(), tzinfo=tz)
 
 
-def rating_counts_for_cohort(*, cohort: Cohort) -> dict[int, int]:
-    """How many answered session-feedback ratings gave 1, 2, ... 5 (all five keys present)."""
-    rows = (
-        Feedback.objects.filter(
-            pairing__cohort=cohort,
-            kind=Feedback.Kind.SESSION,
-            answered_at__isnull=False,
-            rating__isnull=False,
-        )
-        .order_by()
-        .values("rating")
-        .annotate(n=Count("pk"))
-    )
-    counts = dict.fromkeys(range(1, 6), 0)
-    counts.update({row["rating"]: row["n"] for row in rows if row["rating"] in counts})
-    return counts
-
-
 def cohort_figures(*, cohort: Cohort, now: datetime, tz: ZoneInfo) -> Figures:
     """The headline figures in two queries (head counts together, then the ratings, whose
     distribution gives the mean). "This month" is the viewer's calendar month in their zone."""
@@ -287,7 +270,8 @@ def cohort_figures(*, cohort: Cohort, now: datetime, tz: ZoneInfo) -> Figures:
         .values("mentees", "mentors", "matched", "active_pairings", "sessions_this_month")
         .get()
     )
-    return Figures(**head, ratings=rating_counts_for_cohort(cohort=cohort))
+    # The feedback app decides what admins see of feedback; ratings always reach them.
+    return Figures(**head, ratings=feedback_rating_summary_for_cohort(cohort=cohort).distribution)
 
 
 def _monday(day: date) -> date:

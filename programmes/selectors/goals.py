@@ -113,11 +113,15 @@ def goal_agenda_sessions(*, goal: Goal, now: datetime) -> list[Appointment]:
     )
 
 
+def _upcoming_sessions(*, pairing_id: int, now: datetime) -> QuerySet[Appointment]:
+    return Appointment.objects.filter(
+        pairing_id=pairing_id, status=Appointment.Status.BOOKED, ends_at__gt=now
+    )
+
+
 def goal_agenda_choices(*, goal: Goal, now: datetime) -> QuerySet[Appointment]:
     """Sessions a goal may be put on the agenda of: this pairing's booked ones not yet ended."""
-    return Appointment.objects.filter(
-        pairing_id=goal.pairing_id, status=Appointment.Status.BOOKED, ends_at__gt=now
-    )
+    return _upcoming_sessions(pairing_id=goal.pairing_id, now=now)
 
 
 @dataclass(frozen=True)
@@ -151,11 +155,7 @@ def goals_overview_for(*, pairing: Pairing, now: datetime, tz: ZoneInfo) -> Goal
     on_agenda: frozenset[int] = frozenset()
     if pairing.status == Pairing.Status.ACTIVE:
         next_session = (
-            Appointment.objects.filter(
-                pairing=pairing, status=Appointment.Status.BOOKED, ends_at__gt=now
-            )
-            .order_by("starts_at", "pk")
-            .first()
+            _upcoming_sessions(pairing_id=pairing.pk, now=now).order_by("starts_at", "pk").first()
         )
         if next_session is not None:
             on_agenda = frozenset(
@@ -172,6 +172,6 @@ def goals_shared_in_cohort(*, cohort: Cohort, status: str = "") -> QuerySet[Goal
     goals = Goal.objects.filter(pairing__cohort=cohort, shared_with_programme=True)
     if status in Goal.Status.values:
         goals = goals.filter(status=status)
-    return _with_overview(
-        goals.select_related("pairing__mentor", "pairing__mentee", "mentee")
-    ).order_by("pairing__mentee__display_name", "created_at", "pk")
+    return _with_overview(goals.select_related("pairing__mentor", "pairing__mentee")).order_by(
+        "pairing__mentee__display_name", "created_at", "pk"
+    )

@@ -49,7 +49,9 @@ from ..health import (
     snooze_until_problem,
 )
 from ..models import HealthSnapshot, HealthStatus, Pairing, PairingHealth
+from ..selectors import cohorts_for_admin
 from ..selectors.agreements import pairing_ids_with_agreement_holding
+from ..selectors.cohort_dashboard import held_sessions
 
 CHUNK = 1000
 
@@ -77,19 +79,10 @@ class HealthSnoozeRefused(DomainError):
 # --- gathering facts ----------------------------------------------------------------------
 
 
-def _held_sessions(now: datetime) -> QuerySet[Appointment]:
-    """The outer pairing's held sessions: booked, ended, and not reported as not taking place."""
-    not_held = Feedback.objects.filter(
-        appointment=OuterRef("pk"), kind=Feedback.Kind.SESSION, took_place=False
-    )
-    return Appointment.objects.filter(
-        pairing=OuterRef("pk"), status=Appointment.Status.BOOKED, ends_at__lte=now
-    ).filter(~Exists(not_held))
-
-
 def _pairings_with_facts(*, ids: list[int], now: datetime) -> QuerySet[Pairing]:
     """Active pairings among `ids`, each annotated with its session and message facts."""
-    held = _held_sessions(now)
+    # "Held" as the cohort page counts it, so its table and the assessment agree.
+    held = held_sessions(Appointment.objects.filter(pairing=OuterRef("pk")), now=now)
     held_count = held.order_by().values("pairing").annotate(n=Count("pk")).values("n")
     last_message = Message.objects.filter(pairing=OuterRef("pk")).order_by("-created_at")
     return (
@@ -279,7 +272,7 @@ def pairing_health_refresh(
 
 
 def _require_cohort_admin(*, pairing: Pairing, by: User) -> None:
-    if not (by.is_programme_admin and pairing.cohort.admins.filter(pk=by.pk).exists()):
+    if not cohorts_for_admin(user=by).filter(pk=pairing.cohort_id).exists():
         raise HealthSnoozeRefused(_("Only the cohort's programme team can snooze its flags."))
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import programme_admin_required
+from mentoring.htmx import is_htmx
 
 from ..charts import health_chart, ratings_chart, sessions_chart
 from ..exports import EXPORTS, export_filename
@@ -112,7 +113,6 @@ def pairing_table_context(
         "health": health,
         "q": search,
         "sort": sort,
-        "sorts": list(SORTS),
         "statuses": Pairing.Status.choices,
         "health_choices": HEALTH_CHOICES,
         "headers": _table_headers(sort, filters),
@@ -127,7 +127,7 @@ def wants_table_only(request: HttpRequest) -> bool:
     """htmx asking for the table alone (filtering, sorting, paging); a history restore
     needs the whole page."""
     return (
-        request.headers.get("HX-Request") == "true"
+        is_htmx(request)
         and request.headers.get("HX-Target") == TABLE_ID
         and request.headers.get("HX-History-Restore-Request") != "true"
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentoring.errors import DomainError
+from mentoring.htmx import is_htmx
 
 from ..forms.goals import (
     AgendaPickForm,
@@ -60,10 +61,6 @@ from ..services.goals import (
 
 UPDATES_PAGE_SIZE = 20
 COHORT_PAGE_SIZE = 25
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _detail_url(goal: Goal) -> str:
@@ -154,7 +151,6 @@ def _progress_context(
     *,
     progress_form: ProgressForm | None = None,
     comment_form: CommentForm | None = None,
-    error: str = "",
 ) -> dict:
     page = Paginator(goal_updates_for(goal=goal), UPDATES_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -175,7 +171,6 @@ def _progress_context(
         and goal.status == Goal.Status.ACTIVE,
         "progress_form": progress_form or ProgressForm(initial={"progress": goal.progress}),
         "comment_form": comment_form or CommentForm(),
-        "progress_error": error,
     }
 
 
@@ -198,7 +193,6 @@ def _detail_render(request: HttpRequest, goal: Goal, **forms: object) -> HttpRes
             goal,
             progress_form=forms.get("progress_form"),
             comment_form=forms.get("comment_form"),
-            error=forms.get("progress_error", ""),
         ),
     }
     return render(request, "programmes/goals/detail.html", context)
@@ -241,7 +235,7 @@ def goal_milestones_view(request: HttpRequest, goal_id: int) -> HttpResponse:
     """GET: the milestones section. POST `op`: add, or tick/untick/up/down/remove one."""
     if request.method == "GET":
         goal = goal_get_for_reader(user=request.user, goal_id=goal_id)
-        if not _is_htmx(request):
+        if not is_htmx(request):
             return redirect(_detail_url(goal))
         return render(
             request, "programmes/goals/_milestones.html", _milestones_context(request, goal)
@@ -275,7 +269,7 @@ def goal_milestones_view(request: HttpRequest, goal_id: int) -> HttpResponse:
                     milestone_remove(milestone=milestone, by=request.user)
             except DomainError as exc:
                 error = str(exc.message)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request,
             "programmes/goals/_milestones.html",
@@ -293,7 +287,7 @@ def goal_updates_view(request: HttpRequest, goal_id: int) -> HttpResponse:
     partner)."""
     if request.method == "GET":
         goal = goal_get_for_reader(user=request.user, goal_id=goal_id)
-        if not _is_htmx(request):
+        if not is_htmx(request):
             return redirect(_detail_url(goal))
         return render(request, "programmes/goals/_progress.html", _progress_context(request, goal))
     goal = goal_get_for_partner(user=request.user, goal_id=goal_id)
@@ -312,7 +306,7 @@ def goal_updates_view(request: HttpRequest, goal_id: int) -> HttpResponse:
             form.add_error(None, exc.message)
     # The form goes back to the page (as progress_form or comment_form) only to show errors.
     forms = {f"{op}_form": form} if form.errors else {}
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request, "programmes/goals/_progress.html", _progress_context(request, goal, **forms)
         )
