@@ -8,9 +8,7 @@ are in the recipient's own zone; the calendar data is in UTC.
 
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -18,14 +16,11 @@ from django.utils.translation import gettext as _
 from accounts.emails import email_build
 from accounts.models import User
 from accounts.services import email_send_once
+from programmes.emails import absolute
 from programmes.selectors.agreements import partner_phone_for, phone_display
 
 from .ics import CANCEL, REQUEST, calendar_for, event_for
 from .models import Appointment
-
-
-def _absolute(url_name: str, *args: object) -> str:
-    return settings.SITE_URL + reverse(url_name, args=args)
 
 
 def when_label(appointment: Appointment, zone: ZoneInfo) -> str:
@@ -66,8 +61,8 @@ def invite_email_build(*, appointment: Appointment, recipient: User) -> EmailMul
                 "length": int((appointment.ends_at - appointment.starts_at).total_seconds() // 60),
                 "zone": str(zone),
                 "partner_phone": phone,
-                "link": _absolute("sessions_app:detail", appointment.pk),
-                "pairing_link": _absolute("programmes:pairing_detail", appointment.pairing_id),
+                "link": absolute("sessions_app:detail", appointment.pk),
+                "pairing_link": absolute("programmes:pairing_detail", appointment.pairing_id),
             },
         )
     calendar = calendar_for(

@@ -12,11 +12,11 @@ to an address that expects it.
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
 from accounts.models import User
+from programmes.emails import absolute
 from programmes.selectors.agreements import partner_phone_for, phone_display
 
 from .models import Appointment
@@ -25,10 +25,6 @@ REQUEST = "REQUEST"  # a new or changed session
 CANCEL = "CANCEL"  # the session is off
 PUBLISH = "PUBLISH"  # a copy for a calendar, no reply expected
 PRODID = "-//Mentoring//Sessions//EN"
-
-
-def _absolute(url_name: str, *args: object) -> str:
-    return settings.SITE_URL + reverse(url_name, args=args)
 
 
 def _where(appointment: Appointment, viewer: User | None) -> str:
@@ -45,7 +41,7 @@ def _where(appointment: Appointment, viewer: User | None) -> str:
             return _("Phone: %(number)s") % {"number": phone_display(number)}
         return _("Phone (the number is on the session page)")
     return _("Chat in your pairing's messages: %(url)s") % {
-        "url": _absolute("exchange:thread", appointment.pairing_id)
+        "url": absolute("exchange:thread", appointment.pairing_id)
     }
 
 
@@ -67,7 +63,7 @@ def event_for(appointment: Appointment, *, method: str, viewer: User | None = No
             "mentor": mentor.name,
             "mentee": mentee.name,
         }
-    page = _absolute("sessions_app:detail", appointment.pk)
+    page = absolute("sessions_app:detail", appointment.pk)
     where = _where(appointment, viewer)
     lines = [
         _("%(mode)s: %(where)s") % {"mode": appointment.get_mode_display(), "where": where},

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -29,9 +29,12 @@ def appointments_for_user(*, user: User) -> QuerySet[Appointment]:
 
 
 def appointments_upcoming_for(*, user: User, now: datetime) -> QuerySet[Appointment]:
-    """The user's booked sessions that have not ended, in every pairing, soonest first."""
+    """The user's booked sessions that have not ended, in every pairing, soonest first, with
+    both people (the dashboard lists them by the partner's name; no pairing or cohort)."""
     return (
         appointments_for_user(user=user)
+        .select_related(None)
+        .select_related("mentor", "mentee")
         .filter(status=Appointment.Status.BOOKED, ends_at__gt=now)
         .order_by("starts_at", "pk")
     )
@@ -140,14 +143,20 @@ def series_plan(
     now: datetime,
 ) -> list[Occurrence]:
     """Each date of a series at the mentor's local time of `starts_at`, with whether it is
-    free; `count` None runs until the cohort ends. A few queries per date."""
+    free; `count` None runs until the cohort ends. Two queries, then one per date."""
+    zone = pairing.mentor.zoneinfo
     starts = series_starts(
         first=starts_at,
-        zone=pairing.mentor.zoneinfo,
+        zone=zone,
         every_weeks=every_weeks,
         count=count,
         last_day=pairing.cohort.ends_on,
     )
+    if not starts:
+        return []
+    prefetch_related_objects([availability], "windows")  # nothing to do when already read
+    dates = (starts[0].astimezone(zone).date(), starts[-1].astimezone(zone).date())
+    overrides = list(availability.overrides.filter(date__range=dates))
     duration = timedelta(minutes=length)
     return [
         Occurrence(
@@ -159,6 +168,8 @@ def series_plan(
                 starts_at=start,
                 length=length,
                 now=_judged_at(starts_at=start, now=now, availability=availability),
+                availability=availability,
+                overrides=overrides,
             ),
         )
         for start in starts

@@ -138,6 +138,16 @@ def feedback_view_for(
     return _view(feedback, _roles(feedback, viewer, admin_cohort_ids))
 
 
+def _writer(feedback: Feedback) -> User:
+    """The person asked: one of the pairing's two people, loaded with it (no join of its own)."""
+    pairing = feedback.pairing
+    if feedback.person_id == pairing.mentor_id:
+        return pairing.mentor
+    if feedback.person_id == pairing.mentee_id:
+        return pairing.mentee
+    return feedback.person
+
+
 def _view(feedback: Feedback, roles: set[str]) -> FeedbackView | None:
     answered = feedback.answered_at is not None
     shows_numbers = bool(roles & {WRITER, ADMIN})
@@ -158,7 +168,7 @@ def _view(feedback: Feedback, roles: set[str]) -> FeedbackView | None:
         pairing=feedback.pairing,
         appointment=feedback.appointment if feedback.appointment_id else None,
         round=feedback.round,
-        writer=feedback.person,
+        writer=_writer(feedback),
         roles=frozenset(roles),
         asked_at=feedback.asked_at,
         answered_at=feedback.answered_at,
@@ -178,7 +188,8 @@ def _view(feedback: Feedback, roles: set[str]) -> FeedbackView | None:
 
 
 def _with_relations(rows: QuerySet[Feedback]) -> QuerySet[Feedback]:
-    return rows.select_related("person", "pairing__mentor", "pairing__mentee", "appointment")
+    # The writer is the pairing's mentor or mentee (see _writer): no join for `person`.
+    return rows.select_related("pairing__mentor", "pairing__mentee", "appointment")
 
 
 def feedback_visible_to(

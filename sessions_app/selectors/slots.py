@@ -218,9 +218,20 @@ def slot_is_free(
     length: int,
     now: datetime,
     exclude_appointment_id: int | None = None,
+    availability: Availability | None = None,
+    overrides: Iterable[DateOverride] | None = None,
 ) -> bool:
-    """Whether `starts_at` is one of the free slots (on the grid, inside notice and horizon)."""
-    slots = free_slots(
+    """Whether `starts_at` is one of the free slots (on the grid, inside notice and horizon).
+
+    Checking many times of one mentor, pass the mentor's `availability` (its windows read)
+    and the date `overrides` that cover them: each check is then one query.
+    """
+    if availability is None:
+        availability = availability_for(mentor)
+        if availability is None:
+            return False
+    slots = slot_plan(
+        availability=availability,
         mentor=mentor,
         mentee=mentee,
         length=length,
@@ -228,7 +239,8 @@ def slot_is_free(
         exclude_appointment_id=exclude_appointment_id,
         start=starts_at,
         end=starts_at + timedelta(seconds=1),
-    )
+        overrides=overrides,
+    ).slots
     return any(slot.starts_at == starts_at for slot in slots)
 
 

@@ -308,7 +308,12 @@ def _appointment_book(
         pairing=pairing, availability=availability, length=length, mode=mode, place=place
     )
     if not slot_is_free(
-        mentor=pairing.mentor, mentee=pairing.mentee, starts_at=starts_at, length=length, now=now
+        mentor=pairing.mentor,
+        mentee=pairing.mentee,
+        starts_at=starts_at,
+        length=length,
+        now=now,
+        availability=availability,
     ):
         raise _taken()
     appointment = _insert(
@@ -353,6 +358,7 @@ def appointment_reschedule(
         length=length,
         now=now,
         exclude_appointment_id=appointment.pk,
+        availability=availability,
     ):
         raise _taken()
     _set_time(appointment, availability=availability, starts_at=starts_at, length=length)

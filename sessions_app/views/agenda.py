@@ -2,7 +2,9 @@
 and the mentors' "My agenda" across all mentees."""
 
 from collections.abc import Callable
+from functools import partial
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from exchange.selectors.materials import materials_for_appointment, materials_with_hosts
 from mentoring.errors import DomainError
+from mentoring.htmx import is_htmx
 
 from ..forms.agenda import ActionItemForm, AgendaItemForm, PickForm, SessionNoteForm
 from ..models import Appointment
@@ -40,15 +43,24 @@ from ..services.agenda import (
 PAGE_SIZE = 25
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 @login_required
 def my_agenda_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(my_agenda_for(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     days = appointments_by_day(appointments=list(page.object_list), tz=request.user.zoneinfo)
     return render(request, "sessions_app/agenda/my_agenda.html", {"page": page, "days": days})
+
+
+def _submit(form: forms.Form, act: Callable[..., object]) -> forms.Form | None:
+    """Run `act(**cleaned_data)` if the form is valid: None once done, else the form to show
+    again with its errors (the service's refusal among them) and the input kept."""
+    if form.is_valid():
+        try:
+            act(**form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return None
+    return form
 
 
 def _pick(
@@ -80,7 +92,7 @@ def _agenda_render(
         "form": form or AgendaItemForm(),
         "error": error,
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "sessions_app/agenda/_agenda.html", context)
     # The whole page also lists what was shared for the session (one query, however many).
     context["materials"] = materials_with_hosts(materials_for_appointment(appointment=appointment))
@@ -97,14 +109,10 @@ def agenda_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
     op = request.POST.get("op")
     form = error = None
     if op == "add":
-        form = AgendaItemForm(request.POST)
-        if form.is_valid():
-            try:
-                agenda_item_add(appointment=appointment, author=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                form = None
+        form = _submit(
+            AgendaItemForm(request.POST),
+            partial(agenda_item_add, appointment=appointment, author=request.user),
+        )
     elif op == "tick":
         error = _pick(
             request,
@@ -119,7 +127,7 @@ def agenda_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
         )
     else:
         return HttpResponseBadRequest()
-    if form is None and error is None and not _is_htmx(request):
+    if form is None and error is None and not is_htmx(request):
         return redirect("sessions_app:agenda", appointment_id=appointment.pk)
     return _agenda_render(request, appointment, form=form, error=error)
 
@@ -136,27 +144,15 @@ def notes_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
     if request.method == "POST":
         op = request.POST.get("op")
         if op == "note":
-            note_form = SessionNoteForm(request.POST)
-            if note_form.is_valid():
-                try:
-                    session_note_save(
-                        appointment=appointment, author=request.user, **note_form.cleaned_data
-                    )
-                except DomainError as exc:
-                    note_form.add_error(None, exc.message)
-                else:
-                    note_form = None
+            note_form = _submit(
+                SessionNoteForm(request.POST),
+                partial(session_note_save, appointment=appointment, author=request.user),
+            )
         elif op == "action_add":
-            action_form = ActionItemForm(request.POST)
-            if action_form.is_valid():
-                try:
-                    action_item_add(
-                        appointment=appointment, author=request.user, **action_form.cleaned_data
-                    )
-                except DomainError as exc:
-                    action_form.add_error(None, exc.message)
-                else:
-                    action_form = None
+            action_form = _submit(
+                ActionItemForm(request.POST),
+                partial(action_item_add, appointment=appointment, author=request.user),
+            )
         elif op == "action_tick":
             error = _pick(
                 request,

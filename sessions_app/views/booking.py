@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import User
 from mentoring.errors import DomainError
 from programmes.models import Pairing
 from programmes.selectors import pairing_get_for_user
@@ -31,6 +32,7 @@ from ..forms.booking import (
 )
 from ..ics import PUBLISH, calendar_for, event_for
 from ..models import Appointment, Availability
+from ..selectors.agenda import partner_in
 from ..selectors.appointments import (
     SlotDay,
     appointment_get_for_user,
@@ -39,7 +41,8 @@ from ..selectors.appointments import (
     first_session_in_person_due,
     slot_days,
 )
-from ..selectors.slots import availability_for, slot_plan
+from ..selectors.availability import availability_for
+from ..selectors.slots import slot_plan
 from ..services.booking import appointment_book, appointment_cancel, appointment_reschedule
 from ..services.series import series_cancel_from
 
@@ -85,7 +88,8 @@ def _slot_page(request: HttpRequest, days: list[SlotDay], chosen: datetime | Non
 def _picker(
     request: HttpRequest,
     *,
-    pairing: Pairing,
+    mentor: User,
+    mentee: User,
     availability: Availability,
     form: AppointmentRescheduleForm,
     length: int,
@@ -96,8 +100,8 @@ def _picker(
     # free_slots for the availability the page already read: two queries instead of four.
     slots = slot_plan(
         availability=availability,
-        mentor=pairing.mentor,
-        mentee=pairing.mentee,
+        mentor=mentor,
+        mentee=mentee,
         length=length,
         now=now,
         exclude_appointment_id=exclude_appointment_id,
@@ -179,7 +183,8 @@ def appointment_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse
             **_book_context(request, pairing, modes),
             **_picker(
                 request,
-                pairing=pairing,
+                mentor=pairing.mentor,
+                mentee=pairing.mentee,
                 availability=availability,
                 form=form,
                 length=length,
@@ -196,7 +201,7 @@ def _can_change(appointment: Appointment, now: datetime) -> bool:
 @login_required
 def appointment_detail_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
     appointment = appointment_get_for_user(user=request.user, appointment_id=appointment_id)
-    partner = appointment.mentee if request.user.pk == appointment.mentor_id else appointment.mentor
+    partner = partner_in(appointment=appointment, user=request.user)
     phone = None
     if appointment.mode == Appointment.Mode.PHONE:
         phone = phone_display(partner_phone_for(pairing=appointment.pairing, viewer=request.user))
@@ -270,11 +275,12 @@ def appointment_reschedule_view(request: HttpRequest, appointment_id: int) -> Ht
             "form": form,
             "appointment": appointment,
             "pairing": pairing,
-            "partner": pairing.partner_of(request.user),
+            "partner": partner_in(appointment=appointment, user=request.user),
             "current_length": current,
             **_picker(
                 request,
-                pairing=pairing,
+                mentor=appointment.mentor,
+                mentee=appointment.mentee,
                 availability=availability,
                 form=form,
                 length=length,
@@ -325,7 +331,7 @@ def appointment_cancel_view(request: HttpRequest, appointment_id: int) -> HttpRe
         {
             "form": form,
             "appointment": appointment,
-            "partner": appointment.pairing.partner_of(request.user),
+            "partner": partner_in(appointment=appointment, user=request.user),
         },
     )
 

@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mentoring.errors import DomainError
+from mentoring.htmx import is_htmx
 
 from ..forms.feedback import feedback_form_for
+from ..selectors.agenda import partner_in
 from ..selectors.appointments import appointment_get_for_user
 from ..selectors.feedback import (
     feedback_for_session,
@@ -35,10 +37,6 @@ from ..services.feedback import feedback_answer
 PAGE_SIZE = 20
 _NOT_ANSWERS = ("op", "csrfmiddlewaretoken")
 WAITING_ON_PAGE = 50  # more than anyone has waiting: the list is not paginated
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 @login_required
@@ -109,15 +107,14 @@ def session_feedback_view(request: HttpRequest, appointment_id: int) -> HttpResp
     """A session's feedback for one of its two people: their own prompt or answer, and the
     words their partner shared. The session page fetches it with htmx; it is a page too."""
     appointment = appointment_get_for_user(user=request.user, appointment_id=appointment_id)
-    is_mentor = request.user.pk == appointment.mentor_id
     context = {
         "appointment": appointment,
-        "partner": appointment.mentee if is_mentor else appointment.mentor,
+        "partner": partner_in(appointment=appointment, user=request.user),
         "panel": feedback_for_session(
             appointment=appointment, viewer=request.user, now=timezone.now()
         ),
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "sessions_app/feedback/_session_panel.html", context)
     return render(request, "sessions_app/feedback/session.html", context)
 

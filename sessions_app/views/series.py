@@ -14,7 +14,7 @@ from programmes.selectors import pairing_get_for_user
 
 from ..forms.booking import SeriesForm, slot_value
 from ..selectors.appointments import booking_modes_for, series_plan
-from ..selectors.slots import availability_for
+from ..selectors.availability import availability_for
 from ..services.series import SeriesChanged, series_book
 from .booking import _book_context, _book_form_kwargs, _picker, _refusal, _unavailable
 
@@ -91,7 +91,8 @@ def series_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
             "form": form,
             **_picker(
                 request,
-                pairing=pairing,
+                mentor=pairing.mentor,
+                mentee=pairing.mentee,
                 availability=availability,
                 form=form,
                 length=length,

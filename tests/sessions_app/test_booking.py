@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programmes.models import Pairing
-from programmes.services.agreements import agreement_terms_save
 from sessions_app.emails import invite_send
 from sessions_app.forms.booking import slot_value
 from sessions_app.models import Appointment, Availability, DateOverride, Reminder, WeeklyWindow
@@ -26,6 +25,7 @@ from sessions_app.services.booking import (
     appointment_reschedule,
 )
 from sessions_app.services.series import SeriesChanged, series_book, series_cancel_from
+from tests.agreements import agreement_reach, terms_state
 from tests.factories import AppointmentFactory, CohortFactory, PairingFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,6 @@ NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # Monday; Bob's 07:00, Alice's 12
 TUE_10_NY = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)  # Tuesday 10:00 in New York (EST)
 WED_10_NY = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
 NEXT_TUE_10_NY = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)  # 10:00 EDT, after the change
-WEEKDAYS_9_TO_5 = [[day, 9 * 60, 17 * 60] for day in range(5)]
 DASH = "\N{EN DASH}"  # between a session's start and end
 
 
@@ -53,17 +52,7 @@ def open_hours(mentor, **rules) -> Availability:
 
 def agree(pairing: Pairing, channels: list[str], *, phone: str = "none") -> None:
     """Both partners state terms allowing `channels` (phone numbers: see `phone`)."""
-    for person in (pairing.mentor, pairing.mentee):
-        agreement_terms_save(
-            pairing=pairing,
-            person=person,
-            channels=channels,
-            phone=phone,
-            contact_hours=WEEKDAYS_9_TO_5,
-            timezone=person.timezone,
-            urgent_breaks_through=False,
-            reply_time="day",
-        )
+    agreement_reach(pairing, acknowledge=False, channels=channels, phone=phone)
 
 
 def book(pairing: Pairing, starts_at: datetime = TUE_10_NY, **changes) -> Appointment:
@@ -146,26 +135,8 @@ def test_a_mentor_may_book_on_the_mentees_behalf(agreed):
 
 
 def test_a_way_to_meet_only_one_partner_allowed_is_refused(pairing, hours):
-    agreement_terms_save(
-        pairing=pairing,
-        person=pairing.mentor,
-        channels=["video", "phone"],
-        phone="none",
-        contact_hours=WEEKDAYS_9_TO_5,
-        timezone="America/New_York",
-        urgent_breaks_through=False,
-        reply_time="day",
-    )
-    agreement_terms_save(
-        pairing=pairing,
-        person=pairing.mentee,
-        channels=["video", "email"],
-        phone="none",
-        contact_hours=WEEKDAYS_9_TO_5,
-        timezone="Europe/London",
-        urgent_breaks_through=False,
-        reply_time="day",
-    )
+    terms_state(pairing, pairing.mentor, channels=["video", "phone"], timezone="America/New_York")
+    terms_state(pairing, pairing.mentee, channels=["video", "email"], timezone="Europe/London")
 
     with pytest.raises(BookingRefused, match="both allowed"):
         book(pairing, mode="phone")
@@ -300,26 +271,8 @@ def test_a_phone_session_shows_each_the_number_their_partner_shared(
 ):
     pairing.mentee.profile.work_phone = "+447700900123"
     pairing.mentee.profile.save()
-    agreement_terms_save(
-        pairing=pairing,
-        person=pairing.mentee,
-        channels=["phone"],
-        phone="work",
-        contact_hours=WEEKDAYS_9_TO_5,
-        timezone="Europe/London",
-        urgent_breaks_through=False,
-        reply_time="day",
-    )
-    agreement_terms_save(
-        pairing=pairing,
-        person=pairing.mentor,
-        channels=["phone"],
-        phone="none",
-        contact_hours=WEEKDAYS_9_TO_5,
-        timezone="America/New_York",
-        urgent_breaks_through=False,
-        reply_time="day",
-    )
+    terms_state(pairing, pairing.mentee, channels=["phone"], phone="work", timezone="Europe/London")
+    terms_state(pairing, pairing.mentor, channels=["phone"], timezone="America/New_York")
     with django_capture_on_commit_callbacks(execute=True):
         appointment = book(pairing, mode="phone")
 
@@ -530,6 +483,24 @@ def test_a_series_until_the_cohort_ends_runs_past_the_booking_horizon(agreed, ho
         < plan[-1].starts_at.date() + (timedelta(weeks=4))
     )
     assert plan[-1].starts_at > NOW + timedelta(weeks=hours.horizon_weeks)
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_a_series_plan_reads_the_mentors_rules_once_then_one_query_a_date(
+    agreed, hours, count, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(2 + count):  # windows, date overrides, then the dates
+        plan = series_plan(
+            pairing=agreed,
+            availability=hours,
+            starts_at=TUE_10_NY,
+            length=45,
+            every_weeks=1,
+            count=count,
+            now=NOW,
+        )
+
+    assert len(plan) == count
 
 
 def test_a_series_date_taken_after_the_preview_books_nothing(agreed, other_mentee):

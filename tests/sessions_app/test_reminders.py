@@ -12,7 +12,6 @@ from django.db.models import F
 from django.urls import reverse
 
 from programmes.models import Pairing
-from programmes.services.agreements import agreement_terms_save
 from sessions_app.models import Appointment, Reminder, ReminderSettings
 from sessions_app.services.reminders import (
     reminder_rows_sync,
@@ -22,6 +21,7 @@ from sessions_app.services.reminders import (
     reminders_dispatch,
 )
 from sessions_app.tasks.reminders import reminders_dispatch_task
+from tests.agreements import terms_state
 from tests.factories import AppointmentFactory, PairingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -373,15 +373,8 @@ def test_a_reminder_gives_each_person_the_time_in_their_own_zone_and_the_video_l
 def test_a_phone_reminder_gives_the_number_the_partner_shared(pairing, mentee, mentor, mailoutbox):
     mentee.profile.work_phone = "+442079460958"
     mentee.profile.save()
-    agreement_terms_save(
-        pairing=pairing,
-        person=mentee,
-        channels=["phone"],
-        phone="work",
-        contact_hours=[[0, 9 * 60, 17 * 60]],
-        timezone=mentee.timezone,
-        urgent_breaks_through=False,
-        reply_time="day",
+    terms_state(
+        pairing, mentee, channels=["phone"], phone="work", contact_hours=[[0, 9 * 60, 17 * 60]]
     )
     mailoutbox.clear()
     appointment = book(pairing, starts_at=NOW + timedelta(hours=20), mode=Appointment.Mode.PHONE)

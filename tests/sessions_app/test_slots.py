@@ -68,6 +68,8 @@ def local_clock(moments, zone: str) -> list[str]:
     return [f"{moment.astimezone(ZoneInfo(zone)):%H:%M}" for moment in moments]
 
 
+# Monday 4 May 2026 (UTC) as seen on Friday 1 May: the day most tests below look at.
+MONDAY_4_MAY = {"now": utc(2026, 5, 1), "start": utc(2026, 5, 4), "end": utc(2026, 5, 5)}
 QUARTERS_9_TO_16 = [f"{h:02d}:{m:02d}" for h in range(9, 16) for m in (0, 15, 30, 45)] + ["16:00"]
 
 
@@ -320,14 +322,7 @@ def test_buffers_keep_free_minutes_inside_the_window_and_around_other_sessions(d
     publish(mentor, hours=("09:00", "13:00"), before=10, after=10)
     book(mentor, UserFactory(), utc(2026, 5, 4, 11))
 
-    slots = free_slots(
-        mentor=mentor,
-        mentee=mentee,
-        length=60,
-        now=utc(2026, 5, 1),
-        start=utc(2026, 5, 4),
-        end=utc(2026, 5, 5),
-    )
+    slots = free_slots(mentor=mentor, mentee=mentee, length=60, **MONDAY_4_MAY)
 
     # 09:00 leaves no room before; 10:00 would run into 11:00 with its 10 minutes after;
     # after the 12:00 end, 12:15 + 70 minutes passes the window's end.
@@ -339,14 +334,7 @@ def test_another_sessions_own_buffers_block_too(db, mentee):
     publish(mentor, hours=("09:00", "14:00"))
     book(mentor, UserFactory(), utc(2026, 5, 4, 11), around=30)  # blocks 10:30-12:30
 
-    slots = free_slots(
-        mentor=mentor,
-        mentee=mentee,
-        length=60,
-        now=utc(2026, 5, 1),
-        start=utc(2026, 5, 4),
-        end=utc(2026, 5, 5),
-    )
+    slots = free_slots(mentor=mentor, mentee=mentee, length=60, **MONDAY_4_MAY)
 
     assert local_clock(starts(slots), "UTC") == [
         "09:00",
@@ -413,14 +401,7 @@ def test_cancelled_sessions_neither_block_nor_count(db, mentee):
     publish(mentor, hours=("09:00", "10:00"), limit=1)
     book(mentor, mentee, utc(2026, 5, 4, 9), status=Appointment.Status.CANCELLED)
 
-    slots = free_slots(
-        mentor=mentor,
-        mentee=mentee,
-        length=60,
-        now=utc(2026, 5, 1),
-        start=utc(2026, 5, 4),
-        end=utc(2026, 5, 5),
-    )
+    slots = free_slots(mentor=mentor, mentee=mentee, length=60, **MONDAY_4_MAY)
 
     assert starts(slots) == [utc(2026, 5, 4, 9)]
 
@@ -432,10 +413,9 @@ def test_the_mentees_sessions_with_other_mentors_block_their_slots(db, mentee):
     mentor = UserFactory(timezone="UTC")
     publish(mentor, hours=("09:00", "11:00"))
     book(UserFactory(), mentee, utc(2026, 5, 4, 9))
-    window = {"now": utc(2026, 5, 1), "start": utc(2026, 5, 4), "end": utc(2026, 5, 5)}
 
-    with_mentee = free_slots(mentor=mentor, mentee=mentee, length=60, **window)
-    without = free_slots(mentor=mentor, mentee=None, length=60, **window)
+    with_mentee = free_slots(mentor=mentor, mentee=mentee, length=60, **MONDAY_4_MAY)
+    without = free_slots(mentor=mentor, mentee=None, length=60, **MONDAY_4_MAY)
 
     assert starts(with_mentee) == [utc(2026, 5, 4, 10)]
     assert starts(without)[0] == utc(2026, 5, 4, 9)
@@ -446,14 +426,7 @@ def test_a_mentee_who_mentors_elsewhere_is_blocked_by_those_sessions_too(db, men
     publish(mentor, hours=("09:00", "11:00"))
     book(mentee, UserFactory(), utc(2026, 5, 4, 10))  # Alice mentoring someone else
 
-    slots = free_slots(
-        mentor=mentor,
-        mentee=mentee,
-        length=60,
-        now=utc(2026, 5, 1),
-        start=utc(2026, 5, 4),
-        end=utc(2026, 5, 5),
-    )
+    slots = free_slots(mentor=mentor, mentee=mentee, length=60, **MONDAY_4_MAY)
 
     assert starts(slots) == [utc(2026, 5, 4, 9)]
 
@@ -463,14 +436,7 @@ def test_the_mentors_own_sessions_as_a_mentee_elsewhere_block_but_do_not_count(d
     publish(mentor, hours=("09:00", "11:00"), limit=1)
     book(UserFactory(), mentor, utc(2026, 5, 4, 9))
 
-    slots = free_slots(
-        mentor=mentor,
-        mentee=None,
-        length=60,
-        now=utc(2026, 5, 1),
-        start=utc(2026, 5, 4),
-        end=utc(2026, 5, 5),
-    )
+    slots = free_slots(mentor=mentor, mentee=None, length=60, **MONDAY_4_MAY)
 
     assert starts(slots) == [utc(2026, 5, 4, 10)]
 
@@ -479,11 +445,10 @@ def test_a_rescheduled_session_neither_blocks_itself_nor_counts_against_the_limi
     mentor = UserFactory(timezone="UTC")
     publish(mentor, hours=("09:00", "11:00"), limit=1)
     session = book(mentor, mentee, utc(2026, 5, 4, 9, 30))
-    window = {"now": utc(2026, 5, 1), "start": utc(2026, 5, 4), "end": utc(2026, 5, 5)}
 
-    assert free_slots(mentor=mentor, mentee=mentee, length=60, **window) == []
+    assert free_slots(mentor=mentor, mentee=mentee, length=60, **MONDAY_4_MAY) == []
     moved = free_slots(
-        mentor=mentor, mentee=mentee, length=60, exclude_appointment_id=session.pk, **window
+        mentor=mentor, mentee=mentee, length=60, exclude_appointment_id=session.pk, **MONDAY_4_MAY
     )
 
     assert starts(moved) == [utc(2026, 5, 4, 9) + timedelta(minutes=15 * n) for n in range(5)]
