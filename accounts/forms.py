@@ -34,7 +34,7 @@ def _phone_field(label: str) -> forms.CharField:
         label=label,
         required=False,
         max_length=32,
-        help_text=_("Optional. With the country code, e.g. +44 20 7946 0958. Never shown yet."),
+        help_text=_("Optional. With the country code, e.g. +44 20 7946 0958."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
 

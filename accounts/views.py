@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,6 +34,16 @@ def home_view(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
+def _live_on_dashboard(pairings: QuerySet[Pairing], *, partner: str) -> QuerySet[Pairing]:
+    """The live ones among `pairings`, with the partner and the cohort: the dashboard shows
+    their names only, so not the profile the pairings page joins as well."""
+    return (
+        pairings.filter(status__in=Pairing.LIVE)
+        .select_related(None)
+        .select_related("cohort", partner)
+    )
+
+
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     profile = profile_for_user(user=request.user)
@@ -40,7 +51,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:onboarding")
     # Each mentee's count of answered opportunities rides on the pairings query: no extra one.
     as_mentor = with_answer_counts(
-        pairings_as_mentor(user=request.user).filter(status__in=Pairing.LIVE)
+        _live_on_dashboard(pairings_as_mentor(user=request.user), partner="mentee")
     )
     opportunity_answers = can_pass_on = None
     if profile.is_mentor:
@@ -62,7 +73,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "missing": profile.missing_items(),
             "enrolments": enrolments_for_user(user=request.user)[:10],
             "as_mentor": as_mentor,
-            "as_mentee": pairings_as_mentee(user=request.user).filter(status__in=Pairing.LIVE),
+            "as_mentee": _live_on_dashboard(
+                pairings_as_mentee(user=request.user), partner="mentor"
+            ),
             # Lazy: only a mentee's dashboard asks for them (one query).
             "opportunities": opportunity_rows_for_mentee(mentee=request.user)[
                 :OPPORTUNITIES_ON_DASHBOARD
