@@ -8,7 +8,7 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.db import transaction
 
-from .tasks import email_send_task
+from accounts.tasks import email_send_task
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Profile, User
+from accounts.models import Profile, User
 
 
 class ProfileInline(admin.StackedInline):

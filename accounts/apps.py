@@ -8,8 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and profiles"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects allauth's email_confirmed)
-        from .services import programme_admin_group_ensure
+        from accounts import signals  # noqa: F401  (connects allauth's email_confirmed)
+        from accounts.services import programme_admin_group_ensure
 
         # After every migrate (and every test-database flush) the group exists with its right.
         post_migrate.connect(

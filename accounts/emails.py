@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import User
+from accounts.models import User
 
 
 def email_build(*, template: str, to: str, subject: str, context: dict) -> EmailMultiAlternatives:
@@ -27,5 +27,5 @@ def welcome_email_build(*, user: User) -> EmailMultiAlternatives:
         template="welcome",
         to=user.email,
         subject=_("Welcome: your mentoring starts here"),
-        context={"user": user, "dashboard_url": settings.SITE_URL + reverse("accounts:dashboard")},
+        context={"user": user, "dashboard_url": settings.SITE_URL + reverse("home:dashboard")},
     )

@@ -8,8 +8,8 @@ from django import forms
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
-from .models import MENTOR_CAPACITY_MAX, Field, Profile, Role
-from .widgets import QuickCheckboxSelectMultiple, QuickSelect
+from accounts.models import MENTOR_CAPACITY_MAX, Field, Profile, Role
+from accounts.widgets import QuickCheckboxSelectMultiple, QuickSelect
 
 EXPERTISE_MAX_TAGS = 15
 EXPERTISE_TAG_MAX_LENGTH = 40

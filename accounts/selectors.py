@@ -2,7 +2,7 @@
 
 from django.forms.models import model_to_dict
 
-from .models import Profile, User
+from accounts.models import Profile, User
 
 
 def profile_for_user(*, user: User) -> Profile:

@@ -8,8 +8,8 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from .emails import welcome_email_build
-from .models import PROGRAMME_ADMINS_GROUP, EmailLog, Profile, Role, User
+from accounts.emails import welcome_email_build
+from accounts.models import PROGRAMME_ADMINS_GROUP, EmailLog, Profile, Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def user_welcome_schedule(*, user: User) -> None:
     """Queue the welcome email once the current transaction commits."""
     if user.welcome_email_sent_at is not None:
         return
-    from .tasks import user_welcome_send_task
+    from accounts.tasks import user_welcome_send_task
 
     transaction.on_commit(lambda: user_welcome_send_task.delay(user.pk))
 

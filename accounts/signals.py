@@ -3,7 +3,7 @@
 from allauth.account.signals import email_confirmed
 from django.dispatch import receiver
 
-from .services import user_welcome_schedule
+from accounts.services import user_welcome_schedule
 
 
 @receiver(email_confirmed, dispatch_uid="accounts_welcome_on_first_confirmation")

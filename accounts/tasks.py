@@ -5,7 +5,7 @@ import smtplib
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 
-from .services import user_welcome_send
+from accounts.services import user_welcome_send
 
 # SMTP refusals and network failures are worth retrying; anything else is a bug to see.
 SEND_ERRORS = (smtplib.SMTPException, OSError)

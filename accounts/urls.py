@@ -1,11 +1,10 @@
 from django.urls import path
 
-from . import views
+from accounts import views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("dashboard/", views.dashboard_view, name="dashboard"),
     path("welcome/", views.onboarding_view, name="onboarding"),
     path("profile/", views.profile_edit_view, name="profile"),
     path("profile/export/", views.profile_export_view, name="export"),

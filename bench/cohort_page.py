@@ -28,8 +28,9 @@ def _cohort_with(n: int, *, name: str, admin, now: datetime, rng: random.Random)
     """A cohort `DAYS` days in with n active pairings and their history, inserted in bulk."""
     from accounts.models import User
     from exchange.models import Message
-    from programmes.models import Cohort, Enrolment, Pairing
-    from programmes.models.health import HealthSnapshot, HealthStatus, PairingHealth
+    from oversight.models.health import HealthSnapshot, HealthStatus, PairingHealth
+    from pairings.models import Pairing
+    from programmes.models import Cohort, Enrolment
     from sessions_app.models import Appointment
     from sessions_app.models.feedback import Feedback
 
@@ -195,8 +196,8 @@ def main() -> None:
 
     client = Client(HTTP_HOST="localhost")
     client.force_login(admin)
-    page = reverse("programmes:cohort_detail", args=[large.pk])
-    page_small = reverse("programmes:cohort_detail", args=[small.pk])
+    page = reverse("oversight:cohort_detail", args=[large.pk])
+    page_small = reverse("oversight:cohort_detail", args=[small.pk])
 
     def get(url: str) -> None:
         response = client.get(url)
@@ -210,9 +211,9 @@ def main() -> None:
     samples = timed(lambda: get(page), repeat=REPEAT)
     ms = p50(samples)
     report_ms = p50(
-        timed(lambda: get(reverse("programmes:cohort_report", args=[large.pk])), repeat=5)
+        timed(lambda: get(reverse("oversight:cohort_report", args=[large.pk])), repeat=5)
     )
-    export = reverse("programmes:cohort_export", args=[large.pk, "pairings"])
+    export = reverse("oversight:cohort_export", args=[large.pk, "pairings"])
     export_ms = p50(timed(lambda: get(export), repeat=5))
     report(
         "cohort_page",

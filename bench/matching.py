@@ -147,14 +147,14 @@ def _greedy_total(scores, capacities: np.ndarray) -> float:
 
 def main() -> None:
     setup_django()
-    from programmes import matching
-    from programmes.models import Cohort
-    from programmes.services.match_runs import match_run_create
-    from programmes.services.participants import (
+    from matching import engine as matching
+    from matching.services.match_runs import match_run_create
+    from matching.services.participants import (
         constraints_for_cohort,
         participants_for_cohort,
         weights_for_cohort,
     )
+    from programmes.models import Cohort
 
     cohort = Cohort.objects.create(
         name="Bench cohort",

@@ -60,7 +60,7 @@ def main() -> None:
 
     from accounts.models import User
     from exchange.selectors.messages import cursor_from
-    from programmes.models import Pairing
+    from pairings.models import Pairing
 
     call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     lucy = User.objects.get(email__startswith="lucy@")

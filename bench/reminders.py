@@ -81,7 +81,8 @@ def _generate() -> list[int]:
     from django.utils import timezone
 
     from accounts.models import Profile, User
-    from programmes.models import Cohort, Pairing
+    from pairings.models import Pairing
+    from programmes.models import Cohort
     from sessions_app.models import Appointment, Reminder
 
     rng = random.Random(2027)

@@ -28,7 +28,8 @@ def _free_of(taken: list[tuple[datetime, datetime]], start: datetime, end: datet
 def _generate():
     """People, pairings, availability and sessions, inserted in bulk (not timed)."""
     from accounts.models import User
-    from programmes.models import Cohort, Pairing
+    from pairings.models import Pairing
+    from programmes.models import Cohort
     from sessions_app.models import Appointment
     from sessions_app.services.availability import availability_save, date_override_add
 

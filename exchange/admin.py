@@ -1,16 +1,9 @@
-"""Admin for the exchange: find a message, material or notification when someone asks why an
+"""Admin for the exchange: find a message, material or opportunity when someone asks why an
 email did or did not come. Raw id fields: these tables grow with every pairing."""
 
 from django.contrib import admin
 
-from .models import (
-    Material,
-    Message,
-    Notification,
-    NotificationSettings,
-    Opportunity,
-    OpportunityRecipient,
-)
+from exchange.models import Material, Message, Opportunity, OpportunityRecipient
 
 
 @admin.register(Message)
@@ -60,33 +53,3 @@ class OpportunityRecipientAdmin(admin.ModelAdmin):
     search_fields = ["opportunity__title", "mentee__email", "mentee__display_name"]
     list_select_related = ["opportunity", "mentee", "pairing__mentor", "pairing__mentee"]
     raw_id_fields = ["opportunity", "pairing", "mentee"]
-
-
-@admin.register(NotificationSettings)
-class NotificationSettingsAdmin(admin.ModelAdmin):
-    list_display = ["user", "messages", "materials", "opportunities"]
-    list_filter = ["messages", "materials", "opportunities"]
-    search_fields = ["user__email", "user__display_name"]
-    list_select_related = ["user"]
-    raw_id_fields = ["user"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = [
-        "pk",
-        "recipient",
-        "kind",
-        "status",
-        "held",
-        "due_at",
-        "claimed_at",
-        "sent_at",
-        "created_at",
-    ]
-    list_filter = ["status", "kind", "held", "due_at"]
-    search_fields = ["recipient__email", "recipient__display_name"]
-    list_select_related = ["recipient"]
-    raw_id_fields = ["recipient", "pairing", "message", "material", "opportunity", "feedback"]
-    readonly_fields = ["claimed_at", "sent_at", "created_at"]
-    date_hierarchy = "due_at"

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from .models import Message
+from exchange.models import Message
 
 
 def _unread_count(user) -> int:

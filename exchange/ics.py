@@ -10,10 +10,9 @@ from datetime import UTC
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from programmes.emails import absolute
+from exchange.models import Opportunity
+from mentoring.links import absolute
 from sessions_app.ics import PUBLISH, calendar_for
-
-from .models import Opportunity
 
 
 def opportunity_uid(opportunity: Opportunity) -> str:

@@ -35,7 +35,7 @@ class Message(models.Model):
     """One message in a pairing's thread. The recipient is the sender's partner."""
 
     pairing = models.ForeignKey(
-        "programmes.Pairing", on_delete=models.CASCADE, related_name="messages"
+        "pairings.Pairing", on_delete=models.CASCADE, related_name="messages"
     )
     sender = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     body = models.TextField(max_length=MESSAGE_MAX_LENGTH)
@@ -71,7 +71,7 @@ class Material(models.Model):
         LINK = "link", _("Link")
 
     pairing = models.ForeignKey(
-        "programmes.Pairing", on_delete=models.CASCADE, related_name="materials"
+        "pairings.Pairing", on_delete=models.CASCADE, related_name="materials"
     )
     shared_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=4, choices=Kind)
@@ -150,7 +150,7 @@ class OpportunityRecipient(models.Model):
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.CASCADE, related_name="recipients"
     )
-    pairing = models.ForeignKey("programmes.Pairing", on_delete=models.CASCADE, related_name="+")
+    pairing = models.ForeignKey("pairings.Pairing", on_delete=models.CASCADE, related_name="+")
     mentee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     response = models.CharField(max_length=12, choices=Response, blank=True, default="")
     responded_at = models.DateTimeField(null=True, blank=True)
@@ -164,108 +164,3 @@ class OpportunityRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opportunity_id} for {self.mentee_id}"
-
-
-class Delivery(models.TextChoices):
-    """How a person wants to hear of one kind of thing by email."""
-
-    IMMEDIATELY = "immediately", _("At once (within my contact hours)")
-    DIGEST = "digest", _("In one digest when my contact hours next open")
-    NEVER = "never", _("Never (I read them on the site)")
-
-
-class NotificationSettings(models.Model):
-    """A person's email choices per kind; no row means every kind at once."""
-
-    user = models.OneToOneField(
-        User, on_delete=models.CASCADE, related_name="notification_settings"
-    )
-    messages = models.CharField(max_length=12, choices=Delivery, default=Delivery.IMMEDIATELY)
-    materials = models.CharField(max_length=12, choices=Delivery, default=Delivery.IMMEDIATELY)
-    opportunities = models.CharField(max_length=12, choices=Delivery, default=Delivery.IMMEDIATELY)
-
-    class Meta:
-        verbose_name_plural = "notification settings"
-
-    def __str__(self) -> str:
-        return f"Notification settings of {self.user_id}"
-
-
-class Notification(models.Model):
-    """One email-worthy event for one person: due now or when their contact hours open."""
-
-    class Kind(models.TextChoices):
-        MESSAGE = "message", _("Message")
-        MATERIAL = "material", _("Shared material")
-        OPPORTUNITY = "opportunity", _("Opportunity")
-        FEEDBACK = "feedback", _("Feedback request")
-        FEEDBACK_REMINDER = "feedback_again", _("Feedback reminder")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        CLAIMED = "claimed", _("Claimed")
-        SENT = "sent", _("Sent")
-        SKIPPED = "skipped", _("Skipped")  # read, withdrawn, answered, or pairing ended
-
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    pairing = models.ForeignKey("programmes.Pairing", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=16, choices=Kind)
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, null=True, blank=True)
-    material = models.ForeignKey(Material, on_delete=models.CASCADE, null=True, blank=True)
-    opportunity = models.ForeignKey(
-        OpportunityRecipient, on_delete=models.CASCADE, null=True, blank=True
-    )
-    feedback = models.ForeignKey(
-        "sessions_app.Feedback", on_delete=models.CASCADE, null=True, blank=True
-    )
-    due_at = models.DateTimeField()
-    held = models.BooleanField(default=False)  # due later than it happened: outside the hours
-    status = models.CharField(max_length=8, choices=Status, default=Status.PENDING)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        indexes = [
-            models.Index(
-                fields=["due_at"],
-                condition=Q(status__in=["pending", "claimed"]),
-                name="notification_due",
-            ),
-            models.Index(fields=["recipient", "status"], name="notification_recipient"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(kind="message", message__isnull=False)
-                    | Q(kind="material", material__isnull=False)
-                    | Q(kind="opportunity", opportunity__isnull=False)
-                    | Q(kind__in=["feedback", "feedback_again"], feedback__isnull=False)
-                ),
-                name="notification_has_its_subject",
-            ),
-            models.UniqueConstraint(
-                fields=["message", "recipient"],
-                condition=Q(message__isnull=False),
-                name="notification_once_per_message",
-            ),
-            models.UniqueConstraint(
-                fields=["material", "recipient"],
-                condition=Q(material__isnull=False),
-                name="notification_once_per_material",
-            ),
-            models.UniqueConstraint(
-                fields=["opportunity", "recipient"],
-                condition=Q(opportunity__isnull=False),
-                name="notification_once_per_opportunity",
-            ),
-            # The request and its one reminder: two kinds, each once.
-            models.UniqueConstraint(
-                fields=["feedback", "recipient", "kind"],
-                condition=Q(feedback__isnull=False),
-                name="notification_once_per_feedback_kind",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} notification {self.pk} for {self.recipient_id}"

@@ -1,4 +1,4 @@
-from .views import materials, messages, notifications, opportunities
+from exchange.views import materials, messages, opportunities
 
 app_name = "exchange"
 
@@ -6,5 +6,4 @@ urlpatterns = [
     *messages.urlpatterns,
     *materials.urlpatterns,
     *opportunities.urlpatterns,
-    *notifications.urlpatterns,
 ]

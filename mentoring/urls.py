@@ -3,7 +3,7 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
-from accounts.views import home_view
+from home.views.dashboard import home_view
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -21,8 +21,14 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("home.urls")),
     path("programmes/", include("programmes.urls")),
+    path("programmes/", include("pairings.urls")),
+    path("programmes/", include("matching.urls")),
+    path("programmes/", include("goals.urls")),
+    path("programmes/", include("oversight.urls")),
     path("sessions/", include("sessions_app.urls")),
     path("exchange/", include("exchange.urls")),
+    path("exchange/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,4 +7,4 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "Programmes: cohorts, matching, pairings and agreements"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects allauth's user_logged_in, email_confirmed)
+        from programmes import signals  # noqa: F401  (connects allauth's user_logged_in, email_confirmed)

@@ -3,8 +3,8 @@
 from allauth.account.signals import email_confirmed, user_logged_in
 from django.dispatch import receiver
 
-from .services.invites import invites_accept_for_email
-from .views.invites import invite_pending_accept
+from programmes.services.invites import invites_accept_for_email
+from programmes.views.invites import invite_pending_accept
 
 
 @receiver(email_confirmed, dispatch_uid="programmes_join_invited_cohorts_on_confirmation")

@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from accounts.emails import email_build
 from accounts.models import User
 from accounts.services import email_send_once
-from programmes.emails import absolute
-from programmes.selectors.agreements import partner_phone_for, phone_display
-
-from .ics import CANCEL, REQUEST, calendar_for, event_for
-from .models import Appointment
+from mentoring.links import absolute
+from pairings.selectors.agreements import partner_phone_for, phone_display
+from sessions_app.ics import CANCEL, REQUEST, calendar_for, event_for
+from sessions_app.models import Appointment
 
 
 def when_label(appointment: Appointment, zone: ZoneInfo) -> str:
@@ -62,7 +61,7 @@ def invite_email_build(*, appointment: Appointment, recipient: User) -> EmailMul
                 "zone": str(zone),
                 "partner_phone": phone,
                 "link": absolute("sessions_app:detail", appointment.pk),
-                "pairing_link": absolute("programmes:pairing_detail", appointment.pairing_id),
+                "pairing_link": absolute("home:pairing_detail", appointment.pairing_id),
             },
         )
     calendar = calendar_for(

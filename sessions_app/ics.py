@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
 from accounts.models import User
-from programmes.emails import absolute
-from programmes.selectors.agreements import partner_phone_for, phone_display
-
-from .models import Appointment
+from mentoring.links import absolute
+from pairings.selectors.agreements import partner_phone_for, phone_display
+from sessions_app.models import Appointment
 
 REQUEST = "REQUEST"  # a new or changed session
 CANCEL = "CANCEL"  # the session is off

@@ -1,4 +1,4 @@
-from .views import agenda, availability, booking, feed, feedback, reminders, series
+from sessions_app.views import agenda, availability, booking, feed, feedback, reminders, series
 
 app_name = "sessions_app"
 

@@ -2,8 +2,8 @@
 the partners would on the form (never rows written by hand)."""
 
 from accounts.models import User
-from programmes.models import ContactAgreement, ContactTerms, Pairing
-from programmes.services.agreements import agreement_acknowledge, agreement_terms_save
+from pairings.models import ContactAgreement, ContactTerms, Pairing
+from pairings.services.agreements import agreement_acknowledge, agreement_terms_save
 
 WEEKDAYS_9_TO_5 = [[day, 9 * 60, 17 * 60] for day in range(5)]
 

@@ -13,8 +13,13 @@ from django.test import override_settings
 
 from accounts.services import user_make_programme_admin
 from exchange.models import Material
-
-from .factories import CohortFactory, EnrolmentFactory, PairingFactory, ProfileFactory, UserFactory
+from tests.factories import (
+    CohortFactory,
+    EnrolmentFactory,
+    PairingFactory,
+    ProfileFactory,
+    UserFactory,
+)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

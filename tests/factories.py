@@ -8,7 +8,8 @@ from allauth.account.models import EmailAddress
 from django.utils.timezone import now
 
 from accounts.models import Field, Profile, User
-from programmes.models import Cohort, Enrolment, Pairing, ParticipantRole
+from pairings.models import Pairing
+from programmes.models import Cohort, Enrolment, ParticipantRole
 from sessions_app.models import Appointment
 
 PASSWORD = "correct-horse-battery-staple"

@@ -19,5 +19,5 @@ def test_every_beat_entry_names_a_registered_task():
 
 def test_the_health_refresh_runs_every_night():
     entry = settings.CELERY_BEAT_SCHEDULE["pairing-health-refresh"]
-    assert entry["task"] == "programmes.tasks.health.pairing_health_refresh_task"
+    assert entry["task"] == "oversight.tasks.health.pairing_health_refresh_task"
     assert entry["schedule"] == crontab(hour=2, minute=30)

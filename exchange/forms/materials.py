@@ -8,10 +8,9 @@ from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from exchange.models import Material
+from exchange.uploads import KINDS, allowed_types_text, megabytes, upload_check
 from sessions_app.models import Appointment
-
-from ..models import Material
-from ..uploads import KINDS, allowed_types_text, megabytes, upload_check
 
 FILE_LOST = _(
     "Please choose the file again: browsers do not keep a chosen file when a form comes back."

@@ -9,8 +9,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import MESSAGE_MAX_LENGTH, Delivery
-from ..selectors.messages import PartnerReach
+from exchange.models import MESSAGE_MAX_LENGTH
+from exchange.selectors.messages import PartnerReach
+from notifications.models import Delivery
 
 
 def _when(moment: datetime, zone: ZoneInfo) -> str:

@@ -11,9 +11,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from programmes.models import Pairing
-
-from ..models import Opportunity
+from exchange.models import Opportunity
+from pairings.models import Pairing
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 

@@ -9,11 +9,10 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from programmes.models import Pairing
+from exchange.models import Material
+from pairings.models import Pairing
 from sessions_app.models import Appointment
 from sessions_app.selectors.appointments import appointments_for_pairing
-
-from ..models import Material
 
 
 def materials_for_pairing(*, pairing: Pairing) -> QuerySet[Material]:

@@ -11,17 +11,17 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from programmes.models import Pairing
-from programmes.selectors import pairing_get_for_user, pairings_for_user
-from programmes.selectors.agreements import (
+from exchange.models import Message
+from exchange.services.messages import message_editable_until
+from notifications.models import Notification
+from notifications.services import delivery_for
+from pairings.models import Pairing
+from pairings.selectors import pairing_get_for_user, pairings_for_user
+from pairings.selectors.agreements import (
     is_within_contact_hours,
     next_contact_window_start,
     terms_for,
 )
-
-from ..models import Message, Notification
-from ..services.messages import message_editable_until
-from ..services.notifications import delivery_for
 
 THREAD_PAGE_SIZE = 30
 # A poll asks again for what changed this long before the previous poll's server time: a

@@ -6,9 +6,8 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from programmes.models import Pairing
-
-from ..models import Opportunity, OpportunityRecipient
+from exchange.models import Opportunity, OpportunityRecipient
+from pairings.models import Pairing
 
 
 def opportunities_sent_by(*, mentor: User) -> QuerySet[Opportunity]:

@@ -14,14 +14,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from exchange.models import Material, material_upload_to, materials_storage
+from exchange.selectors.materials import material_sessions_for, url_host
+from exchange.uploads import upload_check
 from mentoring.errors import DomainError
-from programmes.models import Pairing
+from notifications.models import Notification
+from notifications.services import notification_schedule
+from pairings.models import Pairing
 from sessions_app.models import Appointment
-
-from ..models import Material, Notification, material_upload_to, materials_storage
-from ..selectors.materials import material_sessions_for, url_host
-from ..uploads import upload_check
-from .notifications import notification_schedule
 
 TITLE_MAX_LENGTH = Material._meta.get_field("title").max_length
 _url_valid = URLValidator(schemes=["http", "https"])

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from exchange.models import MESSAGE_MAX_LENGTH, Message
 from mentoring.errors import DomainError
-from programmes.models import Pairing
-
-from ..models import MESSAGE_MAX_LENGTH, Message, Notification
-from .notifications import notification_schedule
+from notifications.models import Notification
+from notifications.services import notification_schedule
+from pairings.models import Pairing
 
 # How long the sender may still edit or delete a message after sending it.
 MESSAGE_EDIT_WINDOW = timedelta(minutes=5)

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from exchange.models import Opportunity, OpportunityRecipient
 from mentoring.errors import DomainError
-from programmes.models import Pairing
-
-from ..models import Notification, Opportunity, OpportunityRecipient
-from .notifications import notification_schedule
+from notifications.models import Notification
+from notifications.services import notification_schedule
+from pairings.models import Pairing
 
 ANSWERS = (OpportunityRecipient.Response.INTERESTED, OpportunityRecipient.Response.NOT_FOR_ME)
 

@@ -17,26 +17,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mentoring.errors import DomainError
-from mentoring.htmx import is_htmx
-from mentoring.uploads import uploads_dropped
-from programmes.models import Pairing
-from programmes.selectors import pairing_get_for_user
-
-from ..forms.materials import MaterialShareForm
-from ..models import Material, materials_storage
-from ..selectors.materials import (
+from exchange.forms.materials import MaterialShareForm
+from exchange.models import Material, materials_storage
+from exchange.selectors.materials import (
     material_get_for_user,
     material_sessions_for,
     materials_for_pairing,
     materials_with_hosts,
 )
-from ..services.materials import (
+from exchange.services.materials import (
     MaterialRefused,
     material_share_file,
     material_share_link,
     material_withdraw,
 )
+from mentoring.errors import DomainError
+from mentoring.htmx import is_htmx
+from mentoring.uploads import uploads_dropped
+from pairings.models import Pairing
+from pairings.selectors import pairing_get_for_user
 
 PAGE_SIZE = 20
 

@@ -18,13 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentoring.errors import DomainError
-from mentoring.htmx import is_htmx
-from programmes.models import Pairing
-
-from ..forms.messages import MessageEditForm, MessageForm
-from ..models import Message
-from ..selectors.messages import (
+from exchange.forms.messages import MessageEditForm, MessageForm
+from exchange.models import Message
+from exchange.selectors.messages import (
     cursor_from,
     cursor_parse,
     inbox_attach_latest,
@@ -36,7 +32,7 @@ from ..selectors.messages import (
     thread_get_for_user,
     thread_page,
 )
-from ..services.messages import (
+from exchange.services.messages import (
     MESSAGE_EDIT_WINDOW,
     MessageBodyRefused,
     message_delete,
@@ -44,6 +40,9 @@ from ..services.messages import (
     message_send,
     thread_mark_read,
 )
+from mentoring.errors import DomainError
+from mentoring.htmx import is_htmx
+from pairings.models import Pairing
 
 INBOX_PAGE_SIZE = 20
 EDIT_MINUTES = int(MESSAGE_EDIT_WINDOW.total_seconds() // 60)

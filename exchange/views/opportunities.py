@@ -13,12 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.selectors import profile_for_user
-from mentoring.errors import DomainError
-from mentoring.htmx import is_htmx
-
-from ..forms.opportunities import OpportunityForm
-from ..ics import opportunity_calendar
-from ..selectors.opportunities import (
+from exchange.forms.opportunities import OpportunityForm
+from exchange.ics import opportunity_calendar
+from exchange.selectors.opportunities import (
     opportunities_sent_by,
     opportunity_get_for_user,
     opportunity_recipients_of,
@@ -26,7 +23,9 @@ from ..selectors.opportunities import (
     opportunity_rows_for_mentee,
     pairings_to_share_with,
 )
-from ..services.opportunities import opportunity_respond, opportunity_share
+from exchange.services.opportunities import opportunity_respond, opportunity_share
+from mentoring.errors import DomainError
+from mentoring.htmx import is_htmx
 
 PAGE_SIZE = 20
 SENT, RECEIVED = "sent", "received"

@@ -43,10 +43,17 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    # Our apps, from the bottom layer up (README's architecture section has the map).
     "accounts",
+    "notifications",
     "programmes",
+    "pairings",
+    "matching",
+    "goals",
     "sessions_app",
     "exchange",
+    "oversight",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -157,7 +164,7 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring] "
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "accounts:dashboard"
+LOGIN_REDIRECT_URL = "home:dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 
 # Email: console by default; EMAIL_URL (smtp://user:pass@host:port, submission://…) for real.
@@ -212,13 +219,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Every 15 minutes: unanswered mentor requests expire and go to the mentee's next choice.
     "requests-expire-due": {
-        "task": "programmes.tasks.requests.requests_expire_due_task",
+        "task": "matching.tasks.requests.requests_expire_due_task",
         "schedule": 15 * 60,
     },
     # Every minute: claim the message, material and opportunity emails whose recipient's
     # contact hours have opened, and queue one digest send per person.
     "notifications-dispatch": {
-        "task": "exchange.tasks.notifications.notifications_dispatch_task",
+        "task": "notifications.tasks.notifications_dispatch_task",
         "schedule": 60,
     },
     # Every 15 minutes: ask both partners for feedback after sessions that ended, at the
@@ -231,12 +238,12 @@ CELERY_BEAT_SCHEDULE = {
     # Every minute: announcements whose sending stopped (its worker died or restarted) go on,
     # their stale claims taken again.
     "announcements-resume": {
-        "task": "programmes.tasks.outreach.announcements_resume_task",
+        "task": "oversight.tasks.outreach.announcements_resume_task",
         "schedule": 60,
     },
     # Every night at 02:30 UTC: reassess every active pairing's health and snapshot the day.
     "pairing-health-refresh": {
-        "task": "programmes.tasks.health.pairing_health_refresh_task",
+        "task": "oversight.tasks.health.pairing_health_refresh_task",
         "schedule": crontab(hour=2, minute=30),
     },
 }

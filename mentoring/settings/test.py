@@ -12,7 +12,7 @@ os.environ.setdefault(
     "MATERIALS_ROOT", os.path.join(tempfile.gettempdir(), "mentoring-test-materials")
 )
 
-from .base import *  # noqa: F403
+from mentoring.settings.base import *  # noqa: F403
 
 # Unit and view tests run tasks in-process; tests/integration turns this off and talks to a
 # real worker through Redis.

@@ -4,8 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import MENTOR_CAPACITY_MAX, User
-
-from ..models import Channel, Cohort, Enrolment, ParticipantRole
+from programmes.models import Channel, Cohort, Enrolment, ParticipantRole
 
 
 class CohortForm(forms.ModelForm):
@@ -129,7 +128,7 @@ class EnrolmentForm(forms.Form):
         if enrolment.role == ParticipantRole.MENTEE:
             del self.fields["capacity"]
             if enrolment.cohort.matching_mode == Cohort.MatchingMode.REQUESTS:
-                for name in CHOICES:  # the request queue, kept on programmes:request_choose
+                for name in CHOICES:  # the request queue, kept on matching:request_choose
                     del self.fields[name]
             mentors = User.objects.filter(
                 enrolments__in=others.filter(role=ParticipantRole.MENTOR)

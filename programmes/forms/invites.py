@@ -8,15 +8,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.errors import DomainError
-
-from ..models import ParticipantRole
-from ..services.imports import (
+from programmes.models import ParticipantRole
+from programmes.services.imports import (
     IMPORT_MAX_BYTES,
     IMPORT_MAX_ROWS,
     import_columns,
     import_records,
 )
-from ..services.invites import INVITE_DAYS, INVITE_DAYS_MAX
+from programmes.services.invites import INVITE_DAYS, INVITE_DAYS_MAX
 
 SAVE_AS_CSV = _("Save it from your spreadsheet as “CSV UTF-8” and upload it again.")
 

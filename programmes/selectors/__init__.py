@@ -3,12 +3,11 @@
 Every view that takes an id gets its object through one of these.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-
-from ..models import Cohort, Enrolment, Pairing
+from programmes.models import Cohort, Enrolment
 
 
 def cohorts_for_admin(*, user: User) -> QuerySet[Cohort]:
@@ -25,24 +24,4 @@ def cohort_get_for_admin(*, user: User, cohort_id: int) -> Cohort:
 def enrolment_get_for_user(*, user: User, cohort_id: int, role: str) -> Enrolment:
     return get_object_or_404(
         Enrolment.objects.select_related("cohort"), user=user, cohort_id=cohort_id, role=role
-    )
-
-
-def pairings_for_user(*, user: User) -> QuerySet[Pairing]:
-    """Pairings the user is in, as mentor or mentee."""
-    return Pairing.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related(
-        "cohort", "mentor__profile", "mentee__profile"
-    )
-
-
-def pairing_get_for_user(*, user: User, pairing_id: int) -> Pairing:
-    return get_object_or_404(pairings_for_user(user=user), pk=pairing_id)
-
-
-def pairing_get_for_admin(*, user: User, pairing_id: int) -> Pairing:
-    return get_object_or_404(
-        Pairing.objects.filter(cohort__in=cohorts_for_admin(user=user)).select_related(
-            "cohort", "mentor", "mentee"
-        ),
-        pk=pairing_id,
     )

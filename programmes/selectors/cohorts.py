@@ -4,9 +4,9 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-
-from ..models import Cohort, Enrolment, Pairing, ParticipantRole
-from . import cohorts_for_admin
+from pairings.models import Pairing
+from programmes.models import Cohort, Enrolment, ParticipantRole
+from programmes.selectors import cohorts_for_admin
 
 
 def cohort_list_for_admin(*, user: User) -> QuerySet[Cohort]:

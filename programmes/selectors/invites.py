@@ -5,9 +5,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-
-from ..models import Cohort, Enrolment, ImportJob, Invite
-from . import cohorts_for_admin
+from programmes.models import Cohort, Enrolment, ImportJob, Invite
+from programmes.selectors import cohorts_for_admin
 
 RECENT_IMPORTS = 10
 

@@ -3,8 +3,7 @@
 from django.db import transaction
 
 from accounts.models import User
-
-from ..models import Cohort
+from programmes.models import Cohort
 
 
 @transaction.atomic

@@ -5,8 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import profile_for_user
-
-from ..models import Cohort, Enrolment, MentorPreference, ParticipantRole
+from programmes.models import Cohort, Enrolment, MentorPreference, ParticipantRole
 
 
 def enrolment_join(

@@ -20,10 +20,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mentoring.errors import DomainError
-
-from ..models import Cohort, ImportJob, Invite, ParticipantRole
-from .enrolments import enrolment_join
-from .invites import INVITE_DAYS, invite_emails_schedule
+from programmes.models import Cohort, ImportJob, Invite, ParticipantRole
+from programmes.services.enrolments import enrolment_join
+from programmes.services.invites import INVITE_DAYS, invite_emails_schedule
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = 50_000
@@ -228,7 +227,7 @@ def import_job_create(
     *, cohort: Cohort, uploaded_by: User, filename: str, content: str, total_rows: int
 ) -> ImportJob:
     """Store a checked CSV (from ImportUploadForm) and queue its import once we commit."""
-    from ..tasks.imports import import_run_task
+    from programmes.tasks.imports import import_run_task
 
     job = ImportJob.objects.create(
         cohort=cohort,
@@ -298,7 +297,7 @@ def import_run(*, job_id: int) -> None:
     goes on from the rows done; a finished job is left alone. After IMPORT_RUN_SECONDS it
     queues the rest as a new task.
     """
-    from ..tasks.imports import import_run_task
+    from programmes.tasks.imports import import_run_task
 
     job = ImportJob.objects.filter(pk=job_id).first()
     if job is None or job.status in FINISHED:  # gone with its cohort, or done already

@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from accounts.emails import email_build
 from accounts.models import User
 from mentoring.errors import DomainError
-
-from ..emails import absolute
-from ..models import Cohort, Enrolment, Invite
-from .enrolments import enrolment_join
+from mentoring.links import absolute
+from programmes.models import Cohort, Enrolment, Invite
+from programmes.services.enrolments import enrolment_join
 
 INVITE_DAYS = 14  # how long a new link stays valid unless the admin says otherwise
 INVITE_DAYS_MAX = 90
@@ -126,7 +125,7 @@ def invites_accept_for_email(*, user: User, email: str) -> list[Enrolment]:
 
 def invite_emails_schedule(*, invite_ids: Iterable[int]) -> None:
     """Queue one invitation email per invite once the current transaction commits."""
-    from ..tasks.invites import invite_send_task
+    from programmes.tasks.invites import invite_send_task
 
     ids = list(invite_ids)
     if ids:

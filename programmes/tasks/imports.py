@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from ..services.imports import import_run
+from programmes.services.imports import import_run
 
 
 @shared_task

@@ -3,8 +3,7 @@
 from celery import shared_task
 
 from accounts.tasks import RETRY
-
-from ..services.invites import invite_send
+from programmes.services.invites import invite_send
 
 
 @shared_task(**RETRY)

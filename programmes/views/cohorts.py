@@ -1,160 +1,30 @@
 """Cohort pages: the admins' list, form, cohort page, report and exports; a participant's
 answers and directory."""
 
-from datetime import date, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import programme_admin_required
-from mentoring.htmx import is_htmx
-
-from ..charts import health_chart, ratings_chart, sessions_chart
-from ..exports import EXPORTS, export_filename
-from ..forms.cohorts import CohortForm, EnrolmentForm
-from ..models import Cohort, Pairing, ParticipantRole
-from ..models.health import HealthStatus
-from ..selectors import cohort_get_for_admin, enrolment_get_for_user
-from ..selectors.cohort_dashboard import (
-    DEFAULT_SORT,
-    HEALTH_SNOOZED,
-    HEALTH_UNASSESSED,
-    SORTS,
-    at_risk_queue_for_admin,
-    cohort_figures,
-    cohort_weeks,
-    health_per_week,
-    pairing_rows_for_cohort,
-    pairing_table_for_admin,
-    sessions_per_week,
-    sort_key,
+from programmes.forms.cohorts import CohortForm, EnrolmentForm
+from programmes.models import ParticipantRole
+from programmes.selectors import cohort_get_for_admin, enrolment_get_for_user
+from programmes.selectors.cohorts import (
+    cohort_get_for_member,
+    cohort_list_for_admin,
+    mentor_directory,
 )
-from ..selectors.cohorts import cohort_get_for_member, cohort_list_for_admin, mentor_directory
-from ..services.cohorts import cohort_create, cohort_update
-from ..services.enrolments import enrolment_answer
+from programmes.services.cohorts import cohort_create, cohort_update
+from programmes.services.enrolments import enrolment_answer
 
 PAGE_SIZE = 25
-TABLE_ID = "pairings"  # the table's element id: htmx asks for it alone with HX-Target
-HEALTH_CHOICES = [
-    (HealthStatus.ON_TRACK, HealthStatus.ON_TRACK.label),
-    (HealthStatus.NEEDS_ATTENTION, HealthStatus.NEEDS_ATTENTION.label),
-    (HealthStatus.AT_RISK, HealthStatus.AT_RISK.label),
-    (HEALTH_SNOOZED, gettext_lazy("Snoozed")),
-    (HEALTH_UNASSESSED, gettext_lazy("Not assessed yet")),
-]
 # The table's sortable columns: (sort key, header). The first click sorts the way an admin
 # most often wants it (most serious, longest silent, fewest sessions, A to Z, newest).
-SORTABLE = {
-    "mentor": gettext_lazy("Mentor"),
-    "mentee": gettext_lazy("Mentee"),
-    "health": gettext_lazy("Health"),
-    "sessions": gettext_lazy("Sessions held / expected"),
-    "last_contact": gettext_lazy("Last contact"),
-    "-created": gettext_lazy("Since"),
-}
-
-
-def _table_headers(sort: str, filters: dict[str, str]) -> dict[str, dict[str, str]]:
-    """Each sortable column's link (a second click reverses it) and its aria-sort."""
-    headers = {}
-    for first, label in SORTABLE.items():
-        key = first.lstrip("-")
-        reverse = f"-{key}" if first == key else key
-        current = sort in (first, reverse)
-        target = reverse if sort == first else first
-        aria = ""
-        if current:
-            aria = "descending" if sort.startswith("-") else "ascending"
-        headers[key] = {
-            "label": label,
-            "url": "?" + urlencode({**filters, "sort": target}),
-            "aria_sort": aria,
-        }
-    return headers
-
-
-def pairing_table_context(
-    request: HttpRequest, cohort: Cohort, *, now: datetime, today: date
-) -> dict[str, Any]:
-    """The pairings table as the query string asks for it: filters, sort and page, with the
-    links that keep them. Shared by the cohort page and the pairings page."""
-    status = request.GET.get("status", "")
-    status = status if status in Pairing.Status.values else ""
-    health = request.GET.get("health", "")
-    health = health if health in dict(HEALTH_CHOICES) else ""
-    search = request.GET.get("q", "").strip()[:100]
-    sort = sort_key(request.GET.get("sort", DEFAULT_SORT))
-    rows = pairing_table_for_admin(
-        cohort=cohort,
-        now=now,
-        today=today,
-        status=status,
-        health=health,
-        search=search,
-        sort=sort,
-    )
-    filters = {k: v for k, v in (("status", status), ("health", health), ("q", search)) if v}
-    return {
-        "cohort": cohort,
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-        "status": status,
-        "health": health,
-        "q": search,
-        "sort": sort,
-        "statuses": Pairing.Status.choices,
-        "health_choices": HEALTH_CHOICES,
-        "headers": _table_headers(sort, filters),
-        "filtered": bool(filters),
-        "query": urlencode({**filters, "sort": sort}),
-        "today": today,
-        "table_id": TABLE_ID,
-    }
-
-
-def wants_table_only(request: HttpRequest) -> bool:
-    """htmx asking for the table alone (filtering, sorting, paging); a history restore
-    needs the whole page."""
-    return (
-        is_htmx(request)
-        and request.headers.get("HX-Target") == TABLE_ID
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
-
-
-def render_table(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    """The page, or only its table when htmx asks; caches keep the two apart."""
-    if wants_table_only(request):
-        template = "programmes/cohorts/_pairings_table.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
-    return response
-
-
-def _dashboard(cohort: Cohort, *, now: datetime, today: date, tz: ZoneInfo) -> dict[str, Any]:
-    """The headline figures and the three charts, in the viewer's zone."""
-    figures = cohort_figures(cohort=cohort, now=now, tz=tz)
-    weeks = cohort_weeks(cohort=cohort, today=today)
-    return {
-        "figures": figures,
-        "charts": [
-            sessions_chart(sessions_per_week(cohort=cohort, now=now, tz=tz, weeks=weeks)),
-            health_chart(health_per_week(cohort=cohort, weeks=weeks)),
-            ratings_chart(figures.ratings),
-        ],
-        "now": now,
-    }
 
 
 @programme_admin_required
@@ -172,7 +42,7 @@ def cohort_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         cohort = cohort_create(by=request.user, **form.cleaned_data)
         messages.success(request, _("Cohort created. Next: invite people."))
-        return redirect("programmes:cohort_detail", cohort_id=cohort.pk)
+        return redirect("oversight:cohort_detail", cohort_id=cohort.pk)
     return render(request, "programmes/cohorts/form.html", {"form": form})
 
 
@@ -184,59 +54,8 @@ def cohort_edit_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         cohort_update(cohort=cohort, **form.cleaned_data)
         messages.success(request, _("Cohort saved."))
-        return redirect("programmes:cohort_detail", cohort_id=cohort.pk)
+        return redirect("oversight:cohort_detail", cohort_id=cohort.pk)
     return render(request, "programmes/cohorts/form.html", {"form": form, "cohort": cohort})
-
-
-@programme_admin_required
-@require_GET
-def cohort_detail_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
-    now, tz = timezone.now(), request.user.zoneinfo
-    today = timezone.localdate(now, tz)
-    context = pairing_table_context(request, cohort, now=now, today=today)
-    if not wants_table_only(request):
-        queue = at_risk_queue_for_admin(cohort=cohort, now=now, today=today)
-        context |= _dashboard(cohort, now=now, today=today, tz=tz) | {
-            "queue": queue,
-            "queue_total": queue[0].queue_total if queue else 0,
-            "latest_run": cohort.match_runs.first(),
-            "exports": EXPORTS,
-        }
-    return render_table(request, "programmes/cohorts/detail.html", context)
-
-
-@programme_admin_required
-@require_GET
-def cohort_report_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    """The end-of-cohort report: figures, charts and every pairing on one printable page."""
-    cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
-    now, tz = timezone.now(), request.user.zoneinfo
-    today = timezone.localdate(now, tz)
-    pairings = pairing_rows_for_cohort(cohort=cohort, now=now, today=today).order_by(
-        *SORTS["mentor"]
-    )
-    context = _dashboard(cohort, now=now, today=today, tz=tz)
-    context |= {"cohort": cohort, "pairings": pairings, "today": today}
-    return render(request, "programmes/cohorts/report.html", context)
-
-
-@programme_admin_required
-@require_GET
-def cohort_export_view(request: HttpRequest, cohort_id: int, kind: str) -> StreamingHttpResponse:
-    """A CSV file of the cohort's pairings, sessions or ratings, streamed as it is read."""
-    if kind not in EXPORTS:
-        raise Http404
-    cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
-    now, tz = timezone.now(), request.user.zoneinfo
-    response = StreamingHttpResponse(
-        EXPORTS[kind](cohort=cohort, tz=tz, now=now), content_type="text/csv; charset=utf-8"
-    )
-    filename = export_filename(cohort=cohort, kind=kind, today=timezone.localdate(now, tz))
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    # Personal data: never kept by a shared cache or the browser's.
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 @login_required
@@ -249,7 +68,7 @@ def enrolment_view(request: HttpRequest, cohort_id: int, role: str) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         enrolment_answer(enrolment=enrolment, **form.answers())
         messages.success(request, _("Thank you: your answers are saved."))
-        return redirect("accounts:dashboard")
+        return redirect("home:dashboard")
     return render(
         request, "programmes/cohorts/enrolment.html", {"form": form, "enrolment": enrolment}
     )
@@ -265,12 +84,7 @@ def directory_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
 urlpatterns = [
     path("cohorts/", cohort_list_view, name="cohort_list"),
     path("cohorts/new/", cohort_create_view, name="cohort_create"),
-    path("cohorts/<int:cohort_id>/", cohort_detail_view, name="cohort_detail"),
     path("cohorts/<int:cohort_id>/edit/", cohort_edit_view, name="cohort_edit"),
-    path("cohorts/<int:cohort_id>/report/", cohort_report_view, name="cohort_report"),
-    path(
-        "cohorts/<int:cohort_id>/export/<slug:kind>.csv", cohort_export_view, name="cohort_export"
-    ),
     path("cohorts/<int:cohort_id>/join-as/<str:role>/", enrolment_view, name="enrolment"),
     path("cohorts/<int:cohort_id>/mentors/", directory_view, name="directory"),
 ]

@@ -11,11 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import programme_admin_required
 from accounts.models import User
 from mentoring.errors import DomainError
-
-from ..forms.invites import ImportUploadForm, InviteLinkForm
-from ..models import Cohort, Enrolment, ImportJob, Invite
-from ..selectors import cohort_get_for_admin
-from ..selectors.invites import (
+from programmes.forms.invites import ImportUploadForm, InviteLinkForm
+from programmes.models import Cohort, Enrolment, ImportJob, Invite
+from programmes.selectors import cohort_get_for_admin
+from programmes.selectors.invites import (
     import_job_get_for_admin,
     imports_recent,
     invite_by_token,
@@ -24,8 +23,8 @@ from ..selectors.invites import (
     invite_links_open,
     personal_invite_counts,
 )
-from ..services.imports import FINISHED, import_job_create
-from ..services.invites import (
+from programmes.services.imports import FINISHED, import_job_create
+from programmes.services.invites import (
     InviteExpired,
     invite_accept,
     invite_closed,

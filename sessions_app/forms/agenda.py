@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ..models import ActionItem, AgendaItem, SessionNote
+from sessions_app.models import ActionItem, AgendaItem, SessionNote
 
 ADDABLE_KINDS = [
     (kind.value, kind.label) for kind in AgendaItem.Kind if kind != AgendaItem.Kind.ACTION

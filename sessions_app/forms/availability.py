@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from programmes.forms.hours import QUARTER_HOURS, off_quarter_hour, time_field, window_times
-
-from ..models import Availability
-from ..selectors.availability import SESSION_LENGTHS
+from sessions_app.models import Availability
+from sessions_app.selectors.availability import SESSION_LENGTHS
 
 WINDOWS_PER_DAY = 2
 NEW_MENTOR_HOURS = (time(9), time(17))  # a first suggestion on weekdays; nothing is saved yet

@@ -14,9 +14,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import Appointment, Series
-from ..selectors.appointments import SlotDay
-from ..services.series import SERIES_COUNT_MAX
+from sessions_app.models import Appointment, Series
+from sessions_app.selectors.appointments import SlotDay
+from sessions_app.services.series import SERIES_COUNT_MAX
 
 CHECKED = " checked"
 

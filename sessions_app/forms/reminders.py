@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..selectors.reminders import OFFSET_CHOICES, offset_label
+from sessions_app.selectors.reminders import OFFSET_CHOICES, offset_label
 
 
 def _offset_choices() -> list[tuple[int, str]]:

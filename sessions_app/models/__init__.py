@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from ..db import TsTzRange
+from sessions_app.db import TsTzRange
 
 User = settings.AUTH_USER_MODEL
 
@@ -104,7 +104,7 @@ class DateOverride(models.Model):
 class Series(models.Model):
     """Regular sessions: every 1, 2 or 4 weeks at the same local time."""
 
-    pairing = models.ForeignKey("programmes.Pairing", on_delete=models.CASCADE, related_name="+")
+    pairing = models.ForeignKey("pairings.Pairing", on_delete=models.CASCADE, related_name="+")
     every_weeks = models.PositiveSmallIntegerField(
         choices=[(1, _("Every week")), (2, _("Every two weeks")), (4, _("Every four weeks"))]
     )
@@ -136,7 +136,7 @@ class Appointment(models.Model):
         CHAT = "chat", _("Chat")
 
     pairing = models.ForeignKey(
-        "programmes.Pairing", on_delete=models.CASCADE, related_name="appointments"
+        "pairings.Pairing", on_delete=models.CASCADE, related_name="appointments"
     )
     # The pairing's people, kept on the row so the database can refuse overlaps per person.
     mentor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
@@ -212,7 +212,7 @@ class AgendaItem(models.Model):
     text = models.CharField(max_length=500)
     # A goal put on the agenda in one click (kind GOAL); the text keeps its title as it was.
     goal = models.ForeignKey(
-        "programmes.Goal", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "goals.Goal", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     done = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -322,4 +322,4 @@ class CalendarFeed(models.Model):
         return f"Calendar feed of {self.user_id}"
 
 
-from .feedback import Feedback  # noqa: E402, F401  (registers the model)
+from sessions_app.models.feedback import Feedback  # noqa: E402, F401  (registers the model)

@@ -36,7 +36,7 @@ class Feedback(models.Model):
 
     kind = models.CharField(max_length=10, choices=Kind)
     pairing = models.ForeignKey(
-        "programmes.Pairing", on_delete=models.CASCADE, related_name="feedback"
+        "pairings.Pairing", on_delete=models.CASCADE, related_name="feedback"
     )
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     appointment = models.ForeignKey(

@@ -10,9 +10,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from programmes.models import Pairing
-
-from ..models import ActionItem, AgendaItem, Appointment, SessionNote
+from pairings.models import Pairing
+from sessions_app.models import ActionItem, AgendaItem, Appointment, SessionNote
 
 
 def my_agenda_for(*, user: User) -> QuerySet[Appointment]:

@@ -12,11 +12,10 @@ from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from programmes.models import Pairing
-from programmes.selectors.agreements import channels_both_allow
-
-from ..models import Appointment, Availability
-from .slots import Slot, slot_is_free
+from pairings.models import Pairing
+from pairings.selectors.agreements import channels_both_allow
+from sessions_app.models import Appointment, Availability
+from sessions_app.selectors.slots import Slot, slot_is_free
 
 SERIES_MAX = 52  # a year of weekly sessions: "until the cohort ends" stops here at the latest
 

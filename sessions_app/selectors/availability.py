@@ -9,8 +9,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-
-from ..models import Availability, DateOverride
+from sessions_app.models import Availability, DateOverride
 
 SESSION_LENGTHS = (15, 30, 45, 60, 90)  # the lengths a mentor may offer, in minutes
 

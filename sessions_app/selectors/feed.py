@@ -7,8 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-
-from ..models import Appointment, CalendarFeed
+from sessions_app.models import Appointment, CalendarFeed
 
 # Sessions that ended or were cancelled this recently stay in the feed, so a calendar app keeps
 # last week's session and learns of a cancellation (STATUS:CANCELLED) instead of guessing.

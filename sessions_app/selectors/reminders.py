@@ -4,8 +4,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from accounts.models import User
-
-from ..models import Reminder, ReminderSettings
+from sessions_app.models import Reminder, ReminderSettings
 
 MINUTES_PER_DAY = 24 * 60
 # What the settings page offers, longest first: a week, two days, a day, 3 hours, 1 hour, 15 min.

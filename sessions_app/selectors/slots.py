@@ -28,9 +28,13 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 
 from accounts.models import User
-
-from ..models import Appointment, Availability, DateOverride
-from .availability import DayHours, availability_for, hours_by_day, local_today
+from sessions_app.models import Appointment, Availability, DateOverride
+from sessions_app.selectors.availability import (
+    DayHours,
+    availability_for,
+    hours_by_day,
+    local_today,
+)
 
 STEP = 15 * 60  # seconds between slot starts
 ONE_MINUTE = timedelta(minutes=1)

@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mentoring.errors import DomainError
-from programmes.models import Pairing
-
-from ..models import ActionItem, AgendaItem, Appointment, SessionNote
+from pairings.models import Pairing
+from sessions_app.models import ActionItem, AgendaItem, Appointment, SessionNote
 
 
 class AgendaRefused(DomainError):

@@ -7,9 +7,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mentoring.errors import DomainError
-
-from ..models import Availability, DateOverride, WeeklyWindow
-from ..selectors.availability import SESSION_LENGTHS, local_today
+from sessions_app.models import Availability, DateOverride, WeeklyWindow
+from sessions_app.selectors.availability import SESSION_LENGTHS, local_today
 
 
 class AvailabilityRefused(DomainError):

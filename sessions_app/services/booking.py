@@ -33,14 +33,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mentoring.errors import DomainError
-from programmes.models import Pairing
-
-from ..models import Appointment, Availability, Series
-from ..selectors.appointments import booking_modes_for
-from ..selectors.slots import slot_is_free
-from ..tasks.booking import invite_send_task
-from .agenda import action_items_carry_over
-from .reminders import reminder_rows_sync
+from pairings.models import Pairing
+from sessions_app.models import Appointment, Availability, Series
+from sessions_app.selectors.appointments import booking_modes_for
+from sessions_app.selectors.slots import slot_is_free
+from sessions_app.services.agenda import action_items_carry_over
+from sessions_app.services.reminders import reminder_rows_sync
+from sessions_app.tasks.booking import invite_send_task
 
 DEFAULT_VIDEO_LINK_TEMPLATE = "https://meet.jit.si/mentoring-{token}"
 OVERLAP_CONSTRAINTS = ("appointment_mentor_no_overlap", "appointment_mentee_no_overlap")

@@ -3,8 +3,7 @@
 from django.db import transaction
 
 from accounts.models import User
-
-from ..models import CalendarFeed
+from sessions_app.models import CalendarFeed
 
 
 @transaction.atomic

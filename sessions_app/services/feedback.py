@@ -21,13 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from exchange.models import Notification
-from exchange.services.notifications import notification_schedule
 from mentoring.errors import DomainError
-from programmes.models import Pairing
-
-from ..models import Appointment, Feedback
-from ..selectors.feedback import (
+from notifications.models import Notification
+from notifications.services import notification_schedule
+from pairings.models import Pairing
+from sessions_app.models import Appointment, Feedback
+from sessions_app.selectors.feedback import (
     CHECK_IN_FIRST_AFTER,
     CLOSING_ASK_WITHIN,
     REMIND_AFTER,

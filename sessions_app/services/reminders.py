@@ -24,13 +24,12 @@ from django.utils.translation import gettext as _
 
 from accounts.emails import email_build
 from accounts.models import User
+from mentoring.links import absolute
 from mentoring.mail import mail_send_kept
-from programmes.emails import absolute
-from programmes.models import Pairing
-from programmes.selectors.agreements import partner_phone_for, phone_display
-
-from ..models import Appointment, Reminder, ReminderSettings
-from ..selectors.reminders import reminder_offsets_for
+from pairings.models import Pairing
+from pairings.selectors.agreements import partner_phone_for, phone_display
+from sessions_app.models import Appointment, Reminder, ReminderSettings
+from sessions_app.selectors.reminders import reminder_offsets_for
 
 # A claim this old most likely belongs to a worker that died. Claiming it again cannot send it
 # twice: a send in progress holds the row (SKIP LOCKED passes it by), a later one finds it sent.
@@ -170,7 +169,7 @@ def reminders_claim_due(*, now: datetime, limit: int = CLAIM_BATCH) -> list[int]
 
 
 def _enqueue_sends(ids: list[int]) -> None:
-    from ..tasks.reminders import reminder_send_task
+    from sessions_app.tasks.reminders import reminder_send_task
 
     for reminder_id in ids:
         reminder_send_task.delay(reminder_id)

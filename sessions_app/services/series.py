@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mentoring.errors import DomainError
-from programmes.models import Pairing
-
-from ..models import Appointment, Series
-from ..selectors.appointments import series_plan
-from .booking import (
+from pairings.models import Pairing
+from sessions_app.models import Appointment, Series
+from sessions_app.selectors.appointments import series_plan
+from sessions_app.services.booking import (
     BookingRefused,
     SlotUnavailable,
     _availability_locked,

@@ -3,8 +3,7 @@
 from celery import shared_task
 
 from accounts.tasks import RETRY
-
-from ..emails import invite_send
+from sessions_app.emails import invite_send
 
 
 @shared_task(**RETRY)

@@ -4,8 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from accounts.tasks import RETRY
-
-from ..services.reminders import reminder_send, reminders_dispatch
+from sessions_app.services.reminders import reminder_send, reminders_dispatch
 
 
 @shared_task(soft_time_limit=50, time_limit=55)

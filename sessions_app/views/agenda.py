@@ -16,10 +16,9 @@ from django.views.decorators.http import require_http_methods
 from exchange.selectors.materials import materials_for_appointment, materials_with_hosts
 from mentoring.errors import DomainError
 from mentoring.htmx import is_htmx
-
-from ..forms.agenda import ActionItemForm, AgendaItemForm, PickForm, SessionNoteForm
-from ..models import Appointment
-from ..selectors.agenda import (
+from sessions_app.forms.agenda import ActionItemForm, AgendaItemForm, PickForm, SessionNoteForm
+from sessions_app.models import Appointment
+from sessions_app.selectors.agenda import (
     agenda_for,
     agenda_is_open,
     appointments_by_day,
@@ -29,8 +28,8 @@ from ..selectors.agenda import (
     partner_in,
     session_is_editable,
 )
-from ..selectors.appointments import appointment_get_for_user
-from ..services.agenda import (
+from sessions_app.selectors.appointments import appointment_get_for_user
+from sessions_app.services.agenda import (
     action_item_add,
     action_item_remove,
     action_item_tick,

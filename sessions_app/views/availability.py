@@ -15,18 +15,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from mentoring.errors import DomainError
-
-from ..forms.availability import AvailabilityForm, DateOverrideForm, WeekForm
-from ..models import Availability
-from ..selectors.availability import (
+from sessions_app.forms.availability import AvailabilityForm, DateOverrideForm, WeekForm
+from sessions_app.models import Availability
+from sessions_app.selectors.availability import (
     availability_for,
     date_override_get_for_mentor,
     date_overrides_upcoming,
     local_today,
     offers_sessions,
 )
-from ..selectors.slots import availability_week
-from ..services.availability import availability_save, date_override_add, date_override_remove
+from sessions_app.selectors.slots import availability_week
+from sessions_app.services.availability import (
+    availability_save,
+    date_override_add,
+    date_override_remove,
+)
 
 PAGE_TEMPLATE = "sessions_app/availability/edit.html"
 WEEK_TEMPLATE = "sessions_app/availability/_week.html"

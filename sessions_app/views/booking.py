@@ -20,20 +20,19 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from mentoring.errors import DomainError
-from programmes.models import Pairing
-from programmes.selectors import pairing_get_for_user
-from programmes.selectors.agreements import partner_phone_for, phone_display
-
-from ..forms.booking import (
+from pairings.models import Pairing
+from pairings.selectors import pairing_get_for_user
+from pairings.selectors.agreements import partner_phone_for, phone_display
+from sessions_app.forms.booking import (
     AppointmentBookForm,
     AppointmentCancelForm,
     AppointmentRescheduleForm,
     LengthForm,
 )
-from ..ics import PUBLISH, calendar_for, event_for
-from ..models import Appointment, Availability
-from ..selectors.agenda import partner_in
-from ..selectors.appointments import (
+from sessions_app.ics import PUBLISH, calendar_for, event_for
+from sessions_app.models import Appointment, Availability
+from sessions_app.selectors.agenda import partner_in
+from sessions_app.selectors.appointments import (
     SlotDay,
     appointment_get_for_user,
     appointments_for_pairing,
@@ -41,10 +40,14 @@ from ..selectors.appointments import (
     first_session_in_person_due,
     slot_days,
 )
-from ..selectors.availability import availability_for
-from ..selectors.slots import slot_plan
-from ..services.booking import appointment_book, appointment_cancel, appointment_reschedule
-from ..services.series import series_cancel_from
+from sessions_app.selectors.availability import availability_for
+from sessions_app.selectors.slots import slot_plan
+from sessions_app.services.booking import (
+    appointment_book,
+    appointment_cancel,
+    appointment_reschedule,
+)
+from sessions_app.services.series import series_cancel_from
 
 DAYS_PER_PAGE = 7  # days with free times on one page of the picker
 PAGE_SIZE = 25

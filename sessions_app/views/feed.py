@@ -10,9 +10,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from ..ics import PUBLISH, calendar_for, event_for
-from ..selectors.feed import calendar_feed_for, calendar_feed_get, feed_appointments_for
-from ..services.feed import calendar_feed_enable, calendar_feed_revoke
+from sessions_app.ics import PUBLISH, calendar_for, event_for
+from sessions_app.selectors.feed import calendar_feed_for, calendar_feed_get, feed_appointments_for
+from sessions_app.services.feed import calendar_feed_enable, calendar_feed_revoke
 
 REFRESH = timedelta(hours=1)
 

@@ -18,11 +18,10 @@ from django.views.decorators.http import require_http_methods
 
 from mentoring.errors import DomainError
 from mentoring.htmx import is_htmx
-
-from ..forms.feedback import feedback_form_for
-from ..selectors.agenda import partner_in
-from ..selectors.appointments import appointment_get_for_user
-from ..selectors.feedback import (
+from sessions_app.forms.feedback import feedback_form_for
+from sessions_app.selectors.agenda import partner_in
+from sessions_app.selectors.appointments import appointment_get_for_user
+from sessions_app.selectors.feedback import (
     feedback_for_session,
     feedback_get_for_writer,
     feedback_history_for,
@@ -32,7 +31,7 @@ from ..selectors.feedback import (
     feedback_views_for,
     feedback_waiting_for,
 )
-from ..services.feedback import feedback_answer
+from sessions_app.services.feedback import feedback_answer
 
 PAGE_SIZE = 20
 _NOT_ANSWERS = ("op", "csrfmiddlewaretoken")

@@ -8,9 +8,9 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ..forms.reminders import ReminderSettingsForm
-from ..selectors.reminders import reminder_offsets_for, reminders_upcoming_for
-from ..services.reminders import reminder_settings_save
+from sessions_app.forms.reminders import ReminderSettingsForm
+from sessions_app.selectors.reminders import reminder_offsets_for, reminders_upcoming_for
+from sessions_app.services.reminders import reminder_settings_save
 
 
 @login_required

@@ -10,13 +10,18 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from mentoring.errors import DomainError
-from programmes.selectors import pairing_get_for_user
-
-from ..forms.booking import SeriesForm, slot_value
-from ..selectors.appointments import booking_modes_for, series_plan
-from ..selectors.availability import availability_for
-from ..services.series import SeriesChanged, series_book
-from .booking import _book_context, _book_form_kwargs, _picker, _refusal, _unavailable
+from pairings.selectors import pairing_get_for_user
+from sessions_app.forms.booking import SeriesForm, slot_value
+from sessions_app.selectors.appointments import booking_modes_for, series_plan
+from sessions_app.selectors.availability import availability_for
+from sessions_app.services.series import SeriesChanged, series_book
+from sessions_app.views.booking import (
+    _book_context,
+    _book_form_kwargs,
+    _picker,
+    _refusal,
+    _unavailable,
+)
 
 
 @login_required

@@ -81,7 +81,7 @@ def test_anonymous_visitors_are_sent_to_login_from_every_private_page(client, na
 def test_the_private_routes_include_the_pages_people_use():
     names = {name for name, _ in ROUTES}
 
-    assert {"accounts:dashboard", "accounts:profile", "account_email"} <= names
+    assert {"home:dashboard", "accounts:profile", "account_email"} <= names
 
 
 @pytest.mark.parametrize(
@@ -179,10 +179,10 @@ def test_the_dashboard_query_count_does_not_grow_with_pairings_cohorts_or_sessio
     # pairings as mentor (with opportunity answer counts) and as mentee, upcoming sessions,
     # the mentee's latest opportunities, the feedback waiting for an answer
     with django_assert_num_queries(11):
-        client.get(reverse("accounts:dashboard"))
+        client.get(reverse("home:dashboard"))
     add(5)
     with django_assert_num_queries(11):
-        response = client.get(reverse("accounts:dashboard"))
+        response = client.get(reverse("home:dashboard"))
 
     html = response.content.decode()
     assert "You also run programmes" in html

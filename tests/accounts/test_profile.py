@@ -30,7 +30,7 @@ MENTOR_FORM = {
 def test_a_newcomer_is_sent_from_the_dashboard_to_onboarding(client, newcomer):
     client.force_login(newcomer)
 
-    response = client.get(reverse("accounts:dashboard"))
+    response = client.get(reverse("home:dashboard"))
 
     assert response.status_code == 302
     assert response.url == reverse("accounts:onboarding")
@@ -57,7 +57,7 @@ def test_onboarding_saves_a_mentor_profile_with_normalised_tags_and_phone(client
     response = client.post(reverse("accounts:onboarding"), MENTOR_FORM)
 
     assert response.status_code == 302
-    assert response.url == reverse("accounts:dashboard")
+    assert response.url == reverse("home:dashboard")
     user = User.objects.get(pk=newcomer.pk)
     assert (user.display_name, user.timezone) == ("Erin Example", "Asia/Tokyo")
     profile = user.profile
@@ -74,7 +74,7 @@ def test_after_onboarding_the_dashboard_greets_by_role(client, newcomer):
     client.force_login(newcomer)
     client.post(reverse("accounts:onboarding"), MENTOR_FORM)
 
-    html = client.get(reverse("accounts:dashboard")).content.decode()
+    html = client.get(reverse("home:dashboard")).content.decode()
 
     assert "Hello, Erin Example" in html
     assert "You mentor, with room for 3 mentees at a time." in html
@@ -144,7 +144,7 @@ def test_the_dashboard_lists_what_the_profile_is_missing(client):
     user = ProfileFactory(mentor=True, headline="", capacity=None, languages=[]).user
     client.force_login(user)
 
-    html = client.get(reverse("accounts:dashboard")).content.decode()
+    html = client.get(reverse("home:dashboard")).content.decode()
 
     assert "Your profile is not complete yet" in html
     assert "a headline" in html
@@ -157,7 +157,7 @@ def test_the_dashboard_says_who_runs_programmes(client, programme_admin):
     ProfileFactory(user=programme_admin, mentee=True)
     client.force_login(programme_admin)
 
-    html = client.get(reverse("accounts:dashboard")).content.decode()
+    html = client.get(reverse("home:dashboard")).content.decode()
 
     assert "You also run programmes as a programme admin." in html
 
@@ -185,4 +185,4 @@ def test_deleting_the_account_needs_the_password(client, mentee):
     assert response.url == reverse("home")
     assert not User.objects.filter(pk=mentee.pk).exists()
     assert not Profile.objects.filter(user_id=mentee.pk).exists()
-    assert client.get(reverse("accounts:dashboard")).status_code == 302
+    assert client.get(reverse("home:dashboard")).status_code == 302

@@ -7,14 +7,17 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.management.commands.seed_demo import DEMO_PASSWORD
 from accounts.models import PROGRAMME_ADMINS_GROUP, Profile, User
 from accounts.services import programme_admin_group_ensure, user_welcome_send
 from accounts.tasks import user_welcome_send_task
-from exchange.models import Material, Message, Notification, OpportunityRecipient
-from programmes.demo import DEMO_COHORT
-from programmes.models import Cohort, Goal, PairingHealth
-from programmes.selectors.agreements import agreement_holds
+from exchange.models import Material, Message, OpportunityRecipient
+from goals.models import Goal
+from home.demo.programmes import DEMO_COHORT
+from home.management.commands.seed_demo import DEMO_PASSWORD
+from notifications.models import Notification
+from oversight.models import PairingHealth
+from pairings.selectors.agreements import agreement_holds
+from programmes.models import Cohort
 from sessions_app.models import Appointment, Feedback, SessionNote
 from tests.factories import UserFactory
 

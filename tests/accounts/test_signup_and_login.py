@@ -40,7 +40,7 @@ def test_signup_sends_a_verification_link_and_does_not_log_in(
     assert "/accounts/confirm-email/" in _link_in(mailoutbox[0])
     assert mailoutbox[0].body.startswith("Hello from Mentoring!")
     assert "Thank you for using Mentoring!" in mailoutbox[0].body
-    assert client.get(reverse("accounts:dashboard")).status_code == 302
+    assert client.get(reverse("home:dashboard")).status_code == 302
 
 
 def test_a_taken_email_in_other_case_is_refused_and_the_typed_address_is_kept(
@@ -86,7 +86,7 @@ def test_an_unverified_person_cannot_log_in_and_is_sent_a_fresh_link(
 
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
-    assert client.get(reverse("accounts:dashboard")).status_code == 302
+    assert client.get(reverse("home:dashboard")).status_code == 302
     assert mailoutbox[-1].to == ["pending@example.org"]
 
 
@@ -118,7 +118,7 @@ def test_login_with_the_right_password_opens_the_dashboard(client, mentee):
         reverse("account_login"), {"login": "alice@example.org", "password": PASSWORD}, follow=True
     )
 
-    assert response.redirect_chain[-1][0] == reverse("accounts:dashboard")
+    assert response.redirect_chain[-1][0] == reverse("home:dashboard")
     assert "Hello, Alice Mentee" in response.content.decode()
 
 
@@ -142,16 +142,16 @@ def test_failed_logins_are_rate_limited_even_when_the_right_password_follows(cli
 
     assert response.status_code == 200
     assert "Too many failed login attempts" in response.content.decode()
-    assert client.get(reverse("accounts:dashboard")).status_code == 302
+    assert client.get(reverse("home:dashboard")).status_code == 302
 
 
 def test_logout_needs_a_post_and_ends_the_session(client, mentee):
     client.force_login(mentee)
 
     client.get(reverse("account_logout"))
-    assert client.get(reverse("accounts:dashboard")).status_code == 200
+    assert client.get(reverse("home:dashboard")).status_code == 200
     client.post(reverse("account_logout"))
-    assert client.get(reverse("accounts:dashboard")).status_code == 302
+    assert client.get(reverse("home:dashboard")).status_code == 302
 
 
 def test_a_forgotten_password_is_reset_through_the_emailed_link(

@@ -10,9 +10,8 @@ from django.test import Client
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from accounts.models import User
-from programmes.models import Pairing
-
-from ..factories import CohortFactory, EnrolmentFactory, PairingFactory, ProfileFactory
+from pairings.models import Pairing
+from tests.factories import CohortFactory, EnrolmentFactory, PairingFactory, ProfileFactory
 
 CHROMIUM = "/usr/bin/chromium"
 # Browser downloads are impossible here; these flags also keep Chromium from phoning home.

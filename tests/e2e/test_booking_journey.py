@@ -16,12 +16,11 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from programmes.models import Pairing
-from programmes.selectors.agreements import agreement_holds
+from pairings.models import Pairing
+from pairings.selectors.agreements import agreement_holds
 from sessions_app.models import Appointment, Reminder
 from sessions_app.services.availability import availability_save
-
-from ..agreements import agreement_reach
+from tests.agreements import agreement_reach
 
 pytestmark = pytest.mark.e2e
 

@@ -13,12 +13,13 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from accounts.services import user_make_programme_admin
-from programmes.models import Cohort, HealthStatus, Nudge, Pairing, PairingHealth
-from programmes.services.health import pairing_health_refresh
+from oversight.models import HealthStatus, Nudge, PairingHealth
+from oversight.services.health import pairing_health_refresh
+from pairings.models import Pairing
+from programmes.models import Cohort
 from sessions_app.models import Appointment, Feedback
 from sessions_app.services.feedback import feedback_scan
-
-from ..factories import (
+from tests.factories import (
     AppointmentFactory,
     CohortFactory,
     EnrolmentFactory,

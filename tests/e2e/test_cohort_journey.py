@@ -17,10 +17,10 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from accounts.services import user_make_programme_admin
-from programmes.models import Enrolment, ImportJob, Pairing, ParticipantRole
-from programmes.selectors.agreements import agreement_holds
-
-from ..factories import PASSWORD, ProfileFactory
+from pairings.models import Pairing
+from pairings.selectors.agreements import agreement_holds
+from programmes.models import Enrolment, ImportJob, ParticipantRole
+from tests.factories import PASSWORD, ProfileFactory
 
 pytestmark = pytest.mark.e2e
 

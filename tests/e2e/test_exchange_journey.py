@@ -17,14 +17,13 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from exchange.models import Material, Message
-from programmes.models import Pairing
-from programmes.selectors.agreements import agreement_holds
+from pairings.models import Pairing
+from pairings.selectors.agreements import agreement_holds
 from sessions_app.models import Appointment
 from sessions_app.selectors.slots import free_slots
 from sessions_app.services.availability import availability_save
 from sessions_app.services.booking import appointment_book
-
-from ..agreements import agreement_reach
+from tests.agreements import agreement_reach
 
 pytestmark = pytest.mark.e2e
 

@@ -10,8 +10,7 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from accounts.models import Profile, User
-
-from ..factories import ProfileFactory
+from tests.factories import ProfileFactory
 
 pytestmark = pytest.mark.e2e
 

@@ -13,14 +13,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from exchange.models import Material, Notification
+from exchange.models import Material
 from exchange.services.materials import (
     MaterialRefused,
     material_share_file,
     material_share_link,
     material_withdraw,
 )
-from programmes.models import Pairing
+from notifications.models import Notification
+from pairings.models import Pairing
 from sessions_app.models import Appointment
 from tests.factories import AppointmentFactory
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from exchange.models import MESSAGE_MAX_LENGTH, Message
 from exchange.services.messages import message_edit, message_send
-from programmes.models import Pairing
+from pairings.models import Pairing
 from tests.agreements import terms_state
 from tests.factories import PairingFactory
 

@@ -8,7 +8,7 @@ import time_machine
 from django.http import Http404
 from django.utils import timezone
 
-from exchange.models import MESSAGE_MAX_LENGTH, Message, Notification
+from exchange.models import MESSAGE_MAX_LENGTH, Message
 from exchange.selectors.messages import (
     THREAD_PAGE_SIZE,
     THREAD_POLL_OVERLAP,
@@ -26,7 +26,8 @@ from exchange.services.messages import (
     message_send,
     thread_mark_read,
 )
-from programmes.models import Pairing
+from notifications.models import Notification
+from pairings.models import Pairing
 from tests.agreements import terms_state
 
 # Monday 10 March 2025, 23:00 UTC: 19:00 in New York (already on summer time), so outside

@@ -9,8 +9,9 @@ import time_machine
 from django.db import transaction
 from django.urls import reverse
 
-from exchange.models import Delivery, Message, Notification, NotificationSettings
-from exchange.services.notifications import notification_schedule
+from exchange.models import Message
+from notifications.models import Delivery, Notification, NotificationSettings
+from notifications.services import notification_schedule
 from tests.agreements import terms_state
 from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory
 
@@ -26,7 +27,7 @@ def _frozen_now():
 
 
 def settings_url() -> str:
-    return reverse("exchange:notification_settings")
+    return reverse("notifications:notification_settings")
 
 
 def checked(html: str, name: str) -> list[str]:
@@ -97,7 +98,7 @@ def test_the_page_shows_my_own_hours_in_each_pairing_and_what_waits(
     assert "Your hours (Europe/London)" in html
     assert "Monday: 09:00\N{EN DASH}17:00" in html
     assert "may reach you outside your hours" in html
-    assert reverse("programmes:agreement_terms", args=[pairing.pk]) in html
+    assert reverse("pairings:agreement_terms", args=[pairing.pk]) in html
     # Due Thursday 09:00 in London; the page shows times in the viewer's zone.
     assert "One email item is waiting; it goes out Thu 11 Jun, 09:00 at the earliest." in html
 

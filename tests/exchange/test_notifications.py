@@ -16,25 +16,17 @@ from django.db import connection, transaction
 from django.test import TestCase
 from django.urls import reverse
 
-from exchange.models import (
-    Delivery,
-    Material,
-    Message,
-    Notification,
-    NotificationSettings,
-    Opportunity,
-    OpportunityRecipient,
-    materials_storage,
-)
-from exchange.services.notifications import (
+from exchange.models import Material, Message, Opportunity, OpportunityRecipient, materials_storage
+from notifications.models import Delivery, Notification, NotificationSettings
+from notifications.services import (
     notification_schedule,
     notification_settings_save,
     notifications_claim_due,
     notifications_dispatch,
     notifications_send,
 )
-from exchange.tasks.notifications import notifications_dispatch_task
-from programmes.models import Pairing
+from notifications.tasks import notifications_dispatch_task
+from pairings.models import Pairing
 from tests.agreements import terms_state
 from tests.factories import PairingFactory, ProfileFactory
 
@@ -662,19 +654,19 @@ def test_a_digest_send_makes_the_same_queries_however_many_items_it_holds(
 @pytest.mark.parametrize(
     "model",
     [
-        "message",
-        "material",
-        "opportunity",
-        "opportunityrecipient",
-        "notification",
-        "notificationsettings",
+        "exchange.message",
+        "exchange.material",
+        "exchange.opportunity",
+        "exchange.opportunityrecipient",
+        "notifications.notification",
+        "notifications.notificationsettings",
     ],
 )
 def test_staff_find_exchange_rows_in_the_admin(admin_client, pairing, mentor, tokyo_alice, model):
     held_rows(pairing, mentor, 2)
     pass_on(pairing, title="Course", starts_at=datetime(2026, 7, 1, 9, 0, tzinfo=UTC))
 
-    url = reverse(f"admin:exchange_{model}_changelist")
+    url = reverse(f"admin:{model.replace('.', '_')}_changelist")
     response = admin_client.get(url, {"q": "alice"})
 
     assert response.status_code == 200

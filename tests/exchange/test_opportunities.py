@@ -12,10 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
 
-from exchange.models import Notification, Opportunity, OpportunityRecipient
+from exchange.models import Opportunity, OpportunityRecipient
 from exchange.services.opportunities import opportunity_respond, opportunity_share
 from mentoring.errors import DomainError
-from programmes.models import Pairing
+from notifications.models import Notification
+from pairings.models import Pairing
 from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -558,7 +559,7 @@ def test_the_mentees_dashboard_shows_the_latest_opportunities_with_answers_and_c
     Opportunity.objects.filter(title="Older meetup").update(created_at=NOW - timedelta(days=1))
     client.force_login(mentee)
 
-    html = client.get(reverse("accounts:dashboard")).content.decode()
+    html = client.get(reverse("home:dashboard")).content.decode()
 
     assert "Opportunities from your mentor" in html
     assert "Older meetup" not in html  # three at most: the newest first
@@ -579,7 +580,7 @@ def test_the_mentors_dashboard_links_to_passing_on_and_counts_answers(
     opportunity_respond(recipient_row=row_of(opportunity, frank), by=frank, response="not_for_me")
     client.force_login(mentor)
 
-    html = client.get(reverse("accounts:dashboard")).content.decode()
+    html = client.get(reverse("home:dashboard")).content.decode()
 
     assert reverse("exchange:opportunity_new") in html
     assert "2 answers to the opportunities you passed on" in html
@@ -591,9 +592,9 @@ def test_a_mentor_without_active_mentees_has_no_pass_on_link_and_a_mentee_an_emp
 ):
     Pairing.objects.filter(pk=pairing.pk).update(status=Pairing.Status.PROPOSED)
     client.force_login(mentor)
-    mentor_html = client.get(reverse("accounts:dashboard")).content.decode()
+    mentor_html = client.get(reverse("home:dashboard")).content.decode()
     client.force_login(mentee)
-    mentee_html = client.get(reverse("accounts:dashboard")).content.decode()
+    mentee_html = client.get(reverse("home:dashboard")).content.decode()
 
     assert reverse("exchange:opportunity_new") not in mentor_html
     assert "Nothing passed on yet." in mentee_html
@@ -609,7 +610,7 @@ def test_the_dashboard_query_count_does_not_grow_with_opportunities(
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(reverse("accounts:dashboard"))
+            response = client.get(reverse("home:dashboard"))
         assert response.status_code == 200
         return len(queries)
 
@@ -620,7 +621,7 @@ def test_the_dashboard_query_count_does_not_grow_with_opportunities(
         opportunity_respond(recipient_row=row, by=row.mentee, response="interested")
 
     assert count() == with_one
-    html = client.get(reverse("accounts:dashboard")).content.decode()
+    html = client.get(reverse("home:dashboard")).content.decode()
     if role == "mentor":
         assert "16 answers to the opportunities you passed on" in html
     else:

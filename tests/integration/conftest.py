@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from mentoring.celery import app as celery_app
-
-from .support import SmtpSink, Worker, free_port, worker_env
+from tests.integration.support import SmtpSink, Worker, free_port, worker_env
 
 WORKER_LOGS = pytest.StashKey[list[Path]]()
 

@@ -16,16 +16,16 @@ import pytest
 from django.db import connection
 
 from accounts.models import User
-from programmes.models import Announcement, AnnouncementDelivery, Cohort, Enrolment
-from programmes.services.outreach import announcement_send
-from programmes.tasks.outreach import announcements_resume_task
-
-from .support import SmtpSink, Worker, database_url, wait_until
+from oversight.models import Announcement, AnnouncementDelivery
+from oversight.services.outreach import announcement_send
+from oversight.tasks.outreach import announcements_resume_task
+from programmes.models import Cohort, Enrolment
+from tests.integration.support import SmtpSink, Worker, database_url, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 RECIPIENTS = 2000
-DISPATCH_TASK = "programmes.tasks.outreach.announcement_dispatch_task"
+DISPATCH_TASK = "oversight.tasks.outreach.announcement_dispatch_task"
 TABLE = AnnouncementDelivery._meta.db_table
 
 

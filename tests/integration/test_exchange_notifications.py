@@ -19,19 +19,19 @@ import time_machine
 from django.db import connection, transaction
 from django.utils import timezone
 
-from exchange.models import Message, Notification
-from exchange.services.notifications import notification_schedule, notifications_claim_due
-from exchange.tasks.notifications import notifications_dispatch_task, notifications_send_task
-from programmes.models import Pairing
+from exchange.models import Message
+from notifications.models import Notification
+from notifications.services import notification_schedule, notifications_claim_due
+from notifications.tasks import notifications_dispatch_task, notifications_send_task
+from pairings.models import Pairing
 from tests.agreements import terms_state
-
-from .support import SmtpSink, Worker, database_url, text_body, wait_until
+from tests.integration.support import SmtpSink, Worker, database_url, text_body, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 TOKYO = ZoneInfo("Asia/Tokyo")
-SEND_TASK = "exchange.tasks.notifications.notifications_send_task"
-DISPATCH_TASK = "exchange.tasks.notifications.notifications_dispatch_task"
+SEND_TASK = "notifications.tasks.notifications_send_task"
+DISPATCH_TASK = "notifications.tasks.notifications_dispatch_task"
 Status = Notification.Status
 
 

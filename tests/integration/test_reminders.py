@@ -16,13 +16,13 @@ import time_machine
 from django.db import connection, transaction
 from django.utils import timezone
 
-from programmes.models import Cohort, Pairing
+from pairings.models import Pairing
+from programmes.models import Cohort
 from sessions_app.models import Appointment, Reminder
 from sessions_app.services.reminders import reminder_rows_sync
 from sessions_app.tasks.reminders import reminders_dispatch_task
 from tests.factories import AppointmentFactory, PairingFactory
-
-from .support import SmtpSink, Worker, database_url, wait_until
+from tests.integration.support import SmtpSink, Worker, database_url, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

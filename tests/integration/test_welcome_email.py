@@ -14,8 +14,15 @@ from django.urls import Resolver404, resolve, reverse
 from accounts.models import User
 from accounts.tasks import user_welcome_send_task
 from tests.factories import PASSWORD, UserFactory
-
-from .support import SITE_URL, SmtpSink, TaskRun, Worker, is_addressed_to, text_body, wait_until
+from tests.integration.support import (
+    SITE_URL,
+    SmtpSink,
+    TaskRun,
+    Worker,
+    is_addressed_to,
+    text_body,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -86,7 +93,7 @@ def test_welcome_email_reaches_smtp_through_a_real_worker(
     user_welcome_send_task.delay(user.pk)
 
     welcome = smtp_sink.wait_for(is_welcome_to(address))
-    assert f"{SITE_URL}{reverse('accounts:dashboard')}" in text_body(welcome)
+    assert f"{SITE_URL}{reverse('home:dashboard')}" in text_body(welcome)
     assert [a.addr_spec for a in welcome["To"].addresses] == [address]
     wait_until_marked_sent(user)
     assert sorted(run.value for run in wait_for_welcome_runs([worker], 2)) == ["False", "True"]
@@ -129,7 +136,7 @@ def test_welcome_email_is_retried_until_the_smtp_server_answers(
     with SmtpSink(smtp_port) as sink:
         # retry_backoff=5 with jitter: the next attempts come within 5, then 10 seconds.
         welcome = sink.wait_for(is_welcome_to(user.email), timeout=60)
-        assert f"{SITE_URL}{reverse('accounts:dashboard')}" in text_body(welcome)
+        assert f"{SITE_URL}{reverse('home:dashboard')}" in text_body(welcome)
         wait_until_marked_sent(user)
         [run] = wait_for_welcome_runs([worker], 1)
         assert (run.task_id, run.value) == (task_id, "True")

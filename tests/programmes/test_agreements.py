@@ -7,8 +7,8 @@ import time_machine
 from django.urls import reverse
 
 from accounts.services import user_make_programme_admin
-from programmes.models import Acknowledgement, ContactAgreement, ContactTerms, Pairing
-from programmes.selectors.agreements import (
+from pairings.models import Acknowledgement, ContactAgreement, ContactTerms, Pairing
+from pairings.selectors.agreements import (
     agreement_holds,
     agreement_summary_for,
     channels_both_allow,
@@ -16,13 +16,13 @@ from programmes.selectors.agreements import (
     next_contact_window_start,
     partner_phone_for,
 )
-from programmes.services.agreements import (
+from pairings.services.agreements import (
     AgreementChanged,
     AgreementRefused,
     agreement_acknowledge,
     agreement_terms_notify,
 )
-from programmes.services.pairings import pairing_close
+from pairings.services.pairings import pairing_close
 from tests.agreements import WEEKDAYS_9_TO_5
 from tests.agreements import terms_state as state  # video and email, weekdays 9 to 5
 from tests.factories import PairingFactory
@@ -165,13 +165,13 @@ def test_a_stale_acknowledgement_is_refused(pairing, mentee, mentor):
 def test_a_stale_acknowledgement_on_the_page_shows_the_new_terms(client, pairing, mentee, mentor):
     state(pairing, mentee)
     client.force_login(mentor)
-    seen = client.get(reverse("programmes:agreement_detail", args=[pairing.pk])).context["summary"][
+    seen = client.get(reverse("pairings:agreement_detail", args=[pairing.pk])).context["summary"][
         "version"
     ]
     state(pairing, mentee, channels=["video", "phone"])
 
     response = client.post(
-        reverse("programmes:agreement_acknowledge", args=[pairing.pk]), {"version": seen}
+        reverse("pairings:agreement_acknowledge", args=[pairing.pk]), {"version": seen}
     )
 
     assert response.status_code == 200
@@ -189,11 +189,11 @@ def test_acknowledging_on_the_page_returns_to_the_pairing(client, pairing, mente
     client.force_login(mentor)
 
     response = client.post(
-        reverse("programmes:agreement_acknowledge", args=[pairing.pk]), {"version": 2}
+        reverse("pairings:agreement_acknowledge", args=[pairing.pk]), {"version": 2}
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("programmes:pairing_detail", args=[pairing.pk])
+    assert response.url == reverse("home:pairing_detail", args=[pairing.pk])
     assert agreement_holds(pairing=pairing)
 
 
@@ -224,7 +224,7 @@ def test_a_number_on_the_profile_but_not_shared_is_never_shown(client, pairing, 
     state(pairing, mentee, phone="none")
     client.force_login(mentor)
 
-    html = client.get(reverse("programmes:agreement_detail", args=[pairing.pk])).content.decode()
+    html = client.get(reverse("pairings:agreement_detail", args=[pairing.pk])).content.decode()
 
     assert partner_phone_for(pairing=pairing, viewer=mentor) is None
     assert "7700 900123" not in html
@@ -237,7 +237,7 @@ def test_a_shared_number_shows_on_the_partners_page_while_active_and_not_after_c
     give_alice_a_personal_phone(mentee)
     state(pairing, mentee, phone="personal")
     client.force_login(mentor)
-    url = reverse("programmes:agreement_detail", args=[pairing.pk])
+    url = reverse("pairings:agreement_detail", args=[pairing.pk])
 
     assert f'href="tel:{ALICE_PHONE}"' in client.get(url).content.decode()
 
@@ -276,10 +276,10 @@ def test_a_work_number_shared_is_the_work_number(pairing, mentee, mentor):
 
 def agreement_urls(pairing: Pairing) -> list[tuple[str, str]]:
     return [
-        ("get", reverse("programmes:agreement_detail", args=[pairing.pk])),
-        ("get", reverse("programmes:agreement_terms", args=[pairing.pk])),
-        ("post", reverse("programmes:agreement_terms", args=[pairing.pk])),
-        ("post", reverse("programmes:agreement_acknowledge", args=[pairing.pk])),
+        ("get", reverse("pairings:agreement_detail", args=[pairing.pk])),
+        ("get", reverse("pairings:agreement_terms", args=[pairing.pk])),
+        ("post", reverse("pairings:agreement_terms", args=[pairing.pk])),
+        ("post", reverse("pairings:agreement_acknowledge", args=[pairing.pk])),
     ]
 
 
@@ -322,7 +322,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, pairing):
 def test_acknowledging_needs_a_post(client, pairing, mentor):
     client.force_login(mentor)
 
-    response = client.get(reverse("programmes:agreement_acknowledge", args=[pairing.pk]))
+    response = client.get(reverse("pairings:agreement_acknowledge", args=[pairing.pk]))
 
     assert response.status_code == 405
 
@@ -331,15 +331,15 @@ def test_a_closed_pairings_agreement_is_read_only(client, pairing, mentee, mento
     state(pairing, mentee)
     pairing_close(pairing=pairing, by=mentor, reason="completed")
     client.force_login(mentee)
-    detail = reverse("programmes:agreement_detail", args=[pairing.pk])
+    detail = reverse("pairings:agreement_detail", args=[pairing.pk])
 
     response = client.post(
-        reverse("programmes:agreement_terms", args=[pairing.pk]), form_data(), follow=True
+        reverse("pairings:agreement_terms", args=[pairing.pk]), form_data(), follow=True
     )
     assert response.redirect_chain == [(detail, 302)]
     assert "can no longer change" in response.content.decode()
     response = client.post(
-        reverse("programmes:agreement_acknowledge", args=[pairing.pk]), {"version": 1}, follow=True
+        reverse("pairings:agreement_acknowledge", args=[pairing.pk]), {"version": 1}, follow=True
     )
     assert response.redirect_chain == [(detail, 302)]
     assert "can no longer change" in response.content.decode()
@@ -353,7 +353,7 @@ def test_a_proposed_pairing_has_no_agreement_to_fill_in_yet(client, cohort, ment
     proposed = PairingFactory(cohort=cohort, mentor=mentor, mentee=mentee, status="proposed")
     client.force_login(mentee)
 
-    response = client.get(reverse("programmes:agreement_terms", args=[proposed.pk]), follow=True)
+    response = client.get(reverse("pairings:agreement_terms", args=[proposed.pk]), follow=True)
 
     assert "opens once the pairing has started" in response.content.decode()
     assert not ContactAgreement.objects.filter(pairing=proposed).exists()
@@ -365,7 +365,7 @@ def test_a_proposed_pairing_has_no_agreement_to_fill_in_yet(client, cohort, ment
 def test_the_terms_page_starts_from_the_enrolment_and_labels_every_field(client, pairing, mentee):
     client.force_login(mentee)
 
-    response = client.get(reverse("programmes:agreement_terms", args=[pairing.pk]))
+    response = client.get(reverse("pairings:agreement_terms", args=[pairing.pk]))
 
     form = response.context["form"]
     assert form["channels"].value() == ["video", "email"]
@@ -382,7 +382,7 @@ def test_saving_terms_on_the_page_stores_them_in_the_chosen_zone(client, pairing
     client.force_login(mentee)
 
     response = client.post(
-        reverse("programmes:agreement_terms", args=[pairing.pk]),
+        reverse("pairings:agreement_terms", args=[pairing.pk]),
         form_data(
             timezone="Asia/Kathmandu",
             urgent_breaks_through="on",
@@ -392,7 +392,7 @@ def test_saving_terms_on_the_page_stores_them_in_the_chosen_zone(client, pairing
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("programmes:pairing_detail", args=[pairing.pk])
+    assert response.url == reverse("home:pairing_detail", args=[pairing.pk])
     terms = ContactTerms.objects.get(person=mentee)
     assert terms.timezone == "Asia/Kathmandu"
     assert terms.contact_hours == [[0, 540, 720], [0, 780, 1020], [4, 1080, 1440]]
@@ -404,7 +404,7 @@ def test_overlapping_windows_are_refused_and_what_was_typed_stays(client, pairin
     client.force_login(mentee)
 
     response = client.post(
-        reverse("programmes:agreement_terms", args=[pairing.pk]),
+        reverse("pairings:agreement_terms", args=[pairing.pk]),
         form_data(hours_0_2_from="11:00", hours_0_2_to="14:00", reply_time="week"),
     )
 
@@ -421,7 +421,7 @@ def test_a_window_that_ends_before_it_starts_is_refused(client, pairing, mentee)
     client.force_login(mentee)
 
     response = client.post(
-        reverse("programmes:agreement_terms", args=[pairing.pk]),
+        reverse("pairings:agreement_terms", args=[pairing.pk]),
         form_data(hours_1_1_from="17:00", hours_1_1_to="09:00"),
     )
 
@@ -454,7 +454,7 @@ def test_bad_hours_and_choices_get_a_clear_message(
     client.force_login(mentee)
 
     response = client.post(
-        reverse("programmes:agreement_terms", args=[pairing.pk]), form_data(**changes)
+        reverse("pairings:agreement_terms", args=[pairing.pk]), form_data(**changes)
     )
 
     assert response.status_code == 200
@@ -466,7 +466,7 @@ def test_a_phone_choice_without_that_number_points_to_the_profile(client, pairin
     client.force_login(mentee)
 
     response = client.post(
-        reverse("programmes:agreement_terms", args=[pairing.pk]),
+        reverse("pairings:agreement_terms", args=[pairing.pk]),
         form_data(phone="personal", channels=["phone", "chat"]),
     )
 
@@ -489,7 +489,7 @@ def test_changing_terms_on_the_page_keeps_the_saved_ones_as_the_starting_point(
     state(pairing, mentee, contact_hours=[[2, 8 * 60 + 15, 11 * 60 + 45]], reply_time="hours")
     client.force_login(mentee)
 
-    form = client.get(reverse("programmes:agreement_terms", args=[pairing.pk])).context["form"]
+    form = client.get(reverse("pairings:agreement_terms", args=[pairing.pk])).context["form"]
 
     assert str(form["hours_2_1_from"].value()) == "08:15:00"
     assert str(form["hours_2_1_to"].value()) == "11:45:00"
@@ -591,9 +591,7 @@ def test_the_partners_hours_show_in_the_viewers_zone_for_the_coming_week_across_
     client.force_login(mentor)  # New York, already on summer time since 8 March
 
     with time_machine.travel(utc(2026, 3, 26, 12), tick=False):
-        html = client.get(
-            reverse("programmes:agreement_detail", args=[pairing.pk])
-        ).content.decode()
+        html = client.get(reverse("pairings:agreement_detail", args=[pairing.pk])).content.decode()
 
     assert f"Thu 26 Mar, 05:00{DASH}13:00" in html  # GMT: five hours ahead of New York
     assert f"Fri 27 Mar, 05:00{DASH}13:00" in html
@@ -624,7 +622,7 @@ def test_hours_that_cross_midnight_in_the_viewers_zone_say_so(pairing, mentee, m
 
 
 def test_the_page_tells_whoever_has_not_acted_what_to_do(client, pairing, mentee, mentor):
-    url = reverse("programmes:agreement_detail", args=[pairing.pk])
+    url = reverse("pairings:agreement_detail", args=[pairing.pk])
     client.force_login(mentee)
     assert "State your contact terms" in client.get(url).content.decode()
 
@@ -648,7 +646,7 @@ def test_the_agreement_page_makes_the_same_few_queries_however_many_versions(
     state(pairing, mentee, phone="personal")
     state(pairing, mentor)
     client.force_login(mentor)
-    url = reverse("programmes:agreement_detail", args=[pairing.pk])
+    url = reverse("pairings:agreement_detail", args=[pairing.pk])
     client.get(url)  # the session's first load is not the page's
 
     # session, user, the menu's admin check, pairing with both profiles, agreement, both
@@ -687,7 +685,7 @@ def test_the_partner_is_emailed_once_per_version(
     )
     assert "Ways to reach them: Video call, Email" in first.body
     assert "Then say how and when they may reach you." in first.body
-    assert reverse("programmes:agreement_detail", args=[pairing.pk]) in first.body
+    assert reverse("pairings:agreement_detail", args=[pairing.pk]) in first.body
     assert second.subject.endswith(
         "Alice Mentee updated their contact terms — please review and acknowledge"
     )

@@ -9,12 +9,12 @@ from django.urls import reverse
 
 from accounts.models import User
 from exchange.models import Message
-from programmes.models import Cohort, Enrolment, Pairing
-from programmes.models.health import HealthSnapshot, HealthStatus, PairingHealth
+from oversight.models.health import HealthSnapshot, HealthStatus, PairingHealth
+from pairings.models import Pairing
+from programmes.models import Cohort, Enrolment
 from sessions_app.models import Appointment
 from sessions_app.models.feedback import Feedback
-
-from ..factories import AppointmentFactory, CohortFactory, EnrolmentFactory, PairingFactory
+from tests.factories import AppointmentFactory, CohortFactory, EnrolmentFactory, PairingFactory
 
 NOW = datetime(2027, 3, 15, 12, tzinfo=UTC)  # a Monday
 STARTS_ON = date(2027, 1, 4)
@@ -129,7 +129,7 @@ def build_pairings(cohort, n: int, *, prefix: str = "p", with_activity: bool = T
 
 
 def page(client, cohort, **params):
-    return client.get(reverse("programmes:cohort_detail", args=[cohort.pk]), params)
+    return client.get(reverse("oversight:cohort_detail", args=[cohort.pk]), params)
 
 
 def text_of(response) -> str:
@@ -143,10 +143,10 @@ def test_only_the_cohorts_admins_see_its_page_report_table_and_exports(
     client, cohort, other_cohort, programme_admin, mentee
 ):
     urls = [
-        reverse("programmes:cohort_detail", args=[cohort.pk]),
-        reverse("programmes:cohort_report", args=[cohort.pk]),
-        reverse("programmes:cohort_pairings", args=[cohort.pk]),
-        reverse("programmes:cohort_export", args=[cohort.pk, "pairings"]),
+        reverse("oversight:cohort_detail", args=[cohort.pk]),
+        reverse("oversight:cohort_report", args=[cohort.pk]),
+        reverse("oversight:cohort_pairings", args=[cohort.pk]),
+        reverse("oversight:cohort_export", args=[cohort.pk, "pairings"]),
     ]
     client.force_login(mentee)
     assert [client.get(url).status_code for url in urls] == [403] * 4
@@ -385,7 +385,7 @@ def test_htmx_gets_the_table_alone(client, cohort, programme_admin, four):
     client.force_login(programme_admin)
 
     response = client.get(
-        reverse("programmes:cohort_detail", args=[cohort.pk]),
+        reverse("oversight:cohort_detail", args=[cohort.pk]),
         {"health": "at_risk"},
         headers={"HX-Request": "true", "HX-Target": "pairings"},
     )
@@ -401,7 +401,7 @@ def test_htmx_gets_the_table_alone(client, cohort, programme_admin, four):
 def test_the_pairings_page_shows_the_same_table_with_health(client, cohort, programme_admin, four):
     client.force_login(programme_admin)
 
-    response = client.get(reverse("programmes:cohort_pairings", args=[cohort.pk]))
+    response = client.get(reverse("oversight:cohort_pairings", args=[cohort.pk]))
 
     assert _names(response) == ["Mentee p0", "Mentee p1", "Mentee p3", "Mentee p2"]
     assert "No contact for 35 days" in text_of(response)
@@ -523,7 +523,7 @@ def test_the_health_chart_counts_each_weeks_last_assessed_day(client, cohort, pr
 
 
 def test_chart_text_is_escaped(client, programme_admin):
-    from programmes.charts import Series, bar_chart
+    from oversight.charts import Series, bar_chart
 
     chart = bar_chart(
         chart_id="c",
@@ -549,7 +549,7 @@ def test_the_report_lists_every_pairing_on_one_page_with_a_print_stylesheet(
     build_pairings(cohort, 30)
     client.force_login(programme_admin)
 
-    response = client.get(reverse("programmes:cohort_report", args=[cohort.pk]))
+    response = client.get(reverse("oversight:cohort_report", args=[cohort.pk]))
 
     html = text_of(response)
     assert "All 30 pairings" in html
@@ -575,16 +575,16 @@ def test_the_cohort_page_issues_the_same_queries_for_10_and_1000_pairings(
     build_pairings(small, 10, prefix="s")
     build_pairings(cohort, 1000, prefix="b")
     client.force_login(programme_admin)
-    client.get(reverse("programmes:cohort_detail", args=[small.pk]))  # warm the session
+    client.get(reverse("oversight:cohort_detail", args=[small.pk]))  # warm the session
 
     # session, user, permission, cohort, figures, ratings, sessions per week, health per week,
     # queue, table count, table page, latest matching, the menu's unread-message count
     for one in (small, cohort):
         with django_assert_num_queries(13):
-            response = client.get(reverse("programmes:cohort_detail", args=[one.pk]))
+            response = client.get(reverse("oversight:cohort_detail", args=[one.pk]))
         assert response.status_code == 200
     assert response.context["page"].paginator.count == 1000
 
     for one in (small, cohort):
         with django_assert_num_queries(10):
-            client.get(reverse("programmes:cohort_report", args=[one.pk]))
+            client.get(reverse("oversight:cohort_report", args=[one.pk]))

@@ -32,7 +32,7 @@ def test_a_programme_admin_creates_a_cohort_and_runs_it(client, programme_admin)
     response = client.post(reverse("programmes:cohort_create"), COHORT_FORM)
 
     cohort = Cohort.objects.get(name="Autumn leaders")
-    assert response.url == reverse("programmes:cohort_detail", args=[cohort.pk])
+    assert response.url == reverse("oversight:cohort_detail", args=[cohort.pk])
     assert list(cohort.admins.all()) == [programme_admin]
     assert cohort.weight_preference == 2
     assert cohort.starts_on == date(2027, 1, 11)
@@ -78,7 +78,7 @@ def test_people_who_are_not_programme_admins_get_403_on_cohort_pages(client, men
     for url in (
         reverse("programmes:cohort_list"),
         reverse("programmes:cohort_create"),
-        reverse("programmes:cohort_detail", args=[cohort.pk]),
+        reverse("oversight:cohort_detail", args=[cohort.pk]),
     ):
         assert client.get(url).status_code == 403, url
 
@@ -86,8 +86,13 @@ def test_people_who_are_not_programme_admins_get_403_on_cohort_pages(client, men
 def test_an_admin_gets_404_for_a_cohort_someone_else_runs(client, programme_admin, other_cohort):
     client.force_login(programme_admin)
 
-    for name in ("cohort_detail", "cohort_edit", "match", "cohort_pairings"):
-        url = reverse(f"programmes:{name}", args=[other_cohort.pk])
+    for name in (
+        "oversight:cohort_detail",
+        "programmes:cohort_edit",
+        "matching:match",
+        "oversight:cohort_pairings",
+    ):
+        url = reverse(name, args=[other_cohort.pk])
         assert client.get(url).status_code == 404, url
 
 
@@ -132,7 +137,7 @@ def test_a_mentee_answers_for_the_cohort_with_ranked_mentor_choices(client, coho
         },
     )
 
-    assert response.url == reverse("accounts:dashboard")
+    assert response.url == reverse("home:dashboard")
     enrolment.refresh_from_db()
     assert enrolment.goals == "Run better one-to-ones."
     assert enrolment.contact_hours == [[day, 510, 720] for day in range(7)]

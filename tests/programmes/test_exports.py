@@ -11,11 +11,17 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from programmes.models.health import HealthStatus
+from oversight.models.health import HealthStatus
 from sessions_app.models.feedback import Feedback
-
-from ..factories import CohortFactory, EnrolmentFactory, PairingFactory, UserFactory
-from .test_cohort_page import NOW, assess, build_pairings, cohort_ten_weeks_in, rate, session
+from tests.factories import CohortFactory, EnrolmentFactory, PairingFactory, UserFactory
+from tests.programmes.test_cohort_page import (
+    NOW,
+    assess,
+    build_pairings,
+    cohort_ten_weeks_in,
+    rate,
+    session,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +37,7 @@ def cohort(programme_admin):
 
 
 def export(client, cohort, kind: str):
-    return client.get(reverse("programmes:cohort_export", args=[cohort.pk, kind]))
+    return client.get(reverse("oversight:cohort_export", args=[cohort.pk, kind]))
 
 
 def rows_of(response) -> list[dict[str, str]]:
@@ -104,7 +110,7 @@ def test_cells_a_spreadsheet_would_run_as_formulas_start_with_an_apostrophe(
     ],
 )
 def test_cell_safe_neutralises_formula_starts_only(value, expected):
-    from programmes.exports import cell_safe
+    from oversight.exports import cell_safe
 
     assert cell_safe(value) == expected
 

@@ -12,10 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.services import user_make_programme_admin
-from programmes.goals_chart import FULL, progress_chart
-from programmes.models import Pairing
-from programmes.models.goals import Goal, GoalUpdate, Milestone
-from programmes.services.goals import (
+from goals.charts import FULL, progress_chart
+from goals.models import Goal, GoalUpdate, Milestone
+from goals.services import (
     GoalRefused,
     goal_comment_add,
     goal_create,
@@ -28,6 +27,7 @@ from programmes.services.goals import (
     milestone_remove,
     milestone_tick,
 )
+from pairings.models import Pairing
 from sessions_app.models import AgendaItem, Appointment
 from tests.factories import AppointmentFactory, CohortFactory, UserFactory
 
@@ -74,15 +74,15 @@ def other_admin(db):
 
 
 def detail(goal: Goal) -> str:
-    return reverse("programmes:goal_detail", args=[goal.pk])
+    return reverse("goals:goal_detail", args=[goal.pk])
 
 
 def updates_url(goal: Goal) -> str:
-    return reverse("programmes:goal_updates", args=[goal.pk])
+    return reverse("goals:goal_updates", args=[goal.pk])
 
 
 def milestones_url(goal: Goal) -> str:
-    return reverse("programmes:goal_milestones", args=[goal.pk])
+    return reverse("goals:goal_milestones", args=[goal.pk])
 
 
 def text_of(response) -> str:
@@ -211,7 +211,7 @@ def test_milestones_are_added_ticked_moved_and_deleted(goal, mentee, frozen):
 def test_the_mentee_sets_a_goal_through_the_form(client, pairing, mentee, frozen):
     client.force_login(mentee)
     response = client.post(
-        reverse("programmes:goal_create", args=[pairing.pk]),
+        reverse("goals:goal_create", args=[pairing.pk]),
         {
             "title": "Give a talk",
             "why": "Visibility",
@@ -234,7 +234,7 @@ def test_the_mentee_sets_a_goal_through_the_form(client, pairing, mentee, frozen
 def test_a_refused_goal_form_keeps_what_was_typed_and_says_why(client, pairing, mentee, frozen):
     client.force_login(mentee)
     response = client.post(
-        reverse("programmes:goal_create", args=[pairing.pk]),
+        reverse("goals:goal_create", args=[pairing.pk]),
         {"title": "Give a talk", "why": "Visibility matters", "target_date": "2026-02-01"},
     )
 
@@ -253,11 +253,11 @@ def test_the_mentor_reads_and_comments_but_gets_403_for_the_mentees_actions(
     client.force_login(mentor)
     step = Milestone.objects.create(goal=goal, title="Draft an agenda")
     refused = [
-        client.get(reverse("programmes:goal_create", args=[pairing.pk])),
-        client.post(reverse("programmes:goal_create", args=[pairing.pk]), {"title": "Mine"}),
-        client.get(reverse("programmes:goal_edit", args=[goal.pk])),
-        client.post(reverse("programmes:goal_edit", args=[goal.pk]), {"title": "Changed"}),
-        client.post(reverse("programmes:goal_status", args=[goal.pk]), {"status": "achieved"}),
+        client.get(reverse("goals:goal_create", args=[pairing.pk])),
+        client.post(reverse("goals:goal_create", args=[pairing.pk]), {"title": "Mine"}),
+        client.get(reverse("goals:goal_edit", args=[goal.pk])),
+        client.post(reverse("goals:goal_edit", args=[goal.pk]), {"title": "Changed"}),
+        client.post(reverse("goals:goal_status", args=[goal.pk]), {"status": "achieved"}),
         client.post(updates_url(goal), {"op": "progress", "progress-progress": "90"}),
         client.post(milestones_url(goal), {"op": "tick", "milestone": step.pk}),
         client.post(milestones_url(goal), {"op": "add", "milestone-title": "Mine"}),
@@ -282,19 +282,19 @@ def every_goal_url(goal: Goal, cohort_id: int) -> list[tuple[str, str, dict]]:
     step = Milestone.objects.create(goal=goal, title="Step")
     session = AppointmentFactory(pairing=goal.pairing, starts_at=NOW + timedelta(days=2))
     return [
-        ("get", reverse("programmes:goal_list", args=[pairing_id]), {}),
-        ("get", reverse("programmes:goal_create", args=[pairing_id]), {}),
-        ("post", reverse("programmes:goal_create", args=[pairing_id]), {"title": "x"}),
+        ("get", reverse("goals:goal_list", args=[pairing_id]), {}),
+        ("get", reverse("goals:goal_create", args=[pairing_id]), {}),
+        ("post", reverse("goals:goal_create", args=[pairing_id]), {"title": "x"}),
         ("get", detail(goal), {}),
-        ("get", reverse("programmes:goal_edit", args=[goal.pk]), {}),
-        ("post", reverse("programmes:goal_edit", args=[goal.pk]), {"title": "x"}),
-        ("post", reverse("programmes:goal_status", args=[goal.pk]), {"status": "dropped"}),
+        ("get", reverse("goals:goal_edit", args=[goal.pk]), {}),
+        ("post", reverse("goals:goal_edit", args=[goal.pk]), {"title": "x"}),
+        ("post", reverse("goals:goal_status", args=[goal.pk]), {"status": "dropped"}),
         ("get", milestones_url(goal), {}),
         ("post", milestones_url(goal), {"op": "tick", "milestone": step.pk}),
         ("get", updates_url(goal), {}),
         ("post", updates_url(goal), {"op": "comment", "comment-text": "hi"}),
-        ("post", reverse("programmes:goal_agenda", args=[goal.pk]), {"appointment": session.pk}),
-        ("get", reverse("programmes:cohort_goals", args=[cohort_id]), {}),
+        ("post", reverse("goals:goal_agenda", args=[goal.pk]), {"appointment": session.pk}),
+        ("get", reverse("goals:cohort_goals", args=[cohort_id]), {}),
     ]
 
 
@@ -333,7 +333,7 @@ def test_the_cohort_admin_reads_a_shared_goal_and_never_an_unshared_one(
     # Reading is all: writing to a shared goal is as unknown to the admin as an unshared goal.
     assert client.post(updates_url(shared_goal), {"op": "comment"}).status_code == 404
 
-    listing = text_of(client.get(reverse("programmes:cohort_goals", args=[cohort.pk])))
+    listing = text_of(client.get(reverse("goals:cohort_goals", args=[cohort.pk])))
     assert "Speak at the all-hands" in listing
     assert "Lead my first team meeting" not in listing
 
@@ -343,7 +343,7 @@ def test_sharing_can_be_withdrawn_and_the_admin_loses_sight_of_it(
 ):
     client.force_login(mentee)
     client.post(
-        reverse("programmes:goal_edit", args=[shared_goal.pk]),
+        reverse("goals:goal_edit", args=[shared_goal.pk]),
         {"title": "Speak at the all-hands"},  # the box unticked
     )
     client.force_login(programme_admin)
@@ -437,11 +437,11 @@ def test_a_closed_pairings_goal_page_is_read_only(client, pairing, goal, mentee)
 
 def test_the_goal_list_has_an_empty_state_for_each_partner(client, pairing, mentee, mentor):
     client.force_login(mentee)
-    page = text_of(client.get(reverse("programmes:goal_list", args=[pairing.pk])))
+    page = text_of(client.get(reverse("goals:goal_list", args=[pairing.pk])))
     assert "No goals yet." in page
     assert "Set a goal" in page
     client.force_login(mentor)
-    page = text_of(client.get(reverse("programmes:goal_list", args=[pairing.pk])))
+    page = text_of(client.get(reverse("goals:goal_list", args=[pairing.pk])))
     assert "Alice Mentee has not set any goals yet." in page
     assert "Set a goal" not in page
 
@@ -452,7 +452,7 @@ def test_the_goal_list_has_an_empty_state_for_each_partner(client, pairing, ment
 def test_a_goal_goes_on_an_upcoming_sessions_agenda_once(client, goal, pairing, mentor):
     upcoming = AppointmentFactory(pairing=pairing, starts_at=NOW + timedelta(days=2))
     client.force_login(mentor)  # either partner may
-    url = reverse("programmes:goal_agenda", args=[goal.pk])
+    url = reverse("goals:goal_agenda", args=[goal.pk])
 
     first = client.post(url, {"appointment": upcoming.pk}, follow=True)
     second = client.post(url, {"appointment": upcoming.pk}, follow=True)
@@ -489,7 +489,7 @@ def test_the_agenda_button_refuses_another_pairings_session(client, goal, other_
     theirs = AppointmentFactory(pairing=other_pairing, starts_at=NOW + timedelta(days=3))
     client.force_login(mentee)
     response = client.post(
-        reverse("programmes:goal_agenda", args=[goal.pk]), {"appointment": theirs.pk}, follow=True
+        reverse("goals:goal_agenda", args=[goal.pk]), {"appointment": theirs.pk}, follow=True
     )
     assert "That session is no longer upcoming." in text_of(response)
     assert not AgendaItem.objects.exists()
@@ -502,17 +502,17 @@ def test_the_pairing_page_puts_a_goal_on_the_next_session_in_one_click(
     upcoming = AppointmentFactory(pairing=pairing, starts_at=NOW + timedelta(days=2))
     client.force_login(mentee)
 
-    page = text_of(client.get(reverse("programmes:pairing_detail", args=[pairing.pk])))
+    page = text_of(client.get(reverse("home:pairing_detail", args=[pairing.pk])))
     assert "Put on the agenda of Wed 4 Mar, 12:00" in page
     response = client.post(
-        reverse("programmes:goal_agenda", args=[goal.pk]),
+        reverse("goals:goal_agenda", args=[goal.pk]),
         {"appointment": upcoming.pk, "next": "pairing"},
     )
 
-    assert response["Location"] == reverse("programmes:pairing_detail", args=[pairing.pk])
+    assert response["Location"] == reverse("home:pairing_detail", args=[pairing.pk])
     assert AgendaItem.objects.get().appointment == upcoming
     assert not later.agenda.exists()
-    page = text_of(client.get(reverse("programmes:pairing_detail", args=[pairing.pk])))
+    page = text_of(client.get(reverse("home:pairing_detail", args=[pairing.pk])))
     assert "On the agenda of Wed 4 Mar, 12:00" in page
 
 
@@ -623,7 +623,7 @@ def test_the_pairing_page_makes_as_many_queries_with_6_goals_as_with_1(
     AppointmentFactory(pairing=pairing, starts_at=NOW + timedelta(days=2))
     add_updates(goal, 3)
     client.force_login(mentor)
-    url = reverse("programmes:pairing_detail", args=[pairing.pk])
+    url = reverse("home:pairing_detail", args=[pairing.pk])
     one = count_queries(client, url)
     for i in range(5):
         more = goal_create(pairing=pairing, by=mentee, title=f"Goal {i}")
@@ -641,7 +641,7 @@ def test_the_cohort_goals_list_makes_as_many_queries_with_more_goals(
 ):
     goal_create(pairing=pairing, by=mentee, title="Shared one", shared_with_programme=True)
     client.force_login(programme_admin)
-    url = reverse("programmes:cohort_goals", args=[cohort.pk])
+    url = reverse("goals:cohort_goals", args=[cohort.pk])
     one = count_queries(client, url)
     for i in range(4):
         shared = goal_create(

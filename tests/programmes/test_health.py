@@ -15,22 +15,18 @@ from django.urls import reverse
 
 from accounts.services import user_make_programme_admin
 from exchange.models import Message
-from programmes import health as rules
-from programmes.demo import DEMO_COHORT, demo_health_load
-from programmes.health import CheckIn, PairingFacts, health_assess
-from programmes.models import (
-    Cohort,
-    HealthSnapshot,
-    HealthStatus,
-    PairingHealth,
-)
-from programmes.services.health import (
+from home.demo.programmes import DEMO_COHORT, demo_health_load
+from oversight import health as rules
+from oversight.health import CheckIn, PairingFacts, health_assess
+from oversight.models import HealthSnapshot, HealthStatus, PairingHealth
+from oversight.services.health import (
     HealthSnoozeRefused,
     pairing_health_refresh,
     pairing_health_snooze,
     pairing_health_unsnooze,
 )
-from programmes.tasks.health import pairing_health_refresh_task
+from oversight.tasks.health import pairing_health_refresh_task
+from programmes.models import Cohort
 from sessions_app.models.feedback import Feedback
 from tests.agreements import agreement_reach, terms_state
 from tests.factories import AppointmentFactory, PairingFactory, ProfileFactory
@@ -614,11 +610,11 @@ def other_admin(other_cohort):
 
 
 def _snooze_url(pairing) -> str:
-    return reverse("programmes:pairing_health_snooze", args=[pairing.pk])
+    return reverse("oversight:pairing_health_snooze", args=[pairing.pk])
 
 
 def _unsnooze_url(pairing) -> str:
-    return reverse("programmes:pairing_health_unsnooze", args=[pairing.pk])
+    return reverse("oversight:pairing_health_unsnooze", args=[pairing.pk])
 
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -678,7 +674,7 @@ def test_a_snooze_goes_back_to_the_cohort_page_rather_than_another_site(
         },
     )
 
-    assert response["Location"] == reverse("programmes:cohort_detail", args=[flagged.cohort_id])
+    assert response["Location"] == reverse("oversight:cohort_detail", args=[flagged.cohort_id])
 
 
 @pytest.mark.parametrize(
@@ -790,7 +786,7 @@ def test_the_cohort_page_partial_shows_the_flag_the_snooze_or_nothing(
         request.user = programme_admin
         pairing.refresh_from_db()
         return render_to_string(
-            "programmes/health/_snooze_form.html", {"pairing": pairing}, request=request
+            "oversight/health/_snooze_form.html", {"pairing": pairing}, request=request
         )
 
     assert ">Snooze<" in partial(flagged)

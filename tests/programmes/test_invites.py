@@ -332,7 +332,7 @@ def test_a_link_that_expires_between_opening_and_signing_up_says_so_after_sign_i
         reverse("account_login"), {"login": "alice@example.org", "password": PASSWORD}
     )
 
-    assert response.url == reverse("accounts:dashboard")
+    assert response.url == reverse("home:dashboard")
     assert any("has expired or was withdrawn" in text for text in _texts(response))
     assert not Enrolment.objects.exists()
 

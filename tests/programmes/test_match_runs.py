@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.services import user_make_programme_admin
-from programmes.models import MatchRun, PairConstraint, Pairing
-from programmes.services.match_runs import match_run_create, match_run_publish
+from matching.models import MatchRun, PairConstraint
+from matching.services.match_runs import match_run_create, match_run_publish
+from pairings.models import Pairing
 from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,11 +51,11 @@ def test_a_run_proposes_the_best_pairs_and_explains_who_is_left_out(cohort, peop
 
 def test_a_forbidden_pair_is_never_proposed_and_a_lock_is_kept(client, cohort, people):
     client.force_login(cohort.admins.get())
-    url = reverse("programmes:match_pair", args=[cohort.pk])
+    url = reverse("matching:match_pair", args=[cohort.pk])
     client.post(url, {"mentee": people["cleo"].pk, "mentor": people["ada"].pk, "action": "forbid"})
     client.post(url, {"mentee": people["dev"].pk, "mentor": people["ada"].pk, "action": "lock"})
 
-    client.post(reverse("programmes:match_run", args=[cohort.pk]))
+    client.post(reverse("matching:match_run", args=[cohort.pk]))
 
     run = MatchRun.objects.get(cohort=cohort, status=MatchRun.Status.DRAFT)
     pairs = {(p.mentee_id, p.mentor_id): p.locked for p in run.pairs.all()}
@@ -97,7 +98,7 @@ def test_the_review_page_lists_lowest_scores_first_with_each_criterion(
     client.force_login(cohort.admins.get())
 
     with django_assert_max_num_queries(13):
-        response = client.get(reverse("programmes:match", args=[cohort.pk]))
+        response = client.get(reverse("matching:match", args=[cohort.pk]))
 
     html = response.content.decode()
     pairs = list(response.context["page"].object_list)
@@ -109,7 +110,7 @@ def test_the_review_page_lists_lowest_scores_first_with_each_criterion(
 
 def test_the_swap_preview_shows_the_new_score_or_why_it_cannot_be(client, cohort, people):
     client.force_login(cohort.admins.get())
-    url = reverse("programmes:match_swap_preview", args=[cohort.pk])
+    url = reverse("matching:match_swap_preview", args=[cohort.pk])
 
     fits = client.get(url, {"mentee": people["cleo"].pk, "mentor": people["ben"].pk})
     never = client.get(url, {"mentee": people["kofi"].pk, "mentor": people["ben"].pk})
@@ -123,7 +124,7 @@ def test_the_swap_preview_scores_the_chosen_pair_when_the_mentor_is_also_a_mente
 ):
     EnrolmentFactory(cohort=cohort, user=people["ben"], role="mentee")
     client.force_login(cohort.admins.get())
-    url = reverse("programmes:match_swap_preview", args=[cohort.pk])
+    url = reverse("matching:match_swap_preview", args=[cohort.pk])
 
     response = client.get(url, {"mentee": people["cleo"].pk, "mentor": people["ben"].pk})
 
@@ -143,7 +144,7 @@ def test_run_matching_command_prints_a_summary(cohort, people):
 
 def test_locks_replace_each_other_per_mentee(client, cohort, people):
     client.force_login(cohort.admins.get())
-    url = reverse("programmes:match_pair", args=[cohort.pk])
+    url = reverse("matching:match_pair", args=[cohort.pk])
 
     for mentor in ("ada", "ben"):
         client.post(
@@ -157,7 +158,7 @@ def test_locks_replace_each_other_per_mentee(client, cohort, people):
 def test_matching_needs_both_mentees_and_mentors(client, cohort):
     client.force_login(cohort.admins.get())
 
-    response = client.post(reverse("programmes:match_run", args=[cohort.pk]), follow=True)
+    response = client.post(reverse("matching:match_run", args=[cohort.pk]), follow=True)
 
     assert "Enrol at least one mentee and one mentor" in response.content.decode()
 
@@ -168,21 +169,21 @@ def test_another_cohorts_admin_can_neither_run_nor_publish(client, cohort, peopl
     user_make_programme_admin(user=outsider)
     client.force_login(outsider)
 
-    assert client.post(reverse("programmes:match_run", args=[cohort.pk])).status_code == 404
-    publish = reverse("programmes:match_publish", args=[cohort.pk, run.pk])
+    assert client.post(reverse("matching:match_run", args=[cohort.pk])).status_code == 404
+    publish = reverse("matching:match_publish", args=[cohort.pk, run.pk])
     assert client.post(publish).status_code == 404
     assert not Pairing.objects.exists()
 
 
 def test_more_locks_than_a_mentor_has_places_is_explained_not_a_crash(client, cohort, people):
     client.force_login(cohort.admins.get())
-    url = reverse("programmes:match_pair", args=[cohort.pk])
+    url = reverse("matching:match_pair", args=[cohort.pk])
     for mentee in ("cleo", "dev"):  # Ada has one place
         client.post(
             url, {"mentee": people[mentee].pk, "mentor": people["ada"].pk, "action": "lock"}
         )
 
-    response = client.post(reverse("programmes:match_run", args=[cohort.pk]), follow=True)
+    response = client.post(reverse("matching:match_run", args=[cohort.pk]), follow=True)
 
     assert response.status_code == 200
     assert "Matching cannot run as things stand" in response.content.decode()

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from programmes.matching import (
+from matching.engine import (
     CHANNELS,
     CRITERIA,
     MatchingError,

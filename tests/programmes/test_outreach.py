@@ -14,19 +14,11 @@ from django.utils import timezone
 
 from accounts.models import EmailLog, User
 from accounts.services import user_make_programme_admin
-from programmes.models import (
-    Announcement,
-    AnnouncementDelivery,
-    Cohort,
-    Enrolment,
-    MatchRun,
-    Nudge,
-    PairConstraint,
-    Pairing,
-)
-from programmes.selectors.requests import request_pair_fit
-from programmes.services.match_runs import match_run_create
-from programmes.services.outreach import (
+from matching.models import MatchRun, PairConstraint
+from matching.selectors.requests import request_pair_fit
+from matching.services.match_runs import match_run_create
+from oversight.models import Announcement, AnnouncementDelivery, Nudge
+from oversight.services.outreach import (
     OutreachRefused,
     announcement_claim,
     announcement_dispatch,
@@ -34,6 +26,8 @@ from programmes.services.outreach import (
     announcements_resume,
     nudge_email_send,
 )
+from pairings.models import Pairing
+from programmes.models import Cohort, Enrolment
 from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory, UserFactory
 
 
@@ -60,7 +54,7 @@ def addressees() -> list[str]:
 
 
 def nudge_url(pairing: Pairing) -> str:
-    return reverse("programmes:pairing_nudge", args=[pairing.pk])
+    return reverse("oversight:pairing_nudge", args=[pairing.pk])
 
 
 def nudge_data(**changes: str) -> dict[str, str]:
@@ -203,7 +197,7 @@ def test_the_nudge_page_keeps_its_query_count_as_nudges_grow(client, programme_a
 
 
 def rematch_url(pairing: Pairing) -> str:
-    return reverse("programmes:pairing_rematch", args=[pairing.pk])
+    return reverse("oversight:pairing_rematch", args=[pairing.pk])
 
 
 def test_the_rematch_page_asks_first_and_changes_nothing(client, programme_admin, pairing):
@@ -225,7 +219,7 @@ def test_a_rematch_closes_the_pairing_and_matching_proposes_another_mentor(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(rematch_url(pairing), {"note": "Their hours never overlap."})
 
-    assert response.url == reverse("programmes:match", args=[pairing.cohort_id])
+    assert response.url == reverse("matching:match", args=[pairing.cohort_id])
     followed = client.get(response.url).content.decode()
     assert "Next: run matching" in followed
     pairing.refresh_from_db()
@@ -265,7 +259,7 @@ def test_in_a_requests_cohort_the_mentee_may_ask_again_but_not_the_same_mentor(
 
     response = client.post(rematch_url(pairing), {"note": ""})
 
-    assert response.url == reverse("programmes:cohort_pairings", args=[pairing.cohort_id])
+    assert response.url == reverse("oversight:cohort_pairings", args=[pairing.cohort_id])
     assert (
         request_pair_fit(
             cohort=pairing.cohort, mentee_id=pairing.mentee_id, mentor_id=pairing.mentor_id
@@ -311,7 +305,7 @@ def test_the_form_carries_a_fresh_one_time_key_each_time_it_is_shown(
     client, programme_admin, cohort, people
 ):
     client.force_login(programme_admin)
-    url = reverse("programmes:announcement_new", args=[cohort.pk])
+    url = reverse("oversight:announcement_new", args=[cohort.pk])
 
     first = client.get(url).context["form"]
     second = client.get(url).context["form"]
@@ -328,7 +322,7 @@ def test_posting_the_same_form_twice_sends_one_announcement_once_per_person(
     client, programme_admin, cohort, people, django_capture_on_commit_callbacks
 ):
     client.force_login(programme_admin)
-    url = reverse("programmes:announcement_new", args=[cohort.pk])
+    url = reverse("oversight:announcement_new", args=[cohort.pk])
     key = uuid.uuid4()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -337,7 +331,7 @@ def test_posting_the_same_form_twice_sends_one_announcement_once_per_person(
 
     announcement = Announcement.objects.get()
     assert (
-        first.url == second.url == reverse("programmes:announcement_detail", args=[announcement.pk])
+        first.url == second.url == reverse("oversight:announcement_detail", args=[announcement.pk])
     )
     assert announcement.subject == "Closing event on 3 June"
     assert announcement.recipients_total == 7
@@ -396,7 +390,7 @@ def test_an_announcement_nobody_would_receive_is_refused_keeping_the_text(
     client, programme_admin, cohort
 ):
     client.force_login(programme_admin)
-    url = reverse("programmes:announcement_new", args=[cohort.pk])
+    url = reverse("oversight:announcement_new", args=[cohort.pk])
 
     response = client.post(url, announce_data(uuid.uuid4()))
 
@@ -413,7 +407,7 @@ def test_a_refused_form_shows_the_error_beside_the_field_and_keeps_its_key(
     key = uuid.uuid4()
 
     response = client.post(
-        reverse("programmes:announcement_new", args=[cohort.pk]), announce_data(key, subject="")
+        reverse("oversight:announcement_new", args=[cohort.pk]), announce_data(key, subject="")
     )
 
     assert response.context["form"].errors["subject"]
@@ -427,7 +421,7 @@ def test_a_form_with_a_spoilt_key_says_so_and_sends_nothing(
     client.force_login(programme_admin)
 
     response = client.post(
-        reverse("programmes:announcement_new", args=[cohort.pk]),
+        reverse("oversight:announcement_new", args=[cohort.pk]),
         {**announce_data(uuid.uuid4()), "key": "not-a-key"},
     )
 
@@ -539,8 +533,8 @@ def test_the_progress_reads_the_rows_and_stops_polling_when_done(
 ):
     announcement = _announcement_waiting(programme_admin, cohort)
     client.force_login(programme_admin)
-    detail = reverse("programmes:announcement_detail", args=[announcement.pk])
-    progress = reverse("programmes:announcement_progress", args=[announcement.pk])
+    detail = reverse("oversight:announcement_detail", args=[announcement.pk])
+    progress = reverse("oversight:announcement_progress", args=[announcement.pk])
 
     waiting = client.get(detail).content.decode()
     assert "Sent 0 of 7" in waiting
@@ -566,14 +560,14 @@ def test_the_progress_counts_in_thousands(client, programme_admin, cohort):
     AnnouncementDelivery.objects.filter(pk__in=sent).update(status="sent", sent_at=timezone.now())
     client.force_login(programme_admin)
 
-    page = client.get(reverse("programmes:announcement_detail", args=[announcement.pk]))
+    page = client.get(reverse("oversight:announcement_detail", args=[announcement.pk]))
 
     assert "Sent 1,234 of 2,000" in page.content.decode()
 
 
 def test_the_announcement_list_keeps_its_query_count(client, programme_admin, cohort, people):
     client.force_login(programme_admin)
-    url = reverse("programmes:announcement_list", args=[cohort.pk])
+    url = reverse("oversight:announcement_list", args=[cohort.pk])
     _announcement_waiting(programme_admin, cohort)
     with CaptureQueriesContext(connection) as one:
         client.get(url)
@@ -591,7 +585,7 @@ def test_the_announcement_list_keeps_its_query_count(client, programme_admin, co
 def test_the_announcement_list_says_when_there_are_none(client, programme_admin, cohort):
     client.force_login(programme_admin)
 
-    page = client.get(reverse("programmes:announcement_list", args=[cohort.pk]))
+    page = client.get(reverse("oversight:announcement_list", args=[cohort.pk]))
 
     assert "No announcements yet." in page.content.decode()
 
@@ -600,23 +594,23 @@ def test_the_announcement_list_says_when_there_are_none(client, programme_admin,
 
 
 def test_the_cohort_pages_partials_link_to_the_actions(cohort, pairing):
-    actions = render_to_string("programmes/cohorts/_pairing_actions.html", {"pairing": pairing})
-    cohort_actions = render_to_string("programmes/cohorts/_cohort_actions.html", {"cohort": cohort})
+    actions = render_to_string("oversight/cohorts/_pairing_actions.html", {"pairing": pairing})
+    cohort_actions = render_to_string("oversight/cohorts/_cohort_actions.html", {"cohort": cohort})
 
     assert nudge_url(pairing) in actions
     assert rematch_url(pairing) in actions
-    assert reverse("programmes:announcement_new", args=[cohort.pk]) in cohort_actions
-    assert reverse("programmes:announcement_list", args=[cohort.pk]) in cohort_actions
+    assert reverse("oversight:announcement_new", args=[cohort.pk]) in cohort_actions
+    assert reverse("oversight:announcement_list", args=[cohort.pk]) in cohort_actions
 
 
 def _admin_urls(pairing: Pairing, announcement: Announcement) -> list[str]:
     return [
         nudge_url(pairing),
         rematch_url(pairing),
-        reverse("programmes:announcement_new", args=[pairing.cohort_id]),
-        reverse("programmes:announcement_list", args=[pairing.cohort_id]),
-        reverse("programmes:announcement_detail", args=[announcement.pk]),
-        reverse("programmes:announcement_progress", args=[announcement.pk]),
+        reverse("oversight:announcement_new", args=[pairing.cohort_id]),
+        reverse("oversight:announcement_list", args=[pairing.cohort_id]),
+        reverse("oversight:announcement_detail", args=[announcement.pk]),
+        reverse("oversight:announcement_progress", args=[announcement.pk]),
     ]
 
 
@@ -640,7 +634,7 @@ def test_anyone_but_the_cohorts_admins_gets_404_by_changing_ids(
             client.post(nudge_url(pairing), nudge_data()),
             client.post(rematch_url(pairing), {"note": ""}),
             client.post(
-                reverse("programmes:announcement_new", args=[pairing.cohort_id]),
+                reverse("oversight:announcement_new", args=[pairing.cohort_id]),
                 announce_data(uuid.uuid4()),
             ),
         ]
@@ -676,7 +670,7 @@ def test_only_live_pairings_offer_nudge_and_rematch(cohort):
         mentee=ProfileFactory(mentee=True).user,
     )
 
-    html = render_to_string("programmes/cohorts/_pairing_actions.html", {"pairing": closed})
+    html = render_to_string("oversight/cohorts/_pairing_actions.html", {"pairing": closed})
 
     assert "Nudge" not in html
     assert "Rematch" not in html

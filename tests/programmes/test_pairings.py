@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from programmes.models import ContactAgreement, Pairing
+from pairings.models import ContactAgreement, Pairing
 from tests.factories import AppointmentFactory, EnrolmentFactory, PairingFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +29,11 @@ def test_the_mentor_accepts_and_the_mentee_is_told(
     client, proposed, mentor, mentee, mailoutbox, django_capture_on_commit_callbacks
 ):
     client.force_login(mentor)
-    page = client.get(reverse("programmes:pairing_detail", args=[proposed.pk]))
+    page = client.get(reverse("home:pairing_detail", args=[proposed.pk]))
     assert "Why you were paired" in page.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("programmes:pairing_accept", args=[proposed.pk]))
+        client.post(reverse("pairings:pairing_accept", args=[proposed.pk]))
 
     proposed.refresh_from_db()
     assert proposed.status == Pairing.Status.ACTIVE
@@ -46,7 +46,7 @@ def test_a_full_mentor_cannot_accept_another_mentee(client, proposed, cohort, me
     PairingFactory(cohort=cohort, mentor=mentor)  # his one place is taken
     client.force_login(mentor)
 
-    response = client.post(reverse("programmes:pairing_accept", args=[proposed.pk]), follow=True)
+    response = client.post(reverse("pairings:pairing_accept", args=[proposed.pk]), follow=True)
 
     assert "has no places left" in response.content.decode()
     proposed.refresh_from_db()
@@ -56,7 +56,7 @@ def test_a_full_mentor_cannot_accept_another_mentee(client, proposed, cohort, me
 def test_only_the_mentor_can_accept(client, proposed, mentee):
     client.force_login(mentee)
 
-    response = client.post(reverse("programmes:pairing_accept", args=[proposed.pk]), follow=True)
+    response = client.post(reverse("pairings:pairing_accept", args=[proposed.pk]), follow=True)
 
     assert "Only the mentor can accept" in response.content.decode()
     proposed.refresh_from_db()
@@ -70,7 +70,7 @@ def test_a_decline_goes_back_to_the_admins_with_the_note(
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("programmes:pairing_decline", args=[proposed.pk]),
+            reverse("pairings:pairing_decline", args=[proposed.pk]),
             {"note": "I already mentor someone in her team."},
         )
 
@@ -84,7 +84,7 @@ def test_either_partner_closes_with_a_reason_and_the_other_is_told(
     client, pairing, mentee, mentor, mailoutbox, django_capture_on_commit_callbacks
 ):
     client.force_login(mentee)
-    url = reverse("programmes:pairing_close", args=[pairing.pk])
+    url = reverse("pairings:pairing_close", args=[pairing.pk])
     refused = client.post(url, {"note": "No reason given"})
     assert "This field is required" in str(refused.context["form"].errors["reason"])
     assert "No reason given" in refused.content.decode()
@@ -104,22 +104,28 @@ def test_either_partner_closes_with_a_reason_and_the_other_is_told(
 def test_an_admin_of_the_cohort_can_close_a_pairing(client, pairing, programme_admin):
     client.force_login(programme_admin)
 
-    client.post(reverse("programmes:pairing_admin_close", args=[pairing.pk]), {"reason": "rematch"})
+    client.post(reverse("pairings:pairing_admin_close", args=[pairing.pk]), {"reason": "rematch"})
 
     pairing.refresh_from_db()
     assert (pairing.status, pairing.close_reason) == ("closed", "rematch")
 
 
 @pytest.mark.parametrize(
-    "name", ["pairing_detail", "pairing_accept", "pairing_decline", "pairing_close"]
+    "name",
+    [
+        "home:pairing_detail",
+        "pairings:pairing_accept",
+        "pairings:pairing_decline",
+        "pairings:pairing_close",
+    ],
 )
 def test_someone_from_another_pairing_gets_404_by_changing_the_id(
     client, pairing, other_pairing, other_mentee, name
 ):
     client.force_login(other_mentee)
-    url = reverse(f"programmes:{name}", args=[pairing.pk])
+    url = reverse(name, args=[pairing.pk])
 
-    response = client.post(url) if name != "pairing_detail" else client.get(url)
+    response = client.post(url) if name != "home:pairing_detail" else client.get(url)
 
     assert response.status_code == 404
     pairing.refresh_from_db()
@@ -136,18 +142,18 @@ def test_an_admin_of_another_cohort_cannot_close_or_list_its_pairings(
     client.force_login(outsider)
 
     close = client.post(
-        reverse("programmes:pairing_admin_close", args=[pairing.pk]), {"reason": "rematch"}
+        reverse("pairings:pairing_admin_close", args=[pairing.pk]), {"reason": "rematch"}
     )
-    table = client.get(reverse("programmes:cohort_pairings", args=[pairing.cohort_id]))
+    table = client.get(reverse("oversight:cohort_pairings", args=[pairing.cohort_id]))
 
     assert (close.status_code, table.status_code) == (404, 404)
 
 
 def test_my_pairings_shows_my_mentor_and_my_mentees(client, pairing, mentee, mentor):
     client.force_login(mentee)
-    as_mentee = client.get(reverse("programmes:pairing_list")).content.decode()
+    as_mentee = client.get(reverse("pairings:pairing_list")).content.decode()
     client.force_login(mentor)
-    as_mentor = client.get(reverse("programmes:pairing_list")).content.decode()
+    as_mentor = client.get(reverse("pairings:pairing_list")).content.decode()
 
     assert "My mentor" in as_mentee
     assert "Bob Mentor" in as_mentee
@@ -158,7 +164,7 @@ def test_my_pairings_shows_my_mentor_and_my_mentees(client, pairing, mentee, men
 def test_no_pairings_yet_says_what_happens_next(client, other_mentee):
     client.force_login(other_mentee)
 
-    html = client.get(reverse("programmes:pairing_list")).content.decode()
+    html = client.get(reverse("pairings:pairing_list")).content.decode()
 
     assert "No pairings yet" in html
 
@@ -178,7 +184,7 @@ def test_the_admin_table_filters_sorts_and_keeps_its_query_count(
     add(1, "active")
     add(1, "declined")
     client.force_login(programme_admin)
-    url = reverse("programmes:cohort_pairings", args=[cohort.pk])
+    url = reverse("oversight:cohort_pairings", args=[cohort.pk])
     # session, user, permission, cohort, count, page, the menu's unread-message count
     with django_assert_num_queries(7):
         client.get(url, {"status": "active", "sort": "score"})
@@ -195,8 +201,8 @@ def test_the_admin_table_filters_sorts_and_keeps_its_query_count(
 def test_another_mentor_cannot_see_or_answer_bobs_proposal(client, proposed, other_pairing):
     client.force_login(other_pairing.mentor)
 
-    assert client.get(reverse("programmes:pairing_detail", args=[proposed.pk])).status_code == 404
-    assert client.post(reverse("programmes:pairing_accept", args=[proposed.pk])).status_code == 404
+    assert client.get(reverse("home:pairing_detail", args=[proposed.pk])).status_code == 404
+    assert client.post(reverse("pairings:pairing_accept", args=[proposed.pk])).status_code == 404
     proposed.refresh_from_db()
     assert proposed.status == Pairing.Status.PROPOSED
 
@@ -208,9 +214,9 @@ def test_a_mentee_sees_her_own_pairings_reasons_and_never_the_cohorts_scores(
     other_pairing.save()
     client.force_login(mentee)
 
-    mine = client.get(reverse("programmes:pairing_detail", args=[pairing.pk]))
-    review = client.get(reverse("programmes:match", args=[pairing.cohort_id]))
-    table = client.get(reverse("programmes:cohort_pairings", args=[pairing.cohort_id]))
+    mine = client.get(reverse("home:pairing_detail", args=[pairing.pk]))
+    review = client.get(reverse("matching:match", args=[pairing.cohort_id]))
+    table = client.get(reverse("oversight:cohort_pairings", args=[pairing.cohort_id]))
 
     assert mine.status_code == 200
     assert "4.32" not in mine.content.decode()
@@ -237,7 +243,7 @@ def test_closing_a_pairing_cancels_its_upcoming_sessions_and_their_reminders(
     past, upcoming = session(-3), session(3)
     client.force_login(mentee)
 
-    client.post(reverse("programmes:pairing_close", args=[pairing.pk]), {"reason": "completed"})
+    client.post(reverse("pairings:pairing_close", args=[pairing.pk]), {"reason": "completed"})
 
     past.refresh_from_db()
     upcoming.refresh_from_db()

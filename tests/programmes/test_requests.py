@@ -11,21 +11,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from programmes.models import (
-    Cohort,
-    ContactAgreement,
-    MentorPreference,
-    MentorRequest,
-    Pairing,
-)
-from programmes.selectors.requests import request_page_for_mentee
-from programmes.services.requests import (
+from matching.models import MentorRequest
+from matching.selectors.requests import request_page_for_mentee
+from matching.services.requests import (
     RequestRefused,
     request_accept,
     request_create,
     requests_expire_due,
 )
-from programmes.tasks.requests import requests_expire_due_task
+from matching.tasks.requests import requests_expire_due_task
+from pairings.models import ContactAgreement, Pairing
+from programmes.models import Cohort, MentorPreference
 from tests.factories import CohortFactory, EnrolmentFactory, PairingFactory, ProfileFactory
 
 GOALS = "Lead my first team and get better at presenting."
@@ -115,7 +111,7 @@ def _ask(client, cohort, *mentors):
     """Alice (logged in) requests the mentors in this order, running what commits queue."""
     for mentor in mentors:
         response = client.post(
-            reverse("programmes:request_create", args=[cohort.pk]), {"mentor": mentor.pk}
+            reverse("matching:request_create", args=[cohort.pk]), {"mentor": mentor.pk}
         )
         assert response.status_code == 302, response.content.decode()
 
@@ -157,7 +153,7 @@ def test_a_mentee_sees_the_five_best_mentors_with_places_in_order_with_the_why(
         "both use video call, email",
     ]
     client.force_login(alice.user)
-    html = client.get(reverse("programmes:request_choose", args=[cohort.pk])).content.decode()
+    html = client.get(reverse("matching:request_choose", args=[cohort.pk])).content.decode()
     names = ["Bob Mentor", "Frank", "Grace", "Heidi", "Ivan"]
     assert [html.index(name) for name in names] == sorted(html.index(name) for name in names)
     assert "4 h a week of overlapping contact hours" in html
@@ -180,17 +176,17 @@ def test_a_request_accepted_starts_the_pairing_with_its_agreement_and_emails(
     assert (request.mentor, request.status, request.rank) == (bob, "pending", 1)
     assert abs(request.expires_at - request.created_at - timedelta(days=5)) < timedelta(seconds=5)
     assert _subjects(mailoutbox, bob) == ["Alice Mentee asks you to be their mentor"]
-    assert reverse("programmes:request_answer", args=[request.pk]) in mailoutbox[0].body
+    assert reverse("matching:request_answer", args=[request.pk]) in mailoutbox[0].body
 
     client.force_login(bob)
-    inbox = client.get(reverse("programmes:request_inbox")).content.decode()
+    inbox = client.get(reverse("matching:request_inbox")).content.decode()
     assert "Alice Mentee" in inbox
     assert GOALS in inbox
     assert "shares 2 of the goals (presenting, team)" in inbox
     assert "alice@example.org" not in inbox
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("programmes:request_answer", args=[request.pk]),
+            reverse("matching:request_answer", args=[request.pk]),
             {"decision": "accept", "note": "Happy to help!"},
         )
 
@@ -210,7 +206,7 @@ def test_a_request_accepted_starts_the_pairing_with_its_agreement_and_emails(
     assert "Happy to help!" in accepted.body
     assert "Your pairing with Alice Mentee has started" in _subjects(mailoutbox, bob)
     client.force_login(alice.user)
-    page = client.get(reverse("programmes:request_choose", args=[requests_cohort.pk]))
+    page = client.get(reverse("matching:request_choose", args=[requests_cohort.pk]))
     assert "Your mentor is Bob Mentor" in page.content.decode()
 
 
@@ -228,7 +224,7 @@ def test_a_declined_request_goes_to_the_mentees_next_choice(
     client.force_login(bob)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("programmes:request_answer", args=[first.pk]),
+            reverse("matching:request_answer", args=[first.pk]),
             {"decision": "decline", "note": "I am away all of May."},
         )
 
@@ -253,7 +249,7 @@ def test_withdrawing_the_pending_request_asks_the_next_choice(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("programmes:request_withdraw", args=[requests_cohort.pk, bob.pk])
+            reverse("matching:request_withdraw", args=[requests_cohort.pk, bob.pk])
         )
     for callback in queued:  # Bob's email, had the worker been slow: it no longer goes out
         callback()
@@ -271,7 +267,7 @@ def test_a_mentee_queues_three_choices_at_most_and_asks_each_mentor_once(
     others = [_mentor(requests_cohort, name) for name in ("Grace", "Heidi")]
     client.force_login(alice.user)
     _ask(client, requests_cohort, bob, frank, others[0])
-    url = reverse("programmes:request_create", args=[requests_cohort.pk])
+    url = reverse("matching:request_create", args=[requests_cohort.pk])
 
     fourth = client.post(url, {"mentor": others[1].pk})
     assert "You have 3 choices already. Withdraw one to choose another mentor." in (
@@ -279,7 +275,7 @@ def test_a_mentee_queues_three_choices_at_most_and_asks_each_mentor_once(
     )
     again = client.post(url, {"mentor": frank.pk})
     assert "Frank is already one of your choices." in again.content.decode()
-    client.post(reverse("programmes:request_withdraw", args=[requests_cohort.pk, bob.pk]))
+    client.post(reverse("matching:request_withdraw", args=[requests_cohort.pk, bob.pk]))
     with pytest.raises(RequestRefused, match="You asked Bob Mentor before"):
         request_create(enrolment=alice, mentor=bob)
     unknown = client.post(url, {"mentor": 999999})
@@ -295,7 +291,7 @@ def test_a_full_mentor_is_told_so_and_the_request_stays_pending(
     client.force_login(bob)
 
     response = client.post(
-        reverse("programmes:request_answer", args=[request.pk]),
+        reverse("matching:request_answer", args=[request.pk]),
         {"decision": "accept", "note": "Let us try."},
     )
 
@@ -306,9 +302,7 @@ def test_a_full_mentor_is_told_so_and_the_request_stays_pending(
     request.refresh_from_db()
     assert request.status == "pending"
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("programmes:request_answer", args=[request.pk]), {"decision": "decline"}
-        )
+        client.post(reverse("matching:request_answer", args=[request.pk]), {"decision": "decline"})
     request.refresh_from_db()
     assert request.status == "declined"
 
@@ -317,9 +311,7 @@ def test_an_answer_without_accept_or_decline_is_refused(client, requests_cohort,
     request = _pending(requests_cohort, alice.user, bob)
     client.force_login(bob)
 
-    response = client.post(
-        reverse("programmes:request_answer", args=[request.pk]), {"note": "Hmm."}
-    )
+    response = client.post(reverse("matching:request_answer", args=[request.pk]), {"note": "Hmm."})
 
     assert "Choose Accept or Decline." in response.content.decode()
     request.refresh_from_db()
@@ -476,13 +468,13 @@ def test_a_mentor_with_one_place_accepting_six_requests_at_once_gets_one_pairing
 def test_another_mentor_gets_404_for_bobs_request(client, requests_cohort, alice, bob, frank):
     request = _pending(requests_cohort, alice.user, bob)
     client.force_login(frank)
-    url = reverse("programmes:request_answer", args=[request.pk])
+    url = reverse("matching:request_answer", args=[request.pk])
 
     assert client.get(url).status_code == 404
     assert client.post(url, {"decision": "accept"}).status_code == 404
     request.refresh_from_db()
     assert request.status == "pending"
-    assert "Alice" not in client.get(reverse("programmes:request_inbox")).content.decode()
+    assert "Alice" not in client.get(reverse("matching:request_inbox")).content.decode()
 
 
 def test_charlie_gets_404_for_the_choices_of_a_cohort_he_is_not_in(
@@ -490,9 +482,9 @@ def test_charlie_gets_404_for_the_choices_of_a_cohort_he_is_not_in(
 ):
     client.force_login(other_mentee)
 
-    choose = reverse("programmes:request_choose", args=[requests_cohort.pk])
+    choose = reverse("matching:request_choose", args=[requests_cohort.pk])
     assert client.get(choose).status_code == 404
-    create = reverse("programmes:request_create", args=[requests_cohort.pk])
+    create = reverse("matching:request_create", args=[requests_cohort.pk])
     assert client.post(create, {"mentor": bob.pk}).status_code == 404
     assert not MentorRequest.objects.exists()
 
@@ -503,7 +495,7 @@ def test_a_mentee_gets_404_for_a_choice_that_is_not_hers(client, requests_cohort
     MentorPreference.objects.create(enrolment=alice, mentor=bob, rank=1)
     client.force_login(charlie.user)
 
-    url = reverse("programmes:request_withdraw", args=[requests_cohort.pk, bob.pk])
+    url = reverse("matching:request_withdraw", args=[requests_cohort.pk, bob.pk])
     assert client.post(url).status_code == 404
     assert MentorRequest.objects.get().status == "pending"
 
@@ -513,23 +505,23 @@ def test_the_choices_page_is_404_in_an_admin_matched_cohort_and_for_a_mentor(
 ):
     EnrolmentFactory(cohort=cohort, user=mentee, role="mentee")
     client.force_login(mentee)
-    assert client.get(reverse("programmes:request_choose", args=[cohort.pk])).status_code == 404
+    assert client.get(reverse("matching:request_choose", args=[cohort.pk])).status_code == 404
     client.force_login(bob)
-    url = reverse("programmes:request_choose", args=[requests_cohort.pk])
+    url = reverse("matching:request_choose", args=[requests_cohort.pk])
     assert client.get(url).status_code == 404
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, requests_cohort, alice, bob):
     request = _pending(requests_cohort, alice.user, bob)
     urls = [
-        reverse("programmes:request_choose", args=[requests_cohort.pk]),
-        reverse("programmes:request_inbox"),
-        reverse("programmes:request_answer", args=[request.pk]),
+        reverse("matching:request_choose", args=[requests_cohort.pk]),
+        reverse("matching:request_inbox"),
+        reverse("matching:request_answer", args=[request.pk]),
     ]
     posts = [
-        reverse("programmes:request_create", args=[requests_cohort.pk]),
-        reverse("programmes:request_withdraw", args=[requests_cohort.pk, bob.pk]),
-        reverse("programmes:request_answer", args=[request.pk]),
+        reverse("matching:request_create", args=[requests_cohort.pk]),
+        reverse("matching:request_withdraw", args=[requests_cohort.pk, bob.pk]),
+        reverse("matching:request_answer", args=[request.pk]),
     ]
 
     for url in urls:
@@ -555,7 +547,7 @@ def test_the_inbox_makes_as_many_queries_for_20_requests_as_for_2(
     for n in range(2):
         _pending(requests_cohort, _mentee(requests_cohort, f"Early{n}").user, bob)
     client.force_login(bob)
-    url = reverse("programmes:request_inbox")
+    url = reverse("matching:request_inbox")
     client.get(url)  # warm the session and the user
     with CaptureQueriesContext(connection) as two:
         assert client.get(url).content.decode().count('class="mentor-request"') == 2
@@ -573,7 +565,7 @@ def test_the_choices_page_makes_as_many_queries_for_20_mentors_as_for_2(
     for n in range(2):
         _mentor(requests_cohort, f"Early{n}")
     client.force_login(alice.user)
-    url = reverse("programmes:request_choose", args=[requests_cohort.pk])
+    url = reverse("matching:request_choose", args=[requests_cohort.pk])
     client.get(url)
     with CaptureQueriesContext(connection) as two:
         client.get(url)

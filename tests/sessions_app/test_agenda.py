@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from programmes.models import Pairing
+from pairings.models import Pairing
 from sessions_app.models import ActionItem, AgendaItem, Appointment, SessionNote
 from sessions_app.services.agenda import (
     AgendaRefused,

@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from programmes.models import Pairing
+from pairings.models import Pairing
 from sessions_app.emails import invite_send
 from sessions_app.forms.booking import slot_value
 from sessions_app.models import Appointment, Availability, DateOverride, Reminder, WeeklyWindow
@@ -658,7 +658,7 @@ def test_without_a_shared_way_to_meet_the_page_says_so_and_links_the_agreement(
 
     html = response.content.decode()
     assert "have not both allowed a way to meet" in html
-    assert reverse("programmes:agreement_detail", args=[pairing.pk]) in html
+    assert reverse("pairings:agreement_detail", args=[pairing.pk]) in html
 
 
 def test_a_closed_pairing_offers_no_times(client, agreed):

@@ -11,12 +11,11 @@ import pytest
 import time_machine
 from django.db import IntegrityError, OperationalError, connection, connections, transaction
 
-from programmes.models import Pairing
+from pairings.models import Pairing
 from sessions_app.models import Appointment
 from sessions_app.services.booking import SlotUnavailable, appointment_book
 from tests.factories import AppointmentFactory, CohortFactory, PairingFactory, ProfileFactory
-
-from .test_booking import TUE_10_NY, agree, open_hours
+from tests.sessions_app.test_booking import TUE_10_NY, agree, open_hours
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,10 +18,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from exchange.models import Notification
-from exchange.tasks.notifications import notifications_dispatch_task
-from programmes.models import Pairing
-from programmes.services.pairings import pairing_close
+from notifications.models import Notification
+from notifications.tasks import notifications_dispatch_task
+from pairings.models import Pairing
+from pairings.services.pairings import pairing_close
 from sessions_app.models import Appointment, Feedback
 from sessions_app.services.feedback import FeedbackRefused, feedback_answer
 from sessions_app.tasks.feedback import feedback_scan_task
@@ -608,7 +608,7 @@ def test_the_dashboard_prompts_for_waiting_feedback_in_the_same_queries_for_1_or
 ):
     client.force_login(mentee)
     first = Feedback.objects.get(appointment=asked_now(pairing, hours_ago=2), person=mentee)
-    url = reverse("accounts:dashboard")
+    url = reverse("home:dashboard")
     with CaptureQueriesContext(connection) as one:
         page = client.get(url).content.decode()
     for n in range(4):

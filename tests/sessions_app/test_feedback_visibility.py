@@ -244,7 +244,7 @@ def pages_seen_by(client, user, answers: dict[str, Feedback]) -> str:
     html = []
     for show in ("mine", "shared"):
         html.append(client.get(reverse("sessions_app:feedback_list"), {"show": show}))
-    html.append(client.get(reverse("accounts:dashboard")))
+    html.append(client.get(reverse("home:dashboard")))
     for row in answers.values():
         html.append(client.get(reverse("sessions_app:feedback_answer", args=[row.pk])))
         if row.appointment_id:

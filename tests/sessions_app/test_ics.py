@@ -11,8 +11,7 @@ from icalendar import Calendar
 
 from sessions_app.ics import CANCEL, REQUEST, calendar_for, event_for
 from sessions_app.services.booking import appointment_cancel, appointment_reschedule
-
-from .test_booking import TUE_10_NY, WED_10_NY, agree, book, open_hours
+from tests.sessions_app.test_booking import TUE_10_NY, WED_10_NY, agree, book, open_hours
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 
-from programmes.models import Pairing
+from pairings.models import Pairing
 from sessions_app.models import Appointment, Reminder, ReminderSettings
 from sessions_app.services.reminders import (
     reminder_rows_sync,

@@ -1,3 +1,0 @@
-"""Celery entry points for exchange (found by autodiscover through this package)."""
-
-from . import notifications  # noqa: F401

@@ -1,0 +1,177 @@
+"""Reads of goals, each scoped to who may see them (404 otherwise, so ids leak nothing).
+
+A goal is private to its pairing's two people. When the mentee shares it with the programme,
+the admins of the pairing's cohort may read it too (never change it); an unshared goal does
+not exist for them.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from goals.charts import SPARKLINE, goal_progress_chart
+from goals.models import Goal, GoalUpdate, Milestone
+from pairings.models import Pairing
+from programmes.models import Cohort
+from programmes.selectors import cohorts_for_admin
+from sessions_app.models import AgendaItem, Appointment
+
+UPCOMING_SESSIONS_SHOWN = 3  # the goal page offers the next few sessions' agendas, not all
+
+
+def _with_overview(goals: QuerySet[Goal]) -> QuerySet[Goal]:
+    """Milestones done/total and the latest update, as annotations: one query for any number
+    of goals (the pairing page and the cohort list must not grow with them)."""
+    latest = GoalUpdate.objects.filter(goal=OuterRef("pk")).order_by("-created_at", "-pk")
+    return goals.annotate(
+        milestones_total=Count("milestones", distinct=True),
+        milestones_done=Count(
+            "milestones", filter=Q(milestones__done_at__isnull=False), distinct=True
+        ),
+        latest_update_text=Subquery(latest.values("text")[:1]),
+        latest_update_kind=Subquery(latest.values("kind")[:1]),
+        latest_update_progress=Subquery(latest.values("progress")[:1]),
+        latest_update_at=Subquery(latest.values("created_at")[:1]),
+        latest_update_author_id=Subquery(latest.values("author_id")[:1]),
+    )
+
+
+def goals_for_pairing(*, pairing: Pairing) -> QuerySet[Goal]:
+    """The pairing's goals, oldest first, each with its overview annotations. The caller got
+    `pairing` through pairing_get_for_user."""
+    return _with_overview(Goal.objects.filter(pairing=pairing)).order_by("created_at", "pk")
+
+
+def _goals_for_partner(*, user: User) -> QuerySet[Goal]:
+    return Goal.objects.filter(Q(pairing__mentor=user) | Q(pairing__mentee=user))
+
+
+def goal_get_for_partner(*, user: User, goal_id: int) -> Goal:
+    """A goal of one of the user's own pairings (to change or comment on), or 404."""
+    return get_object_or_404(
+        _goals_for_partner(user=user).select_related(
+            "pairing__cohort", "pairing__mentor", "pairing__mentee"
+        ),
+        pk=goal_id,
+    )
+
+
+def goal_get_for_reader(*, user: User, goal_id: int) -> Goal:
+    """A goal the user may read: one of their pairings', or a shared one in a cohort they run.
+
+    404 for everyone else, and for an admin asking for a goal the mentee has not shared.
+    """
+    shared_with_me = Q(shared_with_programme=True, pairing__cohort__in=cohorts_for_admin(user=user))
+    readable = Goal.objects.filter(
+        Q(pairing__mentor=user) | Q(pairing__mentee=user) | shared_with_me
+    )
+    return get_object_or_404(
+        readable.select_related("pairing__cohort", "pairing__mentor", "pairing__mentee"),
+        pk=goal_id,
+    )
+
+
+def goal_is_partner(*, goal: Goal, user: User) -> bool:
+    return user.pk in (goal.pairing.mentor_id, goal.pairing.mentee_id)
+
+
+def goal_is_editable(*, goal: Goal) -> bool:
+    """Whether the pairing's people may still change the goal (a closed pairing is read-only)."""
+    return goal.pairing.status == Pairing.Status.ACTIVE
+
+
+def milestones_for(*, goal: Goal) -> QuerySet[Milestone]:
+    return goal.milestones.order_by("position", "pk")
+
+
+def goal_updates_for(*, goal: Goal) -> QuerySet[GoalUpdate]:
+    """Progress updates and comments, newest first, with their authors."""
+    return goal.updates.select_related("author").order_by("-created_at", "-pk")
+
+
+def goal_progress_points(*, goal: Goal) -> list[tuple[datetime, int]]:
+    """(when, progress %) of each progress update, oldest first: what the chart draws."""
+    return list(
+        goal.updates.filter(kind=GoalUpdate.Kind.PROGRESS)
+        .order_by("created_at", "pk")
+        .values_list("created_at", "progress")
+    )
+
+
+def goal_agenda_sessions(*, goal: Goal, now: datetime) -> list[Appointment]:
+    """The pairing's next booked sessions that have not ended, each with `has_goal`: whether
+    this goal is already on its agenda (one query)."""
+    return list(
+        goal_agenda_choices(goal=goal, now=now)
+        .annotate(has_goal=Exists(AgendaItem.objects.filter(appointment=OuterRef("pk"), goal=goal)))
+        .order_by("starts_at", "pk")[:UPCOMING_SESSIONS_SHOWN]
+    )
+
+
+def _upcoming_sessions(*, pairing_id: int, now: datetime) -> QuerySet[Appointment]:
+    return Appointment.objects.filter(
+        pairing_id=pairing_id, status=Appointment.Status.BOOKED, ends_at__gt=now
+    )
+
+
+def goal_agenda_choices(*, goal: Goal, now: datetime) -> QuerySet[Appointment]:
+    """Sessions a goal may be put on the agenda of: this pairing's booked ones not yet ended."""
+    return _upcoming_sessions(pairing_id=goal.pairing_id, now=now)
+
+
+@dataclass(frozen=True)
+class GoalsOverview:
+    """The pairing page's goals section."""
+
+    goals: list[Goal]  # each with the overview annotations and `sparkline` (a ProgressChart)
+    next_session: Appointment | None
+    on_next_agenda: frozenset[int]  # ids of the goals already on the next session's agenda
+
+
+def goals_overview_for(*, pairing: Pairing, now: datetime, tz: ZoneInfo) -> GoalsOverview:
+    """The pairing's goals with their overview and progress over time, and its next session
+    for the one-click agenda button: four queries at most, however many goals, milestones and
+    updates."""
+    goals = list(goals_for_pairing(pairing=pairing))
+    if not goals:
+        return GoalsOverview(goals=[], next_session=None, on_next_agenda=frozenset())
+    points: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    for goal_id, at, progress in (
+        GoalUpdate.objects.filter(goal__pairing=pairing, kind=GoalUpdate.Kind.PROGRESS)
+        .order_by("created_at", "pk")
+        .values_list("goal_id", "created_at", "progress")
+    ):
+        points[goal_id].append((at, progress))
+    for goal in goals:
+        goal.sparkline = goal_progress_chart(
+            goal=goal, points=points[goal.pk], now=now, tz=tz, frame=SPARKLINE
+        )
+    next_session = None
+    on_agenda: frozenset[int] = frozenset()
+    if pairing.status == Pairing.Status.ACTIVE:
+        next_session = (
+            _upcoming_sessions(pairing_id=pairing.pk, now=now).order_by("starts_at", "pk").first()
+        )
+        if next_session is not None:
+            on_agenda = frozenset(
+                AgendaItem.objects.filter(appointment=next_session, goal__isnull=False).values_list(
+                    "goal_id", flat=True
+                )
+            )
+    return GoalsOverview(goals=goals, next_session=next_session, on_next_agenda=on_agenda)
+
+
+def goals_shared_in_cohort(*, cohort: Cohort, status: str = "") -> QuerySet[Goal]:
+    """Goals the mentees of the cohort shared with the programme team (never the others), with
+    both people and their overview. The caller got `cohort` through cohort_get_for_admin."""
+    goals = Goal.objects.filter(pairing__cohort=cohort, shared_with_programme=True)
+    if status in Goal.Status.values:
+        goals = goals.filter(status=status)
+    return _with_overview(goals.select_related("pairing__mentor", "pairing__mentee")).order_by(
+        "pairing__mentee__display_name", "created_at", "pk"
+    )

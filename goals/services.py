@@ -1,0 +1,243 @@
+"""Goals: the mentee sets and edits them, splits them into milestones and posts progress; either
+partner comments and puts a goal on an upcoming session's agenda. Only while the pairing is
+active: a closed pairing's goals are read-only.
+
+Every change first locks the pairing's row (as the agenda services do), so changes to one
+pairing's goals, its agendas and closing it queue up behind each other; a goal's progress is
+therefore always its latest progress update's.
+"""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from goals.models import Goal, GoalUpdate, Milestone
+from mentoring.errors import DomainError
+from pairings.models import Pairing
+from sessions_app.models import AgendaItem, Appointment
+
+
+class GoalRefused(DomainError):
+    pass
+
+
+def _lock_pairing(*, pairing_id: int) -> str:
+    """Lock the pairing's row until commit and return its status."""
+    return Pairing.objects.select_for_update().values_list("status", flat=True).get(pk=pairing_id)
+
+
+def _check_open(*, pairing_id: int) -> None:
+    if _lock_pairing(pairing_id=pairing_id) != Pairing.Status.ACTIVE:
+        raise GoalRefused(_("This pairing is not active: its goals can be read, not changed."))
+
+
+def _check_mentee(*, pairing: Pairing, by: User) -> None:
+    if by.pk != pairing.mentee_id:
+        raise GoalRefused(_("Only the mentee sets and changes their goals."))
+
+
+def _check_partner(*, pairing: Pairing, by: User) -> None:
+    if by.pk not in (pairing.mentor_id, pairing.mentee_id):
+        raise GoalRefused(_("Only the two people in the pairing can do this."))
+
+
+def _check_target_date(*, target_date: date | None, by: User) -> None:
+    if target_date is not None and target_date < timezone.localdate(timezone=by.zoneinfo):
+        raise GoalRefused(_("That date is in the past. Choose today or a later day."))
+
+
+def _locked_goal(*, goal: Goal, by: User, mentee_only: bool) -> None:
+    """Check who may change the goal, lock its pairing, and re-read the goal's row."""
+    _check_partner(pairing=goal.pairing, by=by)
+    if mentee_only:
+        _check_mentee(pairing=goal.pairing, by=by)
+    _check_open(pairing_id=goal.pairing_id)
+    goal.refresh_from_db(fields=["status", "progress", "target_date", "shared_with_programme"])
+
+
+@transaction.atomic
+def goal_create(
+    *,
+    pairing: Pairing,
+    by: User,
+    title: str,
+    why: str = "",
+    measure: str = "",
+    target_date: date | None = None,
+    shared_with_programme: bool = False,
+) -> Goal:
+    """The mentee sets a goal for the programme. Raises GoalRefused (not the mentee, pairing
+    not active, target date in the past)."""
+    _check_mentee(pairing=pairing, by=by)
+    _check_open(pairing_id=pairing.pk)
+    _check_target_date(target_date=target_date, by=by)
+    return Goal.objects.create(
+        pairing=pairing,
+        mentee=by,
+        title=title,
+        why=why,
+        measure=measure,
+        target_date=target_date,
+        shared_with_programme=shared_with_programme,
+    )
+
+
+@transaction.atomic
+def goal_edit(
+    *,
+    goal: Goal,
+    by: User,
+    title: str,
+    why: str,
+    measure: str,
+    target_date: date | None,
+    shared_with_programme: bool,
+) -> Goal:
+    """The mentee changes what, why, how and when, and whether the programme team may read it.
+    A target date already passed may stay; a new one must not be in the past. Safe to repeat.
+    Raises GoalRefused."""
+    _locked_goal(goal=goal, by=by, mentee_only=True)
+    if target_date != goal.target_date:
+        _check_target_date(target_date=target_date, by=by)
+    goal.title, goal.why, goal.measure = title, why, measure
+    goal.target_date, goal.shared_with_programme = target_date, shared_with_programme
+    goal.save()
+    return goal
+
+
+@transaction.atomic
+def goal_status_set(*, goal: Goal, by: User, status: str) -> Goal:
+    """The mentee marks the goal achieved (its progress becomes 100%, recorded as a progress
+    update so the chart ends there), drops it, or takes it up again. Safe to repeat.
+    Raises GoalRefused."""
+    if status not in Goal.Status.values:
+        raise GoalRefused(_("Choose achieved, dropped or in progress."))
+    _locked_goal(goal=goal, by=by, mentee_only=True)
+    if goal.status == status:
+        return goal
+    goal.status = status
+    if status == Goal.Status.ACHIEVED:
+        GoalUpdate.objects.create(
+            goal=goal,
+            author=by,
+            kind=GoalUpdate.Kind.PROGRESS,
+            progress=100,
+            text=_("Marked the goal achieved."),
+        )
+        goal.progress = 100
+    goal.save(update_fields=["status", "progress", "updated_at"])
+    return goal
+
+
+@transaction.atomic
+def goal_progress_post(*, goal: Goal, by: User, progress: int, text: str = "") -> GoalUpdate:
+    """The mentee reports progress (0-100%); the goal's progress follows it.
+    Raises GoalRefused (not the mentee, goal not in progress, pairing not active)."""
+    if not 0 <= progress <= 100:
+        raise GoalRefused(_("Progress is a percentage from 0 to 100."))
+    _locked_goal(goal=goal, by=by, mentee_only=True)
+    if goal.status != Goal.Status.ACTIVE:
+        raise GoalRefused(
+            _("This goal is %(status)s: take it up again to post progress.")
+            % {"status": goal.get_status_display().lower()}
+        )
+    update = GoalUpdate.objects.create(
+        goal=goal, author=by, kind=GoalUpdate.Kind.PROGRESS, progress=progress, text=text.strip()
+    )
+    goal.progress = progress
+    goal.save(update_fields=["progress", "updated_at"])
+    return update
+
+
+@transaction.atomic
+def goal_comment_add(*, goal: Goal, by: User, text: str) -> GoalUpdate:
+    """Either partner comments on the goal. Raises GoalRefused (empty, outsider, not active)."""
+    if not text.strip():
+        raise GoalRefused(_("Write a comment first."))
+    _locked_goal(goal=goal, by=by, mentee_only=False)
+    return GoalUpdate.objects.create(
+        goal=goal, author=by, kind=GoalUpdate.Kind.COMMENT, text=text.strip()
+    )
+
+
+@transaction.atomic
+def milestone_add(*, goal: Goal, by: User, title: str, due_on: date | None = None) -> Milestone:
+    """The mentee adds a step at the end of the goal's list. Raises GoalRefused."""
+    _locked_goal(goal=goal, by=by, mentee_only=True)
+    _check_target_date(target_date=due_on, by=by)
+    last = goal.milestones.order_by("-position").values_list("position", flat=True).first()
+    return Milestone.objects.create(
+        goal=goal, title=title, due_on=due_on, position=0 if last is None else last + 1
+    )
+
+
+@transaction.atomic
+def milestone_tick(*, milestone: Milestone, by: User, done: bool) -> Milestone:
+    """The mentee marks a step done (keeping when it was first done) or not. Safe to repeat.
+    Raises GoalRefused."""
+    _locked_goal(goal=milestone.goal, by=by, mentee_only=True)
+    milestone.refresh_from_db(fields=["done_at"])
+    if done and milestone.done_at is None:
+        milestone.done_at = timezone.now()
+    elif not done:
+        milestone.done_at = None
+    milestone.save(update_fields=["done_at"])
+    return milestone
+
+
+@transaction.atomic
+def milestone_remove(*, milestone: Milestone, by: User) -> None:
+    """The mentee deletes a step. Raises GoalRefused."""
+    _locked_goal(goal=milestone.goal, by=by, mentee_only=True)
+    milestone.delete()
+
+
+@transaction.atomic
+def milestone_move(*, milestone: Milestone, by: User, up: bool) -> None:
+    """The mentee moves a step one place up or down (nothing at either end). Raises
+    GoalRefused."""
+    goal = milestone.goal
+    _locked_goal(goal=goal, by=by, mentee_only=True)
+    order = list(goal.milestones.order_by("position", "pk"))
+    at = next(i for i, m in enumerate(order) if m.pk == milestone.pk)
+    to = at - 1 if up else at + 1
+    if not 0 <= to < len(order):
+        return
+    order[at], order[to] = order[to], order[at]
+    # Renumber them all: rows added before positions existed may share one.
+    for position, step in enumerate(order):
+        step.position = position
+    Milestone.objects.bulk_update(order, ["position"])
+
+
+@transaction.atomic
+def goal_put_on_agenda(
+    *, goal: Goal, by: User, appointment: Appointment
+) -> tuple[AgendaItem, bool]:
+    """Either partner puts the goal on one of the pairing's upcoming booked sessions' agenda.
+
+    Returns (item, created). Safe to repeat: once per goal and session (the pairing's lock
+    makes a double click wait, then find the first one's item). Raises GoalRefused.
+    """
+    _locked_goal(goal=goal, by=by, mentee_only=False)
+    appointment.refresh_from_db(fields=["status", "ends_at"])
+    if appointment.pairing_id != goal.pairing_id:
+        raise GoalRefused(_("That session is not one of this pairing's."))
+    if appointment.status != Appointment.Status.BOOKED:
+        raise GoalRefused(_("That session was cancelled."))
+    if appointment.ends_at <= timezone.now():
+        raise GoalRefused(_("That session is over: choose an upcoming one."))
+    existing = AgendaItem.objects.filter(appointment=appointment, goal=goal).first()
+    if existing is not None:
+        return existing, False
+    item = AgendaItem.objects.create(
+        appointment=appointment,
+        author=by,
+        kind=AgendaItem.Kind.GOAL,
+        goal=goal,
+        text=goal.title[: AgendaItem._meta.get_field("text").max_length],
+    )
+    return item, True

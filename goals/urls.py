@@ -1,0 +1,5 @@
+from goals.views import urlpatterns as goal_urls
+
+app_name = "goals"
+
+urlpatterns = [*goal_urls]

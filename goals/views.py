@@ -1,0 +1,383 @@
+"""Goal pages: a pairing's goals, one goal (milestones, progress chart, updates and comments),
+the mentee's create and edit forms, and the cohort admins' read-only list of shared goals.
+
+Milestones and updates are sections that htmx swaps in place; without JavaScript every form
+posts normally and the page redirects back.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from goals.charts import goal_progress_chart
+from goals.forms import (
+    AgendaPickForm,
+    CommentForm,
+    GoalForm,
+    GoalStatusForm,
+    MilestoneForm,
+    MilestonePickForm,
+    ProgressForm,
+)
+from goals.models import Goal
+from goals.selectors import (
+    goal_agenda_choices,
+    goal_agenda_sessions,
+    goal_get_for_partner,
+    goal_get_for_reader,
+    goal_is_editable,
+    goal_is_partner,
+    goal_progress_points,
+    goal_updates_for,
+    goals_overview_for,
+    goals_shared_in_cohort,
+    milestones_for,
+)
+from goals.services import (
+    goal_comment_add,
+    goal_create,
+    goal_edit,
+    goal_progress_post,
+    goal_put_on_agenda,
+    goal_status_set,
+    milestone_add,
+    milestone_move,
+    milestone_remove,
+    milestone_tick,
+)
+from mentoring.errors import DomainError
+from mentoring.htmx import is_htmx
+from pairings.models import Pairing
+from pairings.selectors import pairing_get_for_user
+from programmes.selectors import cohort_get_for_admin
+
+UPDATES_PAGE_SIZE = 20
+COHORT_PAGE_SIZE = 25
+
+
+def _detail_url(goal: Goal) -> str:
+    return reverse("goals:goal_detail", args=[goal.pk])
+
+
+def _require_mentee(request: HttpRequest, goal_or_pairing: Goal | Pairing) -> None:
+    """Only the mentee writes their goals; the mentor reads and comments."""
+    pairing = goal_or_pairing.pairing if isinstance(goal_or_pairing, Goal) else goal_or_pairing
+    if request.user.pk != pairing.mentee_id:
+        raise PermissionDenied(_("Only the mentee sets and changes their goals."))
+
+
+@login_required
+def goal_list_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
+    pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
+    return render(
+        request,
+        "goals/goals/list.html",
+        {
+            "pairing": pairing,
+            "goals": goals_overview_for(
+                pairing=pairing, now=timezone.now(), tz=request.user.zoneinfo
+            ),
+            "is_mentee": request.user.pk == pairing.mentee_id,
+            "editable": pairing.status == Pairing.Status.ACTIVE,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_create_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
+    pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
+    _require_mentee(request, pairing)
+    form = GoalForm(request.POST or None, viewer_tz=request.user.zoneinfo)
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal = goal_create(pairing=pairing, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Goal set. Next: split it into milestones."))
+            return redirect(_detail_url(goal))
+    return render(
+        request, "goals/goals/form.html", {"form": form, "pairing": pairing, "goal": None}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_edit_view(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = goal_get_for_partner(user=request.user, goal_id=goal_id)
+    _require_mentee(request, goal)
+    form = GoalForm(request.POST or None, instance=goal, viewer_tz=request.user.zoneinfo)
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal_edit(goal=goal, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Goal saved."))
+            return redirect(_detail_url(goal))
+    return render(
+        request,
+        "goals/goals/form.html",
+        {"form": form, "pairing": goal.pairing, "goal": goal},
+    )
+
+
+def _milestones_context(
+    request: HttpRequest, goal: Goal, *, form: MilestoneForm | None = None, error: str = ""
+) -> dict:
+    milestones = list(milestones_for(goal=goal))
+    return {
+        "goal": goal,
+        "milestones": milestones,
+        "milestones_done": sum(1 for m in milestones if m.done_at),
+        "can_change": request.user.pk == goal.pairing.mentee_id and goal_is_editable(goal=goal),
+        "milestone_form": form or MilestoneForm(viewer_tz=request.user.zoneinfo),
+        "milestone_error": error,
+    }
+
+
+def _progress_context(
+    request: HttpRequest,
+    goal: Goal,
+    *,
+    progress_form: ProgressForm | None = None,
+    comment_form: CommentForm | None = None,
+) -> dict:
+    page = Paginator(goal_updates_for(goal=goal), UPDATES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    now = timezone.now()
+    chart = goal_progress_chart(
+        goal=goal, points=goal_progress_points(goal=goal), now=now, tz=request.user.zoneinfo
+    )
+    partner = goal_is_partner(goal=goal, user=request.user)
+    editable = partner and goal_is_editable(goal=goal)
+    return {
+        "goal": goal,
+        "page": page,
+        "chart": chart,
+        "can_comment": editable,
+        "can_post_progress": editable
+        and request.user.pk == goal.pairing.mentee_id
+        and goal.status == Goal.Status.ACTIVE,
+        "progress_form": progress_form or ProgressForm(initial={"progress": goal.progress}),
+        "comment_form": comment_form or CommentForm(),
+    }
+
+
+def _detail_render(request: HttpRequest, goal: Goal, **forms: object) -> HttpResponse:
+    partner = goal_is_partner(goal=goal, user=request.user)
+    editable = partner and goal_is_editable(goal=goal)
+    context = {
+        "pairing": goal.pairing,
+        "is_partner": partner,
+        "is_mentee": request.user.pk == goal.pairing.mentee_id,
+        "editable": editable,
+        "agenda_sessions": (
+            goal_agenda_sessions(goal=goal, now=timezone.now()) if editable else []
+        ),
+        **_milestones_context(
+            request, goal, form=forms.get("milestone_form"), error=forms.get("milestone_error", "")
+        ),
+        **_progress_context(
+            request,
+            goal,
+            progress_form=forms.get("progress_form"),
+            comment_form=forms.get("comment_form"),
+        ),
+    }
+    return render(request, "goals/goals/detail.html", context)
+
+
+@login_required
+def goal_detail_view(request: HttpRequest, goal_id: int) -> HttpResponse:
+    """The goal for its pairing's people; read-only for the cohort's admins once shared."""
+    goal = goal_get_for_reader(user=request.user, goal_id=goal_id)
+    return _detail_render(request, goal)
+
+
+@login_required
+@require_POST
+def goal_status_view(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = goal_get_for_partner(user=request.user, goal_id=goal_id)
+    _require_mentee(request, goal)
+    form = GoalStatusForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    try:
+        goal_status_set(goal=goal, by=request.user, status=form.cleaned_data["status"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            {
+                Goal.Status.ACHIEVED: _("Well done: the goal is marked achieved."),
+                Goal.Status.DROPPED: _("The goal is dropped. You can take it up again any time."),
+                Goal.Status.ACTIVE: _("The goal is in progress again."),
+            }[goal.status],
+        )
+    return redirect(_detail_url(goal))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_milestones_view(request: HttpRequest, goal_id: int) -> HttpResponse:
+    """GET: the milestones section. POST `op`: add, or tick/untick/up/down/remove one."""
+    if request.method == "GET":
+        goal = goal_get_for_reader(user=request.user, goal_id=goal_id)
+        if not is_htmx(request):
+            return redirect(_detail_url(goal))
+        return render(request, "goals/goals/_milestones.html", _milestones_context(request, goal))
+    goal = goal_get_for_partner(user=request.user, goal_id=goal_id)
+    _require_mentee(request, goal)
+    form, error = None, ""
+    if request.POST.get("op") == "add":
+        form = MilestoneForm(request.POST, viewer_tz=request.user.zoneinfo)
+        if form.is_valid():
+            try:
+                milestone_add(goal=goal, by=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                form = None
+    else:
+        pick = MilestonePickForm(request.POST, milestones=goal.milestones.all())
+        if not pick.is_valid():
+            if "op" in pick.errors:
+                return HttpResponseBadRequest()
+            error = " ".join(pick.errors.get("milestone", []))
+        else:
+            milestone, op = pick.cleaned_data["milestone"], pick.cleaned_data["op"]
+            try:
+                if op in ("tick", "untick"):
+                    milestone_tick(milestone=milestone, by=request.user, done=op == "tick")
+                elif op in ("up", "down"):
+                    milestone_move(milestone=milestone, by=request.user, up=op == "up")
+                else:
+                    milestone_remove(milestone=milestone, by=request.user)
+            except DomainError as exc:
+                error = str(exc.message)
+    if is_htmx(request):
+        return render(
+            request,
+            "goals/goals/_milestones.html",
+            _milestones_context(request, goal, form=form, error=error),
+        )
+    if form is None and not error:
+        return redirect(_detail_url(goal) + "#milestones")
+    return _detail_render(request, goal, milestone_form=form, milestone_error=error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_updates_view(request: HttpRequest, goal_id: int) -> HttpResponse:
+    """GET: the progress section. POST `op`: progress (the mentee, with a %) or comment (either
+    partner)."""
+    if request.method == "GET":
+        goal = goal_get_for_reader(user=request.user, goal_id=goal_id)
+        if not is_htmx(request):
+            return redirect(_detail_url(goal))
+        return render(request, "goals/goals/_progress.html", _progress_context(request, goal))
+    goal = goal_get_for_partner(user=request.user, goal_id=goal_id)
+    op = request.POST.get("op")
+    if op == "progress":
+        _require_mentee(request, goal)
+        form, post = ProgressForm(request.POST), goal_progress_post
+    elif op == "comment":
+        form, post = CommentForm(request.POST), goal_comment_add
+    else:
+        return HttpResponseBadRequest()
+    if form.is_valid():
+        try:
+            post(goal=goal, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    # The form goes back to the page (as progress_form or comment_form) only to show errors.
+    forms = {f"{op}_form": form} if form.errors else {}
+    if is_htmx(request):
+        return render(
+            request, "goals/goals/_progress.html", _progress_context(request, goal, **forms)
+        )
+    if not forms:
+        messages.success(
+            request, _("Progress posted.") if op == "progress" else _("Comment posted.")
+        )
+        return redirect(_detail_url(goal) + "#updates")
+    return _detail_render(request, goal, **forms)
+
+
+@login_required
+@require_POST
+def goal_agenda_view(request: HttpRequest, goal_id: int) -> HttpResponse:
+    """Put the goal on an upcoming session's agenda in one click (either partner)."""
+    goal = goal_get_for_partner(user=request.user, goal_id=goal_id)
+    form = AgendaPickForm(request.POST, sessions=goal_agenda_choices(goal=goal, now=timezone.now()))
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("appointment", [])))
+    else:
+        appointment = form.cleaned_data["appointment"]
+        try:
+            _item, created = goal_put_on_agenda(goal=goal, by=request.user, appointment=appointment)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            when = formats.date_format(timezone.localtime(appointment.starts_at), "DATETIME_FORMAT")
+            messages.success(
+                request,
+                (
+                    _("On the agenda of the session on %(when)s.")
+                    if created
+                    else _("Already on the agenda of the session on %(when)s.")
+                )
+                % {"when": when},
+            )
+    # A button on the pairing page or the goal list comes back to where it was clicked.
+    back = request.POST.get("next")
+    if back == "pairing":
+        return redirect("home:pairing_detail", pairing_id=goal.pairing_id)
+    if back == "list":
+        return redirect("goals:goal_list", pairing_id=goal.pairing_id)
+    return redirect(_detail_url(goal))
+
+
+@login_required
+def cohort_goals_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """The goals the cohort's mentees shared with the programme team (read-only)."""
+    cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
+    status = request.GET.get("status", "")
+    goals = goals_shared_in_cohort(cohort=cohort, status=status)
+    page = Paginator(goals, COHORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "goals/goals/cohort_goals.html",
+        {
+            "cohort": cohort,
+            "page": page,
+            "status": status,
+            "statuses": Goal.Status.choices,
+            "query": urlencode({"status": status} if status else {}),
+        },
+    )
+
+
+urlpatterns = [
+    path("pairings/<int:pairing_id>/goals/", goal_list_view, name="goal_list"),
+    path("pairings/<int:pairing_id>/goals/new/", goal_create_view, name="goal_create"),
+    path("goals/<int:goal_id>/", goal_detail_view, name="goal_detail"),
+    path("goals/<int:goal_id>/edit/", goal_edit_view, name="goal_edit"),
+    path("goals/<int:goal_id>/status/", goal_status_view, name="goal_status"),
+    path("goals/<int:goal_id>/milestones/", goal_milestones_view, name="goal_milestones"),
+    path("goals/<int:goal_id>/updates/", goal_updates_view, name="goal_updates"),
+    path("goals/<int:goal_id>/agenda/", goal_agenda_view, name="goal_agenda"),
+    path("cohorts/<int:cohort_id>/goals/", cohort_goals_view, name="cohort_goals"),
+]

@@ -1,0 +1,85 @@
+"""The pages that span every app: the front page and the personal dashboard."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.selectors import profile_for_user
+from exchange.selectors.opportunities import opportunity_rows_for_mentee, with_answer_counts
+from pairings.models import Pairing
+from pairings.selectors.pairings import pairings_as_mentee, pairings_as_mentor
+from programmes.selectors.cohorts import enrolments_for_user
+from sessions_app.selectors.appointments import appointments_upcoming_for
+from sessions_app.selectors.feedback import feedback_views_for, feedback_waiting_for
+
+UPCOMING_ON_DASHBOARD = 5
+
+
+FEEDBACK_ON_DASHBOARD = 5
+
+
+OPPORTUNITIES_ON_DASHBOARD = 3
+
+
+def home_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home:dashboard")
+    return render(request, "home.html")
+
+
+def _live_on_dashboard(pairings: QuerySet[Pairing], *, partner: str) -> QuerySet[Pairing]:
+    """The live ones among `pairings`, with the partner and the cohort: the dashboard shows
+    their names only, so not the profile the pairings page joins as well."""
+    return (
+        pairings.filter(status__in=Pairing.LIVE)
+        .select_related(None)
+        .select_related("cohort", partner)
+    )
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    profile = profile_for_user(user=request.user)
+    if profile.onboarded_at is None:
+        return redirect("accounts:onboarding")
+    # Each mentee's count of answered opportunities rides on the pairings query: no extra one.
+    as_mentor = with_answer_counts(
+        _live_on_dashboard(pairings_as_mentor(user=request.user), partner="mentee")
+    )
+    opportunity_answers = can_pass_on = None
+    if profile.is_mentor:
+        as_mentor = list(as_mentor)
+        can_pass_on = any(pairing.status == Pairing.Status.ACTIVE for pairing in as_mentor)
+        opportunity_answers = sum(pairing.opportunity_answers for pairing in as_mentor)
+    now = timezone.now()
+    # The prompts are the person's own rows: one query, and no cohort lookup.
+    feedback_waiting = feedback_views_for(
+        viewer=request.user,
+        rows=feedback_waiting_for(user=request.user, now=now)[:FEEDBACK_ON_DASHBOARD],
+        admin_cohort_ids=(),
+    )
+    return render(
+        request,
+        "home/dashboard.html",
+        {
+            "profile": profile,
+            "missing": profile.missing_items(),
+            "enrolments": enrolments_for_user(user=request.user)[:10],
+            "as_mentor": as_mentor,
+            "as_mentee": _live_on_dashboard(
+                pairings_as_mentee(user=request.user), partner="mentor"
+            ),
+            # Lazy: only a mentee's dashboard asks for them (one query).
+            "opportunities": opportunity_rows_for_mentee(mentee=request.user)[
+                :OPPORTUNITIES_ON_DASHBOARD
+            ],
+            "can_pass_on": can_pass_on,
+            "opportunity_answers": opportunity_answers,
+            "upcoming": appointments_upcoming_for(user=request.user, now=now)[
+                :UPCOMING_ON_DASHBOARD
+            ],
+            "feedback_waiting": feedback_waiting,
+        },
+    )

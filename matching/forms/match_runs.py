@@ -1,0 +1,28 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from matching.models import PairConstraint
+from programmes.models import Cohort, ParticipantRole
+
+
+class PairForm(forms.Form):
+    """A mentee and a mentor of the cohort, and what to do with the pair."""
+
+    ACTIONS = (
+        (PairConstraint.Kind.LOCK, _("Lock this pair")),
+        (PairConstraint.Kind.FORBID, _("Never propose this pair")),
+        ("remove", _("Remove the lock or ban")),
+    )
+
+    mentee = forms.ModelChoiceField(label=_("Mentee"), queryset=User.objects.none())
+    mentor = forms.ModelChoiceField(label=_("Mentor"), queryset=User.objects.none())
+    action = forms.ChoiceField(choices=ACTIONS, required=False)
+
+    def __init__(self, *args: object, cohort: Cohort, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for role in ParticipantRole.values:
+            self.fields[role].queryset = User.objects.filter(
+                enrolments__cohort=cohort, enrolments__role=role
+            ).order_by("display_name", "email")
+        self.fields["mentor"].label_from_instance = lambda user: user.name

@@ -1,0 +1,69 @@
+"""Reads for the matching review page."""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from matching import engine as matching
+from matching.models import MatchRun, PairConstraint, ProposedPair
+from matching.services.participants import (
+    constraints_for_cohort,
+    pair_for_cohort,
+    weights_for_cohort,
+)
+from programmes.models import Cohort
+
+CRITERIA_LABELS = {
+    "field": _("Field"),
+    "goals": _("Goals"),
+    "timezone": _("Hours"),
+    "seniority": _("Seniority"),
+    "channels": _("Channels"),
+    "preference": _("Choice"),
+}
+
+
+def match_run_current(*, cohort: Cohort) -> MatchRun | None:
+    """The run an admin works on: the latest draft, else the latest published one."""
+    runs = cohort.match_runs.exclude(status=MatchRun.Status.SUPERSEDED)
+    return runs.filter(status=MatchRun.Status.DRAFT).first() or runs.first()
+
+
+def proposed_pairs(*, run: MatchRun) -> QuerySet[ProposedPair]:
+    """Lowest score first: the pairs an admin should look at before publishing."""
+    return run.pairs.select_related("mentee", "mentor").order_by("score", "pk")
+
+
+def unmatched_people(*, run: MatchRun) -> list[dict]:
+    """The run's unmatched people with their user loaded, mentees first (one query)."""
+    users = User.objects.in_bulk([row["person_id"] for row in run.unmatched])
+    rows = [{**row, "user": users.get(row["person_id"])} for row in run.unmatched]
+    return sorted(rows, key=lambda row: (row["role"] != "mentee", str(row["user"])))
+
+
+def constraints_by_pair(*, cohort: Cohort) -> dict[tuple[int, int], str]:
+    return {
+        (mentee, mentor): kind
+        for mentee, mentor, kind in PairConstraint.objects.filter(cohort=cohort).values_list(
+            "mentee_id", "mentor_id", "kind"
+        )
+    }
+
+
+def match_pair_score(
+    *, cohort: Cohort, mentee_id: int, mentor_id: int
+) -> matching.PairScore | None:
+    """How the pair would score in the cohort, and why it is excluded if it is; None unless one
+    is a mentee and the other a mentor in it."""
+    pair = pair_for_cohort(cohort=cohort, mentee_id=mentee_id, mentor_id=mentor_id)
+    if pair is None:
+        return None
+    excluded, _locked = constraints_for_cohort(cohort=cohort)
+    return matching.score_pair(
+        *pair, weights_for_cohort(cohort=cohort), excluded=excluded, reference=cohort.starts_on
+    )
+
+
+def criteria_percents(criteria: dict[str, float]) -> list[int]:
+    """Each criterion as a whole percentage, in CRITERIA_LABELS order."""
+    return [round(100 * criteria.get(key, 0.0)) for key in CRITERIA_LABELS]

@@ -1,0 +1,36 @@
+"""Notification settings input: for each kind, at once, in a digest, or never."""
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from notifications.models import Delivery
+
+_INVALID = {
+    "invalid_choice": gettext_lazy("Pick one of the three choices: “%(value)s” is not one."),
+    "required": gettext_lazy("Pick one of the three choices."),
+}
+
+
+def _delivery_field(label: str, help_text: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=Delivery.choices,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+        error_messages=_INVALID,
+    )
+
+
+class NotificationSettingsForm(forms.Form):
+    messages = _delivery_field(
+        gettext_lazy("Messages from your partner"),
+        gettext_lazy("Questions and replies in your pairing's thread."),
+    )
+    materials = _delivery_field(
+        gettext_lazy("Shared materials"),
+        gettext_lazy("Files and links your partner shares; small files come attached."),
+    )
+    opportunities = _delivery_field(
+        gettext_lazy("Opportunities"),
+        gettext_lazy("Events, jobs and courses your mentor passes on to you."),
+    )

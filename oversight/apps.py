@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OversightConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "oversight"
+    verbose_name = "Oversight: pairing health, the cohort page, nudges and announcements"

@@ -1,0 +1,63 @@
+"""How each pairing is doing, as the nightly assessment found it, and a daily history."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+User = settings.AUTH_USER_MODEL
+
+
+class HealthStatus(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    NEEDS_ATTENTION = "attention", _("Needs attention")
+    AT_RISK = "at_risk", _("At risk")
+
+
+class PairingHealth(models.Model):
+    """The latest assessment of one active pairing: its status, the reasons in words, and the
+    facts they came from. An admin can snooze a flag with a note until a date."""
+
+    pairing = models.OneToOneField(
+        "pairings.Pairing", on_delete=models.CASCADE, primary_key=True, related_name="health"
+    )
+    status = models.CharField(max_length=10, choices=HealthStatus, default=HealthStatus.ON_TRACK)
+    # [{"code": "silent", "text": "No contact for 35 days"}, ...], most serious first
+    reasons = models.JSONField(default=list, blank=True)
+    sessions_held = models.PositiveIntegerField(default=0)
+    sessions_expected = models.PositiveIntegerField(default=0)
+    last_contact_at = models.DateTimeField(null=True, blank=True)  # a session held or a message
+    mean_rating = models.FloatField(null=True, blank=True)  # of recent session feedback
+    met_in_person = models.BooleanField(default=False)
+    agreement_holds = models.BooleanField(default=False)
+    computed_at = models.DateTimeField()
+    snoozed_until = models.DateField(null=True, blank=True)
+    snooze_note = models.TextField(max_length=1000, blank=True)
+    snoozed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "pairing health"
+        indexes = [models.Index(fields=["status"], name="pairing_health_status")]
+
+    def __str__(self) -> str:
+        return f"Pairing {self.pairing_id}: {self.status}"
+
+
+class HealthSnapshot(models.Model):
+    """One pairing's status on one day: the cohort page charts health over time from these."""
+
+    pairing = models.ForeignKey(
+        "pairings.Pairing", on_delete=models.CASCADE, related_name="health_snapshots"
+    )
+    day = models.DateField()
+    status = models.CharField(max_length=10, choices=HealthStatus)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pairing", "day"], name="health_snapshot_once_a_day"),
+        ]
+        indexes = [models.Index(fields=["day", "status"], name="health_snapshot_by_day")]
+
+    def __str__(self) -> str:
+        return f"Pairing {self.pairing_id} on {self.day}: {self.status}"

@@ -1,0 +1,353 @@
+"""Reads for the admins' cohort page: headline figures, the pairings table, the at-risk queue
+and the series behind its charts.
+
+Every read here is one query whatever the cohort's size: per-pairing figures are correlated
+subqueries in the table's own query, and the chart series are grouped in the database.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Greatest, Lower, NullIf, TruncWeek
+
+from exchange.models import Message
+from oversight.models.health import HealthSnapshot, HealthStatus
+from pairings.models import Pairing
+from programmes.models import Cohort, Enrolment, ParticipantRole
+from sessions_app.models import Appointment
+from sessions_app.models.feedback import Feedback
+from sessions_app.selectors.feedback import feedback_rating_summary_for_cohort
+
+# Health as the table filters and ranks it: the three statuses, plus a snoozed flag and
+# active pairings the nightly assessment has not reached yet.
+HEALTH_SNOOZED = "snoozed"
+HEALTH_UNASSESSED = "unassessed"
+HEALTH_FILTERS = (
+    HealthStatus.ON_TRACK,
+    HealthStatus.NEEDS_ATTENTION,
+    HealthStatus.AT_RISK,
+    HEALTH_SNOOZED,
+    HEALTH_UNASSESSED,
+)
+# Most serious first; a snoozed flag ranks below fresh ones because someone is on it.
+HEALTH_RANK = {
+    HealthStatus.AT_RISK: 0,
+    HealthStatus.NEEDS_ATTENTION: 1,
+    HEALTH_UNASSESSED: 2,
+    HEALTH_SNOOZED: 3,
+    HealthStatus.ON_TRACK: 4,
+}
+NOT_ACTIVE_RANK = 5  # proposed, declined, closed: health does not apply
+
+QUEUE_SIZE = 10
+DEFAULT_SORT = "health"
+
+
+def _name(person: str) -> Lower:
+    # display_name may be empty; User.name then falls back to the address, and so does the sort.
+    return Lower(Coalesce(NullIf(f"{person}__display_name", Value("")), f"{person}__email"))
+
+
+# sort key -> ORDER BY; each key's reverse is "-key". Every order ends on pk so pages are stable.
+SORTS: dict[str, tuple] = {
+    "health": (F("health_rank").asc(), F("last_contact").asc(nulls_first=True), "pk"),
+    "-health": (F("health_rank").desc(), F("last_contact").desc(nulls_last=True), "-pk"),
+    "last_contact": (F("last_contact").asc(nulls_first=True), "pk"),
+    "-last_contact": (F("last_contact").desc(nulls_last=True), "-pk"),
+    "sessions": ("sessions_held", "pk"),
+    "-sessions": ("-sessions_held", "-pk"),
+    "mentor": (_name("mentor"), "pk"),
+    "-mentor": (_name("mentor").desc(), "-pk"),
+    "mentee": (_name("mentee"), "pk"),
+    "-mentee": (_name("mentee").desc(), "-pk"),
+    "created": ("created_at", "pk"),
+    "-created": ("-created_at", "-pk"),
+    "score": (F("score").asc(nulls_last=True), "pk"),
+    "-score": (F("score").desc(nulls_last=True), "-pk"),
+}
+# Names the older pairings table used; links and bookmarks with them still work.
+SORT_ALIASES = {"newest": "-created", "oldest": "created"}
+
+
+def sort_key(value: str) -> str:
+    value = SORT_ALIASES.get(value, value)
+    return value if value in SORTS else DEFAULT_SORT
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """COUNT(*) of a correlated queryset, as a scalar subquery (0 when there are none)."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def reported_not_held() -> Exists:
+    """For the outer session: a partner's feedback says it did not take place."""
+    return Exists(
+        Feedback.objects.filter(
+            appointment=OuterRef("pk"), kind=Feedback.Kind.SESSION, took_place=False
+        )
+    )
+
+
+def held_sessions(sessions: QuerySet[Appointment], *, now: datetime) -> QuerySet[Appointment]:
+    """Held, as the health rules count it (oversight.health): booked, not cancelled, ended,
+    and neither partner said in their feedback that it did not take place."""
+    return sessions.filter(status=Appointment.Status.BOOKED, ends_at__lte=now).filter(
+        ~reported_not_held()
+    )
+
+
+def pairing_rows_for_cohort(*, cohort: Cohort, now: datetime, today: date) -> QuerySet[Pairing]:
+    """The cohort's pairings with their people, health and live figures: sessions_held,
+    last_contact (a held session's end or a message, whichever is later), mean_rating (of
+    answered session feedback) and health_rank (see HEALTH_RANK)."""
+    held = held_sessions(Appointment.objects.filter(pairing=OuterRef("pk")), now=now)
+    last_session = held.order_by().values("pairing").annotate(at=Max("ends_at")).values("at")
+    last_message = (
+        Message.objects.filter(pairing=OuterRef("pk"), created_at__lte=now)
+        .order_by()
+        .values("pairing")
+        .annotate(at=Max("created_at"))
+        .values("at")
+    )
+    ratings = (
+        Feedback.objects.filter(
+            pairing=OuterRef("pk"),
+            kind=Feedback.Kind.SESSION,
+            answered_at__isnull=False,
+            rating__isnull=False,
+        )
+        .order_by()
+        .values("pairing")
+        .annotate(mean=Avg("rating"))
+        .values("mean")
+    )
+    snoozed = Q(health__snoozed_until__gte=today)
+    return (
+        Pairing.objects.filter(cohort=cohort)
+        .select_related("mentor", "mentee", "health__snoozed_by")
+        .annotate(
+            sessions_held=_count(held),
+            # GREATEST ignores NULLs in PostgreSQL: either kind of contact counts.
+            last_contact=Greatest(Subquery(last_session), Subquery(last_message)),
+            mean_rating=Subquery(ratings),
+            health_rank=Case(
+                When(~Q(status=Pairing.Status.ACTIVE), then=Value(NOT_ACTIVE_RANK)),
+                When(health__isnull=True, then=Value(HEALTH_RANK[HEALTH_UNASSESSED])),
+                When(snoozed, then=Value(HEALTH_RANK[HEALTH_SNOOZED])),
+                *(
+                    When(health__status=status, then=Value(HEALTH_RANK[status]))
+                    for status in (HealthStatus.AT_RISK, HealthStatus.NEEDS_ATTENTION)
+                ),
+                default=Value(HEALTH_RANK[HealthStatus.ON_TRACK]),
+                output_field=IntegerField(),
+            ),
+        )
+    )
+
+
+def _health_filter(health: str, today: date) -> Q:
+    active = Q(status=Pairing.Status.ACTIVE)
+    snoozed = Q(health__snoozed_until__gte=today)
+    if health == HEALTH_UNASSESSED:
+        return active & Q(health__isnull=True)
+    if health == HEALTH_SNOOZED:
+        return active & snoozed
+    return active & Q(health__status=health) & ~snoozed
+
+
+def pairing_table_for_admin(
+    *,
+    cohort: Cohort,
+    now: datetime,
+    today: date,
+    status: str = "",
+    health: str = "",
+    search: str = "",
+    sort: str = DEFAULT_SORT,
+) -> QuerySet[Pairing]:
+    """The admins' pairings table: filtered by pairing status, health and a name or email,
+    sorted by one of SORTS (an unknown key falls back to the most serious first)."""
+    rows = pairing_rows_for_cohort(cohort=cohort, now=now, today=today)
+    if status in Pairing.Status.values:
+        rows = rows.filter(status=status)
+    if health in HEALTH_FILTERS:
+        rows = rows.filter(_health_filter(health, today))
+    if search:
+        rows = rows.filter(
+            Q(mentor__display_name__icontains=search)
+            | Q(mentee__display_name__icontains=search)
+            | Q(mentor__email__icontains=search)
+            | Q(mentee__email__icontains=search)
+        )
+    return rows.order_by(*SORTS[sort_key(sort)])
+
+
+def at_risk_queue_for_admin(
+    *, cohort: Cohort, now: datetime, today: date, limit: int = QUEUE_SIZE
+) -> list[Pairing]:
+    """Active pairings flagged at risk or needing attention and not snoozed, most serious
+    first (then the longest without contact). Each carries `queue_total`, the whole queue's
+    length, so the page can say how many more there are without a second query."""
+    flagged = Q(health__status__in=[HealthStatus.AT_RISK, HealthStatus.NEEDS_ATTENTION])
+    unsnoozed = Q(health__snoozed_until__isnull=True) | Q(health__snoozed_until__lt=today)
+    rows = (
+        pairing_rows_for_cohort(cohort=cohort, now=now, today=today)
+        .filter(flagged & unsnoozed, status=Pairing.Status.ACTIVE)
+        .annotate(queue_total=Window(Count("pk")))
+        .order_by(*SORTS["health"])
+    )
+    return list(rows[:limit])
+
+
+@dataclass(frozen=True)
+class Figures:
+    mentees: int
+    mentors: int
+    matched: int  # mentees with a live (proposed or active) pairing
+    active_pairings: int
+    sessions_this_month: int
+    ratings: dict[int, int]  # 1..5 -> how many answered session ratings gave it
+
+    @property
+    def matched_percent(self) -> int:
+        return round(100 * self.matched / self.mentees) if self.mentees else 0
+
+    @property
+    def rating_count(self) -> int:
+        return sum(self.ratings.values())
+
+    @property
+    def mean_rating(self) -> float | None:
+        count = self.rating_count
+        return sum(r * n for r, n in self.ratings.items()) / count if count else None
+
+
+def _month_start(now: datetime, tz: ZoneInfo) -> datetime:
+    local = now.astimezone(tz)
+    return datetime.combine(local.date().replace(day=1), time(), tzinfo=tz)
+
+
+def cohort_figures(*, cohort: Cohort, now: datetime, tz: ZoneInfo) -> Figures:
+    """The headline figures in two queries (head counts together, then the ratings, whose
+    distribution gives the mean). "This month" is the viewer's calendar month in their zone."""
+    enrolled = Enrolment.objects.filter(cohort=OuterRef("pk"))
+    pairings = Pairing.objects.filter(cohort=OuterRef("pk"))
+    held = held_sessions(
+        Appointment.objects.filter(
+            pairing__cohort=OuterRef("pk"), ends_at__gte=_month_start(now, tz)
+        ),
+        now=now,
+    )
+    head = (
+        Cohort.objects.filter(pk=cohort.pk)
+        .annotate(
+            mentees=_count(enrolled.filter(role=ParticipantRole.MENTEE)),
+            mentors=_count(enrolled.filter(role=ParticipantRole.MENTOR)),
+            matched=_count(pairings.filter(status__in=Pairing.LIVE)),
+            active_pairings=_count(pairings.filter(status=Pairing.Status.ACTIVE)),
+            sessions_this_month=_count(held),
+        )
+        .values("mentees", "mentors", "matched", "active_pairings", "sessions_this_month")
+        .get()
+    )
+    # The feedback app decides what admins see of feedback; ratings always reach them.
+    return Figures(**head, ratings=feedback_rating_summary_for_cohort(cohort=cohort).distribution)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def cohort_weeks(*, cohort: Cohort, today: date) -> list[date]:
+    """The Mondays of the weeks the cohort has run so far (its first week to this one, or to
+    its last week once it has ended); empty before it starts."""
+    last = min(today, cohort.ends_on)
+    if last < cohort.starts_on:
+        return []
+    first = _monday(cohort.starts_on)
+    return [first + timedelta(weeks=n) for n in range((_monday(last) - first).days // 7 + 1)]
+
+
+@dataclass(frozen=True)
+class WeeklySeries:
+    weeks: list[date]
+    values: list[int]
+
+
+def sessions_per_week(
+    *, cohort: Cohort, now: datetime, tz: ZoneInfo, weeks: list[date]
+) -> WeeklySeries:
+    """Sessions held in each of `weeks` (weeks begin on Monday in the viewer's zone)."""
+    if not weeks:
+        return WeeklySeries(weeks=[], values=[])
+    since = datetime.combine(weeks[0], time(), tzinfo=tz)
+    sessions = Appointment.objects.filter(pairing__cohort=cohort, starts_at__gte=since)
+    rows = (
+        held_sessions(sessions, now=now)
+        .annotate(week=TruncWeek("starts_at", tzinfo=tz))
+        .order_by()
+        .values("week")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["week"].date(): row["n"] for row in rows}
+    return WeeklySeries(weeks=weeks, values=[counts.get(week, 0) for week in weeks])
+
+
+@dataclass(frozen=True)
+class HealthSeries:
+    weeks: list[date]
+    # status -> one count per week: the pairings in that status on the week's last assessed day
+    counts: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not any(any(values) for values in self.counts.values())
+
+
+def health_per_week(*, cohort: Cohort, weeks: list[date]) -> HealthSeries:
+    """How many pairings were in each health status at the end of each week, from the
+    nightly snapshots (a week without any snapshot counts nothing)."""
+    statuses = list(HealthStatus.values)
+    if not weeks:
+        return HealthSeries(weeks=[], counts={s: [] for s in statuses})
+    rows = (
+        HealthSnapshot.objects.filter(
+            pairing__cohort=cohort, day__gte=weeks[0], day__lt=weeks[-1] + timedelta(weeks=1)
+        )
+        .order_by()
+        .values("day", "status")
+        .annotate(n=Count("pk"))
+    )
+    by_day: dict[date, Counter] = {}
+    for row in rows:
+        by_day.setdefault(row["day"], Counter())[row["status"]] = row["n"]
+    last_day: dict[date, date] = {}
+    for day in by_day:
+        week = _monday(day)
+        if day > last_day.get(week, date.min):
+            last_day[week] = day
+    counts = {
+        status: [by_day[last_day[w]][status] if w in last_day else 0 for w in weeks]
+        for status in statuses
+    }
+    return HealthSeries(weeks=weeks, counts=counts)

@@ -1,0 +1,93 @@
+"""Reads for the admins' outreach: nudges of a pairing, a cohort's announcements and their
+progress, who an announcement reaches. Scoped to the admin's cohorts (404 otherwise)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from oversight.models import Announcement, AnnouncementDelivery, Nudge
+from pairings.models import Pairing
+from programmes.models import Cohort, Enrolment
+from programmes.selectors import cohorts_for_admin
+
+_ROLES = {
+    Announcement.Audience.MENTORS: ("mentor",),
+    Announcement.Audience.MENTEES: ("mentee",),
+    Announcement.Audience.EVERYONE: ("mentor", "mentee"),
+}
+
+
+def announcement_get_for_admin(*, user: User, announcement_id: int) -> Announcement:
+    return get_object_or_404(
+        Announcement.objects.filter(cohort__in=cohorts_for_admin(user=user)).select_related(
+            "cohort", "created_by"
+        ),
+        pk=announcement_id,
+    )
+
+
+def announcement_recipients(*, cohort: Cohort, audience: str) -> QuerySet:
+    """Ids of the active people the audience reaches, each once (someone enrolled as both
+    mentor and mentee is one person), in id order."""
+    return (
+        Enrolment.objects.filter(cohort=cohort, role__in=_ROLES[audience], user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+        .order_by("user_id")
+    )
+
+
+def announcement_audience_counts(*, cohort: Cohort) -> dict[str, int]:
+    """How many people each audience reaches, in one query."""
+    people = Enrolment.objects.filter(cohort=cohort, user__is_active=True)
+    return people.aggregate(
+        everyone=Count("user", distinct=True),
+        mentors=Count("user", filter=Q(role="mentor"), distinct=True),
+        mentees=Count("user", filter=Q(role="mentee"), distinct=True),
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    sent: int  # done: accepted by the mail server, or refused by it for good
+    total: int
+    refused: int  # the mail server refused the address; no retry can help
+
+    @property
+    def finished(self) -> bool:
+        return self.sent >= self.total
+
+
+def announcement_progress(*, announcement: Announcement) -> Progress:
+    """How many copies went out, read from the rows (so a reload shows where it stands).
+
+    A delivery the mail server refused for good is done without a sent_at (the send marks it
+    so rather than retrying it forever)."""
+    sent = Q(status=AnnouncementDelivery.Status.SENT)
+    counts = AnnouncementDelivery.objects.filter(announcement=announcement).aggregate(
+        total=Count("pk"),
+        sent=Count("pk", filter=sent),
+        refused=Count("pk", filter=sent & Q(sent_at__isnull=True)),
+    )
+    return Progress(**counts)
+
+
+def announcements_for_cohort(*, cohort: Cohort) -> QuerySet[Announcement]:
+    """The cohort's announcements, newest first, each with `sent_count` and `total_count`."""
+    return (
+        Announcement.objects.filter(cohort=cohort)
+        .select_related("created_by")
+        .annotate(
+            total_count=Count("deliveries"),
+            sent_count=Count(
+                "deliveries", filter=Q(deliveries__status=AnnouncementDelivery.Status.SENT)
+            ),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def nudges_for_pairing(*, pairing: Pairing) -> QuerySet[Nudge]:
+    return pairing.nudges.select_related("sent_by").order_by("-created_at", "-pk")

@@ -1,0 +1,329 @@
+"""Pairing health: gather the facts for many pairings at once, assess them with the rules in
+`oversight.health`, and keep the latest assessment and a daily snapshot; admins snooze flags.
+
+A refresh reads and writes each chunk of up to 1,000 pairings in a fixed number of queries,
+whatever the chunk's size: the pairings with their session and message facts (1), agreements
+that hold (1), recent ratings (1), latest check-ins (1), lifting snoozes that a worse status
+ends (1, when any pairing is flagged), the assessments (1) and today's snapshots (1), in one
+transaction.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+
+from django.db import transaction
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from exchange.models import Message
+from mentoring.errors import DomainError
+from oversight.health import (
+    AT_RISK,
+    MENTEE,
+    MENTOR,
+    NEEDS_ATTENTION,
+    ON_TRACK,
+    RECENT_RATINGS,
+    CheckIn,
+    PairingFacts,
+    health_assess,
+    snooze_until_problem,
+)
+from oversight.models import HealthSnapshot, HealthStatus, PairingHealth
+from oversight.selectors.cohort_dashboard import held_sessions
+from pairings.models import Pairing
+from pairings.selectors.agreements import pairing_ids_with_agreement_holding
+from programmes.selectors import cohorts_for_admin
+from sessions_app.models import Appointment
+from sessions_app.models.feedback import Feedback
+
+CHUNK = 1000
+
+ASSESSED_FIELDS = [
+    "status",
+    "reasons",
+    "sessions_held",
+    "sessions_expected",
+    "last_contact_at",
+    "mean_rating",
+    "met_in_person",
+    "agreement_holds",
+    "computed_at",
+]
+
+
+class HealthSnoozeRefused(DomainError):
+    """A refused snooze; `field` names the form field the message belongs beside, if any."""
+
+    def __init__(self, message: str | Promise, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# --- gathering facts ----------------------------------------------------------------------
+
+
+def _pairings_with_facts(*, ids: list[int], now: datetime) -> QuerySet[Pairing]:
+    """Active pairings among `ids`, each annotated with its session and message facts."""
+    # "Held" as the cohort page counts it, so its table and the assessment agree.
+    held = held_sessions(Appointment.objects.filter(pairing=OuterRef("pk")), now=now)
+    held_count = held.order_by().values("pairing").annotate(n=Count("pk")).values("n")
+    last_message = Message.objects.filter(pairing=OuterRef("pk")).order_by("-created_at")
+    return (
+        Pairing.objects.filter(pk__in=ids, status=Pairing.Status.ACTIVE)
+        .select_related("cohort")
+        .annotate(
+            held_count=Coalesce(Subquery(held_count, output_field=IntegerField()), Value(0)),
+            last_session_end=Subquery(held.order_by("-ends_at").values("ends_at")[:1]),
+            last_message_at=Subquery(last_message.values("created_at")[:1]),
+            held_in_person=Exists(held.filter(mode=Appointment.Mode.IN_PERSON)),
+        )
+        .order_by("pk")
+    )
+
+
+def _recent_ratings(*, ids: list[int]) -> dict[int, list[int]]:
+    """Each pairing's last answered session ratings (either partner), newest first."""
+    rows = (
+        Feedback.objects.filter(
+            kind=Feedback.Kind.SESSION,
+            pairing_id__in=ids,
+            answered_at__isnull=False,
+            rating__isnull=False,
+        )
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("pairing_id")],
+                order_by=[F("answered_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(place__lte=RECENT_RATINGS)
+        .order_by("pairing_id", "place")
+        .values_list("pairing_id", "rating")
+    )
+    ratings: dict[int, list[int]] = defaultdict(list)
+    for pairing_id, rating in rows:
+        ratings[pairing_id].append(rating)
+    return ratings
+
+
+def _latest_check_ins(*, ids: list[int]) -> dict[int, list[tuple[int, int | None, str, bool]]]:
+    """Each partner's latest answered check-in per pairing:
+    {pairing id: [(person id, satisfaction, contact_working, wants_help)]}."""
+    rows = (
+        Feedback.objects.filter(
+            kind=Feedback.Kind.CHECK_IN, pairing_id__in=ids, answered_at__isnull=False
+        )
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("pairing_id"), F("person_id")],
+                order_by=[F("answered_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(place=1)
+        .values_list("pairing_id", "person_id", "satisfaction", "contact_working", "wants_help")
+    )
+    found: dict[int, list[tuple[int, int | None, str, bool]]] = defaultdict(list)
+    for pairing_id, *answer in rows:
+        found[pairing_id].append(tuple(answer))
+    return found
+
+
+def _facts(
+    pairing: Pairing,
+    *,
+    holding: set[int],
+    ratings: dict[int, list[int]],
+    check_ins: dict[int, list[tuple[int, int | None, str, bool]]],
+) -> PairingFacts:
+    contacts = [t for t in (pairing.last_session_end, pairing.last_message_at) if t is not None]
+    paired_at = pairing.accepted_at or pairing.created_at
+    return PairingFacts(
+        paired_on=paired_at.astimezone(UTC).date(),
+        sessions_held=pairing.held_count,
+        last_contact_at=max(contacts, default=None),
+        agreement_holds=pairing.pk in holding,
+        met_in_person=pairing.held_in_person,
+        recent_ratings=tuple(ratings.get(pairing.pk, ())),
+        check_ins=tuple(
+            CheckIn(
+                role=MENTOR if person_id == pairing.mentor_id else MENTEE,
+                satisfaction=satisfaction,
+                contact_working=contact_working,
+                wants_help=wants_help,
+            )
+            for person_id, satisfaction, contact_working, wants_help in check_ins.get(
+                pairing.pk, ()
+            )
+        ),
+    )
+
+
+# --- refreshing ---------------------------------------------------------------------------
+
+
+def _ids_of(pairings: Iterable[Pairing] | QuerySet[Pairing]) -> list[int]:
+    if isinstance(pairings, QuerySet):
+        return list(pairings.order_by().values_list("pk", flat=True))
+    return [pairing.pk for pairing in pairings]
+
+
+@transaction.atomic
+def _refresh_chunk(*, ids: list[int], now: datetime, today: date) -> int:
+    pairings = list(_pairings_with_facts(ids=ids, now=now))
+    if not pairings:
+        return 0
+    ids = [pairing.pk for pairing in pairings]
+    holding = pairing_ids_with_agreement_holding(pairing_ids=ids)
+    ratings = _recent_ratings(ids=ids)
+    check_ins = _latest_check_ins(ids=ids)
+
+    rows = []
+    for pairing in pairings:
+        facts = _facts(pairing, holding=holding, ratings=ratings, check_ins=check_ins)
+        assessment = health_assess(facts, cohort=pairing.cohort, today=today)
+        rows.append(
+            PairingHealth(
+                pairing=pairing,
+                status=assessment.status,
+                reasons=assessment.reasons,
+                sessions_held=facts.sessions_held,
+                sessions_expected=assessment.sessions_expected,
+                last_contact_at=facts.last_contact_at,
+                mean_rating=assessment.mean_rating,
+                met_in_person=facts.met_in_person,
+                agreement_holds=facts.agreement_holds,
+                computed_at=now,
+            )
+        )
+
+    # A snooze quiets a flag as it stood: a status more serious than the one before ends it.
+    # Done before the new statuses are written, and decided by the database's current row,
+    # so a snooze an admin set a moment ago for the new status stays.
+    to_attention = [r.pairing_id for r in rows if r.status == NEEDS_ATTENTION]
+    to_risk = [r.pairing_id for r in rows if r.status == AT_RISK]
+    if to_attention or to_risk:
+        PairingHealth.objects.filter(snoozed_until__gte=today).filter(
+            Q(pairing_id__in=to_attention, status=ON_TRACK)
+            | Q(pairing_id__in=to_risk, status__in=[ON_TRACK, NEEDS_ATTENTION])
+        ).update(snoozed_until=None, snooze_note="", snoozed_by=None)
+
+    # update_or_create for the whole chunk in one statement; the snooze fields are left alone.
+    PairingHealth.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["pairing"], update_fields=ASSESSED_FIELDS
+    )
+    # The first refresh of a day is the day's snapshot; later ones that day add nothing.
+    HealthSnapshot.objects.bulk_create(
+        [HealthSnapshot(pairing_id=r.pairing_id, day=today, status=r.status) for r in rows],
+        ignore_conflicts=True,
+    )
+    return len(rows)
+
+
+def pairing_health_refresh(
+    *, pairings: Iterable[Pairing] | QuerySet[Pairing] | None = None, today: date | None = None
+) -> int:
+    """Assess the active ones among `pairings` (all active pairings if None) as of now, write
+    their PairingHealth and, once a day, their HealthSnapshot; returns how many were assessed.
+
+    Safe to repeat: a second run the same day updates the assessment, keeps the day's first
+    snapshot, and leaves snoozes alone unless a status got more serious.
+    """
+    now = timezone.now()
+    today = today or now.astimezone(UTC).date()
+    done = 0
+    if pairings is not None:
+        ids = _ids_of(pairings)
+        for start in range(0, len(ids), CHUNK):
+            done += _refresh_chunk(ids=ids[start : start + CHUNK], now=now, today=today)
+        return done
+    after = 0
+    while True:
+        ids = list(
+            Pairing.objects.filter(status=Pairing.Status.ACTIVE, pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:CHUNK]
+        )
+        if not ids:
+            return done
+        done += _refresh_chunk(ids=ids, now=now, today=today)
+        after = ids[-1]
+
+
+# --- snoozing -----------------------------------------------------------------------------
+
+
+def _require_cohort_admin(*, pairing: Pairing, by: User) -> None:
+    if not cohorts_for_admin(user=by).filter(pk=pairing.cohort_id).exists():
+        raise HealthSnoozeRefused(_("Only the cohort's programme team can snooze its flags."))
+
+
+@transaction.atomic
+def pairing_health_snooze(
+    *, pairing: Pairing, by: User, until: date, note: str, today: date | None = None
+) -> PairingHealth:
+    """Quiet the pairing's health flag until `until`, with a note for the other admins.
+
+    The status stays as computed, and nightly refreshes keep recomputing it. The cohort page
+    shows a pairing as snoozed while `oversight.health.is_snoozed(snoozed_until=...,
+    today=...)` holds, i.e. up to and including `snoozed_until` (in SQL,
+    `health__snoozed_until__gte=today`): a "Snoozed" badge beside its status, the date and
+    the note, and it leaves the at-risk queue. The snooze ends by itself after its date, and
+    earlier if a refresh finds the status more serious than before.
+
+    `today` is the admin's own date (default: today in UTC). Only the cohort's admins; only a
+    flagged (not on track) active pairing; `until` after today and at most 60 days ahead; a
+    note is required. Raises HealthSnoozeRefused. A second snooze replaces the first.
+    """
+    _require_cohort_admin(pairing=pairing, by=by)
+    today = today or timezone.now().astimezone(UTC).date()
+    problem = snooze_until_problem(until=until, today=today)
+    if problem:
+        raise HealthSnoozeRefused(problem, field="until")
+    note = note.strip()
+    if not note:
+        raise HealthSnoozeRefused(
+            _("Say why, for the other admins (for example: on leave until June)."), field="note"
+        )
+    if pairing.status != Pairing.Status.ACTIVE:
+        raise HealthSnoozeRefused(_("Only an active pairing's flag can be snoozed."))
+    health = PairingHealth.objects.select_for_update().filter(pairing=pairing).first()
+    if health is None or health.status == HealthStatus.ON_TRACK:
+        raise HealthSnoozeRefused(_("This pairing is on track: there is no flag to snooze."))
+    health.snoozed_until = until
+    health.snooze_note = note
+    health.snoozed_by = by
+    health.save(update_fields=["snoozed_until", "snooze_note", "snoozed_by"])
+    return health
+
+
+@transaction.atomic
+def pairing_health_unsnooze(*, pairing: Pairing, by: User) -> PairingHealth | None:
+    """End the pairing's snooze now (only the cohort's admins; raises HealthSnoozeRefused).
+    Safe to repeat: a pairing that is not snoozed stays as it is. None if never assessed."""
+    _require_cohort_admin(pairing=pairing, by=by)
+    health = PairingHealth.objects.select_for_update().filter(pairing=pairing).first()
+    if health is not None and health.snoozed_until is not None:
+        health.snoozed_until = None
+        health.snooze_note = ""
+        health.snoozed_by = None
+        health.save(update_fields=["snoozed_until", "snooze_note", "snoozed_by"])
+    return health

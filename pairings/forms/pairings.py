@@ -1,0 +1,27 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pairings.models import Pairing
+
+
+class DeclineForm(forms.Form):
+    note = forms.CharField(
+        label=_("A note for the programme team (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why does the pairing close?"),
+        choices=Pairing.CloseReason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Anything to add (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,229 @@
+"""Cohorts, who is enrolled in them and how, invitations and CSV imports."""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import MENTOR_CAPACITY_MAX
+
+User = settings.AUTH_USER_MODEL
+
+
+class Channel(models.TextChoices):
+    VIDEO = "video", _("Video call")
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Instant message")
+    EMAIL = "email", _("Email")
+    IN_PERSON = "in_person", _("In person")
+
+
+class ParticipantRole(models.TextChoices):
+    MENTEE = "mentee", _("Mentee")
+    MENTOR = "mentor", _("Mentor")
+
+
+def _weight(label: str) -> models.FloatField:
+    return models.FloatField(
+        label, default=1.0, validators=[MinValueValidator(0), MaxValueValidator(5)]
+    )
+
+
+class Cohort(models.Model):
+    """One run of a programme: its dates, its rhythm and how its people are matched."""
+
+    class MatchingMode(models.TextChoices):
+        ADMIN = "admin", _("Admins run optimal matching")
+        REQUESTS = "requests", _("Mentees request a mentor")
+
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True, max_length=4000)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    enrolment_deadline = models.DateField(_("enrolment deadline"))
+    cadence_days = models.PositiveSmallIntegerField(
+        _("a session every (days)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    first_session_in_person = models.BooleanField(_("first session in person"), default=True)
+    matching_mode = models.CharField(
+        _("matching"), max_length=10, choices=MatchingMode, default=MatchingMode.ADMIN
+    )
+    weight_field = _weight(_("weight: same field"))
+    weight_goals = _weight(_("weight: goals and expertise"))
+    weight_timezone = _weight(_("weight: overlapping contact hours"))
+    weight_seniority = _weight(_("weight: seniority gap"))
+    weight_channels = _weight(_("weight: shared channels"))
+    weight_preference = _weight(_("weight: mentee's own choices"))
+    default_mentor_capacity = models.PositiveSmallIntegerField(
+        _("default mentor capacity"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(MENTOR_CAPACITY_MAX)],
+    )
+    request_timeout_days = models.PositiveSmallIntegerField(
+        _("days a mentor has to answer a request"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    admins = models.ManyToManyField(User, related_name="administered_cohorts", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")), name="cohort_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(enrolment_deadline__lte=F("ends_on")),
+                name="cohort_deadline_before_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return {
+            name: getattr(self, f"weight_{name}")
+            for name in ("field", "goals", "timezone", "seniority", "channels", "preference")
+        }
+
+
+class Enrolment(models.Model):
+    """A person's place in a cohort, as mentor or mentee, with their answers for it."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolments")
+    role = models.CharField(max_length=10, choices=ParticipantRole)
+    goals = models.TextField(_("goals for this programme"), blank=True, max_length=2000)
+    channels = models.JSONField(_("preferred channels"), default=list, blank=True)
+    # Usual contact hours, [[weekday 0=Mon, start minute, end minute], ...] in the person's zone.
+    contact_hours = models.JSONField(default=list, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("mentees in this cohort"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MENTOR_CAPACITY_MAX)],
+    )
+    department = models.CharField(_("department"), max_length=120, blank=True)
+    manager_email = models.EmailField(_("manager's email"), blank=True)
+    avoid = models.ManyToManyField(
+        User, related_name="+", blank=True, verbose_name=_("people not to be paired with")
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # The invite they joined with (the first, if several): counts who joined by each link.
+    invite = models.ForeignKey(
+        "Invite",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="enrolments",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "user", "role"], name="enrolment_once_per_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True)
+                | Q(capacity__gte=1, capacity__lte=MENTOR_CAPACITY_MAX),
+                name="enrolment_capacity_in_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["cohort", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} as {self.role} in {self.cohort}"
+
+
+class MentorPreference(models.Model):
+    """A mentee's ranked wish for a mentor (at most three)."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="preferences")
+    mentor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(3)])
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "rank"], name="preference_rank_once"),
+            models.UniqueConstraint(fields=["enrolment", "mentor"], name="preference_mentor_once"),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1, rank__lte=3), name="preference_rank_1_to_3"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.user_id} wants {self.mentor_id} (#{self.rank})"
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invite(models.Model):
+    """An invitation into a cohort: a shareable link (no email) or one person's (from CSV)."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invites")
+    role = models.CharField(max_length=10, choices=ParticipantRole)
+    token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    email = models.EmailField(blank=True)  # empty: a link anyone holding it may use
+    name = models.CharField(max_length=120, blank=True)
+    department = models.CharField(max_length=120, blank=True)
+    manager_email = models.EmailField(blank=True)
+    expires_at = models.DateTimeField()
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One personal invite per person and role: uploading the same CSV twice adds nothing.
+            models.UniqueConstraint(
+                fields=["cohort", "role", "email"],
+                condition=~Q(email=""),
+                name="invite_once_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} invite to {self.cohort}"
+
+
+class ImportJob(models.Model):
+    """A CSV upload of participants, imported by a worker, with its progress and bad rows."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="imports")
+    uploaded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    filename = models.CharField(max_length=255)
+    content = models.TextField()  # the decoded CSV; rows are imported from here
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)  # [{"line": 7, "reason": "..."}]
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Import of {self.filename} ({self.status})"
