@@ -21,10 +21,11 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.run-deps
 	scripts/run-embedded.sh
 
-## test: lint, migrations check, then every test on the real PostgreSQL, Redis, worker and browser
+## test: lint, import layers, migrations check, then every test on the real PostgreSQL, Redis, worker and browser
 test: $(VENV)/.dev-deps services
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=mentoring.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
@@ -34,6 +35,7 @@ services:
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(VENV)/.dev-deps
 	$(BIN)/ruff format .

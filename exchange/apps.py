@@ -5,3 +5,7 @@ class ExchangeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "exchange"
     verbose_name = "Exchange between sessions"
+
+    def ready(self) -> None:
+        """Register the notification kinds of messages, materials and opportunities."""
+        from exchange import notification_kinds  # noqa: F401

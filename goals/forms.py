@@ -126,17 +126,3 @@ class CommentForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("prefix", "comment")
         super().__init__(*args, **kwargs)
-
-
-class AgendaPickForm(forms.Form):
-    appointment = forms.ModelChoiceField(
-        queryset=None,
-        widget=forms.HiddenInput,
-        error_messages={
-            "invalid_choice": _("That session is no longer upcoming. Here are the next ones.")
-        },
-    )
-
-    def __init__(self, *args: object, sessions: QuerySet, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["appointment"].queryset = sessions

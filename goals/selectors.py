@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -19,9 +19,6 @@ from goals.models import Goal, GoalUpdate, Milestone
 from pairings.models import Pairing
 from programmes.models import Cohort
 from programmes.selectors import cohorts_for_admin
-from sessions_app.models import AgendaItem, Appointment
-
-UPCOMING_SESSIONS_SHOWN = 3  # the goal page offers the next few sessions' agendas, not all
 
 
 def _with_overview(goals: QuerySet[Goal]) -> QuerySet[Goal]:
@@ -103,43 +100,20 @@ def goal_progress_points(*, goal: Goal) -> list[tuple[datetime, int]]:
     )
 
 
-def goal_agenda_sessions(*, goal: Goal, now: datetime) -> list[Appointment]:
-    """The pairing's next booked sessions that have not ended, each with `has_goal`: whether
-    this goal is already on its agenda (one query)."""
-    return list(
-        goal_agenda_choices(goal=goal, now=now)
-        .annotate(has_goal=Exists(AgendaItem.objects.filter(appointment=OuterRef("pk"), goal=goal)))
-        .order_by("starts_at", "pk")[:UPCOMING_SESSIONS_SHOWN]
-    )
-
-
-def _upcoming_sessions(*, pairing_id: int, now: datetime) -> QuerySet[Appointment]:
-    return Appointment.objects.filter(
-        pairing_id=pairing_id, status=Appointment.Status.BOOKED, ends_at__gt=now
-    )
-
-
-def goal_agenda_choices(*, goal: Goal, now: datetime) -> QuerySet[Appointment]:
-    """Sessions a goal may be put on the agenda of: this pairing's booked ones not yet ended."""
-    return _upcoming_sessions(pairing_id=goal.pairing_id, now=now)
-
-
 @dataclass(frozen=True)
 class GoalsOverview:
     """The pairing page's goals section."""
 
     goals: list[Goal]  # each with the overview annotations and `sparkline` (a ProgressChart)
-    next_session: Appointment | None
-    on_next_agenda: frozenset[int]  # ids of the goals already on the next session's agenda
 
 
 def goals_overview_for(*, pairing: Pairing, now: datetime, tz: ZoneInfo) -> GoalsOverview:
-    """The pairing's goals with their overview and progress over time, and its next session
-    for the one-click agenda button: four queries at most, however many goals, milestones and
-    updates."""
+    """The pairing's goals with their overview and progress over time: two queries at most,
+    however many goals, milestones and updates. (The one-click "put on the next session's
+    agenda" button beside each is sessions_app's goal_agenda template tag.)"""
     goals = list(goals_for_pairing(pairing=pairing))
     if not goals:
-        return GoalsOverview(goals=[], next_session=None, on_next_agenda=frozenset())
+        return GoalsOverview(goals=[])
     points: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
     for goal_id, at, progress in (
         GoalUpdate.objects.filter(goal__pairing=pairing, kind=GoalUpdate.Kind.PROGRESS)
@@ -151,19 +125,7 @@ def goals_overview_for(*, pairing: Pairing, now: datetime, tz: ZoneInfo) -> Goal
         goal.sparkline = goal_progress_chart(
             goal=goal, points=points[goal.pk], now=now, tz=tz, frame=SPARKLINE
         )
-    next_session = None
-    on_agenda: frozenset[int] = frozenset()
-    if pairing.status == Pairing.Status.ACTIVE:
-        next_session = (
-            _upcoming_sessions(pairing_id=pairing.pk, now=now).order_by("starts_at", "pk").first()
-        )
-        if next_session is not None:
-            on_agenda = frozenset(
-                AgendaItem.objects.filter(appointment=next_session, goal__isnull=False).values_list(
-                    "goal_id", flat=True
-                )
-            )
-    return GoalsOverview(goals=goals, next_session=next_session, on_next_agenda=on_agenda)
+    return GoalsOverview(goals=goals)
 
 
 def goals_shared_in_cohort(*, cohort: Cohort, status: str = "") -> QuerySet[Goal]:

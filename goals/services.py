@@ -1,6 +1,6 @@
 """Goals: the mentee sets and edits them, splits them into milestones and posts progress; either
-partner comments and puts a goal on an upcoming session's agenda. Only while the pairing is
-active: a closed pairing's goals are read-only.
+partner comments. Only while the pairing is active: a closed pairing's goals are read-only.
+(Putting a goal on a session's agenda is sessions_app's, through goal_lock_for_change.)
 
 Every change first locks the pairing's row (as the agenda services do), so changes to one
 pairing's goals, its agendas and closing it queue up behind each other; a goal's progress is
@@ -17,7 +17,6 @@ from accounts.models import User
 from goals.models import Goal, GoalUpdate, Milestone
 from mentoring.errors import DomainError
 from pairings.models import Pairing
-from sessions_app.models import AgendaItem, Appointment
 
 
 class GoalRefused(DomainError):
@@ -56,6 +55,14 @@ def _locked_goal(*, goal: Goal, by: User, mentee_only: bool) -> None:
         _check_mentee(pairing=goal.pairing, by=by)
     _check_open(pairing_id=goal.pairing_id)
     goal.refresh_from_db(fields=["status", "progress", "target_date", "shared_with_programme"])
+
+
+def goal_lock_for_change(*, goal: Goal, by: User, mentee_only: bool = False) -> None:
+    """For the apps above that change something about a goal (sessions_app puts it on an
+    agenda): the same checks and lock as the goal's own changes. Call it inside
+    transaction.atomic. Raises GoalRefused (outsider, not the mentee when `mentee_only`,
+    pairing not active)."""
+    _locked_goal(goal=goal, by=by, mentee_only=mentee_only)
 
 
 @transaction.atomic
@@ -211,33 +218,3 @@ def milestone_move(*, milestone: Milestone, by: User, up: bool) -> None:
     for position, step in enumerate(order):
         step.position = position
     Milestone.objects.bulk_update(order, ["position"])
-
-
-@transaction.atomic
-def goal_put_on_agenda(
-    *, goal: Goal, by: User, appointment: Appointment
-) -> tuple[AgendaItem, bool]:
-    """Either partner puts the goal on one of the pairing's upcoming booked sessions' agenda.
-
-    Returns (item, created). Safe to repeat: once per goal and session (the pairing's lock
-    makes a double click wait, then find the first one's item). Raises GoalRefused.
-    """
-    _locked_goal(goal=goal, by=by, mentee_only=False)
-    appointment.refresh_from_db(fields=["status", "ends_at"])
-    if appointment.pairing_id != goal.pairing_id:
-        raise GoalRefused(_("That session is not one of this pairing's."))
-    if appointment.status != Appointment.Status.BOOKED:
-        raise GoalRefused(_("That session was cancelled."))
-    if appointment.ends_at <= timezone.now():
-        raise GoalRefused(_("That session is over: choose an upcoming one."))
-    existing = AgendaItem.objects.filter(appointment=appointment, goal=goal).first()
-    if existing is not None:
-        return existing, False
-    item = AgendaItem.objects.create(
-        appointment=appointment,
-        author=by,
-        kind=AgendaItem.Kind.GOAL,
-        goal=goal,
-        text=goal.title[: AgendaItem._meta.get_field("text").max_length],
-    )
-    return item, True

@@ -2,7 +2,8 @@
 the mentee's create and edit forms, and the cohort admins' read-only list of shared goals.
 
 Milestones and updates are sections that htmx swaps in place; without JavaScript every form
-posts normally and the page redirects back.
+posts normally and the page redirects back. The "put on a session's agenda" buttons are
+sessions_app's (its goal_agenda template tags and view).
 """
 
 from django.contrib import messages
@@ -12,14 +13,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goals.charts import goal_progress_chart
 from goals.forms import (
-    AgendaPickForm,
     CommentForm,
     GoalForm,
     GoalStatusForm,
@@ -29,8 +29,6 @@ from goals.forms import (
 )
 from goals.models import Goal
 from goals.selectors import (
-    goal_agenda_choices,
-    goal_agenda_sessions,
     goal_get_for_partner,
     goal_get_for_reader,
     goal_is_editable,
@@ -46,7 +44,6 @@ from goals.services import (
     goal_create,
     goal_edit,
     goal_progress_post,
-    goal_put_on_agenda,
     goal_status_set,
     milestone_add,
     milestone_move,
@@ -182,9 +179,6 @@ def _detail_render(request: HttpRequest, goal: Goal, **forms: object) -> HttpRes
         "is_partner": partner,
         "is_mentee": request.user.pk == goal.pairing.mentee_id,
         "editable": editable,
-        "agenda_sessions": (
-            goal_agenda_sessions(goal=goal, now=timezone.now()) if editable else []
-        ),
         **_milestones_context(
             request, goal, form=forms.get("milestone_form"), error=forms.get("milestone_error", "")
         ),
@@ -317,40 +311,6 @@ def goal_updates_view(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def goal_agenda_view(request: HttpRequest, goal_id: int) -> HttpResponse:
-    """Put the goal on an upcoming session's agenda in one click (either partner)."""
-    goal = goal_get_for_partner(user=request.user, goal_id=goal_id)
-    form = AgendaPickForm(request.POST, sessions=goal_agenda_choices(goal=goal, now=timezone.now()))
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("appointment", [])))
-    else:
-        appointment = form.cleaned_data["appointment"]
-        try:
-            _item, created = goal_put_on_agenda(goal=goal, by=request.user, appointment=appointment)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            when = formats.date_format(timezone.localtime(appointment.starts_at), "DATETIME_FORMAT")
-            messages.success(
-                request,
-                (
-                    _("On the agenda of the session on %(when)s.")
-                    if created
-                    else _("Already on the agenda of the session on %(when)s.")
-                )
-                % {"when": when},
-            )
-    # A button on the pairing page or the goal list comes back to where it was clicked.
-    back = request.POST.get("next")
-    if back == "pairing":
-        return redirect("home:pairing_detail", pairing_id=goal.pairing_id)
-    if back == "list":
-        return redirect("goals:goal_list", pairing_id=goal.pairing_id)
-    return redirect(_detail_url(goal))
-
-
-@login_required
 def cohort_goals_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     """The goals the cohort's mentees shared with the programme team (read-only)."""
     cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
@@ -378,6 +338,5 @@ urlpatterns = [
     path("goals/<int:goal_id>/status/", goal_status_view, name="goal_status"),
     path("goals/<int:goal_id>/milestones/", goal_milestones_view, name="goal_milestones"),
     path("goals/<int:goal_id>/updates/", goal_updates_view, name="goal_updates"),
-    path("goals/<int:goal_id>/agenda/", goal_agenda_view, name="goal_agenda"),
     path("cohorts/<int:cohort_id>/goals/", cohort_goals_view, name="cohort_goals"),
 ]

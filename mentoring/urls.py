@@ -27,7 +27,7 @@ urlpatterns = [
     path("programmes/", include("matching.urls")),
     path("programmes/", include("goals.urls")),
     path("programmes/", include("oversight.urls")),
-    path("sessions/", include("sessions_app.urls")),
+    path("", include("sessions_app.urls")),  # sessions/ and programmes/goals/<id>/agenda/
     path("exchange/", include("exchange.urls")),
     path("exchange/", include("notifications.urls")),
     path("admin/", admin.site.urls),

@@ -27,14 +27,14 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from accounts.models import User
-from exchange.models import Material, Message, OpportunityRecipient
 from mentoring.mail import mail_send_kept
 from notifications.emails import notification_email_build
+from notifications.kinds import kind_for, related_paths
 from notifications.models import Delivery, Notification, NotificationSettings
 from pairings.models import ContactTerms, Pairing
 from pairings.selectors.agreements import (
@@ -43,7 +43,6 @@ from pairings.selectors.agreements import (
     next_contact_window_start,
     terms_for,
 )
-from sessions_app.models import Feedback
 
 # Without stated hours a digest goes out at this local hour.
 DIGEST_HOUR_WITHOUT_HOURS = 8
@@ -116,10 +115,10 @@ def notification_schedule(
     recipient: User,
     pairing: Pairing,
     kind: str,
-    message: Message | None = None,
-    material: Material | None = None,
-    opportunity: OpportunityRecipient | None = None,
-    feedback: Feedback | None = None,
+    message: models.Model | None = None,
+    material: models.Model | None = None,
+    opportunity: models.Model | None = None,
+    feedback: models.Model | None = None,
     urgent: bool = False,
 ) -> Notification | None:
     """Write the notification row for `recipient`, due as their contact hours and choice say
@@ -246,25 +245,16 @@ def notifications_dispatch(*, now: datetime, recipient_id: int | None = None) ->
 
 
 def _still_applies(notification: Notification) -> bool:
-    """The pairing goes on, the recipient still has an account, and the subject is as it was:
-    a message neither read on the site nor deleted, a material not withdrawn, an opportunity
-    not yet answered on the site, a feedback request not yet answered (a closing reflection
-    is asked of a closed pairing; the rest of an active one)."""
+    """The recipient still has an account, the pairing is as its kind needs (active; closed
+    for a closing reflection), and the subject is as it was (its kind says: a message neither
+    read on the site nor deleted, a material not withdrawn, an opportunity or feedback request
+    not yet answered)."""
     if not notification.recipient.is_active:
         return False
-    if notification.feedback_id is not None:
-        feedback = notification.feedback
-        closing = feedback.kind == Feedback.Kind.CLOSING
-        wanted = Pairing.Status.CLOSED if closing else Pairing.Status.ACTIVE
-        return feedback.answered_at is None and notification.pairing.status == wanted
-    if notification.pairing.status != Pairing.Status.ACTIVE:
+    kind = kind_for(notification.kind)
+    if notification.pairing.status != kind.pairing_status(notification):
         return False
-    if notification.kind == Notification.Kind.MESSAGE:
-        message = notification.message
-        return message.read_at is None and message.deleted_at is None
-    if notification.kind == Notification.Kind.MATERIAL:
-        return notification.material.withdrawn_at is None
-    return notification.opportunity.responded_at is None
+    return kind.still_applies(notification)
 
 
 def notifications_send(*, recipient_id: int, notification_ids: list[int]) -> int:
@@ -286,14 +276,7 @@ def notifications_send(*, recipient_id: int, notification_ids: list[int]) -> int
                 status=Notification.Status.CLAIMED,
             )
             .select_related(
-                "recipient",
-                "pairing",
-                "message__sender",
-                "material__shared_by",
-                "opportunity__opportunity__mentor",
-                "feedback__appointment",
-                "pairing__mentor",
-                "pairing__mentee",
+                "recipient", "pairing", "pairing__mentor", "pairing__mentee", *related_paths()
             )
             .order_by("pk")  # every send locks in one order: two sends never deadlock
         )

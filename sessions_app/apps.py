@@ -2,12 +2,14 @@ from django.apps import AppConfig
 
 
 class SessionsAppConfig(AppConfig):
-    """Availability, sessions (Appointment), agendas, notes, feedback and reminders.
-
-    Its models arrive with the scheduling work; the app is registered now so the layout of
-    DESIGN.md holds from the first commit.
-    """
+    """Availability, sessions (Appointment), agendas, notes, feedback and reminders."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "sessions_app"
     verbose_name = "Sessions"
+
+    def ready(self) -> None:
+        from sessions_app import (
+            notification_kinds,  # noqa: F401  (feedback requests by email)
+            receivers,  # noqa: F401  (a closing pairing cancels its sessions)
+        )

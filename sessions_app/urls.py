@@ -1,13 +1,36 @@
-from sessions_app.views import agenda, availability, booking, feed, feedback, reminders, series
+"""Mounted at the site's root (mentoring/urls.py): the sessions' pages under "sessions/", and
+the one-click "put this goal on a session's agenda" beside the goal pages under "programmes/"
+(goals sit below sessions and cannot reach them)."""
+
+from django.urls import include, path
+
+from sessions_app.views import (
+    agenda,
+    availability,
+    booking,
+    feed,
+    feedback,
+    goal_agenda,
+    reminders,
+    series,
+)
 
 app_name = "sessions_app"
 
 urlpatterns = [
-    *availability.urlpatterns,
-    *booking.urlpatterns,
-    *series.urlpatterns,
-    *agenda.urlpatterns,
-    *feed.urlpatterns,
-    *reminders.urlpatterns,
-    *feedback.urlpatterns,
+    path(
+        "sessions/",
+        include(
+            [
+                *availability.urlpatterns,
+                *booking.urlpatterns,
+                *series.urlpatterns,
+                *agenda.urlpatterns,
+                *feed.urlpatterns,
+                *reminders.urlpatterns,
+                *feedback.urlpatterns,
+            ]
+        ),
+    ),
+    path("programmes/", include(goal_agenda.urlpatterns)),
 ]

@@ -26,9 +26,10 @@ from matching.selectors.requests import (
     request_pair_fit,
 )
 from mentoring.errors import DomainError
-from mentoring.links import absolute, programme_email_build
+from mentoring.links import absolute
 from pairings.models import Pairing
 from pairings.services.pairings import MentorFull, PairingRefused, pairing_create_active
+from programmes.emails import programme_email_build
 from programmes.models import Cohort, Enrolment, MentorPreference, ParticipantRole
 
 EXPIRE_BATCH = 100

@@ -31,12 +31,13 @@ from accounts.services import email_send_once
 from matching.models import PairConstraint
 from matching.services.match_runs import pair_constraint_set
 from mentoring.errors import DomainError
-from mentoring.links import absolute, programme_email_build
+from mentoring.links import absolute
 from mentoring.mail import mail_send_kept
 from oversight.models import Announcement, AnnouncementDelivery, Nudge
 from oversight.selectors.outreach import announcement_recipients
 from pairings.models import Pairing
 from pairings.services.pairings import pairing_close
+from programmes.emails import programme_email_build
 from programmes.models import Cohort
 
 # A second identical nudge this soon after the first is a double click, not a new nudge.

@@ -34,10 +34,12 @@ from oversight.selectors.cohort_dashboard import (
     sessions_per_week,
     sort_key,
 )
+from oversight.selectors.cohorts import cohort_list_for_admin
 from pairings.models import Pairing
 from programmes.models import Cohort
 from programmes.selectors import cohort_get_for_admin
 
+PAGE_SIZE = 25
 TABLE_ID = "pairings"  # the table's element id: htmx asks for it alone with HX-Target
 
 
@@ -152,6 +154,14 @@ def _dashboard(cohort: Cohort, *, now: datetime, today: date, tz: ZoneInfo) -> d
 
 
 @programme_admin_required
+def cohort_list_view(request: HttpRequest) -> HttpResponse:
+    page = Paginator(cohort_list_for_admin(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "oversight/cohorts/list.html", {"page": page})
+
+
+@programme_admin_required
 @require_GET
 def cohort_detail_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
@@ -205,6 +215,7 @@ def cohort_export_view(request: HttpRequest, cohort_id: int, kind: str) -> Strea
 PAGE_SIZE = 25
 
 urlpatterns = [
+    path("cohorts/", cohort_list_view, name="cohort_list"),
     path("cohorts/<int:cohort_id>/", cohort_detail_view, name="cohort_detail"),
     path("cohorts/<int:cohort_id>/report/", cohort_report_view, name="cohort_report"),
     path(

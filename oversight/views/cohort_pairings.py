@@ -5,8 +5,8 @@ from django.urls import path
 from django.utils import timezone
 
 from accounts.decorators import programme_admin_required
-from programmes.selectors import cohort_get_for_admin
 from oversight.views.cohort_page import pairing_table_context, render_table
+from programmes.selectors import cohort_get_for_admin
 
 
 @programme_admin_required

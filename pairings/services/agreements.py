@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import email_send_once
 from mentoring.errors import DomainError
-from mentoring.links import absolute, programme_email_build
+from mentoring.links import absolute
 from pairings.models import Acknowledgement, ContactAgreement, ContactTerms, Pairing
 from pairings.selectors.agreements import TermsView
+from programmes.emails import programme_email_build
 from programmes.models import Channel
 
 

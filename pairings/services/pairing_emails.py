@@ -4,8 +4,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import email_send_once
-from mentoring.links import absolute, programme_email_build
+from mentoring.links import absolute
 from pairings.models import Pairing
+from programmes.emails import programme_email_build
 
 
 def _texts(kind: str, pairing: Pairing, recipient: User) -> tuple[str, str, str]:

@@ -9,6 +9,7 @@ from accounts.models import User
 from mentoring.errors import DomainError
 from pairings.models import Pairing
 from pairings.services.agreements import agreement_open
+from pairings.signals import pairing_closing
 from programmes.models import Cohort, Enrolment, ParticipantRole
 
 
@@ -126,11 +127,7 @@ def pairing_close(*, pairing: Pairing, by: User, reason: str, note: str = "") ->
         raise PairingRefused(_("This pairing is already closed."))
     if reason not in Pairing.CloseReason.values:
         raise PairingRefused(_("Choose why the pairing closes."))
-    from sessions_app.services.booking import appointments_cancel_for_pairing  # no import cycle
-
-    appointments_cancel_for_pairing(
-        pairing=pairing, by=by, reason=str(_("The pairing has closed."))
-    )
+    pairing_closing.send(sender=Pairing, pairing=pairing, by=by)
     pairing.status = Pairing.Status.CLOSED
     pairing.closed_at = timezone.now()
     pairing.closed_by = by

@@ -16,7 +16,6 @@ from programmes.models import ParticipantRole
 from programmes.selectors import cohort_get_for_admin, enrolment_get_for_user
 from programmes.selectors.cohorts import (
     cohort_get_for_member,
-    cohort_list_for_admin,
     mentor_directory,
 )
 from programmes.services.cohorts import cohort_create, cohort_update
@@ -25,14 +24,6 @@ from programmes.services.enrolments import enrolment_answer
 PAGE_SIZE = 25
 # The table's sortable columns: (sort key, header). The first click sorts the way an admin
 # most often wants it (most serious, longest silent, fewest sessions, A to Z, newest).
-
-
-@programme_admin_required
-def cohort_list_view(request: HttpRequest) -> HttpResponse:
-    page = Paginator(cohort_list_for_admin(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "programmes/cohorts/list.html", {"page": page})
 
 
 @programme_admin_required
@@ -82,7 +73,6 @@ def directory_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 
 urlpatterns = [
-    path("cohorts/", cohort_list_view, name="cohort_list"),
     path("cohorts/new/", cohort_create_view, name="cohort_create"),
     path("cohorts/<int:cohort_id>/edit/", cohort_edit_view, name="cohort_edit"),
     path("cohorts/<int:cohort_id>/join-as/<str:role>/", enrolment_view, name="enrolment"),

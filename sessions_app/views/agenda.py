@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from exchange.selectors.materials import materials_for_appointment, materials_with_hosts
 from mentoring.errors import DomainError
 from mentoring.htmx import is_htmx
 from sessions_app.forms.agenda import ActionItemForm, AgendaItemForm, PickForm, SessionNoteForm
@@ -93,8 +92,8 @@ def _agenda_render(
     }
     if is_htmx(request):
         return render(request, "sessions_app/agenda/_agenda.html", context)
-    # The whole page also lists what was shared for the session (one query, however many).
-    context["materials"] = materials_with_hosts(materials_for_appointment(appointment=appointment))
+    # The whole page also lists what was shared for the session: exchange's session_materials
+    # template tag (one query, however many).
     return render(request, "sessions_app/agenda/page.html", context)
 
 

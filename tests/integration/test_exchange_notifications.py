@@ -217,7 +217,7 @@ def _a_backend_waits_for_a_notification_lock() -> bool:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
             "AND wait_event_type = 'Lock' AND query LIKE %s",
-            ["%exchange_notification%"],
+            ["%notifications_notification%"],
         )
         return cursor.fetchone()[0] > 0
 
@@ -237,7 +237,7 @@ def test_a_worker_killed_mid_send_loses_no_notification(
     try:
         with locker.cursor() as cursor:
             cursor.execute(
-                "SELECT id FROM exchange_notification WHERE message_id = %s FOR UPDATE",
+                "SELECT id FROM notifications_notification WHERE message_id = %s FOR UPDATE",
                 [held[0].pk],
             )
         [victim] = start_workers(1)

@@ -76,7 +76,7 @@ def test_people_who_are_not_programme_admins_get_403_on_cohort_pages(client, men
     client.force_login(mentee)
 
     for url in (
-        reverse("programmes:cohort_list"),
+        reverse("oversight:cohort_list"),
         reverse("programmes:cohort_create"),
         reverse("oversight:cohort_detail", args=[cohort.pk]),
     ):
@@ -109,10 +109,10 @@ def test_the_cohort_list_shows_head_counts_in_a_fixed_number_of_queries(
     make(2)
     # session, user, permission check, count, page, the menu's unread-message count
     with django_assert_num_queries(6):
-        client.get(reverse("programmes:cohort_list"))
+        client.get(reverse("oversight:cohort_list"))
     make(18)
     with django_assert_num_queries(6):
-        response = client.get(reverse("programmes:cohort_list"))
+        response = client.get(reverse("oversight:cohort_list"))
     assert response.context["page"].paginator.count == 20
 
 

@@ -20,7 +20,6 @@ from goals.services import (
     goal_create,
     goal_edit,
     goal_progress_post,
-    goal_put_on_agenda,
     goal_status_set,
     milestone_add,
     milestone_move,
@@ -29,6 +28,7 @@ from goals.services import (
 )
 from pairings.models import Pairing
 from sessions_app.models import AgendaItem, Appointment
+from sessions_app.services.goal_agenda import agenda_goal_add
 from tests.factories import AppointmentFactory, CohortFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -293,7 +293,7 @@ def every_goal_url(goal: Goal, cohort_id: int) -> list[tuple[str, str, dict]]:
         ("post", milestones_url(goal), {"op": "tick", "milestone": step.pk}),
         ("get", updates_url(goal), {}),
         ("post", updates_url(goal), {"op": "comment", "comment-text": "hi"}),
-        ("post", reverse("goals:goal_agenda", args=[goal.pk]), {"appointment": session.pk}),
+        ("post", reverse("sessions_app:goal_agenda", args=[goal.pk]), {"appointment": session.pk}),
         ("get", reverse("goals:cohort_goals", args=[cohort_id]), {}),
     ]
 
@@ -452,7 +452,7 @@ def test_the_goal_list_has_an_empty_state_for_each_partner(client, pairing, ment
 def test_a_goal_goes_on_an_upcoming_sessions_agenda_once(client, goal, pairing, mentor):
     upcoming = AppointmentFactory(pairing=pairing, starts_at=NOW + timedelta(days=2))
     client.force_login(mentor)  # either partner may
-    url = reverse("goals:goal_agenda", args=[goal.pk])
+    url = reverse("sessions_app:goal_agenda", args=[goal.pk])
 
     first = client.post(url, {"appointment": upcoming.pk}, follow=True)
     second = client.post(url, {"appointment": upcoming.pk}, follow=True)
@@ -481,7 +481,7 @@ def test_only_this_pairings_upcoming_booked_sessions_take_a_goal(
 
     for session, why in ((past, "over"), (cancelled, "cancelled"), (theirs, "not one of")):
         with pytest.raises(GoalRefused, match=why):
-            goal_put_on_agenda(goal=goal, by=mentee, appointment=session)
+            agenda_goal_add(goal=goal, by=mentee, appointment=session)
     assert not AgendaItem.objects.exists()
 
 
@@ -489,7 +489,7 @@ def test_the_agenda_button_refuses_another_pairings_session(client, goal, other_
     theirs = AppointmentFactory(pairing=other_pairing, starts_at=NOW + timedelta(days=3))
     client.force_login(mentee)
     response = client.post(
-        reverse("goals:goal_agenda", args=[goal.pk]), {"appointment": theirs.pk}, follow=True
+        reverse("sessions_app:goal_agenda", args=[goal.pk]), {"appointment": theirs.pk}, follow=True
     )
     assert "That session is no longer upcoming." in text_of(response)
     assert not AgendaItem.objects.exists()
@@ -505,7 +505,7 @@ def test_the_pairing_page_puts_a_goal_on_the_next_session_in_one_click(
     page = text_of(client.get(reverse("home:pairing_detail", args=[pairing.pk])))
     assert "Put on the agenda of Wed 4 Mar, 12:00" in page
     response = client.post(
-        reverse("goals:goal_agenda", args=[goal.pk]),
+        reverse("sessions_app:goal_agenda", args=[goal.pk]),
         {"appointment": upcoming.pk, "next": "pairing"},
     )
 
@@ -628,7 +628,7 @@ def test_the_pairing_page_makes_as_many_queries_with_6_goals_as_with_1(
     for i in range(5):
         more = goal_create(pairing=pairing, by=mentee, title=f"Goal {i}")
         add_updates(more, 4)
-        goal_put_on_agenda(goal=more, by=mentee, appointment=pairing.appointments.get())
+        agenda_goal_add(goal=more, by=mentee, appointment=pairing.appointments.get())
     six = count_queries(client, url)
     assert one == six
     page = text_of(client.get(url))

@@ -14,7 +14,7 @@ from django.urls import reverse
 from oversight.models.health import HealthStatus
 from sessions_app.models.feedback import Feedback
 from tests.factories import CohortFactory, EnrolmentFactory, PairingFactory, UserFactory
-from tests.programmes.test_cohort_page import (
+from tests.oversight.test_cohort_page import (
     NOW,
     assess,
     build_pairings,

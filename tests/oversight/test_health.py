@@ -656,7 +656,7 @@ def test_an_admin_snoozes_a_flag_without_javascript(client, programme_admin, fla
     assert response.status_code == 302
     assert response["Location"] == "/cohorts/"
     assert _health(flagged).snoozed_until == TODAY + timedelta(days=60)
-    followed = client.get(reverse("programmes:cohort_list"))
+    followed = client.get(reverse("oversight:cohort_list"))
     assert "Flag snoozed until May 1, 2026." in followed.content.decode()
 
 
