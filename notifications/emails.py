@@ -81,7 +81,7 @@ def notification_email_build(
             attachments.append(attachment)
     with timezone.override(zone):
         message = email_build(
-            template="exchange/notifications",
+            template="notifications/digest",
             to=recipient.email,
             subject=_subject(items),
             context={

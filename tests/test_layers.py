@@ -58,3 +58,10 @@ def test_the_project_kit_may_not_import_an_app():
 
     assert result.returncode != 0
     assert "The project kit depends on no app BROKEN" in result.stdout
+
+
+def test_a_view_may_not_import_a_task():
+    result = _with_probe("sessions_app/views", "import sessions_app.tasks.booking  # noqa: F401")
+
+    assert result.returncode != 0
+    assert "views, selectors, forms and models never import them BROKEN" in result.stdout

@@ -310,7 +310,7 @@ def request_notify(*, request_id: int, kind: str) -> bool:
         key=f"request:{request.pk}",
         recipient=recipient,
         build=lambda: programme_email_build(
-            template=f"request_{kind}",
+            template=f"matching/request_{kind}",
             to=recipient,
             subject=subject,
             context={"request": request, **context},

@@ -4,11 +4,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from accounts.tasks import RETRY
-from oversight.services.outreach import (
-    announcement_dispatch,
-    announcements_resume,
-    nudge_email_send,
-)
+from oversight.services.announcements import announcement_dispatch, announcements_resume
+from oversight.services.outreach import nudge_email_send
 
 
 @shared_task(**RETRY)

@@ -23,12 +23,8 @@ from oversight.selectors.outreach import (
     announcements_for_cohort,
     nudges_for_pairing,
 )
-from oversight.services.outreach import (
-    announcement_send,
-    nudge_send,
-    nudge_text_initial,
-    pairing_rematch,
-)
+from oversight.services.announcements import announcement_send
+from oversight.services.outreach import nudge_send, nudge_text_initial, pairing_rematch
 from pairings.selectors import pairing_get_for_admin
 from programmes.models import Cohort
 from programmes.selectors import cohort_get_for_admin

@@ -182,7 +182,7 @@ def agreement_terms_notify(
         key=f"agreement:{agreement.pk}:v{version}",
         recipient=recipient,
         build=lambda: programme_email_build(
-            template="agreement_terms",
+            template="pairings/agreement_terms",
             to=recipient,
             subject=subject % names,
             context={

@@ -74,7 +74,7 @@ def pairing_notify(*, pairing_id: int, kind: str, recipient_id: int) -> bool:
         key=f"pairing:{pairing.pk}",
         recipient=recipient,
         build=lambda: programme_email_build(
-            template="update",
+            template="pairings/update",
             to=recipient,
             subject=subject,
             context={"message": message, "link": link},

@@ -11,110 +11,42 @@ Two guards keep a person from being booked twice at once:
 
 A double-clicked submit books once: the booking form carries a one-time token, and the first
 submit with a token claims it in the cache (Redis) for 10 minutes; a second submit with the same
-token waits for the first and returns its session (see _claim). Moving a session to the time it
-already has and cancelling a cancelled one change nothing, so those repeat safely without one.
+token waits for the first and returns its session (see services/submits.py). Moving a session
+to the time it already has and cancelling a cancelled one change nothing, so those repeat
+safely without one.
 
 Every change writes the session's reminder rows in the same transaction and, once committed,
 emails both people the calendar update (same UID, next SEQUENCE).
 """
 
 import secrets
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from mentoring.errors import DomainError
 from pairings.models import Pairing
+from sessions_app.errors import BookingRefused, SlotUnavailable
 from sessions_app.models import Appointment, Availability, Series
 from sessions_app.selectors.appointments import booking_modes_for
 from sessions_app.selectors.slots import slot_is_free
 from sessions_app.services.agenda import action_items_carry_over
 from sessions_app.services.reminders import reminder_rows_sync
-from sessions_app.tasks.booking import invite_send_task
+from sessions_app.services.submits import submit_key, submit_once
 
 DEFAULT_VIDEO_LINK_TEMPLATE = "https://meet.jit.si/mentoring-{token}"
 OVERLAP_CONSTRAINTS = ("appointment_mentor_no_overlap", "appointment_mentee_no_overlap")
-
-# A double submit: how long a token is remembered, and how long the second submit waits for
-# the first to finish (it normally takes a fraction of a second).
-TOKEN_SECONDS = 10 * 60
-WAIT_STEP_SECONDS = 0.1
-WAIT_STEPS = 100
-_PENDING = "pending"
-
-Made = TypeVar("Made", Appointment, Series)
-
-
-class SlotUnavailable(DomainError):
-    """The time is not free, or someone took it a moment ago."""
-
-
-class BookingRefused(DomainError):
-    """The pairing, the session or the request does not allow this."""
 
 
 def _taken() -> SlotUnavailable:
     return SlotUnavailable(
         _("That time is no longer free: it was booked a moment ago. Pick one of the free times.")
     )
-
-
-# --- double submits -----------------------------------------------------------------------
-
-
-def _claim(key: str) -> int | None:
-    """None when this submit goes ahead with `key` (and must settle or release it); else the
-    id an earlier submit with the same token made, once that one committed."""
-    for _step in range(WAIT_STEPS):
-        if cache.add(key, _PENDING, TOKEN_SECONDS):
-            return None
-        earlier = cache.get(key)
-        if isinstance(earlier, int):
-            return earlier
-        time.sleep(WAIT_STEP_SECONDS)  # the first submit is still at work
-    raise BookingRefused(
-        _("This booking is still being made. Look at your sessions again in a moment.")
-    )
-
-
-def _once(
-    key: str | None,
-    make: Callable[[Callable[[int], None]], Made],
-    fetch: Callable[[int], Made],
-) -> Made:
-    """Run `make`, unless an earlier submit with `key` did: then fetch what that one made.
-
-    `make` gets a function to call with the id of what it made; the id is remembered once the
-    transaction commits, and the key forgotten if `make` fails, so the person can try again.
-    """
-    if key is None:
-        return make(lambda _made: None)
-    earlier = _claim(key)
-    if earlier is not None:
-        return fetch(earlier)
-    try:
-        return make(
-            lambda made: transaction.on_commit(partial(cache.set, key, made, TOKEN_SECONDS))
-        )
-    except Exception:
-        cache.delete(key)
-        raise
-
-
-def _token_key(kind: str, user: User, token: str | None, starts_at: datetime) -> str | None:
-    if not token:
-        return None
-    # The time is part of the key: going back and picking another time is a new booking.
-    return f"{kind}:{user.pk}:{token}:{starts_at.timestamp():.0f}"
 
 
 # --- shared steps ---------------------------------------------------------------------------
@@ -209,6 +141,8 @@ def _save(appointment: Appointment) -> None:
 
 def _announce(appointment: Appointment) -> None:
     """Reminders follow the change now; both people get the calendar update once committed."""
+    from sessions_app.tasks.booking import invite_send_task  # tasks import services, not back
+
     reminder_rows_sync(appointment=appointment)
     for person_id in (appointment.mentor_id, appointment.mentee_id):
         transaction.on_commit(
@@ -274,8 +208,8 @@ def appointment_book(
     With the form's `token`, a second submit of the same time returns the first's session.
     """
     # Not atomic itself: a failed booking must release its token after the rollback.
-    return _once(
-        _token_key("book", booked_by, token, starts_at),
+    return submit_once(
+        submit_key("book", booked_by, token, starts_at),
         lambda remember: _appointment_book(
             pairing=pairing,
             booked_by=booked_by,

@@ -20,10 +20,9 @@ from sessions_app.services.booking import (
     _cancel,
     _check_request,
     _insert,
-    _once,
     _reason,
-    _token_key,
 )
+from sessions_app.services.submits import submit_key, submit_once
 
 SERIES_EVERY_WEEKS = (1, 2, 4)
 SERIES_COUNT_MAX = 26
@@ -54,8 +53,8 @@ def series_book(
 
     With the form's `token`, a second submit returns the first's series.
     """
-    return _once(
-        _token_key("series", booked_by, token, starts_at),
+    return submit_once(
+        submit_key("series", booked_by, token, starts_at),
         lambda remember: _series_book(
             pairing=pairing,
             booked_by=booked_by,

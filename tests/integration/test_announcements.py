@@ -17,7 +17,7 @@ from django.db import connection
 
 from accounts.models import User
 from oversight.models import Announcement, AnnouncementDelivery
-from oversight.services.outreach import announcement_send
+from oversight.services.announcements import announcement_send
 from oversight.tasks.outreach import announcements_resume_task
 from programmes.models import Cohort, Enrolment
 from tests.integration.support import SmtpSink, Worker, database_url, wait_until

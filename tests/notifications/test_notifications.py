@@ -17,6 +17,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from exchange.models import Material, Message, Opportunity, OpportunityRecipient, materials_storage
+from notifications.kinds import kind_for
 from notifications.models import Delivery, Notification, NotificationSettings
 from notifications.services import (
     notification_schedule,
@@ -670,3 +671,8 @@ def test_staff_find_exchange_rows_in_the_admin(admin_client, pairing, mentor, to
     response = admin_client.get(url, {"q": "alice"})
 
     assert response.status_code == 200
+
+
+def test_every_kind_of_notification_has_a_registered_handler_so_none_waits_forever():
+    for value in Notification.Kind.values:
+        assert kind_for(value).kind == value

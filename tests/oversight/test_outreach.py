@@ -18,14 +18,13 @@ from matching.models import MatchRun, PairConstraint
 from matching.selectors.requests import request_pair_fit
 from matching.services.match_runs import match_run_create
 from oversight.models import Announcement, AnnouncementDelivery, Nudge
-from oversight.services.outreach import (
-    OutreachRefused,
+from oversight.services.announcements import (
     announcement_claim,
     announcement_dispatch,
     announcement_send,
     announcements_resume,
-    nudge_email_send,
 )
+from oversight.services.outreach import OutreachRefused, nudge_email_send
 from pairings.models import Pairing
 from programmes.models import Cohort, Enrolment
 from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory, UserFactory
