@@ -398,3 +398,21 @@ def test_web_and_worker_share_the_private_materials_folder(compose, services):
         mounts = {v.split(":")[1]: v.split(":")[0] for v in services[role]["volumes"]}
         assert mounts["/app/.run/materials"] in compose["volumes"], role
         assert mounts["/app/.run/materials"] != mounts["/app/.run/media"], role
+
+
+# the embedded mode
+
+
+def test_the_embedded_mode_migrates_an_empty_sqlite_database_and_loads_the_demo(tmp_path):
+    environment = clean_environment(
+        DJANGO_SETTINGS_MODULE="mentoring.settings.base",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'embedded.sqlite3'}",
+        MATERIALS_ROOT=str(tmp_path / "materials"),
+    )
+
+    migrated = run_manage("migrate", "--verbosity", "0", environment=environment)
+    assert migrated.returncode == 0, migrated.stderr
+
+    seeded = run_manage("seed_demo", environment=environment)
+    assert seeded.returncode == 0, seeded.stderr
+    assert "lucy@demo.mentoring.example" in seeded.stdout

@@ -234,11 +234,13 @@ class Migration(migrations.Migration):
             model_name='appointment',
             constraint=models.CheckConstraint(condition=models.Q(('blocked_from__lte', models.F('starts_at')), ('blocked_until__gte', models.F('ends_at'))), name='appointment_blocked_covers_session'),
         ),
-        migrations.AddConstraint(
+        # Skipped on SQLite (the embedded mode): see sessions_app.db.
+        sessions_app.db.AddConstraintOnPostgres(
             model_name='appointment',
             constraint=django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('status', 'booked')), expressions=[(sessions_app.db.TsTzRange('blocked_from', 'blocked_until'), '&&'), ('mentor', '=')], name='appointment_mentor_no_overlap'),
         ),
-        migrations.AddConstraint(
+        # Skipped on SQLite (the embedded mode): see sessions_app.db.
+        sessions_app.db.AddConstraintOnPostgres(
             model_name='appointment',
             constraint=django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('status', 'booked')), expressions=[(sessions_app.db.TsTzRange('blocked_from', 'blocked_until'), '&&'), ('mentee', '=')], name='appointment_mentee_no_overlap'),
         ),
