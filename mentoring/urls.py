@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from home.views.dashboard import home_view
 
@@ -30,5 +31,12 @@ urlpatterns = [
     path("", include("sessions_app.urls")),  # sessions/ and programmes/goals/<id>/agenda/
     path("exchange/", include("exchange.urls")),
     path("exchange/", include("notifications.urls")),
+    # The outbox's admin pages moved with its models from exchange to notifications.
+    re_path(
+        r"^admin/exchange/(?P<rest>notification(?:settings)?/.*)$",
+        RedirectView.as_view(
+            url="/admin/notifications/%(rest)s", permanent=True, query_string=True
+        ),
+    ),
     path("admin/", admin.site.urls),
 ]

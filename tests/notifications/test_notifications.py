@@ -676,3 +676,11 @@ def test_staff_find_exchange_rows_in_the_admin(admin_client, pairing, mentor, to
 def test_every_kind_of_notification_has_a_registered_handler_so_none_waits_forever():
     for value in Notification.Kind.values:
         assert kind_for(value).kind == value
+
+
+def test_staff_bookmarks_of_the_outbox_admin_under_exchange_still_open(admin_client):
+    response = admin_client.get("/admin/exchange/notification/?q=alice")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/admin/notifications/notification/?q=alice"
+    assert admin_client.get(response["Location"]).status_code == 200
