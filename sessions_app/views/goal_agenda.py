@@ -33,7 +33,7 @@ def goal_agenda_view(request: HttpRequest, goal_id: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            when = formats.date_format(timezone.localtime(appointment.starts_at), "DATETIME_FORMAT")
+            when = formats.date_format(timezone.localtime(appointment.starts_at), "D j M, H:i")
             messages.success(
                 request,
                 (

@@ -466,7 +466,7 @@ def test_a_goal_goes_on_an_upcoming_sessions_agenda_once(client, goal, pairing, 
         mentor,
     )
     assert "On the agenda of the session on" in text_of(first)
-    assert "Already on the agenda of the session on" in text_of(second)
+    assert "Already on the agenda of the session on Wed 4 Mar, 07:00." in text_of(second)
     assert "On the agenda of Wed 4 Mar, 07:00" in text_of(second)  # Bob's zone
 
 
