@@ -12,8 +12,11 @@ from accounts.models import User
 def email_build(*, template: str, to: str, subject: str, context: dict) -> EmailMultiAlternatives:
     """A plain-text email with an HTML alternative, from templates/emails/<template>.{txt,html}."""
     context = {"site_url": settings.SITE_URL, **context}
+    # One line, whatever names and titles it quotes: a line break in a header is refused by
+    # the mail library and would stop this email, and every retry of it, for good.
+    subject = " ".join(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}".split())
     message = EmailMultiAlternatives(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+        subject=subject,
         body=render_to_string(f"emails/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],

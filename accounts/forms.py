@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import MENTOR_CAPACITY_MAX, Field, Profile, Role
 from accounts.widgets import QuickCheckboxSelectMultiple, QuickSelect
+from mentoring.validators import refuse_line_breaks
 
 EXPERTISE_MAX_TAGS = 15
 EXPERTISE_TAG_MAX_LENGTH = 40
@@ -50,6 +51,7 @@ class ProfileForm(forms.ModelForm):
         max_length=80,
         help_text=_("How partners and programme admins see you."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        validators=[refuse_line_breaks],
     )
     timezone = forms.ChoiceField(
         label=_("Time zone"),

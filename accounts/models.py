@@ -15,6 +15,8 @@ from django.utils.functional import cached_property
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.validators import refuse_line_breaks
+
 PROGRAMME_ADMINS_GROUP = "Programme admins"
 MENTOR_CAPACITY_MAX = 20
 
@@ -44,7 +46,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     """Someone who logs in with their email address; times are shown in their own zone."""
 
     email = models.EmailField(_("email address"), unique=True)
-    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    display_name = models.CharField(
+        _("display name"), max_length=80, blank=True, validators=[refuse_line_breaks]
+    )
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
     is_staff = models.BooleanField(_("staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)

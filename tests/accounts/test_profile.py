@@ -186,3 +186,18 @@ def test_deleting_the_account_needs_the_password(client, mentee):
     assert not User.objects.filter(pk=mentee.pk).exists()
     assert not Profile.objects.filter(user_id=mentee.pk).exists()
     assert client.get(reverse("home:dashboard")).status_code == 302
+
+
+def test_a_display_name_with_a_line_break_is_refused_and_the_form_keeps_its_input(client, newcomer):
+    client.force_login(newcomer)
+
+    response = client.post(
+        reverse("accounts:onboarding"), {**MENTOR_FORM, "display_name": "Erin\r\nBcc: x@y.z"}
+    )
+
+    assert response.status_code == 200
+    assert "line breaks are not allowed" in " ".join(
+        response.context["form"].errors["display_name"]
+    )
+    assert 'value="Staff engineer who likes helping first-time leads"' in response.content.decode()
+    assert not Profile.objects.filter(user=newcomer).exists()

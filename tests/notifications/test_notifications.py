@@ -684,3 +684,19 @@ def test_staff_bookmarks_of_the_outbox_admin_under_exchange_still_open(admin_cli
     assert response.status_code == 301
     assert response["Location"] == "/admin/notifications/notification/?q=alice"
     assert admin_client.get(response["Location"]).status_code == 200
+
+
+def test_a_name_with_a_line_break_saved_earlier_does_not_stop_the_email(
+    pairing, mentor, tokyo_alice, mailoutbox
+):
+    mentor.display_name = "Bob\r\nBcc: someone@example.org"
+    mentor.save(update_fields=["display_name"])
+    ids = held_rows(pairing, mentor, 1)
+    notifications_claim_due(now=TOKYO_08_NEXT)
+
+    assert notifications_send(recipient_id=tokyo_alice.pk, notification_ids=ids) == 1
+
+    [email] = notification_mails(mailoutbox)
+    assert "\n" not in email.subject
+    assert "\r" not in email.subject
+    assert "Bob Bcc: someone@example.org" in email.subject

@@ -1,0 +1,28 @@
+"""Requests refused before any view sees them, with a page that says why."""
+
+import re
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+# C0 control characters and DEL: never part of an address or a search a person typed. NUL in
+# particular reaches PostgreSQL, which refuses it with an error (a 500) rather than no match.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class RefuseControlCharactersMiddleware:
+    """Answer 400 with a clear message when the address or its query string carries a control
+    character (a mangled or hostile link). Form fields are checked by their forms."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.GET
+        if CONTROL.search(request.path) or any(
+            CONTROL.search(key) or any(CONTROL.search(value) for value in query.getlist(key))
+            for key in query
+        ):
+            return render(request, "errors/control_characters.html", status=400)
+        return self.get_response(request)
