@@ -9,6 +9,7 @@ never sits in memory. Feedback exports carry ratings and check-in answers only, 
 """
 
 import csv
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import TypeVar
@@ -26,7 +27,10 @@ from sessions_app.models import Appointment
 from sessions_app.models.feedback import Feedback
 
 BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's CSV injection advice: a cell that starts (after any spaces) with one of these, or
+# their full-width forms, is prefixed with an apostrophe; every cell is quoted, so a separator
+# inside a value (a ";" where a spreadsheet splits on it) never starts a new cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 CHUNK = 2000
 _Row = TypeVar("_Row", bound=Model)
 
@@ -34,7 +38,11 @@ _Row = TypeVar("_Row", bound=Model)
 def cell_safe(value: object) -> object:
     """A value as a spreadsheet should show it: text that would start a formula is prefixed
     with an apostrophe; numbers and empty values pass through."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if not isinstance(value, str):
+        return value
+    # NFKC turns the full-width forms (U+FF1D and the like) into =+-@; spaces before a
+    # formula do not disarm it.
+    if unicodedata.normalize("NFKC", value).lstrip(" ").startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
@@ -48,7 +56,7 @@ class _Echo:
 
 def csv_lines(header: list[str], rows: Iterable[list[object]]) -> Iterator[bytes]:
     """The encoded CSV, a line at a time, starting with the byte-order mark."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
     yield (BOM + writer.writerow([cell_safe(v) for v in header])).encode()
     for row in rows:
         yield writer.writerow([cell_safe(v) for v in row]).encode()

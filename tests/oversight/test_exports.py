@@ -105,6 +105,12 @@ def test_cells_a_spreadsheet_would_run_as_formulas_start_with_an_apostrophe(
         ("\tTab", "'\tTab"),
         ("\rCR", "'\rCR"),
         ("Plain = fine", "Plain = fine"),
+        ("\uff1d1+1", "'\uff1d1+1"),  # full-width forms
+        ("\uff0b1", "'\uff0b1"),
+        ("\uff0d2", "'\uff0d2"),
+        ("\uff20SUM(A1)", "'\uff20SUM(A1)"),
+        ("  =1+1", "'  =1+1"),  # spaces before a formula
+        ("\nLF", "'\nLF"),
         (3, 3),
         ("", ""),
     ],
@@ -247,3 +253,11 @@ def test_an_export_reads_the_same_queries_for_3_and_300_pairings(client, program
             counts.append(len(captured.captured_queries))
             assert len(rows) in (3, 300)
         assert counts[0] == counts[1], kind
+
+
+def test_a_formula_after_a_semicolon_stays_inside_its_quoted_cell():
+    from oversight.exports import csv_lines
+
+    [_header, line] = list(csv_lines(["name"], [['Ada;=HYPERLINK("http://x")', 4]]))
+
+    assert line.decode() == '"Ada;=HYPERLINK(""http://x"")","4"\r\n'
