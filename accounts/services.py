@@ -90,11 +90,14 @@ def user_delete(*, user: User) -> None:
 def email_send_once(
     *, kind: str, key: str, recipient: User, build: Callable[[], EmailMessage]
 ) -> bool:
-    """Send the email `build()` makes unless this (kind, key, recipient) went out already.
+    """Send the email `build()` makes unless this (kind, key, recipient) went out already or
+    the recipient's account is deactivated.
 
     True when this call sent it. Safe to run twice, at once or later (see EmailLog). A failed
     send raises and leaves it unsent for the retry.
     """
+    if not recipient.is_active:
+        return False
     EmailLog.objects.get_or_create(kind=kind, key=key, recipient=recipient)
     with transaction.atomic():
         log = EmailLog.objects.select_for_update().get(kind=kind, key=key, recipient=recipient)

@@ -19,8 +19,11 @@ def calendar_feed_for(*, user: User) -> CalendarFeed | None:
 
 
 def calendar_feed_get(*, token: str) -> CalendarFeed:
-    """The feed with this token, or 404 (a revoked token finds nothing)."""
-    return get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    """The feed with this token, or 404: a revoked token finds nothing, and neither does the
+    token of a deactivated account (the calendar app keeps polling a link nobody can revoke)."""
+    return get_object_or_404(
+        CalendarFeed.objects.select_related("user"), token=token, user__is_active=True
+    )
 
 
 def feed_appointments_for(*, user: User) -> QuerySet[Appointment]:

@@ -203,11 +203,15 @@ def reminders_dispatch(*, now: datetime) -> int:
 
 
 def _still_applies(reminder: Reminder, now: datetime) -> bool:
-    """The session is still booked at the time the reminder speaks of, has not begun, and its
-    pairing goes on."""
+    """The session is still booked at the time the reminder speaks of, has not begun, its
+    pairing goes on, and the recipient's account is active."""
     appointment = reminder.appointment
+    recipient = (
+        appointment.mentor if reminder.recipient_id == appointment.mentor_id else appointment.mentee
+    )
     return (
-        appointment.status == Appointment.Status.BOOKED
+        recipient.is_active
+        and appointment.status == Appointment.Status.BOOKED
         and appointment.pairing.status == Pairing.Status.ACTIVE
         and appointment.starts_at == reminder.session_starts_at
         and appointment.starts_at > now

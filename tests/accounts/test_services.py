@@ -102,3 +102,22 @@ def test_seed_demo_loads_a_varied_cohort_and_is_safe_to_run_again(client):
     assert feedback.filter(rating__isnull=False).count() >= 4
     assert feedback.filter(answered_at__isnull=True).exists()
     assert not Notification.objects.exclude(status=Notification.Status.SKIPPED).exists()
+
+
+def test_a_deactivated_account_is_sent_nothing_by_email_send_once(mentee, mailoutbox):
+    from django.core.mail import EmailMessage
+
+    from accounts.services import email_send_once
+
+    mentee.is_active = False
+    mentee.save(update_fields=["is_active"])
+
+    sent = email_send_once(
+        kind="test",
+        key="1",
+        recipient=mentee,
+        build=lambda: EmailMessage("Hello", "Body", to=[mentee.email]),
+    )
+
+    assert sent is False
+    assert mailoutbox == []

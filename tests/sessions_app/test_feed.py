@@ -62,6 +62,16 @@ def test_revoking_gives_a_new_address_and_the_old_one_answers_404(client, mentee
     assert client.get(feed_url(new)).status_code == 200
 
 
+def test_a_deactivated_accounts_feed_answers_404(client, mentee):
+    feed = calendar_feed_enable(user=mentee)
+    assert client.get(feed_url(feed)).status_code == 200
+
+    mentee.is_active = False
+    mentee.save(update_fields=["is_active"])
+
+    assert client.get(feed_url(feed)).status_code == 404
+
+
 def test_an_unknown_address_answers_404(client):
     url = reverse("sessions_app:feed", args=["not-a-real-token"])
 

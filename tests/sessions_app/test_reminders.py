@@ -199,6 +199,20 @@ def test_cancelling_skips_every_unsent_reminder_and_keeps_the_sent_ones(pairing)
     assert reminders_claim_due(now=appointment.starts_at) == []
 
 
+def test_a_deactivated_account_gets_no_reminder_and_the_partner_still_does(
+    pairing, mentee, mentor, mailoutbox
+):
+    appointment = book(pairing, starts_at=NOW + timedelta(hours=20))
+    mentee.is_active = False
+    mentee.save(update_fields=["is_active"])
+
+    for reminder in claimed(appointment):
+        reminder_send(reminder_id=reminder.pk)
+
+    assert mails_to(mailoutbox, mentee.email) == []
+    assert len(mails_to(mailoutbox, mentor.email)) == 1
+
+
 # --- the scan ----------------------------------------------------------------------------------
 
 
