@@ -416,3 +416,15 @@ def test_the_embedded_mode_migrates_an_empty_sqlite_database_and_loads_the_demo(
     seeded = run_manage("seed_demo", environment=environment)
     assert seeded.returncode == 0, seeded.stderr
     assert "lucy@demo.mentoring.example" in seeded.stdout
+
+
+def test_seed_demo_refuses_to_run_with_debug_off_unless_forced(tmp_path):
+    environment = production_environment(tmp_path) | {"MATERIALS_ROOT": str(tmp_path / "m")}
+    assert run_manage("migrate", "--verbosity", "0", environment=environment).returncode == 0
+
+    refused = run_manage("seed_demo", environment=environment)
+    forced = run_manage("seed_demo", "--force", environment=environment)
+
+    assert refused.returncode != 0
+    assert "looks like production: nothing was loaded" in refused.stderr
+    assert forced.returncode == 0, forced.stderr

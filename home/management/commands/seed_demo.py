@@ -1,7 +1,8 @@
 """Load a realistic demo: a programme admin, 6 mentors and 10 mentees. Safe to run again."""
 
 from allauth.account.models import EmailAddress
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -210,8 +211,22 @@ MENTEES = [
 class Command(BaseCommand):
     help = "Load demo people with full profiles (idempotent) and print their logins."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demo even with DEBUG off (a public demo server, never production).",
+        )
+
     @transaction.atomic
     def handle(self, *args: object, **options: object) -> None:
+        if not settings.DEBUG and not options["force"]:
+            # The demo's logins, a superuser's included, share a password printed in README.
+            raise CommandError(
+                "seed_demo creates accounts whose password is published in README.md, a "
+                "superuser among them. DEBUG is off, so this looks like production: nothing "
+                "was loaded. Run it with --force only on a demo server."
+            )
         admin = _person(ADMIN["email"], ADMIN["name"], ADMIN["tz"])
         admin.is_staff = admin.is_superuser = True
         admin.save(update_fields=["is_staff", "is_superuser"])
