@@ -135,11 +135,8 @@ class EnrolmentForm(forms.Form):
             ).order_by("display_name", "email")
             for name in CHOICES:
                 self.fields[name].queryset = mentors
-            self.fields["avoid"].queryset = (
-                User.objects.filter(enrolments__in=others)
-                .distinct()
-                .order_by("display_name", "email")
-            )
+            # Only the people one could be paired with: other mentees' names are not for them.
+            self.fields["avoid"].queryset = mentors
         else:
             for name in ("goals", "avoid", *CHOICES):
                 del self.fields[name]

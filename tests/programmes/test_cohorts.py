@@ -146,6 +146,19 @@ def test_a_mentee_answers_for_the_cohort_with_ranked_mentor_choices(client, coho
     assert enrolment.answered_at is not None
 
 
+def test_the_must_not_list_offers_only_mentors_never_the_other_mentees(client, cohort, mentee):
+    EnrolmentFactory(cohort=cohort, user=mentee, role="mentee")
+    a_mentor = EnrolmentFactory(cohort=cohort, role="mentor").user
+    another_mentee = EnrolmentFactory(cohort=cohort, role="mentee").user
+    client.force_login(mentee)
+
+    response = client.get(reverse("programmes:enrolment", args=[cohort.pk, "mentee"]))
+
+    offered = set(response.context["form"].fields["avoid"].queryset)
+    assert offered == {a_mentor}
+    assert another_mentee.name not in response.content.decode()
+
+
 def test_a_mentee_cannot_want_and_avoid_the_same_mentor(client, cohort, mentee):
     EnrolmentFactory(cohort=cohort, user=mentee, role="mentee")
     mentor = EnrolmentFactory(cohort=cohort, role="mentor").user
