@@ -1,10 +1,12 @@
-"""Requests refused before any view sees them, with a page that says why."""
+"""Requests refused before any view sees them, and headers every response carries."""
 
 import re
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 # C0 control characters and DEL: never part of an address or a search a person typed. NUL in
 # particular reaches PostgreSQL, which refuses it with an error (a 500) rather than no match.
@@ -26,3 +28,19 @@ class RefuseControlCharactersMiddleware:
         ):
             return render(request, "errors/control_characters.html", status=400)
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every response; and what a signed-in person is shown (pages,
+    partials, downloads of their data) is never kept by a shared cache or the browser's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

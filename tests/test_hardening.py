@@ -32,3 +32,27 @@ def test_an_ordinary_search_still_works(client, programme_admin, cohort):
     response = client.get(f"/programmes/cohorts/{cohort.pk}/pairings/", {"q": "Ada Lovelace"})
 
     assert response.status_code == 200
+
+
+def test_every_page_carries_a_strict_content_security_policy_and_a_permissions_policy(client):
+    response = client.get("/accounts/login/")
+
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_pages_for_a_signed_in_person_are_never_stored(client, mentee):
+    anonymous = client.get("/")
+    client.force_login(mentee)
+
+    dashboard = client.get("/dashboard/")
+    export = client.get("/profile/export/")
+
+    assert "no-store" not in anonymous.get("Cache-Control", "")
+    assert "no-store" in dashboard["Cache-Control"]
+    assert "private" in dashboard["Cache-Control"]
+    assert "no-store" in export["Cache-Control"]

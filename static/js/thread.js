@@ -79,6 +79,18 @@
 
   document.addEventListener("htmx:load", drain);
   document.addEventListener("htmx:afterSettle", drain);
+  // Poll only while the tab is visible, and at once when it becomes visible again. (In JS
+  // here, not as an hx-trigger filter: htmx evaluates those as strings, which the
+  // Content-Security-Policy refuses.)
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    if (event.detail.elt.id === "thread-poll" && document.visibilityState !== "visible") {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("visibilitychange", () => {
+    const poll = document.getElementById("thread-poll");
+    if (poll && document.visibilityState === "visible") htmx.trigger(poll, "thread-visible");
+  });
   document.addEventListener("DOMContentLoaded", () => {
     const box = document.getElementById("thread-scroll");
     if (!box) return;

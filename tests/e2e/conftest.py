@@ -88,6 +88,7 @@ def new_page(
     zone and on a device; what each showed is saved under test-artifacts/ when the test fails
     (named after the test, and `who` when given), and each is closed after the test."""
     opened: list[tuple[str, Page]] = []
+    refused: list[str] = []  # what the Content-Security-Policy blocked, on any page
 
     def new_page(timezone_id: str, *, device: str = "desktop", who: str = "") -> Page:
         context = browser.new_context(
@@ -96,6 +97,14 @@ def new_page(
         # A hung page should fail a test in seconds, not in Playwright's default 30.
         context.set_default_timeout(10_000)
         page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                refused.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         opened.append((who, page))
         return page
 
@@ -106,6 +115,9 @@ def new_page(
             name = f"{request.node.nodeid}-{who}" if who else request.node.nodeid
             _save_artifacts(page, request.config.rootpath / ARTIFACTS_DIR, name)
         page.context.close()
+    # Every journey is also a check of the policy: a blocked script or style is a broken page.
+    if refused:
+        pytest.fail("The Content-Security-Policy blocked:\n" + "\n".join(refused))
 
 
 @pytest.fixture
