@@ -52,9 +52,9 @@ def test_ensuring_the_programme_admins_group_twice_keeps_one_group():
 
 
 def test_seed_demo_loads_a_varied_cohort_and_is_safe_to_run_again(client):
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", force=True, stdout=io.StringIO())  # tests run with DEBUG off
     output = io.StringIO()
-    call_command("seed_demo", stdout=output)
+    call_command("seed_demo", force=True, stdout=output)
 
     profiles = Profile.objects.select_related("user")
     mentors = [p for p in profiles if p.is_mentor]

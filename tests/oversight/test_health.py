@@ -811,7 +811,7 @@ def test_the_cohort_page_partial_shows_the_flag_the_snooze_or_nothing(
 
 
 def test_the_demo_cohort_shows_every_health_status(db):
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", force=True, stdout=StringIO())  # tests run with DEBUG off
     cohort = Cohort.objects.get(name=DEMO_COHORT)
 
     demo_health_load(cohort=cohort)
