@@ -11,6 +11,7 @@ from exchange.selectors.opportunities import opportunity_rows_for_mentee, with_a
 from pairings.models import Pairing
 from pairings.selectors.pairings import pairings_as_mentee, pairings_as_mentor
 from programmes.selectors.cohorts import enrolments_for_user
+from programmes.selectors.invites import invites_waiting_for
 from sessions_app.selectors.appointments import appointments_upcoming_for
 from sessions_app.selectors.feedback import feedback_views_for, feedback_waiting_for
 
@@ -21,6 +22,7 @@ FEEDBACK_ON_DASHBOARD = 5
 
 
 OPPORTUNITIES_ON_DASHBOARD = 3
+INVITATIONS_ON_DASHBOARD = 10
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
@@ -67,6 +69,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "missing": profile.missing_items(),
             "enrolments": enrolments_for_user(user=request.user)[:10],
+            "invitations": invites_waiting_for(user=request.user)[:INVITATIONS_ON_DASHBOARD],
             "as_mentor": as_mentor,
             "as_mentee": _live_on_dashboard(
                 pairings_as_mentee(user=request.user), partner="mentor"

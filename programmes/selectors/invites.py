@@ -1,6 +1,7 @@
 """Reads about invites and imports, scoped to the admin's cohorts (404 otherwise)."""
 
-from django.db.models import Count, F, Q, QuerySet
+from allauth.account.models import EmailAddress
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -68,3 +69,21 @@ def invite_joined(*, invite: Invite, user: User) -> bool:
     return Enrolment.objects.filter(
         cohort_id=invite.cohort_id, user=user, role=invite.role
     ).exists()
+
+
+def invites_waiting_for(*, user: User) -> QuerySet[Invite]:
+    """Personal invitations to one of the user's verified addresses that they have neither
+    accepted nor outgrown (expired, or already in that cohort in that role): the dashboard
+    offers each, and nobody joins a cohort without accepting."""
+    verified = EmailAddress.objects.filter(user=user, verified=True).values("email")
+    enrolled = Enrolment.objects.filter(
+        user=user, cohort_id=OuterRef("cohort_id"), role=OuterRef("role")
+    )
+    return (
+        Invite.objects.filter(
+            email__in=verified, accepted_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .exclude(Exists(enrolled))
+        .select_related("cohort")
+        .order_by("expires_at", "pk")
+    )

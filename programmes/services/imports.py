@@ -1,8 +1,12 @@
 """CSV imports of participants: the form checks the file, a worker imports its rows in batches.
 
-Each valid row becomes a personal invite (and an enrolment at once when the person already has
-a verified account); each invalid row is listed with its line number and reason. A batch is one
-transaction, so a row is never half-imported and a run killed mid-way resumes where it stopped.
+Each valid row becomes a personal invite, emailed to its address; each invalid row is listed
+with its line number and reason. Nobody is enrolled by an import: a person who already has an
+account accepts the invitation (from the email or their dashboard) like anyone else, and only
+then joins and has profile data copied. The results say nothing about who has an account.
+
+A batch is one transaction, so a row is never half-imported and a run killed mid-way resumes
+where it stopped.
 """
 
 import csv
@@ -11,7 +15,6 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -21,7 +24,6 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from mentoring.errors import DomainError
 from programmes.models import Cohort, ImportJob, Invite, ParticipantRole
-from programmes.services.enrolments import enrolment_join
 from programmes.services.invites import INVITE_DAYS, invite_emails_schedule
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -251,13 +253,6 @@ def _batch_import(job: ImportJob, batch: list[Row | dict], now: datetime) -> Non
         )
     )
     new_rows = [row for row in rows if (row.email, row.role) not in existing]
-    # allauth stores addresses lower-case; only a verified one proves the person owns it.
-    accounts = {
-        address.email: address.user
-        for address in EmailAddress.objects.filter(
-            email__in={row.email for row in new_rows}, verified=True, user__is_active=True
-        ).select_related("user")
-    }
     expires_at = _personal_invite_expiry(job.cohort, now)
     invites = Invite.objects.bulk_create(
         Invite(
@@ -269,22 +264,11 @@ def _batch_import(job: ImportJob, batch: list[Row | dict], now: datetime) -> Non
             manager_email=row.manager_email,
             expires_at=expires_at,
             created_by_id=job.uploaded_by_id,
-            accepted_by=accounts.get(row.email),
-            accepted_at=now if row.email in accounts else None,
         )
         for row in new_rows
     )
-    for invite in invites:
-        if invite.accepted_by is not None:
-            enrolment_join(
-                cohort=job.cohort,
-                user=invite.accepted_by,
-                role=invite.role,
-                department=invite.department,
-                manager_email=invite.manager_email,
-            )
     # One callback per batch: a 50,000-row file queues its emails as it goes, not all at once.
-    invite_emails_schedule(invite_ids=[i.pk for i in invites if i.accepted_by is None])
+    invite_emails_schedule(invite_ids=[i.pk for i in invites])
     job.processed_rows += len(batch)
     job.created_count += len(invites)
     job.unchanged_count += len(rows) - len(invites)

@@ -10,9 +10,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import PROGRAMME_ADMINS_GROUP, Profile, User
+from programmes.models import Invite
 from sessions_app.models import Appointment
 from tests.factories import (
     AppointmentFactory,
+    CohortFactory,
     EnrolmentFactory,
     PairingFactory,
     ProfileFactory,
@@ -173,15 +175,21 @@ def test_the_dashboard_query_count_does_not_grow_with_pairings_cohorts_or_sessio
                     mode=Appointment.Mode.CHAT,
                 )
             EnrolmentFactory(user=programme_admin)
+            Invite.objects.create(
+                cohort=CohortFactory(),
+                role="mentee",
+                email=programme_admin.email,
+                expires_at=timezone.now() + timedelta(days=7),
+            )
 
     add(1)
     # session, user, profile, programme-admin check, unread messages (navigation), cohorts,
-    # pairings as mentor (with opportunity answer counts) and as mentee, upcoming sessions,
-    # the mentee's latest opportunities, the feedback waiting for an answer
-    with django_assert_num_queries(11):
+    # invitations waiting, pairings as mentor (with opportunity answer counts) and as mentee,
+    # upcoming sessions, the mentee's latest opportunities, the feedback waiting for an answer
+    with django_assert_num_queries(12):
         client.get(reverse("home:dashboard"))
     add(5)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("home:dashboard"))
 
     html = response.content.decode()

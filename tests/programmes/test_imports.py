@@ -1,10 +1,13 @@
 """CSV uploads of participants: checked files, row errors by line, batches, progress, re-runs."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.services import user_make_programme_admin
 from programmes.models import Enrolment, ImportJob, Invite
@@ -141,16 +144,39 @@ def test_columns_may_come_in_any_order_and_case_and_optional_ones_may_be_left_ou
     )
 
 
-def test_people_with_a_verified_account_join_at_once_and_get_no_invitation(
+def test_people_with_an_account_are_invited_like_anyone_and_joined_only_when_they_accept(
     dana, cohort, mentee, mailoutbox, django_capture_on_commit_callbacks
 ):
+    mentee.profile.goals = "Private: find a job outside the company."
+    mentee.profile.save(update_fields=["goals"])
     UserFactory(email="pending@example.org", verified=False)
     content = (
         f"{HEADER}\nALICE@example.org,Alice,mentee,Sales,boss@example.org\n"
         "pending@example.org,Pending,mentee,,\n"
+        "nobody@example.org,Nobody,mentee,,\n"
     )
 
     _upload(dana, cohort, _file(content), django_capture_on_commit_callbacks)
+
+    # Nobody is in the cohort, and nothing of anyone's profile reached it.
+    assert not Enrolment.objects.filter(cohort=cohort).exists()
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "alice@example.org",
+        "nobody@example.org",
+        "pending@example.org",
+    ]
+    # The admin's result cannot tell who has an account.
+    job = ImportJob.objects.get()
+    assert (job.created_count, job.unchanged_count, job.errors) == (3, 0, [])
+
+    alice = Client()
+    alice.force_login(mentee)
+    invite = Invite.objects.get(email="alice@example.org")
+    dashboard = alice.get(reverse("home:dashboard")).content.decode()
+    assert "Invitations waiting for you" in dashboard
+    assert reverse("programmes:join", args=[invite.token]) in dashboard
+
+    alice.post(reverse("programmes:join", args=[invite.token]))
 
     enrolment = Enrolment.objects.get(cohort=cohort)
     assert (enrolment.user, enrolment.role, enrolment.department, enrolment.manager_email) == (
@@ -159,9 +185,24 @@ def test_people_with_a_verified_account_join_at_once_and_get_no_invitation(
         "Sales",
         "boss@example.org",
     )
-    assert Invite.objects.get(email="alice@example.org").accepted_by == mentee
-    # An unverified account proves nothing: that person joins once they verify the address.
-    assert [m.to for m in mailoutbox] == [["pending@example.org"]]
+    assert enrolment.goals == "Private: find a job outside the company."
+    assert (
+        "Invitations waiting for you" not in alice.get(reverse("home:dashboard")).content.decode()
+    )
+
+
+def test_an_invitation_to_another_persons_address_is_not_offered(client, cohort, mentee):
+    Invite.objects.create(
+        cohort=cohort,
+        role="mentee",
+        email="someone-else@example.org",
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    client.force_login(mentee)
+
+    assert (
+        "Invitations waiting for you" not in client.get(reverse("home:dashboard")).content.decode()
+    )
 
 
 def test_the_invitation_email_names_the_cohort_the_role_and_carries_the_join_link(
