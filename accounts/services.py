@@ -3,12 +3,15 @@
 import logging
 from collections.abc import Callable
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.emails import welcome_email_build
+from accounts.events import user_leaving
 from accounts.models import PROGRAMME_ADMINS_GROUP, EmailLog, Profile, Role, User
 
 logger = logging.getLogger(__name__)
@@ -81,10 +84,33 @@ def user_welcome_send(*, user_id: int) -> bool:
     return True
 
 
+FORMER_PARTICIPANT = _("Former participant")
+
+
+def former_participant_email(user_id: int) -> str:
+    """The address a deleted account keeps: unique, and reserved never to deliver (RFC 2606)."""
+    return f"former-{user_id}@deleted.invalid"
+
+
 @transaction.atomic
 def user_delete(*, user: User) -> None:
-    """Delete the account and everything that is only theirs."""
-    user.delete()
+    """Delete the account without harming the partners: every app removes the leaver's personal
+    data (user_leaving), then the row itself stays, emptied and deactivated, so that what their
+    partners wrote, shared and held keeps its history with "Former participant" beside it.
+    Safe to repeat."""
+    user_leaving.send(sender=User, user=user)
+    EmailAddress.objects.filter(user=user).delete()
+    Profile.objects.filter(user=user).delete()
+    EmailLog.objects.filter(recipient=user).delete()
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.email = former_participant_email(user.pk)
+    user.display_name = str(FORMER_PARTICIPANT)
+    user.timezone = "UTC"
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.last_login = None
+    user.set_unusable_password()  # also ends every session the person still had open
+    user.save()
 
 
 def email_send_once(

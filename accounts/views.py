@@ -75,6 +75,6 @@ def account_delete_view(request: HttpRequest) -> HttpResponse:
         user = request.user
         logout(request)
         user_delete(user=user)
-        messages.success(request, _("Your account and profile are deleted."))
+        messages.success(request, _("Your account is deleted. Your partners were told."))
         return redirect("home")
     return render(request, "accounts/account_delete.html", {"form": form})

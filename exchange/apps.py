@@ -7,5 +7,6 @@ class ExchangeConfig(AppConfig):
     verbose_name = "Exchange between sessions"
 
     def ready(self) -> None:
-        """Register the notification kinds of messages, materials and opportunities."""
-        from exchange import notification_kinds  # noqa: F401
+        """Register the notification kinds of messages, materials and opportunities, and
+        exchange's part when someone leaves."""
+        from exchange import notification_kinds, receivers  # noqa: F401

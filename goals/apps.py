@@ -5,3 +5,6 @@ class GoalsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "goals"
     verbose_name = "Goals, milestones and progress"
+
+    def ready(self) -> None:
+        from goals import receivers  # noqa: F401  (its part when someone leaves)

@@ -27,6 +27,7 @@ class Pairing(models.Model):
         COMPLETED = "completed", _("Completed")
         REMATCH = "rematch", _("Rematch requested")
         UNAVAILABLE = "unavailable", _("No longer available")
+        LEFT = "left", _("Left the platform")
 
     LIVE = (Status.PROPOSED, Status.ACTIVE)
 

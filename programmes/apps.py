@@ -7,4 +7,7 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "Programmes: cohorts, matching, pairings and agreements"
 
     def ready(self) -> None:
-        from programmes import signals  # noqa: F401  (connects allauth's user_logged_in, email_confirmed)
+        from programmes import (
+            receivers,  # noqa: F401  (its part when someone leaves)
+            signals,  # noqa: F401  (connects allauth's user_logged_in, email_confirmed)
+        )

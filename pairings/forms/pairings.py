@@ -16,7 +16,8 @@ class DeclineForm(forms.Form):
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Why does the pairing close?"),
-        choices=Pairing.CloseReason.choices,
+        # "Left the platform" is recorded by an account's deletion, never chosen.
+        choices=[c for c in Pairing.CloseReason.choices if c[0] != Pairing.CloseReason.LEFT],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(

@@ -183,9 +183,16 @@ def test_deleting_the_account_needs_the_password(client, mentee):
 
     response = client.post(reverse("accounts:delete"), {"password": PASSWORD})
     assert response.url == reverse("home")
-    assert not User.objects.filter(pk=mentee.pk).exists()
+    former = User.objects.get(pk=mentee.pk)  # kept, emptied: the partner's history needs it
+    assert (former.email, former.name, former.is_active) == (
+        f"former-{mentee.pk}@deleted.invalid",
+        "Former participant",
+        False,
+    )
+    assert not former.has_usable_password()
     assert not Profile.objects.filter(user_id=mentee.pk).exists()
     assert client.get(reverse("home:dashboard")).status_code == 302
+    assert not client.login(email="alice@example.org", password=PASSWORD)
 
 
 def test_a_display_name_with_a_line_break_is_refused_and_the_form_keeps_its_input(client, newcomer):
