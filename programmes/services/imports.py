@@ -141,10 +141,8 @@ def _email_problem(value: str, label: str) -> str | None:
     try:
         validate_email(value)
     except ValidationError:
-        return _("%(label)s “%(value)s” is not a valid email address.") % {
-            "label": label,
-            "value": value,
-        }
+        # The reason is kept after the file is dropped: it names no address, only the line.
+        return _("%(label)s is not a valid email address.") % {"label": label}
     if len(value) > EMAIL_MAX_LENGTH:
         return _("%(label)s is longer than %(max)s characters.") % {
             "label": label,
@@ -291,6 +289,7 @@ def import_run(*, job_id: int) -> None:
         rows = import_rows_check(columns=import_columns(header), records=records)
     except ImportRefused as exc:  # a file stored without going through ImportUploadForm
         ImportJob.objects.filter(pk=job_id).update(
+            content="",
             status=ImportJob.Status.FAILED,
             errors=[{"line": 1, "reason": str(exc.message)}],
             finished_at=timezone.now(),
@@ -316,8 +315,11 @@ def import_run(*, job_id: int) -> None:
             done = job.processed_rows >= len(rows)
             job.status = ImportJob.Status.DONE if done else ImportJob.Status.RUNNING
             job.finished_at = now if done else None
+            if done:
+                job.content = ""  # the names and addresses live on in the invites alone
             job.save(
                 update_fields=[
+                    *(["content"] if done else []),
                     "status",
                     "total_rows",
                     "processed_rows",
