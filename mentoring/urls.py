@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -14,6 +15,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+# The admin has no login of its own: staff sign in through allauth's, with its rate limits (and
+# the second factor), and come back.
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Mentoring administration"
 admin.site.site_title = "Mentoring admin"
 

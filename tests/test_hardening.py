@@ -56,3 +56,18 @@ def test_pages_for_a_signed_in_person_are_never_stored(client, mentee):
     assert "no-store" in dashboard["Cache-Control"]
     assert "private" in dashboard["Cache-Control"]
     assert "no-store" in export["Cache-Control"]
+
+
+def test_the_admin_has_no_login_of_its_own_it_sends_staff_to_the_sites_sign_in(client):
+    from accounts.models import User
+    from tests.factories import PASSWORD, UserFactory
+
+    staff: User = UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
+
+    shown = client.get("/admin/login/?next=/admin/")
+    tried = client.post("/admin/login/", {"username": staff.email, "password": PASSWORD})
+
+    assert shown.status_code == 302
+    assert shown["Location"].startswith("/accounts/login/?next=")
+    assert tried.status_code == 302  # the admin's own form is never processed
+    assert client.get("/admin/").status_code == 302  # still not signed in
