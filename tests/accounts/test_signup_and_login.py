@@ -4,6 +4,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
@@ -205,3 +206,30 @@ def test_account_management_pages_use_the_project_layout(client, mentee, name):
 
     assert 'class="skip-link"' in html
     assert "Sign out" in html
+
+
+def test_behind_our_proxy_one_clients_wrong_passwords_do_not_lock_out_another(
+    settings, mentee, other_mentee
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # what BEHIND_TLS_PROXY=1 sets
+    attacker, colleague = Client(), Client()  # both arrive through the load balancer
+
+    for n in range(11):  # past the 10 a minute per address
+        attacker.post(
+            reverse("account_login"),
+            {"login": f"guess{n}@example.org", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+    response = colleague.post(
+        reverse("account_login"),
+        {"login": other_mentee.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
+    blocked = attacker.post(
+        reverse("account_login"),
+        {"login": mentee.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+
+    assert response.status_code == 302  # signed in
+    assert "Too many failed login attempts" in blocked.content.decode()
