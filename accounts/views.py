@@ -2,6 +2,7 @@
 
 import json
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -57,6 +58,7 @@ def profile_edit_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reauthentication_required
 def profile_export_view(request: HttpRequest) -> HttpResponse:
     data = user_data_export(user=request.user)
     response = HttpResponse(

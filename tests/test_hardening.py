@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.factories import PASSWORD
+
 pytestmark = pytest.mark.django_db
 
 
@@ -50,11 +52,13 @@ def test_pages_for_a_signed_in_person_are_never_stored(client, mentee):
     client.force_login(mentee)
 
     dashboard = client.get("/dashboard/")
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
     export = client.get("/profile/export/")
 
     assert "no-store" not in anonymous.get("Cache-Control", "")
     assert "no-store" in dashboard["Cache-Control"]
     assert "private" in dashboard["Cache-Control"]
+    assert export.status_code == 200
     assert "no-store" in export["Cache-Control"]
 
 

@@ -157,6 +157,10 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the old address when the email or pas
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_INPUT_RENDER_VALUE = False
 ACCOUNT_SESSION_REMEMBER = None  # the login form offers "remember me"
+# A session alone (a stolen cookie, an unlocked laptop) cannot change the email address or the
+# password, nor download the person's data: the password is asked again after 5 minutes.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_RATE_LIMITS = {
     # allauth's defaults, written out so they are visible and tested.
     "login_failed": "10/m/ip,5/5m/key",

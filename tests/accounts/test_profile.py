@@ -164,6 +164,7 @@ def test_the_dashboard_says_who_runs_programmes(client, programme_admin):
 
 def test_the_data_export_holds_my_data_and_nobody_elses(client, mentee, other_mentee):
     client.force_login(mentee)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
 
     response = client.get(reverse("accounts:export"))
 

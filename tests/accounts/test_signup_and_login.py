@@ -176,6 +176,7 @@ def test_changing_the_email_takes_effect_once_the_new_address_is_verified(
     client, mentee, mailoutbox, django_capture_on_commit_callbacks
 ):
     client.force_login(mentee)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("account_email"), {"email": "alice.new@example.org", "action_add": ""})
     assert User.objects.get(pk=mentee.pk).email == "alice@example.org"  # not yet
@@ -189,6 +190,24 @@ def test_changing_the_email_takes_effect_once_the_new_address_is_verified(
         "alice.new@example.org"
     ]
     assert not [m for m in mailoutbox if "Welcome" in m.subject]  # welcomed once, long ago
+
+
+def test_a_session_alone_cannot_change_the_email_or_download_the_data(client, mentee, mailoutbox):
+    client.force_login(mentee)  # a stolen cookie: no password typed in this session
+
+    changed = client.post(
+        reverse("account_email"), {"email": "thief@example.org", "action_add": ""}
+    )
+    exported = client.get(reverse("accounts:export"))
+
+    assert changed.status_code == exported.status_code == 302
+    assert changed["Location"].startswith(reverse("account_reauthenticate"))
+    assert exported["Location"].startswith(reverse("account_reauthenticate"))
+    assert not EmailAddress.objects.filter(email="thief@example.org").exists()
+    assert mailoutbox == []
+
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert client.get(reverse("accounts:export")).status_code == 200
 
 
 @pytest.mark.parametrize("name", ["account_login", "account_signup", "account_reset_password"])
