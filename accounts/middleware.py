@@ -1,7 +1,10 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
+
+from accounts.mfa import second_factor_setup_redirect, user_has_second_factor
 
 
 class UserTimezoneMiddleware:
@@ -15,4 +18,22 @@ class UserTimezoneMiddleware:
             timezone.activate(request.user.zoneinfo)
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+class AdminSecondFactorMiddleware:
+    """The Django admin opens for staff with a second factor only (see accounts.mfa)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            request.path.startswith(reverse("admin:index"))
+            and user.is_authenticated
+            and user.is_staff
+            and not user_has_second_factor(user=user)
+        ):
+            return second_factor_setup_redirect(request)
         return self.get_response(request)

@@ -19,6 +19,7 @@ from tests.factories import (
     PairingFactory,
     ProfileFactory,
     UserFactory,
+    second_factor_add,
 )
 
 
@@ -108,9 +109,19 @@ def other_mentee(db):
 
 @pytest.fixture
 def programme_admin(db):
-    """Dana: runs the programme (in the programme admins' group), not Django staff."""
+    """Dana: runs the programme (in the programme admins' group, with an authenticator app as
+    admins must have), not Django staff."""
     user = UserFactory(email="dana@example.org", display_name="Dana Admin")
     user_make_programme_admin(user=user)
+    second_factor_add(user)
+    return user
+
+
+@pytest.fixture
+def admin_user(db, django_user_model):
+    """pytest-django's superuser for admin_client, with the second factor staff must have."""
+    user = UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+    second_factor_add(user)
     return user
 
 

@@ -128,3 +128,13 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     blocked_until = factory.LazyAttribute(lambda a: a.ends_at + timedelta(minutes=a.buffer_after))
     mode = Appointment.Mode.VIDEO
     booked_by = factory.SelfAttribute("pairing.mentee")
+
+
+def second_factor_add(user: User) -> str:
+    """Give the user an authenticator app (TOTP), as programme admins and staff must have;
+    returns its secret, from which a test can compute codes."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     # Our apps, from the bottom layer up (README's architecture section has the map).
     "accounts",
     "notifications",
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "mentoring.middleware.RefuseControlCharactersMiddleware",
     "mentoring.middleware.SecurityHeadersMiddleware",
+    "accounts.middleware.AdminSecondFactorMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -161,6 +163,12 @@ ACCOUNT_SESSION_REMEMBER = None  # the login form offers "remember me"
 # password, nor download the person's data: the password is asked again after 5 minutes.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Second factors (allauth.mfa): an authenticator app (TOTP) with recovery codes, or a security
+# key or passkey (WebAuthn). Programme admins and staff must have one before any admin page
+# opens (accounts.mfa); anyone may add one from the account pages.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Mentoring"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://localhost in development only
 ACCOUNT_RATE_LIMITS = {
     # allauth's defaults, written out so they are visible and tested.
     "login_failed": "10/m/ip,5/5m/key",

@@ -26,6 +26,7 @@ from tests.factories import (
     PairingFactory,
     ProfileFactory,
     UserFactory,
+    second_factor_add,
 )
 
 pytestmark = pytest.mark.e2e
@@ -55,6 +56,7 @@ def cohort(transactional_db) -> Cohort:
     - Oscar and Charlie started last week and held their first session two hours ago."""
     dana = UserFactory(email="dana@example.org", display_name="Dana Admin")
     user_make_programme_admin(user=dana)
+    second_factor_add(dana)
     today = timezone.localdate()
     cohort = CohortFactory(
         name="Autumn leaders",

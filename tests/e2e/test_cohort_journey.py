@@ -20,7 +20,7 @@ from accounts.services import user_make_programme_admin
 from pairings.models import Pairing
 from pairings.selectors.agreements import agreement_holds
 from programmes.models import Enrolment, ImportJob, ParticipantRole
-from tests.factories import PASSWORD, ProfileFactory
+from tests.factories import PASSWORD, ProfileFactory, second_factor_add
 
 pytestmark = pytest.mark.e2e
 
@@ -51,6 +51,7 @@ def people(transactional_db) -> dict[str, User]:
         user__email="dana@example.org", user__display_name="Dana Whitfield", user__timezone=LONDON
     ).user
     user_make_programme_admin(user=admin)
+    second_factor_add(admin)
     mentor = ProfileFactory(
         mentor=True,
         user__email="bob@example.org",

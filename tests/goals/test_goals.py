@@ -29,7 +29,7 @@ from goals.services import (
 from pairings.models import Pairing
 from sessions_app.models import AgendaItem, Appointment
 from sessions_app.services.goal_agenda import agenda_goal_add
-from tests.factories import AppointmentFactory, CohortFactory, UserFactory
+from tests.factories import AppointmentFactory, CohortFactory, UserFactory, second_factor_add
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +69,7 @@ def other_admin(db):
     """Pat: a programme admin, but of another cohort only."""
     user = UserFactory(email="pat@example.org", display_name="Pat Admin")
     user_make_programme_admin(user=user)
+    second_factor_add(user)
     CohortFactory(name="Autumn cohort", admins=[user])
     return user
 

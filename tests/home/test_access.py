@@ -19,6 +19,7 @@ from tests.factories import (
     PairingFactory,
     ProfileFactory,
     UserFactory,
+    second_factor_add,
 )
 
 pytestmark = pytest.mark.django_db
@@ -43,24 +44,30 @@ PUBLIC = {
 
 
 def _our_named_routes() -> list[tuple[str, URLPattern]]:
-    """(name, pattern) for every named route except Django admin's (tested below)."""
+    """(name, pattern) for every named route except Django admin's (tested below). Each
+    pattern carries `all_converters`: its own and those of the includes above it."""
     found = []
 
-    def walk(patterns: list, namespace: str | None) -> None:
+    def walk(patterns: list, namespace: str | None, converters: dict) -> None:
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 if entry.namespace == "admin":
                     continue
-                walk(entry.url_patterns, entry.namespace or namespace)
+                inner = {**converters, **entry.pattern.converters}
+                walk(entry.url_patterns, entry.namespace or namespace, inner)
             elif entry.name:
+                entry.all_converters = {**converters, **entry.pattern.converters}
                 found.append((f"{namespace}:{entry.name}" if namespace else entry.name, entry))
 
-    walk(get_resolver().url_patterns, None)
+    walk(get_resolver().url_patterns, None, {})
     return found
 
 
 def _sample_url(name: str, pattern: URLPattern) -> str:
-    kwargs = {key: "1" if key.endswith("id") else "sample" for key in pattern.pattern.converters}
+    kwargs = {
+        key: "1" if key.endswith("id") or key == "pk" else "sample"
+        for key in pattern.all_converters
+    }
     try:
         return reverse(name, kwargs=kwargs)
     except Exception:  # a pattern with unnamed groups
@@ -123,6 +130,7 @@ def test_programme_admins_who_are_not_staff_cannot_open_the_django_admin(client,
 )
 def test_staff_can_search_and_filter_people_in_the_admin(client, mentee, mentor, url_name):
     staff = UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
+    second_factor_add(staff)
     client.force_login(staff)
 
     found = client.get(reverse(url_name), {"q": "alice"})
@@ -136,6 +144,7 @@ def test_staff_can_search_and_filter_people_in_the_admin(client, mentee, mentor,
 
 def test_the_admin_opens_a_user_with_the_profile_inline(client, mentee):
     staff = UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
+    second_factor_add(staff)
     client.force_login(staff)
 
     response = client.get(reverse("admin:accounts_user_change", args=[mentee.pk]))

@@ -29,7 +29,7 @@ from oversight.tasks.health import pairing_health_refresh_task
 from programmes.models import Cohort
 from sessions_app.models.feedback import Feedback
 from tests.agreements import agreement_reach, terms_state
-from tests.factories import AppointmentFactory, PairingFactory, ProfileFactory
+from tests.factories import AppointmentFactory, PairingFactory, ProfileFactory, second_factor_add
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday
 TODAY = NOW.date()
@@ -606,6 +606,7 @@ def other_admin(other_cohort):
     """Olga: a programme admin, of the other cohort only."""
     olga = other_cohort.admins.get()
     user_make_programme_admin(user=olga)
+    second_factor_add(olga)
     return olga
 
 

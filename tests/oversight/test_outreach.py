@@ -27,7 +27,13 @@ from oversight.services.announcements import (
 from oversight.services.outreach import OutreachRefused, nudge_email_send
 from pairings.models import Pairing
 from programmes.models import Cohort, Enrolment
-from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory, UserFactory
+from tests.factories import (
+    EnrolmentFactory,
+    PairingFactory,
+    ProfileFactory,
+    UserFactory,
+    second_factor_add,
+)
 
 
 @pytest.fixture
@@ -35,6 +41,7 @@ def olga(other_cohort):
     """The other cohort's admin, a programme admin too: must get 404 for anything of Dana's."""
     user = other_cohort.admins.get()
     user_make_programme_admin(user=user)
+    second_factor_add(user)
     return user
 
 

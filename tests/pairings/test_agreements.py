@@ -25,7 +25,7 @@ from pairings.services.agreements import (
 from pairings.services.pairings import pairing_close
 from tests.agreements import WEEKDAYS_9_TO_5
 from tests.agreements import terms_state as state  # video and email, weekdays 9 to 5
-from tests.factories import PairingFactory
+from tests.factories import PairingFactory, second_factor_add
 
 pytestmark = pytest.mark.django_db
 
@@ -297,6 +297,7 @@ def test_charlie_gets_404_on_every_agreement_url_of_alices_pairing(
 def test_an_admin_of_another_cohort_gets_404_on_a_pairings_agreement(client, pairing, other_cohort):
     olga = other_cohort.admins.get()
     user_make_programme_admin(user=olga)
+    second_factor_add(olga)
     client.force_login(olga)
 
     for method, url in agreement_urls(pairing):

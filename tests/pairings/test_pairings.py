@@ -136,9 +136,11 @@ def test_an_admin_of_another_cohort_cannot_close_or_list_its_pairings(
     client, pairing, other_cohort
 ):
     from accounts.services import user_make_programme_admin
+    from tests.factories import second_factor_add
 
     outsider = other_cohort.admins.get()
     user_make_programme_admin(user=outsider)
+    second_factor_add(outsider)
     client.force_login(outsider)
 
     close = client.post(
@@ -185,11 +187,11 @@ def test_the_admin_table_filters_sorts_and_keeps_its_query_count(
     add(1, "declined")
     client.force_login(programme_admin)
     url = reverse("oversight:cohort_pairings", args=[cohort.pk])
-    # session, user, permission, cohort, count, page, the menu's unread-message count
-    with django_assert_num_queries(7):
+    # session, user, permission, second factor, cohort, count, page, the menu's unread count
+    with django_assert_num_queries(8):
         client.get(url, {"status": "active", "sort": "score"})
     add(19, "active")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(url, {"status": "active", "sort": "score"})
 
     page = response.context["page"]

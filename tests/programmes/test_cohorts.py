@@ -107,11 +107,11 @@ def test_the_cohort_list_shows_head_counts_in_a_fixed_number_of_queries(
             EnrolmentFactory(cohort=cohort, role="mentee")
 
     make(2)
-    # session, user, permission check, count, page, the menu's unread-message count
-    with django_assert_num_queries(6):
+    # session, user, permission check, second factor, count, page, the menu's unread count
+    with django_assert_num_queries(7):
         client.get(reverse("oversight:cohort_list"))
     make(18)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("oversight:cohort_list"))
     assert response.context["page"].paginator.count == 20
 

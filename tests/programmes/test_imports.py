@@ -13,7 +13,7 @@ from accounts.services import user_make_programme_admin
 from programmes.models import Enrolment, ImportJob, Invite
 from programmes.services import imports
 from programmes.services.imports import import_run
-from tests.factories import UserFactory
+from tests.factories import UserFactory, second_factor_add
 
 pytestmark = pytest.mark.django_db
 
@@ -393,6 +393,7 @@ def test_another_cohorts_admin_gets_404_for_this_cohorts_uploads(
     job = ImportJob.objects.get()
     olga = other_cohort.admins.get()
     user_make_programme_admin(user=olga)
+    second_factor_add(olga)
     client.force_login(olga)
 
     for url in (

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.services import user_make_programme_admin
 from programmes.models import Enrolment, Invite
 from programmes.services.invites import invite_send
-from tests.factories import PASSWORD, EnrolmentFactory
+from tests.factories import PASSWORD, EnrolmentFactory, second_factor_add
 
 pytestmark = pytest.mark.django_db
 CONFIRM_LINK = re.compile(r"https?://testserver(/accounts/confirm-email/[^\s]+/)")
@@ -160,13 +160,13 @@ def test_the_invites_page_makes_as_many_queries_for_20_links_as_for_2(
         _link(cohort)
     dana.get(url)  # warm the session
 
-    # session, user, admin right, cohort, personal invite counts, links count and page, uploads,
-    # the menu's unread-message count
-    with django_assert_num_queries(9):
+    # session, user, admin right, second factor, cohort, personal invite counts, links count and
+    # page, uploads, the menu's unread-message count
+    with django_assert_num_queries(10):
         two = dana.get(url)
     for _ in range(18):
         _link(cohort)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         twenty = dana.get(url)
 
     assert len(two.context["links"].object_list) == 2
@@ -181,6 +181,7 @@ def olga(other_cohort):
     """The other cohort's admin, a programme admin too: must get 404 for anything of Dana's."""
     user = other_cohort.admins.get()
     user_make_programme_admin(user=user)
+    second_factor_add(user)
     return user
 
 

@@ -25,7 +25,7 @@ from sessions_app.selectors.feedback import (
     feedback_visible_to,
 )
 from sessions_app.services.feedback import feedback_answer
-from tests.factories import AppointmentFactory, UserFactory
+from tests.factories import AppointmentFactory, UserFactory, second_factor_add
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +131,7 @@ def answers(pairing, mentee) -> dict[str, Feedback]:
 def viewers(mentee, mentor, programme_admin, other_cohort, other_pairing, other_mentee):
     other_admin = UserFactory(email="otto@example.org", display_name="Otto Admin")
     user_make_programme_admin(user=other_admin)
+    second_factor_add(other_admin)
     other_cohort.admins.add(other_admin)
     return {
         "writer": mentee,
@@ -220,6 +221,7 @@ def test_a_partner_who_also_runs_the_cohort_reads_ratings_only_as_an_admin(
     client, answers, cohort, mentor
 ):
     user_make_programme_admin(user=mentor)
+    second_factor_add(mentor)
     cohort.admins.add(mentor)
     row = answers["rating"]
 
