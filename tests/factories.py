@@ -138,3 +138,12 @@ def second_factor_add(user: User) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+def totp_code(secret: str) -> str:
+    """What an authenticator app shows now for `secret` (RFC 6238, 30-second steps)."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))

@@ -20,7 +20,7 @@ from accounts.services import user_make_programme_admin
 from pairings.models import Pairing
 from pairings.selectors.agreements import agreement_holds
 from programmes.models import Enrolment, ImportJob, ParticipantRole
-from tests.factories import PASSWORD, ProfileFactory, second_factor_add
+from tests.factories import PASSWORD, ProfileFactory, second_factor_add, totp_code
 
 pytestmark = pytest.mark.e2e
 
@@ -51,7 +51,7 @@ def people(transactional_db) -> dict[str, User]:
         user__email="dana@example.org", user__display_name="Dana Whitfield", user__timezone=LONDON
     ).user
     user_make_programme_admin(user=admin)
-    second_factor_add(admin)
+    admin.totp_secret = second_factor_add(admin)  # her authenticator app
     mentor = ProfileFactory(
         mentor=True,
         user__email="bob@example.org",
@@ -93,6 +93,9 @@ def _sign_in(page: Page, user: User) -> None:
     page.get_by_label("Email").fill(user.email)
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Sign In").click()
+    if secret := getattr(user, "totp_secret", None):
+        page.get_by_label("Code").fill(totp_code(secret))
+        page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
@@ -139,7 +142,7 @@ def test_admin_runs_a_cohort_to_published_matches_and_the_pair_agrees_how_to_kee
     expect(page.get_by_role("heading", name="Spring mentoring 2030", level=1)).to_be_visible()
     expect(page.get_by_text("Cohort created. Next: invite people.")).to_be_visible()
 
-    # It imports a CSV: the two people with accounts join at once, the third gets an email.
+    # It imports a CSV: everyone is invited by email, those with accounts too.
     page.get_by_role("button", name="Invite people").click()
     page.get_by_label("CSV file").set_input_files(
         {"name": "spring-people.csv", "mimeType": "text/csv", "buffer": PEOPLE_CSV.encode()}
@@ -155,7 +158,28 @@ def test_admin_runs_a_cohort_to_published_matches_and_the_pair_agrees_how_to_kee
     if SCREENSHOTS:
         page.screenshot(path=SCREENSHOTS / "e2e3-import.png", full_page=True)
     assert ImportJob.objects.get().status == ImportJob.Status.DONE
-    assert [m.to for m in mailoutbox] == [["carol@example.org"]]
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "alice@example.org",
+        "bob@example.org",
+        "carol@example.org",
+    ]
+    assert not Enrolment.objects.exists()  # nobody joins without saying yes
+
+    # Bob and Alice find the invitation on their dashboards and accept it.
+    for who, person, zone, role in (
+        ("mentor", mentor, LONDON, "mentor"),
+        ("mentee", mentee, NEW_YORK, "mentee"),
+    ):
+        invited = open_page(f"{who}-invited", zone)
+        _sign_in(invited, person)
+        invited.goto("/dashboard/")
+        notice = invited.locator("article").filter(
+            has=invited.get_by_role("heading", name="Invitations waiting for you")
+        )
+        expect(notice).to_contain_text("Spring mentoring 2030")
+        notice.get_by_role("link", name="see the invitation").click()
+        invited.get_by_role("button", name=f"Join as a {role}").click()
+        expect(invited).to_have_url(re.compile(r"/join-as/"))
 
     page.get_by_role("link", name="Invite people to Spring mentoring 2030").click()
     page.get_by_role("link", name="Spring mentoring 2030").click()
