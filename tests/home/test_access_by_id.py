@@ -1,0 +1,267 @@
+"""Every address that names an object by id, tried by people who must not reach it.
+
+The test reads the URL configuration. For every pattern that takes an id (or a token), it asks
+for Alice and Bob's objects (cohort "Spring") as Charlie (a participant of another cohort),
+Olga (the programme admin of another cohort, with her second factor) and an anonymous
+visitor, by GET and by POST. Each must get 404, 403 (405 for a method the page does not take) or the
+sign-in page, and nothing may change. A new pattern without an entry in OBJECT_FOR fails the
+test until one is added.
+"""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accounts.services import user_make_programme_admin
+from exchange.models import Material, Message
+from exchange.services.materials import material_share_link
+from exchange.services.messages import message_send
+from exchange.services.opportunities import opportunity_share
+from goals.services import goal_create
+from matching.models import MatchRun, MentorRequest
+from oversight.models import Announcement
+from pairings.models import Pairing
+from programmes.models import ImportJob, Invite
+from sessions_app.models import Appointment, Availability, DateOverride, Feedback
+from tests.factories import (
+    PASSWORD,
+    AppointmentFactory,
+    CohortFactory,
+    EnrolmentFactory,
+    PairingFactory,
+    ProfileFactory,
+    second_factor_add,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Patterns whose token is itself the permission: whoever holds the link may open it.
+TOKEN_IS_THE_PERMISSION = {
+    "programmes:join": "an invitation link; an unknown token answers 404",
+    "sessions_app:feed": "a private calendar address; an unknown token answers 404",
+}
+
+
+@pytest.fixture
+def world(db) -> dict:
+    """Alice (mentee) and Bob (mentor) in Dana's cohort, with one of everything."""
+    dana = ProfileFactory(user__email="dana@example.org").user
+    user_make_programme_admin(user=dana)
+    second_factor_add(dana)
+    cohort = CohortFactory(name="Spring", admins=[dana])
+    bob = ProfileFactory(mentor=True, user__email="bob@example.org").user
+    alice = ProfileFactory(mentee=True, user__email="alice@example.org").user
+    EnrolmentFactory(cohort=cohort, user=bob, role="mentor", capacity=2)
+    EnrolmentFactory(cohort=cohort, user=alice, role="mentee")
+    pairing = PairingFactory(cohort=cohort, mentor=bob, mentee=alice)
+    proposed = PairingFactory(cohort=cohort, mentor=bob, status=Pairing.Status.PROPOSED)
+    now = timezone.now()
+    appointment = AppointmentFactory(pairing=pairing, starts_at=now + timedelta(days=2))
+    availability = Availability.objects.create(mentor=bob)
+    opportunity = opportunity_share(
+        mentor=bob,
+        kind="event",
+        title="Meetup",
+        starts_at=now + timedelta(days=5),
+        ends_at=None,
+        location="",
+        url="",
+        note="",
+        pairings=[pairing],
+    )
+    goal = goal_create(pairing=pairing, by=alice, title="Speak up in meetings")
+    webauthn = Authenticator.objects.create(
+        user=alice, type=Authenticator.Type.WEBAUTHN, data={"name": "Alice's key"}
+    )
+    return {
+        "cohort": cohort,
+        "pairing": pairing,
+        "proposed": proposed,
+        "appointment": appointment,
+        "message": message_send(pairing=pairing, sender=alice, body="Hello Bob"),
+        "material": material_share_link(pairing=pairing, by=bob, url="https://example.org/a"),
+        "opportunity": opportunity,
+        "goal": goal,
+        "feedback": Feedback.objects.create(
+            kind=Feedback.Kind.CHECK_IN, pairing=pairing, person=alice
+        ),
+        "override": DateOverride.objects.create(
+            availability=availability, date=now.date() + timedelta(days=9), day_off=True
+        ),
+        "invite": Invite.objects.create(
+            cohort=cohort, role="mentee", email="carol@example.org", expires_at=now + timedelta(7)
+        ),
+        "job": ImportJob.objects.create(cohort=cohort, uploaded_by=dana, filename="p.csv"),
+        "run": MatchRun.objects.create(cohort=cohort, created_by=dana),
+        "announcement": Announcement.objects.create(
+            cohort=cohort, subject="Hello", body="Welcome", created_by=dana
+        ),
+        "request": MentorRequest.objects.create(
+            cohort=cohort, mentee=alice, mentor=bob, expires_at=now + timedelta(days=3)
+        ),
+        "bob": bob,
+        "webauthn": webauthn,
+    }
+
+
+# The objects of Alice and Bob each pattern names, by its keyword arguments.
+OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
+    "home:pairing_detail": lambda w: {"pairing_id": w["pairing"].pk},
+    "programmes:cohort_edit": lambda w: {"cohort_id": w["cohort"].pk},
+    "programmes:enrolment": lambda w: {"cohort_id": w["cohort"].pk, "role": "mentee"},
+    "programmes:directory": lambda w: {"cohort_id": w["cohort"].pk},
+    "programmes:invites": lambda w: {"cohort_id": w["cohort"].pk},
+    "programmes:invite_revoke": lambda w: {
+        "cohort_id": w["cohort"].pk,
+        "invite_id": w["invite"].pk,
+    },
+    "programmes:import_upload": lambda w: {"cohort_id": w["cohort"].pk},
+    "programmes:import_detail": lambda w: {"cohort_id": w["cohort"].pk, "job_id": w["job"].pk},
+    "programmes:import_progress": lambda w: {"cohort_id": w["cohort"].pk, "job_id": w["job"].pk},
+    "pairings:agreement_detail": lambda w: {"pairing_id": w["pairing"].pk},
+    "pairings:agreement_terms": lambda w: {"pairing_id": w["pairing"].pk},
+    "pairings:agreement_acknowledge": lambda w: {"pairing_id": w["pairing"].pk},
+    "pairings:pairing_accept": lambda w: {"pairing_id": w["proposed"].pk},
+    "pairings:pairing_decline": lambda w: {"pairing_id": w["proposed"].pk},
+    "pairings:pairing_close": lambda w: {"pairing_id": w["pairing"].pk},
+    "pairings:pairing_admin_close": lambda w: {"pairing_id": w["pairing"].pk},
+    "matching:match": lambda w: {"cohort_id": w["cohort"].pk},
+    "matching:match_run": lambda w: {"cohort_id": w["cohort"].pk},
+    "matching:match_pair": lambda w: {"cohort_id": w["cohort"].pk},
+    "matching:match_swap_preview": lambda w: {"cohort_id": w["cohort"].pk},
+    "matching:match_publish": lambda w: {"cohort_id": w["cohort"].pk, "run_id": w["run"].pk},
+    "matching:request_choose": lambda w: {"cohort_id": w["cohort"].pk},
+    "matching:request_create": lambda w: {"cohort_id": w["cohort"].pk},
+    "matching:request_withdraw": lambda w: {"cohort_id": w["cohort"].pk, "mentor_id": w["bob"].pk},
+    "matching:request_answer": lambda w: {"request_id": w["request"].pk},
+    "goals:goal_list": lambda w: {"pairing_id": w["pairing"].pk},
+    "goals:goal_create": lambda w: {"pairing_id": w["pairing"].pk},
+    "goals:goal_detail": lambda w: {"goal_id": w["goal"].pk},
+    "goals:goal_edit": lambda w: {"goal_id": w["goal"].pk},
+    "goals:goal_status": lambda w: {"goal_id": w["goal"].pk},
+    "goals:goal_milestones": lambda w: {"goal_id": w["goal"].pk},
+    "goals:goal_updates": lambda w: {"goal_id": w["goal"].pk},
+    "goals:cohort_goals": lambda w: {"cohort_id": w["cohort"].pk},
+    "oversight:cohort_detail": lambda w: {"cohort_id": w["cohort"].pk},
+    "oversight:cohort_report": lambda w: {"cohort_id": w["cohort"].pk},
+    "oversight:cohort_export": lambda w: {"cohort_id": w["cohort"].pk, "kind": "pairings"},
+    "oversight:cohort_pairings": lambda w: {"cohort_id": w["cohort"].pk},
+    "oversight:pairing_health_snooze": lambda w: {"pairing_id": w["pairing"].pk},
+    "oversight:pairing_health_unsnooze": lambda w: {"pairing_id": w["pairing"].pk},
+    "oversight:pairing_nudge": lambda w: {"pairing_id": w["pairing"].pk},
+    "oversight:pairing_rematch": lambda w: {"pairing_id": w["pairing"].pk},
+    "oversight:announcement_list": lambda w: {"cohort_id": w["cohort"].pk},
+    "oversight:announcement_new": lambda w: {"cohort_id": w["cohort"].pk},
+    "oversight:announcement_detail": lambda w: {"announcement_id": w["announcement"].pk},
+    "oversight:announcement_progress": lambda w: {"announcement_id": w["announcement"].pk},
+    "sessions_app:availability_override_remove": lambda w: {"override_id": w["override"].pk},
+    "sessions_app:pairing_sessions": lambda w: {"pairing_id": w["pairing"].pk},
+    "sessions_app:book": lambda w: {"pairing_id": w["pairing"].pk},
+    "sessions_app:detail": lambda w: {"appointment_id": w["appointment"].pk},
+    "sessions_app:ics": lambda w: {"appointment_id": w["appointment"].pk},
+    "sessions_app:reschedule": lambda w: {"appointment_id": w["appointment"].pk},
+    "sessions_app:cancel": lambda w: {"appointment_id": w["appointment"].pk},
+    "sessions_app:series": lambda w: {"pairing_id": w["pairing"].pk},
+    "sessions_app:agenda": lambda w: {"appointment_id": w["appointment"].pk},
+    "sessions_app:notes": lambda w: {"appointment_id": w["appointment"].pk},
+    "sessions_app:feedback_answer": lambda w: {"feedback_id": w["feedback"].pk},
+    "sessions_app:session_feedback": lambda w: {"appointment_id": w["appointment"].pk},
+    "sessions_app:goal_agenda": lambda w: {"goal_id": w["goal"].pk},
+    "exchange:thread": lambda w: {"pairing_id": w["pairing"].pk},
+    "exchange:thread_poll": lambda w: {"pairing_id": w["pairing"].pk},
+    "exchange:thread_older": lambda w: {"pairing_id": w["pairing"].pk},
+    "exchange:message_edit": lambda w: {"message_id": w["message"].pk},
+    "exchange:message_delete": lambda w: {"message_id": w["message"].pk},
+    "exchange:materials": lambda w: {"pairing_id": w["pairing"].pk},
+    "exchange:material_download": lambda w: {"material_id": w["material"].pk},
+    "exchange:material_withdraw": lambda w: {"material_id": w["material"].pk},
+    "exchange:opportunity_detail": lambda w: {"opportunity_id": w["opportunity"].pk},
+    "exchange:opportunity_respond": lambda w: {"opportunity_id": w["opportunity"].pk},
+    "exchange:opportunity_ics": lambda w: {"opportunity_id": w["opportunity"].pk},
+    "mfa_remove_webauthn": lambda w: {"pk": w["webauthn"].pk},
+    "mfa_edit_webauthn": lambda w: {"pk": w["webauthn"].pk},
+}
+
+
+def _patterns_with_ids() -> list[str]:
+    """Names of every pattern (outside the Django admin) with a keyword argument."""
+    found = []
+
+    def walk(patterns: list, namespace: str | None, converters: dict) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace != "admin":
+                    inner = {**converters, **entry.pattern.converters}
+                    walk(entry.url_patterns, entry.namespace or namespace, inner)
+            elif (
+                isinstance(entry, URLPattern)
+                and entry.name
+                and (converters or entry.pattern.converters)
+            ):
+                found.append(f"{namespace}:{entry.name}" if namespace else entry.name)
+
+    walk(get_resolver().url_patterns, None, {})
+    return found
+
+
+def test_every_pattern_with_an_id_has_an_entry_here():
+    missing = set(_patterns_with_ids()) - set(OBJECT_FOR) - set(TOKEN_IS_THE_PERMISSION)
+
+    assert not missing, f"Add to OBJECT_FOR the objects these patterns name: {sorted(missing)}"
+
+
+@pytest.fixture
+def outsiders(db) -> dict[str, Client]:
+    """Charlie, a participant of another cohort; Olga, that cohort's programme admin (with her
+    second factor); and a visitor who is not signed in."""
+    other = CohortFactory(name="Autumn")
+    charlie = ProfileFactory(mentee=True, user__email="charlie@example.org").user
+    EnrolmentFactory(cohort=other, user=charlie, role="mentee")
+    PairingFactory(cohort=other, mentee=charlie)
+    olga = ProfileFactory(user__email="olga@example.org").user
+    user_make_programme_admin(user=olga)
+    second_factor_add(olga)
+    other.admins.add(olga)
+    clients = {"charlie": Client(), "olga": Client(), "anonymous": Client()}
+    for who, person in (("charlie", charlie), ("olga", olga)):
+        clients[who].force_login(person)
+        # Just typed their password: the pages that ask for it again let them through.
+        clients[who].post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    return clients
+
+
+def _state(world: dict) -> tuple:
+    """What a successful attack would change."""
+    pairings = tuple(Pairing.objects.order_by("pk").values_list("status", flat=True))
+    return (
+        pairings,
+        Appointment.objects.get(pk=world["appointment"].pk).status,
+        Message.objects.get(pk=world["message"].pk).body,
+        Material.objects.get(pk=world["material"].pk).withdrawn_at,
+        Invite.objects.get(pk=world["invite"].pk).expires_at,
+        MentorRequest.objects.get(pk=world["request"].pk).status,
+        DateOverride.objects.filter(pk=world["override"].pk).exists(),
+        Authenticator.objects.filter(pk=world["webauthn"].pk).exists(),
+    )
+
+
+@pytest.mark.parametrize("name", sorted(OBJECT_FOR))
+def test_outsiders_get_404_403_or_the_sign_in_page_and_change_nothing(world, outsiders, name):
+    url = reverse(name, kwargs=OBJECT_FOR[name](world))
+    before = _state(world)
+
+    for who, client in outsiders.items():
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if who == "anonymous" and response.status_code == 302:
+                assert response["Location"].startswith(reverse("account_login")), (who, url)
+            else:
+                # 405: that method is refused before any object is read.
+                assert response.status_code in (403, 404, 405), (who, method, url, response)
+
+    assert _state(world) == before
