@@ -141,9 +141,13 @@ def second_factor_add(user: User) -> str:
 
 
 def totp_code(secret: str) -> str:
-    """What an authenticator app shows now for `secret` (RFC 6238, 30-second steps)."""
+    """What an authenticator app shows for `secret` (RFC 6238, 30-second steps), taken with
+    at least 5 seconds of its step left, as a person waits for a fresh code: the server
+    accepts only the current step's."""
     import time
 
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
+    if time.time() % 30 > 25:
+        time.sleep(30 - time.time() % 30 + 0.1)
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
