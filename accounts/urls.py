@@ -7,6 +7,5 @@ app_name = "accounts"
 urlpatterns = [
     path("welcome/", views.onboarding_view, name="onboarding"),
     path("profile/", views.profile_edit_view, name="profile"),
-    path("profile/export/", views.profile_export_view, name="export"),
     path("profile/delete/", views.account_delete_view, name="delete"),
 ]

@@ -1,19 +1,15 @@
 """Landing, onboarding, dashboard and profile pages: HTTP glue around services."""
 
-import json
-
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import AccountDeleteForm, ProfileForm
-from accounts.selectors import profile_for_user, user_data_export
+from accounts.selectors import profile_for_user
 from accounts.services import profile_save, user_delete
 
 
@@ -55,18 +51,6 @@ def profile_edit_view(request: HttpRequest) -> HttpResponse:
     return _profile_form_view(
         request, template="accounts/profile_edit.html", done_message=_("Profile saved.")
     )
-
-
-@login_required
-@reauthentication_required
-def profile_export_view(request: HttpRequest) -> HttpResponse:
-    data = user_data_export(user=request.user)
-    response = HttpResponse(
-        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
-    )
-    stamp = timezone.now().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="my-mentoring-data-{stamp}.json"'
-    return response
 
 
 @login_required

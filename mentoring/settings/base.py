@@ -228,6 +228,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # next scan or retry takes again, so nothing is lost.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100)
 CELERY_BEAT_SCHEDULE = {
+    # Every 15 minutes: copies of people's data past their 7 days leave the storage.
+    "data-exports-expire": {
+        "task": "home.tasks.data_exports_expire_task",
+        "schedule": 15 * 60,
+    },
     # Every minute: claim the reminders that are due and queue one short send task each.
     "reminders-dispatch": {
         "task": "sessions_app.tasks.reminders.reminders_dispatch_task",

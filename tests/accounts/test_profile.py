@@ -1,7 +1,5 @@
 """Onboarding, the profile page, the dashboard, data export and account deletion."""
 
-import json
-
 import pytest
 from django.urls import reverse
 
@@ -160,19 +158,6 @@ def test_the_dashboard_says_who_runs_programmes(client, programme_admin):
     html = client.get(reverse("home:dashboard")).content.decode()
 
     assert "You also run programmes as a programme admin." in html
-
-
-def test_the_data_export_holds_my_data_and_nobody_elses(client, mentee, other_mentee):
-    client.force_login(mentee)
-    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
-
-    response = client.get(reverse("accounts:export"))
-
-    assert response["Content-Disposition"].startswith("attachment;")
-    data = json.loads(response.content)
-    assert data["account"]["email"] == "alice@example.org"
-    assert data["profile"]["goals"] == mentee.profile.goals
-    assert "charlie" not in response.content.decode()
 
 
 def test_deleting_the_account_needs_the_password(client, mentee):

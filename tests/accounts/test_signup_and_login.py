@@ -198,7 +198,7 @@ def test_a_session_alone_cannot_change_the_email_or_download_the_data(client, me
     changed = client.post(
         reverse("account_email"), {"email": "thief@example.org", "action_add": ""}
     )
-    exported = client.get(reverse("accounts:export"))
+    exported = client.get(reverse("home:export"))
 
     assert changed.status_code == exported.status_code == 302
     assert changed["Location"].startswith(reverse("account_reauthenticate"))
@@ -207,7 +207,7 @@ def test_a_session_alone_cannot_change_the_email_or_download_the_data(client, me
     assert mailoutbox == []
 
     client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
-    assert client.get(reverse("accounts:export")).status_code == 200
+    assert client.get(reverse("home:export")).status_code == 200
 
 
 @pytest.mark.parametrize("name", ["account_login", "account_signup", "account_reset_password"])

@@ -23,6 +23,7 @@ from exchange.services.materials import material_share_link
 from exchange.services.messages import message_send
 from exchange.services.opportunities import opportunity_share
 from goals.services import goal_create
+from home.models import DataExport
 from matching.models import MatchRun, MentorRequest
 from oversight.models import Announcement
 from pairings.models import Pairing
@@ -106,6 +107,9 @@ def world(db) -> dict:
         ),
         "bob": bob,
         "webauthn": webauthn,
+        "export": DataExport.objects.create(
+            user=alice, status=DataExport.Status.READY, file_name="exports/alice.zip"
+        ),
     }
 
 
@@ -183,6 +187,7 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     "exchange:opportunity_detail": lambda w: {"opportunity_id": w["opportunity"].pk},
     "exchange:opportunity_respond": lambda w: {"opportunity_id": w["opportunity"].pk},
     "exchange:opportunity_ics": lambda w: {"opportunity_id": w["opportunity"].pk},
+    "home:export_download": lambda w: {"token": w["export"].token},
     "mfa_remove_webauthn": lambda w: {"pk": w["webauthn"].pk},
     "mfa_edit_webauthn": lambda w: {"pk": w["webauthn"].pk},
 }
