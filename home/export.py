@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from auditlog.models import LogEntry as AuditEntry
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, Q, QuerySet
 from django.db.models.fields.files import FieldFile
@@ -79,6 +81,14 @@ EXPORTED: dict[type[Model], Section] = {
     ),
     EmailLog: Section("Emails we sent you once (which, when).", _both(EmailLog, "recipient")),
     LogEntry: Section("What you changed in the staff admin.", _both(LogEntry, "user")),
+    AuditEntry: Section(
+        "The audit trail: what you did as a programme admin, and your security events.",
+        lambda u: AuditEntry.objects.filter(
+            Q(actor=u)
+            | Q(content_type=ContentType.objects.get_for_model(User), object_pk=str(u.pk))
+        ),
+        frozenset({"serialized_data"}),
+    ),
     NotificationSettings: Section(
         "How you chose to hear of things.", _both(NotificationSettings, "user")
     ),

@@ -36,6 +36,10 @@ class MatchRun(models.Model):
     def __str__(self) -> str:
         return f"Matching of {self.cohort} at {self.created_at:%Y-%m-%d %H:%M}"
 
+    def get_additional_data(self) -> dict:
+        """The cohort of this row's audit entries (django-auditlog calls this)."""
+        return {"cohort_id": self.cohort_id}
+
     @property
     def matched_pct(self) -> float:
         return 100 * self.matched_count / self.mentee_count if self.mentee_count else 0.0
@@ -92,6 +96,10 @@ class PairConstraint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.mentor_id} ↔ {self.mentee_id}"
+
+    def get_additional_data(self) -> dict:
+        """The cohort of this row's audit entries (django-auditlog calls this)."""
+        return {"cohort_id": self.cohort_id}
 
 
 class MentorRequest(models.Model):

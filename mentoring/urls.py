@@ -27,6 +27,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("home.urls")),
+    path("", include("audit.views")),
     path("programmes/", include("programmes.urls")),
     path("programmes/", include("pairings.urls")),
     path("programmes/", include("matching.urls")),

@@ -1,4 +1,4 @@
-from oversight.views import cohort_page, cohort_pairings, health, outreach
+from oversight.views import cohort_page, cohort_pairings, health, outreach, trail
 
 app_name = "oversight"
 
@@ -7,4 +7,5 @@ urlpatterns = [
     *cohort_pairings.urlpatterns,
     *health.urlpatterns,
     *outreach.urlpatterns,
+    *trail.urlpatterns,
 ]

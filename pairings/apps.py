@@ -7,4 +7,9 @@ class PairingsConfig(AppConfig):
     verbose_name = "Pairings and their lifecycle, contact agreements"
 
     def ready(self) -> None:
+        from auditlog.registry import auditlog
+
         from pairings import receivers  # noqa: F401  (its part when someone leaves)
+        from pairings.models import Pairing
+
+        auditlog.register(Pairing)  # the audit trail (see audit/events.py)

@@ -68,6 +68,10 @@ class Pairing(models.Model):
     def __str__(self) -> str:
         return f"{self.mentor} ↔ {self.mentee} ({self.status})"
 
+    def get_additional_data(self) -> dict:
+        """The cohort of this row's audit entries (django-auditlog calls this)."""
+        return {"cohort_id": self.cohort_id}
+
     def partner_of(self, user: object) -> object:
         return self.mentee if user.pk == self.mentor_id else self.mentor
 

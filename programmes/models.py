@@ -87,6 +87,10 @@ class Cohort(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_additional_data(self) -> dict:
+        """The cohort of this row's audit entries (django-auditlog calls this)."""
+        return {"cohort_id": self.pk}
+
     @property
     def weights(self) -> dict[str, float]:
         return {
@@ -202,6 +206,10 @@ class Invite(models.Model):
     def __str__(self) -> str:
         return f"{self.role} invite to {self.cohort}"
 
+    def get_additional_data(self) -> dict:
+        """The cohort of this row's audit entries (django-auditlog calls this)."""
+        return {"cohort_id": self.cohort_id}
+
 
 class ImportJob(models.Model):
     """A CSV upload of participants, imported by a worker, with its progress and bad rows."""
@@ -227,3 +235,7 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"Import of {self.filename} ({self.status})"
+
+    def get_additional_data(self) -> dict:
+        """The cohort of this row's audit entries (django-auditlog calls this)."""
+        return {"cohort_id": self.cohort_id}

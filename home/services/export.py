@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.emails import email_build
 from accounts.models import User
 from accounts.services import email_send_once
+from audit.events import security_event_log
 from exchange.models import materials_storage
 from home.export import export_zip
 from home.models import DataExport
@@ -32,6 +33,7 @@ def data_export_request(*, user: User) -> DataExport:
     if waiting is not None:
         return waiting
     export = DataExport.objects.create(user=user)
+    security_event_log(user=user, event="data_export_requested")
     transaction.on_commit(partial(_enqueue_build, export.pk))
     return export
 

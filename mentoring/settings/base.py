@@ -45,8 +45,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "auditlog",
     # Our apps, from the bottom layer up (README's architecture section has the map).
     "accounts",
+    "audit",
     "notifications",
     "programmes",
     "pairings",
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "mentoring.middleware.RefuseControlCharactersMiddleware",
     "mentoring.middleware.SecurityHeadersMiddleware",
@@ -166,6 +169,8 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # Second factors (allauth.mfa): an authenticator app (TOTP) with recovery codes, or a security
 # key or passkey (WebAuthn). Programme admins and staff must have one before any admin page
 # opens (accounts.mfa); anyone may add one from the account pages.
+# How long the audit trail keeps admin actions and security events.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Mentoring"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://localhost in development only
@@ -228,6 +233,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # next scan or retry takes again, so nothing is lost.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100)
 CELERY_BEAT_SCHEDULE = {
+    # Every night at 03:15 UTC: audit entries older than AUDIT_RETENTION_DAYS are deleted.
+    "audit-entries-expire": {
+        "task": "audit.tasks.audit_entries_expire_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Every 15 minutes: copies of people's data past their 7 days leave the storage.
     "data-exports-expire": {
         "task": "home.tasks.data_exports_expire_task",

@@ -33,6 +33,10 @@ class Nudge(models.Model):
     def __str__(self) -> str:
         return f"Nudge {self.pk} to pairing {self.pairing_id}"
 
+    def get_additional_data(self) -> dict:
+        """The cohort of this row's audit entries (django-auditlog calls this)."""
+        return {"cohort_id": self.pairing.cohort_id}
+
 
 class Announcement(models.Model):
     """An email to a whole cohort or one role in it, sent by workers in batches."""
@@ -59,6 +63,10 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    def get_additional_data(self) -> dict:
+        """The cohort of this row's audit entries (django-auditlog calls this)."""
+        return {"cohort_id": self.cohort_id}
 
 
 class AnnouncementDelivery(models.Model):

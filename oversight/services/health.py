@@ -31,6 +31,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from audit.events import admin_event_log
 from exchange.models import Message
 from mentoring.errors import DomainError
 from oversight.health import (
@@ -312,6 +313,9 @@ def pairing_health_snooze(
     health.snooze_note = note
     health.snoozed_by = by
     health.save(update_fields=["snoozed_until", "snooze_note", "snoozed_by"])
+    admin_event_log(
+        instance=pairing, cohort_id=pairing.cohort_id, event=f"health snoozed until {until}"
+    )
     return health
 
 
@@ -326,4 +330,5 @@ def pairing_health_unsnooze(*, pairing: Pairing, by: User) -> PairingHealth | No
         health.snooze_note = ""
         health.snoozed_by = None
         health.save(update_fields=["snoozed_until", "snooze_note", "snoozed_by"])
+        admin_event_log(instance=pairing, cohort_id=pairing.cohort_id, event="health unsnoozed")
     return health

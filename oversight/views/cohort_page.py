@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import programme_admin_required
+from audit.events import admin_event_log
 from mentoring.htmx import is_htmx
 from oversight.charts import health_chart, ratings_chart, sessions_chart
 from oversight.exports import EXPORTS, export_filename
@@ -201,6 +202,7 @@ def cohort_export_view(request: HttpRequest, cohort_id: int, kind: str) -> Strea
     if kind not in EXPORTS:
         raise Http404
     cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
+    admin_event_log(instance=cohort, cohort_id=cohort.pk, event=f"{kind} exported")
     now, tz = timezone.now(), request.user.zoneinfo
     response = StreamingHttpResponse(
         EXPORTS[kind](cohort=cohort, tz=tz, now=now), content_type="text/csv; charset=utf-8"

@@ -160,6 +160,7 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     "oversight:pairing_nudge": lambda w: {"pairing_id": w["pairing"].pk},
     "oversight:pairing_rematch": lambda w: {"pairing_id": w["pairing"].pk},
     "oversight:announcement_list": lambda w: {"cohort_id": w["cohort"].pk},
+    "oversight:cohort_trail": lambda w: {"cohort_id": w["cohort"].pk},
     "oversight:announcement_new": lambda w: {"cohort_id": w["cohort"].pk},
     "oversight:announcement_detail": lambda w: {"announcement_id": w["announcement"].pk},
     "oversight:announcement_progress": lambda w: {"announcement_id": w["announcement"].pk},

@@ -1,0 +1,39 @@
+"""Reading the audit trail: a cohort's, for its admins; a person's security events, for them."""
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+
+from accounts.models import User
+from audit.events import SECURITY_EVENTS
+
+
+def audit_entries_for_cohort(*, cohort_id: int) -> QuerySet[LogEntry]:
+    """Admin actions on the cohort and what belongs to it, newest first. The caller checks that
+    the viewer administers the cohort."""
+    return (
+        LogEntry.objects.filter(additional_data__cohort_id=cohort_id)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")
+    )
+
+
+def security_events_for(*, user: User) -> list[dict]:
+    """The person's own security events, newest first, with their words."""
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User),
+        object_pk=str(user.pk),
+        action=LogEntry.Action.ACCESS,
+        additional_data__event__isnull=False,
+    ).order_by("-timestamp", "-pk")
+    return [
+        {
+            "at": entry.timestamp,
+            "what": SECURITY_EVENTS.get(
+                entry.additional_data["event"], entry.additional_data["event"]
+            ),
+            "detail": entry.additional_data.get("detail", ""),
+            "from": entry.remote_addr or "",
+        }
+        for entry in entries
+    ]
