@@ -65,3 +65,13 @@ def test_the_trail_keeps_its_retention_and_no_longer(settings, mentee):
     assert audit_entries_expire(now=timezone.now()) == 1
 
     assert list(LogEntry.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_staff_read_the_whole_trail_in_the_admin(admin_client, client, pairing, programme_admin):
+    client.force_login(programme_admin)
+    client.post(reverse("pairings:pairing_admin_close", args=[pairing.pk]), {"reason": "rematch"})
+
+    response = admin_client.get("/admin/auditlog/logentry/")
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count >= 1
