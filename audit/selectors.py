@@ -1,5 +1,7 @@
 """Reading the audit trail: a cohort's, for its admins; a person's security events, for them."""
 
+from collections.abc import Iterable
+
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
@@ -18,14 +20,19 @@ def audit_entries_for_cohort(*, cohort_id: int) -> QuerySet[LogEntry]:
     )
 
 
-def security_events_for(*, user: User) -> list[dict]:
-    """The person's own security events, newest first, with their words."""
-    entries = LogEntry.objects.filter(
+def security_events_for(*, user: User) -> QuerySet[LogEntry]:
+    """The person's own security events, newest first (a page of them at a time: see
+    security_event_rows)."""
+    return LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(User),
         object_pk=str(user.pk),
         action=LogEntry.Action.ACCESS,
         additional_data__event__isnull=False,
     ).order_by("-timestamp", "-pk")
+
+
+def security_event_rows(entries: Iterable[LogEntry]) -> list[dict]:
+    """Each entry as the page shows it, in the person's words."""
     return [
         {
             "at": entry.timestamp,

@@ -6,16 +6,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
-from audit.selectors import security_events_for
+from audit.selectors import security_event_rows, security_events_for
 
 PAGE_SIZE = 50
 
 
 @login_required
 def security_events_view(request: HttpRequest) -> HttpResponse:
-    events = security_events_for(user=request.user)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "audit/security_events.html", {"page": page})
+    page = Paginator(security_events_for(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = security_event_rows(page.object_list)  # only this page's entries are read
+    return render(request, "audit/security_events.html", {"page": page, "rows": rows})
 
 
 app_name = "audit"

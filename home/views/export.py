@@ -4,14 +4,14 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from exchange.models import materials_storage
-from home.models import DataExport
+from home.selectors import data_export_get_for_owner, data_exports_for
 from home.services.export import data_export_request
 
 EXPORTS_SHOWN = 5
@@ -28,7 +28,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
             _("We are preparing your copy. We will email you a link when it is ready."),
         )
         return redirect("home:export")
-    exports = DataExport.objects.filter(user=request.user)[:EXPORTS_SHOWN]
+    exports = data_exports_for(user=request.user)[:EXPORTS_SHOWN]
     return render(request, "home/export.html", {"exports": exports, "now": timezone.now()})
 
 
@@ -36,13 +36,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 def export_download_view(request: HttpRequest, token: str) -> FileResponse:
     """The zip, for its owner only, signed in, until it expires (404 otherwise)."""
-    export = get_object_or_404(
-        DataExport,
-        token=token,
-        user=request.user,
-        status=DataExport.Status.READY,
-        expires_at__gt=timezone.now(),
-    )
+    export = data_export_get_for_owner(user=request.user, token=token, now=timezone.now())
     try:
         handle = materials_storage().open(export.file_name, "rb")
     except OSError:
