@@ -28,11 +28,11 @@ def _cohort_with(n: int, *, name: str, admin, now: datetime, rng: random.Random)
     """A cohort `DAYS` days in with n active pairings and their history, inserted in bulk."""
     from accounts.models import User
     from exchange.models import Message
+    from feedback.models import Feedback
     from oversight.models.health import HealthSnapshot, HealthStatus, PairingHealth
     from pairings.models import Pairing
     from programmes.models import Cohort, Enrolment
     from sessions_app.models import Appointment
-    from sessions_app.models.feedback import Feedback
 
     today = now.date()
     cohort = Cohort.objects.create(

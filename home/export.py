@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.models import EmailLog, Profile, User
 from exchange.models import Material, Message, Opportunity, OpportunityRecipient
+from feedback.models import Feedback
 from goals.models import Goal, GoalUpdate, Milestone
 from matching.models import MatchRun, MentorRequest, PairConstraint, ProposedPair
 from notifications.models import Notification, NotificationSettings
@@ -38,7 +39,6 @@ from sessions_app.models import (
     Availability,
     CalendarFeed,
     DateOverride,
-    Feedback,
     Reminder,
     ReminderSettings,
     Series,

@@ -34,6 +34,7 @@ urlpatterns = [
     path("programmes/", include("goals.urls")),
     path("programmes/", include("oversight.urls")),
     path("", include("sessions_app.urls")),  # sessions/ and programmes/goals/<id>/agenda/
+    path("sessions/", include("feedback.urls")),
     path("exchange/", include("exchange.urls")),
     path("exchange/", include("notifications.urls")),
     # The outbox's admin pages moved with its models from exchange to notifications.

@@ -63,7 +63,7 @@ class Notification(models.Model):
         "exchange.OpportunityRecipient", on_delete=models.CASCADE, null=True, blank=True
     )
     feedback = models.ForeignKey(
-        "sessions_app.Feedback", on_delete=models.CASCADE, null=True, blank=True
+        "feedback.Feedback", on_delete=models.CASCADE, null=True, blank=True
     )
     due_at = models.DateTimeField()
     held = models.BooleanField(default=False)  # due later than it happened: outside the hours

@@ -20,11 +20,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from feedback.models import Feedback
 from oversight.selectors.cohort_dashboard import pairing_rows_for_cohort, reported_not_held
 from pairings.models import Pairing
 from programmes.models import Cohort
 from sessions_app.models import Appointment
-from sessions_app.models.feedback import Feedback
 
 BOM = "\ufeff"
 # OWASP's CSV injection advice: a cell that starts (after any spaces) with one of these, or

@@ -7,14 +7,7 @@ from accounts.events import user_leaving
 from accounts.models import User
 from pairings.models import Pairing
 from pairings.signals import pairing_closing
-from sessions_app.models import (
-    Availability,
-    CalendarFeed,
-    Feedback,
-    Reminder,
-    ReminderSettings,
-    SessionNote,
-)
+from sessions_app.models import Availability, CalendarFeed, Reminder, ReminderSettings, SessionNote
 from sessions_app.services.booking import appointments_cancel_for_pairing
 
 
@@ -30,11 +23,10 @@ def _cancel_sessions_ahead(sender: type, *, pairing: Pairing, by: User, **kwargs
 @receiver(user_leaving, dispatch_uid="sessions_forget_the_leaver")
 def _forget_the_leaver(sender: type, *, user: User, **kwargs: object) -> None:
     """Their availability, calendar feed, reminder choices, reminders not yet sent and their
-    own session notes go; the words of their feedback go, its ratings stay (the cohort's
-    figures). The sessions, agendas and action items stay: the partner had them too."""
+    own session notes go. The sessions, agendas and action items stay: the partner had them
+    too."""
     Availability.objects.filter(mentor=user).delete()
     CalendarFeed.objects.filter(user=user).delete()
     ReminderSettings.objects.filter(user=user).delete()
     Reminder.objects.filter(recipient=user).exclude(status=Reminder.Status.SENT).delete()
     SessionNote.objects.filter(author=user).delete()
-    Feedback.objects.filter(person=user).update(went_well="", could_be_better="", comments="")

@@ -9,7 +9,6 @@ from sessions_app.views import (
     availability,
     booking,
     feed,
-    feedback,
     goal_agenda,
     reminders,
     series,
@@ -28,7 +27,6 @@ urlpatterns = [
                 *agenda.urlpatterns,
                 *feed.urlpatterns,
                 *reminders.urlpatterns,
-                *feedback.urlpatterns,
             ]
         ),
     ),

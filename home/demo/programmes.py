@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from exchange.models import Message
+from feedback.models import Feedback
 from goals.models import Goal, GoalUpdate
 from goals.services import (
     goal_comment_add,
@@ -27,7 +28,6 @@ from pairings.services.pairings import pairing_accept
 from programmes.models import Cohort
 from programmes.services.enrolments import enrolment_answer, enrolment_join
 from sessions_app.models import Appointment
-from sessions_app.models.feedback import Feedback
 
 DEMO_COHORT = "Spring leaders 2027"
 CHANNELS = (["video", "email"], ["video", "phone", "chat"], ["video", "in_person", "email"])

@@ -6,16 +6,17 @@ from datetime import time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from feedback.models import Feedback
+from feedback.services import feedback_answer, feedback_scan
 from notifications.models import Notification
 from pairings.models import Pairing
 from programmes.models import Cohort
-from sessions_app.models import Appointment, Feedback
+from sessions_app.models import Appointment
 from sessions_app.selectors.appointments import booking_modes_for
 from sessions_app.selectors.slots import free_slots
 from sessions_app.services.agenda import action_item_add, agenda_item_add, session_note_save
 from sessions_app.services.availability import availability_save
 from sessions_app.services.booking import appointment_book
-from sessions_app.services.feedback import feedback_answer, feedback_scan
 
 
 def demo_sessions_load(*, cohort: Cohort) -> None:

@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from accounts.selectors import profile_for_user
 from exchange.selectors.opportunities import opportunity_rows_for_mentee, with_answer_counts
+from feedback.selectors import feedback_views_for, feedback_waiting_for
 from pairings.models import Pairing
 from pairings.selectors.pairings import pairings_as_mentee, pairings_as_mentor
 from programmes.selectors.cohorts import enrolments_for_user
 from programmes.selectors.invites import invites_waiting_for
 from sessions_app.selectors.appointments import appointments_upcoming_for
-from sessions_app.selectors.feedback import feedback_views_for, feedback_waiting_for
 
 UPCOMING_ON_DASHBOARD = 5
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "goals",
     "sessions_app",
     "exchange",
+    "feedback",
     "oversight",
     "home",
 ]
@@ -263,7 +264,7 @@ CELERY_BEAT_SCHEDULE = {
     # check-ins that fell due and when a pairing closed, and remind once whoever has not
     # answered in three days (the emails go out within their contact hours).
     "feedback-scan": {
-        "task": "sessions_app.tasks.feedback.feedback_scan_task",
+        "task": "feedback.tasks.feedback_scan_task",
         "schedule": 15 * 60,
     },
     # Every minute: announcements whose sending stopped (its worker died or restarted) go on,

@@ -30,12 +30,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Lower, NullIf, TruncWeek
 
 from exchange.models import Message
+from feedback.models import Feedback
+from feedback.selectors import feedback_rating_summary_for_cohort
 from oversight.models.health import HealthSnapshot, HealthStatus
 from pairings.models import Pairing
 from programmes.models import Cohort, Enrolment, ParticipantRole
 from sessions_app.models import Appointment
-from sessions_app.models.feedback import Feedback
-from sessions_app.selectors.feedback import feedback_rating_summary_for_cohort
 
 # Health as the table filters and ranks it: the three statuses, plus a snoozed flag and
 # active pairings the nightly assessment has not reached yet.

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from audit.events import admin_event_log
 from exchange.models import Message
+from feedback.models import Feedback
 from mentoring.errors import DomainError
 from oversight.health import (
     AT_RISK,
@@ -52,7 +53,6 @@ from pairings.models import Pairing
 from pairings.selectors.agreements import pairing_ids_with_agreement_holding
 from programmes.selectors import cohorts_for_admin
 from sessions_app.models import Appointment
-from sessions_app.models.feedback import Feedback
 
 CHUNK = 1000
 

@@ -320,6 +320,3 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user_id}"
-
-
-from sessions_app.models.feedback import Feedback  # noqa: E402, F401  (registers the model)

@@ -15,11 +15,12 @@ from accounts.services import user_delete
 from exchange.models import Material, Message
 from exchange.services.materials import material_share_file
 from exchange.services.messages import message_send
+from feedback.models import Feedback
 from goals.models import Goal
 from goals.services import goal_create
 from pairings.models import ContactTerms, Pairing
 from programmes.models import Enrolment, Invite
-from sessions_app.models import Appointment, Feedback, SessionNote
+from sessions_app.models import Appointment, SessionNote
 from tests.exchange.test_materials import pdf_upload
 from tests.factories import AppointmentFactory
 

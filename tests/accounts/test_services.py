@@ -11,6 +11,7 @@ from accounts.models import PROGRAMME_ADMINS_GROUP, Profile, User
 from accounts.services import programme_admin_group_ensure, user_welcome_send
 from accounts.tasks import user_welcome_send_task
 from exchange.models import Material, Message, OpportunityRecipient
+from feedback.models import Feedback
 from goals.models import Goal
 from home.demo.programmes import DEMO_COHORT
 from home.management.commands.seed_demo import DEMO_PASSWORD
@@ -18,7 +19,7 @@ from notifications.models import Notification
 from oversight.models import PairingHealth
 from pairings.selectors.agreements import agreement_holds
 from programmes.models import Cohort
-from sessions_app.models import Appointment, Feedback, SessionNote
+from sessions_app.models import Appointment, SessionNote
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

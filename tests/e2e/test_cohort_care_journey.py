@@ -13,12 +13,13 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from accounts.services import user_make_programme_admin
+from feedback.models import Feedback
+from feedback.services import feedback_scan
 from oversight.models import HealthStatus, Nudge, PairingHealth
 from oversight.services.health import pairing_health_refresh
 from pairings.models import Pairing
 from programmes.models import Cohort
-from sessions_app.models import Appointment, Feedback
-from sessions_app.services.feedback import feedback_scan
+from sessions_app.models import Appointment
 from tests.factories import (
     AppointmentFactory,
     CohortFactory,

@@ -22,13 +22,14 @@ from exchange.models import Material, Message
 from exchange.services.materials import material_share_link
 from exchange.services.messages import message_send
 from exchange.services.opportunities import opportunity_share
+from feedback.models import Feedback
 from goals.services import goal_create
 from home.models import DataExport
 from matching.models import MatchRun, MentorRequest
 from oversight.models import Announcement
 from pairings.models import Pairing
 from programmes.models import ImportJob, Invite
-from sessions_app.models import Appointment, Availability, DateOverride, Feedback
+from sessions_app.models import Appointment, Availability, DateOverride
 from tests.factories import (
     PASSWORD,
     AppointmentFactory,
@@ -174,8 +175,8 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     "sessions_app:series": lambda w: {"pairing_id": w["pairing"].pk},
     "sessions_app:agenda": lambda w: {"appointment_id": w["appointment"].pk},
     "sessions_app:notes": lambda w: {"appointment_id": w["appointment"].pk},
-    "sessions_app:feedback_answer": lambda w: {"feedback_id": w["feedback"].pk},
-    "sessions_app:session_feedback": lambda w: {"appointment_id": w["appointment"].pk},
+    "feedback:feedback_answer": lambda w: {"feedback_id": w["feedback"].pk},
+    "feedback:session_feedback": lambda w: {"appointment_id": w["appointment"].pk},
     "sessions_app:goal_agenda": lambda w: {"goal_id": w["goal"].pk},
     "exchange:thread": lambda w: {"pairing_id": w["pairing"].pk},
     "exchange:thread_poll": lambda w: {"pairing_id": w["pairing"].pk},

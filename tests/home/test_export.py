@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from exchange.models import Material, Message
+from feedback.models import Feedback
 from goals.models import Goal
 from home.export import EXCLUDED, EXPORTED, models_with_a_relation_to_the_user
 from home.models import DataExport
-from sessions_app.models import Feedback, SessionNote
+from sessions_app.models import SessionNote
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,7 @@ def test_a_demo_mentees_copy_holds_her_sessions_messages_notes_goals_feedback_an
         "sessions_app.AgendaItem",
         "sessions_app.SessionNote",
         "goals.Goal",
-        "sessions_app.Feedback",
+        "feedback.Feedback",
         "exchange.Material",
         "programmes.Enrolment",
         "pairings.ContactTerms",

@@ -9,11 +9,11 @@ from django.urls import reverse
 
 from accounts.models import User
 from exchange.models import Message
+from feedback.models import Feedback
 from oversight.models.health import HealthSnapshot, HealthStatus, PairingHealth
 from pairings.models import Pairing
 from programmes.models import Cohort, Enrolment
 from sessions_app.models import Appointment
-from sessions_app.models.feedback import Feedback
 from tests.factories import AppointmentFactory, CohortFactory, EnrolmentFactory, PairingFactory
 
 NOW = datetime(2027, 3, 15, 12, tzinfo=UTC)  # a Monday

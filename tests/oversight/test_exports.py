@@ -11,8 +11,8 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from feedback.models import Feedback
 from oversight.models.health import HealthStatus
-from sessions_app.models.feedback import Feedback
 from tests.factories import CohortFactory, EnrolmentFactory, PairingFactory, UserFactory
 from tests.oversight.test_cohort_page import (
     NOW,

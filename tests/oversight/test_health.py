@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from accounts.services import user_make_programme_admin
 from exchange.models import Message
+from feedback.models import Feedback
 from home.demo.programmes import DEMO_COHORT, demo_health_load
 from oversight import health as rules
 from oversight.health import CheckIn, PairingFacts, health_assess
@@ -27,7 +28,6 @@ from oversight.services.health import (
 )
 from oversight.tasks.health import pairing_health_refresh_task
 from programmes.models import Cohort
-from sessions_app.models.feedback import Feedback
 from tests.agreements import agreement_reach, terms_state
 from tests.factories import AppointmentFactory, PairingFactory, ProfileFactory, second_factor_add
 

@@ -38,10 +38,11 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from feedback.models import Feedback
 from pairings.models import Pairing
 from programmes.models import Cohort
 from programmes.selectors import cohorts_for_admin
-from sessions_app.models import Appointment, Feedback
+from sessions_app.models import Appointment
 
 # How long after the occasion each kind is asked, reminded and answerable.
 SESSION_ASK_WITHIN = timedelta(days=14)  # a session that ended longer ago is not asked about

@@ -21,12 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from mentoring.errors import DomainError
-from notifications.models import Notification
-from notifications.services import notification_schedule
-from pairings.models import Pairing
-from sessions_app.models import Appointment, Feedback
-from sessions_app.selectors.feedback import (
+from feedback.models import Feedback
+from feedback.selectors import (
     CHECK_IN_FIRST_AFTER,
     CLOSING_ASK_WITHIN,
     REMIND_AFTER,
@@ -35,6 +31,11 @@ from sessions_app.selectors.feedback import (
     feedback_is_open,
     open_filter,
 )
+from mentoring.errors import DomainError
+from notifications.models import Notification
+from notifications.services import notification_schedule
+from pairings.models import Pairing
+from sessions_app.models import Appointment
 
 BATCH = 200  # occasions per transaction: a long backlog is taken a batch at a time
 

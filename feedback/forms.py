@@ -5,7 +5,7 @@ partner, or the programme team, only when the writer ticks the box for them."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sessions_app.models import Feedback
+from feedback.models import Feedback
 
 WORDS_MAX = Feedback._meta.get_field("went_well").max_length
 

@@ -3,7 +3,7 @@ admins of the pairing's cohort) always sees ratings and check-in answers; the wo
 partner only when shared with them, and to the programme team only when shared with it.
 
 Alice (the mentee) writes one answer of each kind. Each is then looked at by each viewer, both
-through the selector (sessions_app.selectors.feedback, what every page and export reads) and
+through the selector (feedback.selectors, what every page and export reads) and
 through the pages a participant has (the Feedback page, the session page's feedback panel, the
 form). The admins read on the cohort page, which takes feedback_ratings_for_cohort: tested
 here as that page's data; on the participants' pages admins get 404 like anyone outside.
@@ -16,15 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import user_make_programme_admin
-from sessions_app.models import Feedback
-from sessions_app.selectors.feedback import (
+from feedback.models import Feedback
+from feedback.selectors import (
     feedback_rating_summary_for_cohort,
     feedback_ratings_for_cohort,
     feedback_view_for,
     feedback_views_for,
     feedback_visible_to,
 )
-from sessions_app.services.feedback import feedback_answer
+from feedback.services import feedback_answer
 from tests.factories import AppointmentFactory, UserFactory, second_factor_add
 
 pytestmark = pytest.mark.django_db
@@ -226,7 +226,7 @@ def test_a_partner_who_also_runs_the_cohort_reads_ratings_only_as_an_admin(
     row = answers["rating"]
 
     view = feedback_view_for(feedback=row, viewer=mentor)
-    panel = client_get_as(client, mentor, "sessions_app:session_feedback", row.appointment_id)
+    panel = client_get_as(client, mentor, "feedback:session_feedback", row.appointment_id)
 
     assert view.rating == 2
     assert "2 out of 5" not in panel.content.decode()
@@ -245,12 +245,12 @@ def pages_seen_by(client, user, answers: dict[str, Feedback]) -> str:
     client.force_login(user)
     html = []
     for show in ("mine", "shared"):
-        html.append(client.get(reverse("sessions_app:feedback_list"), {"show": show}))
+        html.append(client.get(reverse("feedback:feedback_list"), {"show": show}))
     html.append(client.get(reverse("home:dashboard")))
     for row in answers.values():
-        html.append(client.get(reverse("sessions_app:feedback_answer", args=[row.pk])))
+        html.append(client.get(reverse("feedback:feedback_answer", args=[row.pk])))
         if row.appointment_id:
-            panel = reverse("sessions_app:session_feedback", args=[row.appointment_id])
+            panel = reverse("feedback:session_feedback", args=[row.appointment_id])
             html.append(client.get(panel))
             html.append(client.get(panel, HTTP_HX_REQUEST="true"))
             html.append(client.get(reverse("sessions_app:detail", args=[row.appointment_id])))
@@ -274,9 +274,9 @@ def test_the_partner_sees_the_shared_words_on_the_session_and_feedback_pages_nev
     shared = answers["words_shared_with_partner"]
 
     panel = client_get_as(
-        client, mentor, "sessions_app:session_feedback", shared.appointment_id
+        client, mentor, "feedback:session_feedback", shared.appointment_id
     ).content.decode()
-    feedback_page = client.get(reverse("sessions_app:feedback_list"), {"show": "shared"})
+    feedback_page = client.get(reverse("feedback:feedback_list"), {"show": "shared"})
 
     assert "What Alice Mentee shared with you" in panel
     assert WORDS_FOR_PARTNER in panel
@@ -289,10 +289,10 @@ def test_only_the_writer_opens_the_form_others_get_404(client, answers, viewers,
     client.force_login(viewers[viewer])
 
     for row in answers.values():
-        response = client.get(reverse("sessions_app:feedback_answer", args=[row.pk]))
+        response = client.get(reverse("feedback:feedback_answer", args=[row.pk]))
         assert response.status_code == 404
         posted = client.post(
-            reverse("sessions_app:feedback_answer", args=[row.pk]),
+            reverse("feedback:feedback_answer", args=[row.pk]),
             {"took_place": "yes", "rating": "1", "satisfaction": "1", "contact_working": "no"},
         )
         assert posted.status_code == 404
@@ -307,6 +307,6 @@ def test_anyone_outside_the_pairing_gets_404_on_the_session_feedback_panel(
 
     for row in answers.values():
         if row.appointment_id:
-            url = reverse("sessions_app:session_feedback", args=[row.appointment_id])
+            url = reverse("feedback:session_feedback", args=[row.appointment_id])
             assert client.get(url).status_code == 404
             assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404

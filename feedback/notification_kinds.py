@@ -1,7 +1,7 @@
-"""The notification kinds whose subject sessions_app owns: a feedback request and its reminder.
+"""The notification kinds whose subject feedback owns: a feedback request and its reminder.
 
-notifications sits below sessions_app and may not import it, so it defines the protocol
-(notifications.kinds) and sessions_app registers these from SessionsAppConfig.ready(): a request
+notifications sits below feedback and may not import it, so it defines the protocol
+(notifications.kinds) and feedback registers these from FeedbackConfig.ready(): a request
 applies until answered, a closing reflection to a closed pairing and the rest to an active one;
 in the email it asks about the session, the check-in or the ended pairing, linking to the form.
 """
@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from feedback.models import Feedback
 from mentoring.links import absolute
 from notifications.kinds import DigestItem, NotificationKind, register
 from notifications.models import Notification
 from pairings.models import Pairing
-from sessions_app.models import Feedback
 
 
 def _still_applies(notification: Notification) -> bool:
@@ -64,7 +64,7 @@ def _item(notification: Notification, zone: ZoneInfo, common: dict) -> DigestIte
         edited=False,
         title=title,
         text=text,
-        link=absolute("sessions_app:feedback_answer", feedback.pk),
+        link=absolute("feedback:feedback_answer", feedback.pk),
         reminder=notification.kind == Notification.Kind.FEEDBACK_REMINDER,
     )
 

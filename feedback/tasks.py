@@ -5,7 +5,7 @@ from dataclasses import asdict
 from celery import shared_task
 from django.utils import timezone
 
-from sessions_app.services.feedback import feedback_scan
+from feedback.services import feedback_scan
 
 
 @shared_task(soft_time_limit=600, time_limit=660)

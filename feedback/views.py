@@ -16,12 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from mentoring.errors import DomainError
-from mentoring.htmx import is_htmx
-from sessions_app.forms.feedback import feedback_form_for
-from sessions_app.selectors.agenda import partner_in
-from sessions_app.selectors.appointments import appointment_get_for_user
-from sessions_app.selectors.feedback import (
+from feedback.forms import feedback_form_for
+from feedback.selectors import (
     feedback_for_session,
     feedback_get_for_writer,
     feedback_history_for,
@@ -31,7 +27,11 @@ from sessions_app.selectors.feedback import (
     feedback_views_for,
     feedback_waiting_for,
 )
-from sessions_app.services.feedback import feedback_answer
+from feedback.services import feedback_answer
+from mentoring.errors import DomainError
+from mentoring.htmx import is_htmx
+from sessions_app.selectors.agenda import partner_in
+from sessions_app.selectors.appointments import appointment_get_for_user
 
 PAGE_SIZE = 20
 _NOT_ANSWERS = ("op", "csrfmiddlewaretoken")
@@ -56,7 +56,7 @@ def feedback_list_view(request: HttpRequest) -> HttpResponse:
     on_page = list(page.object_list)
     return render(
         request,
-        "sessions_app/feedback/list.html",
+        "feedback/list.html",
         {
             "waiting": waiting,
             "show": show,
@@ -85,10 +85,10 @@ def feedback_answer_view(request: HttpRequest, feedback_id: int) -> HttpResponse
         "partner": feedback.pairing.partner_of(request.user),
     }
     if not feedback_is_open(feedback=feedback, now=timezone.now()):
-        return render(request, "sessions_app/feedback/answer.html", {**context, "form": None})
+        return render(request, "feedback/answer.html", {**context, "form": None})
     if request.method == "POST" and request.POST.get("op") == "preview":
         form = feedback_form_for(feedback, initial=_preview_initial(request.POST))
-        return render(request, "sessions_app/feedback/_form.html", {**context, "form": form})
+        return render(request, "feedback/_form.html", {**context, "form": form})
     form = feedback_form_for(feedback, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,8 +97,8 @@ def feedback_answer_view(request: HttpRequest, feedback_id: int) -> HttpResponse
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Thank you: your answer is saved."))
-            return redirect("sessions_app:feedback_list")
-    return render(request, "sessions_app/feedback/answer.html", {**context, "form": form})
+            return redirect("feedback:feedback_list")
+    return render(request, "feedback/answer.html", {**context, "form": form})
 
 
 @login_required
@@ -114,8 +114,8 @@ def session_feedback_view(request: HttpRequest, appointment_id: int) -> HttpResp
         ),
     }
     if is_htmx(request):
-        return render(request, "sessions_app/feedback/_session_panel.html", context)
-    return render(request, "sessions_app/feedback/session.html", context)
+        return render(request, "feedback/_session_panel.html", context)
+    return render(request, "feedback/session.html", context)
 
 
 urlpatterns = [

@@ -18,13 +18,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from feedback.models import Feedback
+from feedback.services import FeedbackRefused, feedback_answer
+from feedback.tasks import feedback_scan_task
 from notifications.models import Notification
 from notifications.tasks import notifications_dispatch_task
 from pairings.models import Pairing
 from pairings.services.pairings import pairing_close
-from sessions_app.models import Appointment, Feedback
-from sessions_app.services.feedback import FeedbackRefused, feedback_answer
-from sessions_app.tasks.feedback import feedback_scan_task
+from sessions_app.models import Appointment
 from tests.agreements import terms_state
 from tests.factories import AppointmentFactory, PairingFactory, ProfileFactory
 
@@ -60,7 +61,7 @@ def notification_mails(outbox: list) -> list:
 
 
 def form_link(feedback: Feedback) -> str:
-    return "http://testserver" + reverse("sessions_app:feedback_answer", args=[feedback.pk])
+    return "http://testserver" + reverse("feedback:feedback_answer", args=[feedback.pk])
 
 
 def answer(feedback: Feedback, **answers: object) -> Feedback:
@@ -353,7 +354,7 @@ def test_pairings_closed_long_ago_or_never_started_get_no_closing_reflection(
 
 
 def answer_url(feedback: Feedback) -> str:
-    return reverse("sessions_app:feedback_answer", args=[feedback.pk])
+    return reverse("feedback:feedback_answer", args=[feedback.pk])
 
 
 @pytest.fixture
@@ -391,7 +392,7 @@ def test_answering_saves_and_answering_again_changes_the_answer(client, alices_s
         },
     )
     assert first.status_code == 302
-    assert first["Location"] == reverse("sessions_app:feedback_list")
+    assert first["Location"] == reverse("feedback:feedback_list")
     client.post(url, {"took_place": "yes", "rating": "5", "went_well": "Even better."})
 
     row = Feedback.objects.get(pk=alices_session_feedback.pk)
@@ -554,7 +555,7 @@ def test_the_feedback_page_lists_what_waits_and_what_was_answered(client, pairin
     answer(done, took_place=True, rating=3, could_be_better="Start on time.")
     client.force_login(mentee)
 
-    page = client.get(reverse("sessions_app:feedback_list")).content.decode()
+    page = client.get(reverse("feedback:feedback_list")).content.decode()
 
     waiting_part, answers_part = page.split('id="history-title"')
     assert answer_url(waiting) in waiting_part
@@ -568,8 +569,8 @@ def test_the_feedback_page_lists_what_waits_and_what_was_answered(client, pairin
 def test_the_feedback_page_says_so_when_there_is_nothing(client, mentee):
     client.force_login(mentee)
 
-    page = client.get(reverse("sessions_app:feedback_list")).content.decode()
-    shared = client.get(reverse("sessions_app:feedback_list"), {"show": "shared"})
+    page = client.get(reverse("feedback:feedback_list")).content.decode()
+    shared = client.get(reverse("feedback:feedback_list"), {"show": "shared"})
 
     assert "Nothing is waiting for you." in page
     assert "You have not answered any feedback yet." in page
@@ -590,7 +591,7 @@ def test_the_feedback_page_makes_the_same_queries_for_2_or_20_rows(
                     )
 
     client.force_login(mentee)
-    url = reverse("sessions_app:feedback_list") + f"?show={show}"
+    url = reverse("feedback:feedback_list") + f"?show={show}"
     add(2)
     client.get(url)  # warm the session
     with CaptureQueriesContext(connection) as few:
@@ -630,7 +631,7 @@ def test_the_session_page_fetches_the_feedback_panel_which_prompts_after_the_ses
     session = asked_now(pairing)
     mine = Feedback.objects.get(appointment=session, person=mentee)
     client.force_login(mentee)
-    panel_url = reverse("sessions_app:session_feedback", args=[session.pk])
+    panel_url = reverse("feedback:session_feedback", args=[session.pk])
 
     detail = client.get(reverse("sessions_app:detail", args=[session.pk])).content.decode()
     panel = client.get(panel_url, HTTP_HX_REQUEST="true").content.decode()
@@ -651,7 +652,7 @@ def test_the_panel_of_a_session_still_to_come_is_empty(client, pairing, mentee):
     client.force_login(mentee)
 
     panel = client.get(
-        reverse("sessions_app:session_feedback", args=[session.pk]), HTTP_HX_REQUEST="true"
+        reverse("feedback:session_feedback", args=[session.pk]), HTTP_HX_REQUEST="true"
     )
 
     assert panel.status_code == 200
@@ -660,4 +661,4 @@ def test_the_panel_of_a_session_still_to_come_is_empty(client, pairing, mentee):
 
 def test_the_scan_is_in_the_beat_schedule_every_15_minutes(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["feedback-scan"]
-    assert entry == {"task": "sessions_app.tasks.feedback.feedback_scan_task", "schedule": 900}
+    assert entry == {"task": "feedback.tasks.feedback_scan_task", "schedule": 900}
