@@ -80,6 +80,53 @@ class Pairing(models.Model):
         return self.status in self.LIVE
 
 
+class PairingPause(models.Model):
+    """A break the partners planned ("we are pausing until ..."): holiday, exams, leave.
+
+    Either partner declares it; the partner and the cohort's admins see it. While an agreed
+    pause runs, the health rules (oversight.health) leave silence and cadence alone, and its
+    days count neither as silence nor as sessions expected. A pause longer than the cohort's
+    `pause_max_days` waits for an admin's agreement before it counts.
+    """
+
+    class Status(models.TextChoices):
+        AGREED = "agreed", _("Agreed")
+        AWAITING = "awaiting", _("Waiting for the programme team")
+        DECLINED = "declined", _("Declined by the programme team")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="pauses")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))  # the last day of the pause, included
+    note = models.TextField(_("note"), blank=True, max_length=500)
+    status = models.CharField(max_length=10, choices=Status, default=Status.AGREED)
+    requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="pairing_pause_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["pairing", "status", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"Pause of pairing {self.pairing_id}: {self.starts_on} to {self.ends_on}"
+
+    def get_additional_data(self) -> dict:
+        return {"cohort_id": self.pairing.cohort_id}
+
+    @property
+    def days(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1
+
+
 class ContactAgreement(models.Model):
     """How and when two partners may reach each other; holds once both acknowledged it."""
 

@@ -70,6 +70,34 @@ class Cohort(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
     admins = models.ManyToManyField(User, related_name="administered_cohorts", blank=True)
+    # How the health rules (oversight.health) judge this cohort's pairings; the defaults come
+    # from the simulation in bench/outcomes.py. Silence is measured in the pair's usual gaps
+    # between sessions (bounded by the cadence).
+    health_quiet_gaps = models.FloatField(
+        _("needs attention after this many usual gaps without contact"),
+        default=1.5,
+        validators=[MinValueValidator(1.0), MaxValueValidator(4.0)],
+    )
+    health_silent_gaps = models.FloatField(
+        _("at risk after this many usual gaps without contact"),
+        default=2.0,
+        validators=[MinValueValidator(1.0), MaxValueValidator(6.0)],
+    )
+    health_low_satisfaction = models.PositiveSmallIntegerField(
+        _("at risk when a check-in rates satisfaction at or below"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+    )
+    health_low_rating = models.FloatField(
+        _("needs attention when recent sessions are rated on average below"),
+        default=3.0,
+        validators=[MinValueValidator(1.0), MaxValueValidator(5.0)],
+    )
+    pause_max_days = models.PositiveSmallIntegerField(
+        _("longest pause without an admin's agreement (days)"),
+        default=42,
+        validators=[MinValueValidator(7), MaxValueValidator(180)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -81,6 +109,10 @@ class Cohort(models.Model):
             models.CheckConstraint(
                 condition=Q(enrolment_deadline__lte=F("ends_on")),
                 name="cohort_deadline_before_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(health_silent_gaps__gte=F("health_quiet_gaps")),
+                name="cohort_health_silent_after_quiet",
             ),
         ]
 

@@ -29,6 +29,11 @@ class PairingHealth(models.Model):
     mean_rating = models.FloatField(null=True, blank=True)  # of recent session feedback
     met_in_person = models.BooleanField(default=False)
     agreement_holds = models.BooleanField(default=False)
+    # How urgent a flag is, for sorting the queue: days of silence past the pair's usual gap
+    # (0 when within it), and the lowest satisfaction at the partners' latest check-ins.
+    days_past_rhythm = models.PositiveIntegerField(default=0)
+    usual_gap = models.PositiveSmallIntegerField(null=True, blank=True)  # days, bounded
+    lowest_satisfaction = models.PositiveSmallIntegerField(null=True, blank=True)
     computed_at = models.DateTimeField()
     snoozed_until = models.DateField(null=True, blank=True)
     snooze_note = models.TextField(max_length=1000, blank=True)
