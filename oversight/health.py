@@ -235,7 +235,7 @@ def health_assess(facts: PairingFacts, *, cohort: CohortSettings, today: date) -
     cadence = max(1, cohort.cadence_days)
     paused_until = pause_running(facts.pauses, today)
     gap = usual_gap(facts, cohort=cohort)
-    contacts = [day for day in facts.contact_days if day < today]
+    contacts = [day for day in facts.contact_days if day <= today]
     last_contact = max(contacts) if contacts else None
     silence = _net_days(facts.pauses, last_contact or facts.paired_on, today)
     quiet_after, silent_after = silence_limits(cohort=cohort, usual_gap=gap)
@@ -271,7 +271,7 @@ def health_assess(facts: PairingFacts, *, cohort: CohortSettings, today: date) -
         flag(AT_RISK if silent else NEEDS_ATTENTION, "silent" if silent else "quiet", text)
 
     # Sessions: days since the last one held
-    sessions = [day for day in facts.session_days if day < today]
+    sessions = [day for day in facts.session_days if day <= today]
     since_session = _net_days(facts.pauses, max(sessions, default=facts.paired_on), today)
     far_behind = (
         watching_rhythm and not booked_soon and since_session >= FAR_BEHIND_PERIODS * cadence
