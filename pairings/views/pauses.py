@@ -40,8 +40,8 @@ def pause_declare_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
             form.add_error(exc.field, exc.message)
         else:
             names = {
-                "start": date_format(pause.starts_on),
-                "end": date_format(pause.ends_on),
+                "start": date_format(pause.starts_on, "j F Y"),
+                "end": date_format(pause.ends_on, "j F Y"),
                 "partner": pairing.partner_of(request.user).name,
             }
             if pause.status == PairingPause.Status.AWAITING:
@@ -79,7 +79,7 @@ def pause_end_view(request: HttpRequest, pause_id: int) -> HttpResponse:
             messages.success(
                 request,
                 _("The pause is over: its last day was %(day)s.")
-                % {"day": date_format(pause.ends_on)},
+                % {"day": date_format(pause.ends_on, "j F Y")},
             )
     return redirect("home:pairing_detail", pairing_id=pause.pairing_id)
 
