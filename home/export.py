@@ -30,7 +30,7 @@ from goals.models import Goal, GoalUpdate, Milestone
 from matching.models import MatchRun, MentorRequest, PairConstraint, ProposedPair
 from notifications.models import Notification, NotificationSettings
 from oversight.models import Announcement, AnnouncementDelivery, Nudge, PairingHealth
-from pairings.models import Acknowledgement, ContactTerms, Pairing
+from pairings.models import Acknowledgement, ContactTerms, Pairing, PairingPause
 from programmes.models import Cohort, Enrolment, ImportJob, Invite, MentorPreference
 from sessions_app.models import (
     ActionItem,
@@ -117,6 +117,13 @@ EXPORTED: dict[type[Model], Section] = {
         frozenset({"content"}),
     ),
     Pairing: Section("Your pairings.", _both(Pairing, "mentor", "mentee", "closed_by")),
+    PairingPause: Section(
+        "Pauses planned in your pairings, by you or your partner, and those you agreed to or "
+        "declined as a programme admin.",
+        lambda u: PairingPause.objects.filter(
+            Q(pairing__in=_pairings(u)) | Q(requested_by=u) | Q(decided_by=u)
+        ),
+    ),
     ContactTerms: Section("Your contact terms in each pairing.", _both(ContactTerms, "person")),
     Acknowledgement: Section(
         "When you acknowledged your partners' terms.", _both(Acknowledgement, "person")

@@ -10,6 +10,8 @@ class PairingsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from pairings import receivers  # noqa: F401  (its part when someone leaves)
-        from pairings.models import Pairing
+        from pairings.models import Pairing, PairingPause
 
         auditlog.register(Pairing)  # the audit trail (see audit/events.py)
+        # The partners' note stays out of the trail, which outlives an account's deletion.
+        auditlog.register(PairingPause, exclude_fields=["note"])

@@ -1,8 +1,9 @@
-from pairings.views import agreements, pairings
+from pairings.views import agreements, pairings, pauses
 
 app_name = "pairings"
 
 urlpatterns = [
     *agreements.urlpatterns,
     *pairings.urlpatterns,
+    *pauses.urlpatterns,
 ]

@@ -1,3 +1,3 @@
 """Celery entry points for pairings (found by autodiscover through this package)."""
 
-from pairings.tasks import agreements, pairings  # noqa: F401
+from pairings.tasks import agreements, pairings, pauses  # noqa: F401

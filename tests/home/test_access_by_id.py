@@ -27,7 +27,7 @@ from goals.services import goal_create
 from home.models import DataExport
 from matching.models import MatchRun, MentorRequest
 from oversight.models import Announcement
-from pairings.models import Pairing
+from pairings.models import Pairing, PairingPause
 from programmes.models import ImportJob, Invite
 from sessions_app.models import Appointment, Availability, DateOverride
 from tests.factories import (
@@ -77,6 +77,14 @@ def world(db) -> dict:
         pairings=[pairing],
     )
     goal = goal_create(pairing=pairing, by=alice, title="Speak up in meetings")
+    # A long one, waiting for Dana: ending it or deciding it would change its status.
+    pause = PairingPause.objects.create(
+        pairing=pairing,
+        starts_on=now.date() + timedelta(days=10),
+        ends_on=now.date() + timedelta(days=99),
+        status=PairingPause.Status.AWAITING,
+        requested_by=alice,
+    )
     webauthn = Authenticator.objects.create(
         user=alice, type=Authenticator.Type.WEBAUTHN, data={"name": "Alice's key"}
     )
@@ -107,6 +115,7 @@ def world(db) -> dict:
             cohort=cohort, mentee=alice, mentor=bob, expires_at=now + timedelta(days=3)
         ),
         "bob": bob,
+        "pause": pause,
         "webauthn": webauthn,
         "export": DataExport.objects.create(
             user=alice, status=DataExport.Status.READY, file_name="exports/alice.zip"
@@ -135,6 +144,9 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     "pairings:pairing_decline": lambda w: {"pairing_id": w["proposed"].pk},
     "pairings:pairing_close": lambda w: {"pairing_id": w["pairing"].pk},
     "pairings:pairing_admin_close": lambda w: {"pairing_id": w["pairing"].pk},
+    "pairings:pause_declare": lambda w: {"pairing_id": w["pairing"].pk},
+    "pairings:pause_end": lambda w: {"pause_id": w["pause"].pk},
+    "pairings:pause_decide": lambda w: {"pause_id": w["pause"].pk},
     "matching:match": lambda w: {"cohort_id": w["cohort"].pk},
     "matching:match_run": lambda w: {"cohort_id": w["cohort"].pk},
     "matching:match_pair": lambda w: {"cohort_id": w["cohort"].pk},
@@ -254,6 +266,7 @@ def _state(world: dict) -> tuple:
         MentorRequest.objects.get(pk=world["request"].pk).status,
         DateOverride.objects.filter(pk=world["override"].pk).exists(),
         Authenticator.objects.filter(pk=world["webauthn"].pk).exists(),
+        tuple(PairingPause.objects.order_by("pk").values_list("status", "ends_on")),
     )
 
 
