@@ -48,8 +48,9 @@ from oversight.health import (
 )
 from oversight.models import HealthSnapshot, HealthStatus, PairingHealth
 from oversight.selectors.cohort_dashboard import held_sessions
-from pairings.models import Pairing, PairingPause
+from pairings.models import Pairing
 from pairings.selectors.agreements import pairing_ids_with_agreement_holding
+from pairings.selectors.pauses import agreed_pauses_by_pairing
 from programmes.selectors import cohorts_for_admin
 from sessions_app.models import Appointment
 
@@ -134,19 +135,6 @@ def _message_days(*, ids: list[int], now: datetime) -> dict[int, set[date]]:
     for pairing_id, day in rows:
         days[pairing_id].add(day)
     return days
-
-
-def _agreed_pauses(*, ids: list[int]) -> dict[int, list[tuple[date, date]]]:
-    """Each pairing's pauses that count (agreed), as (first day, last day)."""
-    rows = (
-        PairingPause.objects.filter(pairing_id__in=ids, status=PairingPause.Status.AGREED)
-        .order_by("pairing_id", "starts_on")
-        .values_list("pairing_id", "starts_on", "ends_on")
-    )
-    pauses: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for pairing_id, starts_on, ends_on in rows:
-        pauses[pairing_id].append((starts_on, ends_on))
-    return pauses
 
 
 def _recent_ratings(*, ids: list[int]) -> dict[int, list[int]]:
@@ -259,7 +247,7 @@ def _refresh_chunk(*, ids: list[int], now: datetime, today: date) -> int:
         check_ins=_latest_check_ins(ids=ids),
         session_days=_session_days(ids=ids, now=now),
         message_days=_message_days(ids=ids, now=now),
-        pauses=_agreed_pauses(ids=ids),
+        pauses=agreed_pauses_by_pairing(pairing_ids=ids),
     )
 
     rows = []
