@@ -28,7 +28,7 @@ from home.models import DataExport
 from matching.models import MatchRun, MentorRequest
 from oversight.models import Announcement
 from pairings.models import Pairing
-from programmes.models import ImportJob, Invite
+from programmes.models import Cohort, ImportJob, Invite
 from sessions_app.models import Appointment, Availability, DateOverride
 from tests.factories import (
     PASSWORD,
@@ -162,6 +162,7 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     "oversight:pairing_rematch": lambda w: {"pairing_id": w["pairing"].pk},
     "oversight:announcement_list": lambda w: {"cohort_id": w["cohort"].pk},
     "oversight:cohort_trail": lambda w: {"cohort_id": w["cohort"].pk},
+    "oversight:cohort_health_settings": lambda w: {"cohort_id": w["cohort"].pk},
     "oversight:announcement_new": lambda w: {"cohort_id": w["cohort"].pk},
     "oversight:announcement_detail": lambda w: {"announcement_id": w["announcement"].pk},
     "oversight:announcement_progress": lambda w: {"announcement_id": w["announcement"].pk},
@@ -254,6 +255,9 @@ def _state(world: dict) -> tuple:
         MentorRequest.objects.get(pk=world["request"].pk).status,
         DateOverride.objects.filter(pk=world["override"].pk).exists(),
         Authenticator.objects.filter(pk=world["webauthn"].pk).exists(),
+        Cohort.objects.filter(pk=world["cohort"].pk)
+        .values_list("health_quiet_gaps", "health_silent_gaps", "pause_max_days")
+        .get(),
     )
 
 
