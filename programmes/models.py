@@ -80,7 +80,7 @@ class Cohort(models.Model):
     )
     health_silent_gaps = models.FloatField(
         _("at risk after this many usual gaps without contact"),
-        default=2.0,
+        default=1.9,
         validators=[MinValueValidator(1.0), MaxValueValidator(6.0)],
     )
     health_low_satisfaction = models.PositiveSmallIntegerField(

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='cohort',
             name='health_silent_gaps',
-            field=models.FloatField(default=2.0, validators=[django.core.validators.MinValueValidator(1.0), django.core.validators.MaxValueValidator(6.0)], verbose_name='at risk after this many usual gaps without contact'),
+            field=models.FloatField(default=1.9, validators=[django.core.validators.MinValueValidator(1.0), django.core.validators.MaxValueValidator(6.0)], verbose_name='at risk after this many usual gaps without contact'),
         ),
         migrations.AddField(
             model_name='cohort',
