@@ -20,7 +20,7 @@ from tests.factories import CohortFactory, PairingFactory, UserFactory, second_f
 
 DEFAULTS = {
     "health_quiet_gaps": 1.5,
-    "health_silent_gaps": 2.0,
+    "health_silent_gaps": 1.9,
     "health_low_satisfaction": 2,
     "health_low_rating": 3.0,
     "pause_max_days": 42,
@@ -129,9 +129,10 @@ def test_saving_changes_the_settings_records_who_did_it_and_reassesses_the_activ
     ).get()
     assert entry.actor == programme_admin
     assert entry.changes_dict["health_quiet_gaps"] == ["1.5", "2.0"]
+    assert entry.changes_dict["health_silent_gaps"] == ["1.9", "3.0"]
     assert entry.changes_dict["pause_max_days"] == ["42", "28"]
     trail = client.get(reverse("oversight:cohort_trail", args=[cohort.pk]))
-    assert "health_silent_gaps: 2.0 → 3.0" in text_of(trail)
+    assert "health_silent_gaps: 1.9 → 3.0" in text_of(trail)
 
 
 def test_the_form_shows_the_saved_values_with_labels_and_help(client, cohort, programme_admin):
@@ -206,9 +207,10 @@ def test_the_page_says_what_the_default_settings_mean(client, programme_admin):
 
     html = text_of(client.get(url(cohort)))
 
+    # 1.5 and 1.9 usual gaps, rounded up to whole days
     assert (
         "With a session every 14 days: a pair that meets every 14 days needs attention after "
-        "21 days without contact and is at risk after 28; a pair that meets every 7 days "
+        "21 days without contact and is at risk after 27; a pair that meets every 7 days "
         "after 11 and 14."
     ) in html
     assert "A pause longer than 6 weeks waits for your agreement." in html
@@ -244,5 +246,5 @@ def test_a_refused_form_leaves_the_words_on_the_saved_values(client, programme_a
 
     html = text_of(client.post(url(cohort), CHANGED | {"health_silent_gaps": "1"}))
 
-    assert "needs attention after 21 days without contact and is at risk after 28" in html
+    assert "needs attention after 21 days without contact and is at risk after 27" in html
     assert "A pause longer than 6 weeks waits for your agreement." in html
