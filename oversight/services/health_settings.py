@@ -38,7 +38,11 @@ def cohort_health_settings_update(*, cohort: Cohort, by: User, **settings: objec
         raise HealthSettingsRefused(_("Only the cohort's programme team can change its settings."))
     for name, value in settings.items():
         setattr(cohort, name, value)
-    cohort.full_clean()  # the validators, and the database's rule that at risk comes last
+    # The settings' validators and the rule that at risk comes last; the cohort's other
+    # fields are not this service's to judge.
+    cohort.full_clean(
+        exclude=[f.name for f in Cohort._meta.fields if f.name not in HEALTH_SETTINGS]
+    )
     cohort.save(update_fields=[*settings])
     pairing_health_refresh(
         pairings=Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE)

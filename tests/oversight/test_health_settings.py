@@ -6,6 +6,7 @@ import re
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.services import user_make_programme_admin
@@ -95,6 +96,15 @@ def test_a_participant_gets_403_and_changes_nothing(client, cohort, pairing, men
 def test_the_service_refuses_someone_who_does_not_run_the_cohort(cohort, olga):
     with pytest.raises(HealthSettingsRefused):
         cohort_health_settings_update(cohort=cohort, by=olga, health_quiet_gaps=2.0)
+
+    assert settings_of(cohort) == DEFAULTS
+
+
+def test_the_service_refuses_at_risk_before_needs_attention(cohort, programme_admin):
+    with pytest.raises(ValidationError):
+        cohort_health_settings_update(
+            cohort=cohort, by=programme_admin, health_quiet_gaps=2.5, health_silent_gaps=2.0
+        )
 
     assert settings_of(cohort) == DEFAULTS
 
