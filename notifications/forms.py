@@ -1,4 +1,5 @@
-"""Notification settings input: for each kind, at once, in a digest, or never."""
+"""Notification settings input: for each kind, at once, in a digest, or never; and, for
+programme admins, the weekly email on their cohorts' health."""
 
 from django import forms
 from django.utils.translation import gettext_lazy
@@ -34,3 +35,17 @@ class NotificationSettingsForm(forms.Form):
         gettext_lazy("Opportunities"),
         gettext_lazy("Events, jobs and courses your mentor passes on to you."),
     )
+    health_weekly = forms.BooleanField(
+        label=gettext_lazy("Weekly email on my cohorts' health"),
+        help_text=gettext_lazy(
+            "For programme admins, on Monday within your contact hours: pairings newly at "
+            "risk, those that recovered, and pauses waiting for your agreement. Sent only when "
+            "there is something to say."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: object, for_programme_admin: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if not for_programme_admin:  # only admins get the weekly email: nothing to choose
+            del self.fields["health_weekly"]

@@ -28,6 +28,8 @@ class NotificationSettings(models.Model):
     messages = models.CharField(max_length=12, choices=Delivery, default=Delivery.IMMEDIATELY)
     materials = models.CharField(max_length=12, choices=Delivery, default=Delivery.IMMEDIATELY)
     opportunities = models.CharField(max_length=12, choices=Delivery, default=Delivery.IMMEDIATELY)
+    # Programme admins' weekly email on their cohorts' health (oversight.services.weekly).
+    health_weekly = models.BooleanField(default=True)
 
     class Meta:
         verbose_name_plural = "notification settings"

@@ -299,26 +299,40 @@ def notifications_send(*, recipient_id: int, notification_ids: list[int]) -> int
 # --- the settings page --------------------------------------------------------------------
 
 
-def notification_settings_initial(*, user: User) -> dict[str, str]:
-    """The user's choices as form data; every kind at once when they never chose."""
+def notification_settings_initial(*, user: User) -> dict[str, str | bool]:
+    """The user's choices as form data; every kind at once, and the weekly health email on,
+    when they never chose."""
     chosen = NotificationSettings.objects.filter(user=user).first()
     return {
-        name: getattr(chosen, name) if chosen else Delivery.IMMEDIATELY
-        for name in _SETTING_FIELD.values()
+        **{
+            name: getattr(chosen, name) if chosen else Delivery.IMMEDIATELY
+            for name in _SETTING_FIELD.values()
+        },
+        "health_weekly": chosen.health_weekly if chosen else True,
     }
 
 
 @transaction.atomic
 def notification_settings_save(
-    *, user: User, messages: str, materials: str, opportunities: str
+    *,
+    user: User,
+    messages: str,
+    materials: str,
+    opportunities: str,
+    health_weekly: bool | None = None,
 ) -> NotificationSettings:
-    """Save how the user hears of each kind by email. A kind set to never skips its emails
-    still waiting, at once (a send already under way finishes first); other changes apply to
-    what arrives from now on. Safe to repeat."""
-    chosen, _created = NotificationSettings.objects.update_or_create(
-        user=user,
-        defaults={"messages": messages, "materials": materials, "opportunities": opportunities},
-    )
+    """Save how the user hears of each kind by email (and, unless None, whether a programme
+    admin gets the weekly health email). A kind set to never skips its emails still waiting,
+    at once (a send already under way finishes first); other changes apply to what arrives
+    from now on. Safe to repeat."""
+    defaults: dict[str, str | bool] = {
+        "messages": messages,
+        "materials": materials,
+        "opportunities": opportunities,
+    }
+    if health_weekly is not None:
+        defaults["health_weekly"] = health_weekly
+    chosen, _created = NotificationSettings.objects.update_or_create(user=user, defaults=defaults)
     silenced = [
         kind for kind, name in _SETTING_FIELD.items() if getattr(chosen, name) == Delivery.NEVER
     ]

@@ -23,6 +23,7 @@ def notification_settings_edit_view(request: HttpRequest) -> HttpResponse:
     form = NotificationSettingsForm(
         request.POST if request.method == "POST" else None,
         initial=notification_settings_initial(user=user),
+        for_programme_admin=user.is_programme_admin,
     )
     if request.method == "POST" and form.is_valid():
         notification_settings_save(user=user, **form.cleaned_data)

@@ -15,8 +15,8 @@ Words used below
   every count below: they are neither silence nor a period in which a session was expected.
 - "Silence": the days without contact since the last contact (or since they were paired),
   paused days left out.
-- "Usual gap": the pair's own rhythm, the median of its last four gaps between held sessions
-  (paused days left out), kept between half the cohort's cadence (`Cohort.cadence_days`) and
+- "Usual gap": the pair's own rhythm, the median of its last four gaps between held sessions,
+  kept between half the cohort's cadence (`Cohort.cadence_days`) and
   the cadence. Until a pair has two gaps, it is the cadence. A pair that meets every 10 days
   is judged by 10 days; one that meets every 20 by the cadence (14), which is what the
   programme asks of it.
@@ -43,8 +43,8 @@ Needs attention (any one of these)
   14-day rhythm), nothing booked ahead. One missed period is normal: a pair that skipped a
   session and booked the next, or said so in a message, is not quiet.
 - fading: the last three gaps between sessions each a quarter or more longer than the one
-  before, the last longer than the cadence, while the pair is not silent ("the last gaps
-  between sessions were 14, 21 and 32 days").
+  before, the last longer than the cadence, no pause within them, while the pair is not
+  silent ("the last gaps between sessions were 14, 21 and 32 days").
 - behind: no session held for `health_silent_gaps` usual gaps, though the pair still
   exchanges messages, and none booked ahead.
 - agreement: the contact agreement does not hold (both partners stated terms and acknowledged
@@ -182,9 +182,13 @@ def pause_running(pauses: Sequence[tuple[date, date]], today: date) -> date | No
 
 
 def session_gaps(facts: PairingFacts) -> list[int]:
-    """The gaps between consecutive held sessions in days, paused days left out."""
+    """The gaps between consecutive held sessions, in days."""
     days = sorted(set(facts.session_days))
-    return [_net_days(facts.pauses, a, b) for a, b in pairwise(days)]
+    return [(b - a).days for a, b in pairwise(days)]
+
+
+def _paused_between(facts: PairingFacts, first: date, last: date) -> bool:
+    return _paused_days(facts.pauses, first, last) > 0
 
 
 def usual_gap(facts: PairingFacts, *, cohort: CohortSettings) -> int:
@@ -231,7 +235,7 @@ def health_assess(facts: PairingFacts, *, cohort: CohortSettings, today: date) -
     cadence = max(1, cohort.cadence_days)
     paused_until = pause_running(facts.pauses, today)
     gap = usual_gap(facts, cohort=cohort)
-    contacts = [day for day in facts.contact_days if day < today]
+    contacts = [day for day in facts.contact_days if day <= today]
     last_contact = max(contacts) if contacts else None
     silence = _net_days(facts.pauses, last_contact or facts.paired_on, today)
     quiet_after, silent_after = silence_limits(cohort=cohort, usual_gap=gap)
@@ -267,7 +271,7 @@ def health_assess(facts: PairingFacts, *, cohort: CohortSettings, today: date) -
         flag(AT_RISK if silent else NEEDS_ATTENTION, "silent" if silent else "quiet", text)
 
     # Sessions: days since the last one held
-    sessions = [day for day in facts.session_days if day < today]
+    sessions = [day for day in facts.session_days if day <= today]
     since_session = _net_days(facts.pauses, max(sessions, default=facts.paired_on), today)
     far_behind = (
         watching_rhythm and not booked_soon and since_session >= FAR_BEHIND_PERIODS * cadence
@@ -318,10 +322,12 @@ def health_assess(facts: PairingFacts, *, cohort: CohortSettings, today: date) -
 
     # Gaps that keep growing while the pair still talks
     last_gaps = session_gaps(facts)[-3:]
+    recent_sessions = sorted(set(facts.session_days))[-4:]
     if (
         watching_rhythm
         and not silent
         and len(last_gaps) == 3
+        and not _paused_between(facts, recent_sessions[0], recent_sessions[-1])
         and all(b >= FADING_GROWTH * a for a, b in pairwise(last_gaps))
         and last_gaps[-1] > cadence
     ):

@@ -21,3 +21,9 @@ def test_the_health_refresh_runs_every_night():
     entry = settings.CELERY_BEAT_SCHEDULE["pairing-health-refresh"]
     assert entry["task"] == "oversight.tasks.health.pairing_health_refresh_task"
     assert entry["schedule"] == crontab(hour=2, minute=30)
+
+
+def test_the_weekly_health_email_is_looked_at_every_hour():
+    entry = settings.CELERY_BEAT_SCHEDULE["health-weekly-dispatch"]
+    assert entry["task"] == "oversight.tasks.weekly.health_weekly_dispatch_task"
+    assert entry["schedule"] == crontab(minute=0)

@@ -102,8 +102,8 @@ def demo_health_load(*, cohort: Cohort) -> None:
     70 days into the past (it started 70 days ago), then:
     - at risk: the first active pairing with a held session becomes the issue's scenario:
       paired 63 days ago, met in person 49 days ago and by video 35 days ago, silent since (its
-      messages move to before that session): "No contact for 35 days", "2 of 4 expected
-      sessions held";
+      messages move to before that session, the sessions it had booked are cancelled): "No
+      contact for 35 days";
     - the other pairings with a held session were paired the day before their first one (over
       a cadence period ago, so they need attention for not having met in person yet);
     - needs attention, snoozed: the first pairing whose agreement waits for the mentee was
@@ -151,6 +151,14 @@ def demo_health_load(*, cohort: Cohort) -> None:
         Pairing.objects.filter(pk=silent.pk).update(accepted_at=now - timedelta(days=63))
         Message.objects.filter(pairing=silent).update(
             created_at=F("created_at") - timedelta(days=38)
+        )
+        # Their next session was called off, and nothing else is booked.
+        Appointment.objects.filter(
+            pairing=silent, status=Appointment.Status.BOOKED, ends_at__gt=now
+        ).update(
+            status=Appointment.Status.CANCELLED,
+            cancelled_by=silent.mentee,
+            cancelled_at=now - timedelta(days=30),
         )
         for pairing in others:
             Pairing.objects.filter(pk=pairing.pk).update(

@@ -278,6 +278,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "oversight.tasks.health.pairing_health_refresh_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Every hour, on the hour: each programme admin for whom it is Monday (their first day
+    # with contact hours), inside those hours on their own clock, is emailed what changed in
+    # their cohorts' health this week; once a week, and only when there is something to say.
+    "health-weekly-dispatch": {
+        "task": "oversight.tasks.weekly.health_weekly_dispatch_task",
+        "schedule": crontab(minute=0),
+    },
 }
 
 # Time: stored in UTC, shown in each person's own zone (accounts.middleware).

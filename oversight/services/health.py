@@ -2,30 +2,29 @@
 `oversight.health`, and keep the latest assessment and a daily snapshot; admins snooze flags.
 
 A refresh reads and writes each chunk of up to 1,000 pairings in a fixed number of queries,
-whatever the chunk's size: the pairings with their session and message facts (1), agreements
-that hold (1), recent ratings (1), latest check-ins (1), lifting snoozes that a worse status
-ends (1, when any pairing is flagged), the assessments (1) and today's snapshots (1), in one
-transaction.
+whatever the chunk's size: the pairings with their last contacts and next booked session (1),
+the days of their held sessions (1) and of their messages (1), their agreed pauses (1),
+agreements that hold (1), recent ratings (1), latest check-ins (1), lifting snoozes that a
+worse status ends (1, when any pairing is flagged), the assessments (1) and today's snapshots
+(1), in one transaction.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from django.db import transaction
 from django.db.models import (
-    Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +48,7 @@ from oversight.health import (
 )
 from oversight.models import HealthSnapshot, HealthStatus, PairingHealth
 from oversight.selectors.cohort_dashboard import held_sessions
-from pairings.models import Pairing
+from pairings.models import Pairing, PairingPause
 from pairings.selectors.agreements import pairing_ids_with_agreement_holding
 from programmes.selectors import cohorts_for_admin
 from sessions_app.models import Appointment
@@ -65,6 +64,9 @@ ASSESSED_FIELDS = [
     "mean_rating",
     "met_in_person",
     "agreement_holds",
+    "days_past_rhythm",
+    "usual_gap",
+    "lowest_satisfaction",
     "computed_at",
 ]
 
@@ -81,22 +83,70 @@ class HealthSnoozeRefused(DomainError):
 
 
 def _pairings_with_facts(*, ids: list[int], now: datetime) -> QuerySet[Pairing]:
-    """Active pairings among `ids`, each annotated with its session and message facts."""
+    """Active pairings among `ids`, each annotated with its last contacts, whether it met in
+    person, and the start of its next booked session."""
     # "Held" as the cohort page counts it, so its table and the assessment agree.
     held = held_sessions(Appointment.objects.filter(pairing=OuterRef("pk")), now=now)
-    held_count = held.order_by().values("pairing").annotate(n=Count("pk")).values("n")
     last_message = Message.objects.filter(pairing=OuterRef("pk")).order_by("-created_at")
+    booked = Appointment.objects.filter(
+        pairing=OuterRef("pk"), status=Appointment.Status.BOOKED, ends_at__gt=now
+    ).order_by("starts_at")
     return (
         Pairing.objects.filter(pk__in=ids, status=Pairing.Status.ACTIVE)
         .select_related("cohort")
         .annotate(
-            held_count=Coalesce(Subquery(held_count, output_field=IntegerField()), Value(0)),
             last_session_end=Subquery(held.order_by("-ends_at").values("ends_at")[:1]),
             last_message_at=Subquery(last_message.values("created_at")[:1]),
             held_in_person=Exists(held.filter(mode=Appointment.Mode.IN_PERSON)),
+            next_session_at=Subquery(booked.values("starts_at")[:1]),
         )
         .order_by("pk")
     )
+
+
+def _utc_day(moment: datetime) -> date:
+    return moment.astimezone(UTC).date()
+
+
+def _session_days(*, ids: list[int], now: datetime) -> dict[int, list[date]]:
+    """The UTC days on which each pairing's held sessions ended, oldest first."""
+    rows = (
+        held_sessions(Appointment.objects.filter(pairing_id__in=ids), now=now)
+        .order_by("pairing_id", "ends_at")
+        .values_list("pairing_id", "ends_at")
+    )
+    days: dict[int, list[date]] = defaultdict(list)
+    for pairing_id, ends_at in rows:
+        days[pairing_id].append(_utc_day(ends_at))
+    return days
+
+
+def _message_days(*, ids: list[int], now: datetime) -> dict[int, set[date]]:
+    """The UTC days on which each pairing's thread had a message."""
+    rows = (
+        Message.objects.filter(pairing_id__in=ids, created_at__lte=now)
+        .annotate(day=TruncDate("created_at", tzinfo=UTC))
+        .order_by()
+        .values_list("pairing_id", "day")
+        .distinct()
+    )
+    days: dict[int, set[date]] = defaultdict(set)
+    for pairing_id, day in rows:
+        days[pairing_id].add(day)
+    return days
+
+
+def _agreed_pauses(*, ids: list[int]) -> dict[int, list[tuple[date, date]]]:
+    """Each pairing's pauses that count (agreed), as (first day, last day)."""
+    rows = (
+        PairingPause.objects.filter(pairing_id__in=ids, status=PairingPause.Status.AGREED)
+        .order_by("pairing_id", "starts_on")
+        .values_list("pairing_id", "starts_on", "ends_on")
+    )
+    pauses: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for pairing_id, starts_on, ends_on in rows:
+        pauses[pairing_id].append((starts_on, ends_on))
+    return pauses
 
 
 def _recent_ratings(*, ids: list[int]) -> dict[int, list[int]]:
@@ -148,22 +198,32 @@ def _latest_check_ins(*, ids: list[int]) -> dict[int, list[tuple[int, int | None
     return found
 
 
-def _facts(
-    pairing: Pairing,
-    *,
-    holding: set[int],
-    ratings: dict[int, list[int]],
-    check_ins: dict[int, list[tuple[int, int | None, str, bool]]],
-) -> PairingFacts:
-    contacts = [t for t in (pairing.last_session_end, pairing.last_message_at) if t is not None]
+@dataclass(frozen=True)
+class _Gathered:
+    """What one chunk's side queries found, by pairing id."""
+
+    holding: set[int]
+    ratings: dict[int, list[int]]
+    check_ins: dict[int, list[tuple[int, int | None, str, bool]]]
+    session_days: dict[int, list[date]]
+    message_days: dict[int, set[date]]
+    pauses: dict[int, list[tuple[date, date]]]
+
+
+def _facts(pairing: Pairing, *, gathered: _Gathered) -> PairingFacts:
+    session_days = gathered.session_days.get(pairing.pk, [])
     paired_at = pairing.accepted_at or pairing.created_at
     return PairingFacts(
-        paired_on=paired_at.astimezone(UTC).date(),
-        sessions_held=pairing.held_count,
-        last_contact_at=max(contacts, default=None),
-        agreement_holds=pairing.pk in holding,
+        paired_on=_utc_day(paired_at),
+        session_days=tuple(session_days),
+        contact_days=tuple(
+            sorted(set(session_days) | gathered.message_days.get(pairing.pk, set()))
+        ),
+        pauses=tuple(gathered.pauses.get(pairing.pk, ())),
+        next_session_on=_utc_day(pairing.next_session_at) if pairing.next_session_at else None,
+        agreement_holds=pairing.pk in gathered.holding,
         met_in_person=pairing.held_in_person,
-        recent_ratings=tuple(ratings.get(pairing.pk, ())),
+        recent_ratings=tuple(gathered.ratings.get(pairing.pk, ())),
         check_ins=tuple(
             CheckIn(
                 role=MENTOR if person_id == pairing.mentor_id else MENTEE,
@@ -171,7 +231,7 @@ def _facts(
                 contact_working=contact_working,
                 wants_help=wants_help,
             )
-            for person_id, satisfaction, contact_working, wants_help in check_ins.get(
+            for person_id, satisfaction, contact_working, wants_help in gathered.check_ins.get(
                 pairing.pk, ()
             )
         ),
@@ -193,14 +253,20 @@ def _refresh_chunk(*, ids: list[int], now: datetime, today: date) -> int:
     if not pairings:
         return 0
     ids = [pairing.pk for pairing in pairings]
-    holding = pairing_ids_with_agreement_holding(pairing_ids=ids)
-    ratings = _recent_ratings(ids=ids)
-    check_ins = _latest_check_ins(ids=ids)
+    gathered = _Gathered(
+        holding=pairing_ids_with_agreement_holding(pairing_ids=ids),
+        ratings=_recent_ratings(ids=ids),
+        check_ins=_latest_check_ins(ids=ids),
+        session_days=_session_days(ids=ids, now=now),
+        message_days=_message_days(ids=ids, now=now),
+        pauses=_agreed_pauses(ids=ids),
+    )
 
     rows = []
     for pairing in pairings:
-        facts = _facts(pairing, holding=holding, ratings=ratings, check_ins=check_ins)
+        facts = _facts(pairing, gathered=gathered)
         assessment = health_assess(facts, cohort=pairing.cohort, today=today)
+        contacts = [t for t in (pairing.last_session_end, pairing.last_message_at) if t]
         rows.append(
             PairingHealth(
                 pairing=pairing,
@@ -208,10 +274,13 @@ def _refresh_chunk(*, ids: list[int], now: datetime, today: date) -> int:
                 reasons=assessment.reasons,
                 sessions_held=facts.sessions_held,
                 sessions_expected=assessment.sessions_expected,
-                last_contact_at=facts.last_contact_at,
+                last_contact_at=max(contacts, default=None),
                 mean_rating=assessment.mean_rating,
                 met_in_person=facts.met_in_person,
                 agreement_holds=facts.agreement_holds,
+                days_past_rhythm=assessment.days_past_rhythm,
+                usual_gap=assessment.usual_gap,
+                lowest_satisfaction=assessment.lowest_satisfaction,
                 computed_at=now,
             )
         )

@@ -1,3 +1,3 @@
 """Celery entry points for oversight (found by autodiscover through this package)."""
 
-from oversight.tasks import health, outreach  # noqa: F401
+from oversight.tasks import health, outreach, weekly  # noqa: F401
