@@ -52,8 +52,16 @@ def health_settings_in_words(*, cohort: Cohort) -> list[str]:
         % {"score": cohort.health_low_satisfaction}
     )
     words.append(
-        _("Recent sessions rated below %(rating)s of 5 on average need attention.")
-        % {"rating": number_format(cohort.health_low_rating, decimal_pos=1)}
+        ngettext(
+            "A pair whose last session was rated below %(rating)s of 5 needs attention.",
+            "A pair whose last %(count)d sessions were rated below %(rating)s of 5 on average "
+            "needs attention.",
+            health.RECENT_RATINGS,
+        )
+        % {
+            "count": health.RECENT_RATINGS,
+            "rating": number_format(cohort.health_low_rating, decimal_pos=1),
+        }
     )
     days = cohort.pause_max_days
     if days % 7 == 0:
@@ -64,3 +72,14 @@ def health_settings_in_words(*, cohort: Cohort) -> list[str]:
         _("A pause longer than %(longest)s waits for your agreement.") % {"longest": longest}
     )
     return words
+
+
+def usual_gap_in_words(*, cohort: Cohort) -> str:
+    """How the rules find a pair's usual gap, and what holds a silence flag back."""
+    return _(
+        "A pair's usual gap is the median of its last %(gaps)d gaps between sessions held, "
+        "kept between half the cohort's cadence and the cadence (%(cadence)d days); until a "
+        "pair has had two gaps, it is the cadence. Days of an agreed pause are not silence. "
+        "A session booked within the pair's usual gap holds back “needs attention”, one "
+        "booked within half of it holds back “at risk”."
+    ) % {"gaps": health.RECENT_GAPS, "cadence": cohort.cadence_days}

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import programme_admin_required
 from oversight.forms.health import HealthSettingsForm
-from oversight.health_settings import health_settings_in_words
+from oversight.health_settings import health_settings_in_words, usual_gap_in_words
 from oversight.services.health_settings import HealthSettingsRefused, cohort_health_settings_update
 from programmes.selectors import cohort_get_for_admin
 
@@ -35,7 +35,12 @@ def cohort_health_settings_view(request: HttpRequest, cohort_id: int) -> HttpRes
                 request, _("Health settings saved; the cohort's pairings are reassessed.")
             )
             return redirect("oversight:cohort_health_settings", cohort_id=cohort.pk)
-    context = {"form": form, "cohort": saved, "in_words": health_settings_in_words(cohort=saved)}
+    context = {
+        "form": form,
+        "cohort": saved,
+        "in_words": health_settings_in_words(cohort=saved),
+        "usual_gap": usual_gap_in_words(cohort=saved),
+    }
     return render(request, "oversight/health/settings.html", context)
 
 

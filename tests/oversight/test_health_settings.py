@@ -3,14 +3,17 @@ cannot use and says why beside the field, saving reassesses the pairings, and th
 what the saved values mean."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.services import user_make_programme_admin
 from oversight.models import PairingHealth
+from oversight.services.health import pairing_health_refresh
 from oversight.services.health_settings import (
     HealthSettingsRefused,
     cohort_health_settings_update,
@@ -145,6 +148,22 @@ def test_saving_changes_the_settings_records_who_did_it_and_reassesses_the_activ
     assert "health_silent_gaps: 1.9 → 3.0" in text_of(trail)
 
 
+def test_the_queue_follows_new_thresholds_as_soon_as_they_are_saved(client, programme_admin):
+    cohort = CohortFactory(admins=[programme_admin], cadence_days=14, first_session_in_person=False)
+    # Paired 20 days ago and silent since: within 1.5 and 1.9 gaps of 14 days (21 and 27).
+    quiet_pair = PairingFactory(cohort=cohort, accepted_at=timezone.now() - timedelta(days=20))
+    pairing_health_refresh(pairings=[quiet_pair])
+    client.force_login(programme_admin)
+    detail = reverse("oversight:cohort_detail", args=[cohort.pk])
+    assert client.get(detail).context["queue"].at_risk.rows == []
+
+    client.post(url(cohort), CHANGED | {"health_quiet_gaps": "1", "health_silent_gaps": "1.4"})
+
+    (row,) = client.get(detail).context["queue"].at_risk.rows
+    assert row.pk == quiet_pair.pk
+    assert "silent" in [reason["code"] for reason in row.health.reasons]
+
+
 def test_the_form_shows_the_saved_values_with_labels_and_help(client, cohort, programme_admin):
     Cohort.objects.filter(pk=cohort.pk).update(health_quiet_gaps=1.8, pause_max_days=30)
     client.force_login(programme_admin)
@@ -246,7 +265,9 @@ def test_the_words_follow_a_non_default_cadence_and_the_saved_values(client, pro
         "after 8 and 13."
     ) in html
     assert "rates their satisfaction 3 of 5 or lower at a check-in puts the pair at risk" in html
-    assert "Recent sessions rated below 3.5 of 5 on average need attention." in html
+    assert "last 3 sessions were rated below 3.5 of 5 on average needs attention." in html
+    assert "median of its last 4 gaps between sessions held" in html
+    assert "the cadence (10 days)" in html
     assert "A pause longer than 45 days waits for your agreement." in html
 
 
