@@ -1,4 +1,11 @@
-from oversight.views import cohort_page, cohort_pairings, health, outreach, trail
+from oversight.views import (
+    cohort_page,
+    cohort_pairings,
+    health,
+    health_settings,
+    outreach,
+    trail,
+)
 
 app_name = "oversight"
 
@@ -6,6 +13,7 @@ urlpatterns = [
     *cohort_page.urlpatterns,
     *cohort_pairings.urlpatterns,
     *health.urlpatterns,
+    *health_settings.urlpatterns,
     *outreach.urlpatterns,
     *trail.urlpatterns,
 ]

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 User = settings.AUTH_USER_MODEL
@@ -47,6 +48,36 @@ class PairingHealth(models.Model):
 
     def __str__(self) -> str:
         return f"Pairing {self.pairing_id}: {self.status}"
+
+    @property
+    def urgency(self) -> list[str]:
+        """How urgent the flag is, in words, as the queue sorts it: the silence past the
+        pair's rhythm (when there is any), then the lowest satisfaction (when given)."""
+        words = []
+        if self.days_past_rhythm:
+            if self.usual_gap:
+                words.append(
+                    ngettext(
+                        "%(days)d day past their usual %(gap)d-day rhythm",
+                        "%(days)d days past their usual %(gap)d-day rhythm",
+                        self.days_past_rhythm,
+                    )
+                    % {"days": self.days_past_rhythm, "gap": self.usual_gap}
+                )
+            else:
+                words.append(
+                    ngettext(
+                        "%(days)d day past their usual rhythm",
+                        "%(days)d days past their usual rhythm",
+                        self.days_past_rhythm,
+                    )
+                    % {"days": self.days_past_rhythm}
+                )
+        if self.lowest_satisfaction is not None:
+            words.append(
+                gettext("satisfaction %(score)d of 5") % {"score": self.lowest_satisfaction}
+            )
+        return words
 
 
 class HealthSnapshot(models.Model):

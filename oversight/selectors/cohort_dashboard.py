@@ -1,5 +1,5 @@
-"""Reads for the admins' cohort page: headline figures, the pairings table, the at-risk queue
-and the series behind its charts.
+"""Reads for the admins' cohort page: headline figures, the pairings table, the queue of
+flagged pairings and pauses waiting for agreement, and the series behind its charts.
 
 Every read here is one query whatever the cohort's size: per-pairing figures are correlated
 subqueries in the table's own query, and the chart series are grouped in the database.
@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import (
     Avg,
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -27,13 +28,13 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Greatest, Lower, NullIf, TruncWeek
+from django.db.models.functions import Coalesce, Greatest, Lower, NullIf, RowNumber, TruncWeek
 
 from exchange.models import Message
 from feedback.models import Feedback
 from feedback.selectors import feedback_rating_summary_for_cohort
 from oversight.models.health import HealthSnapshot, HealthStatus
-from pairings.models import Pairing
+from pairings.models import Pairing, PairingPause
 from programmes.models import Cohort, Enrolment, ParticipantRole
 from sessions_app.models import Appointment
 
@@ -199,24 +200,111 @@ def pairing_table_for_admin(
             | Q(mentor__email__icontains=search)
             | Q(mentee__email__icontains=search)
         )
+    rows = rows.annotate(paused_until=running_pause_until(today=today))
     return rows.order_by(*SORTS[sort_key(sort)])
 
 
-def at_risk_queue_for_admin(
+def running_pause_until(*, today: date) -> Subquery:
+    """For the outer pairing: the last day of its agreed pause running on `today` (None when
+    none runs), as one subquery of the page's own query."""
+    running = PairingPause.objects.filter(
+        pairing=OuterRef("pk"),
+        status=PairingPause.Status.AGREED,
+        starts_on__lte=today,
+        ends_on__gte=today,
+    ).order_by("-ends_on")
+    return Subquery(running.values("ends_on")[:1])
+
+
+@dataclass(frozen=True)
+class QueueList:
+    """One list of the queue: its first rows, most urgent first, and how many there are."""
+
+    status: str
+    rows: list[Pairing]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+@dataclass(frozen=True)
+class HealthQueue:
+    at_risk: QueueList
+    attention: QueueList
+    snoozed: int  # flagged pairings left out of both lists until their snooze ends
+
+    @property
+    def total(self) -> int:
+        return self.at_risk.total + self.attention.total
+
+
+# Most urgent first within a list: the longest silence past the pair's own rhythm, then the
+# lowest satisfaction at the partners' latest check-ins (none given sorts after any), then the
+# longest without contact, then the oldest pairing (so the order never changes between loads).
+QUEUE_ORDER = (
+    F("health__days_past_rhythm").desc(),
+    F("health__lowest_satisfaction").asc(nulls_last=True),
+    F("last_contact").asc(nulls_first=True),
+    "pk",
+)
+_SNOOZED_GROUP = "snoozed"
+
+
+def health_queue_for_admin(
     *, cohort: Cohort, now: datetime, today: date, limit: int = QUEUE_SIZE
-) -> list[Pairing]:
-    """Active pairings flagged at risk or needing attention and not snoozed, most serious
-    first (then the longest without contact). Each carries `queue_total`, the whole queue's
-    length, so the page can say how many more there are without a second query."""
+) -> HealthQueue:
+    """The cohort's flagged active pairings in two lists, at risk and needing attention, each
+    most urgent first (QUEUE_ORDER) and cut at `limit`, with each list's length; snoozed
+    flags (up to and including their date) are only counted. One query: rows are numbered and
+    counted within their list by window functions."""
     flagged = Q(health__status__in=[HealthStatus.AT_RISK, HealthStatus.NEEDS_ATTENTION])
-    unsnoozed = Q(health__snoozed_until__isnull=True) | Q(health__snoozed_until__lt=today)
+    group = Case(
+        When(health__snoozed_until__gte=today, then=Value(_SNOOZED_GROUP)),
+        default=F("health__status"),
+        output_field=CharField(),
+    )
     rows = (
         pairing_rows_for_cohort(cohort=cohort, now=now, today=today)
-        .filter(flagged & unsnoozed, status=Pairing.Status.ACTIVE)
-        .annotate(queue_total=Window(Count("pk")))
-        .order_by(*SORTS["health"])
+        .filter(flagged, status=Pairing.Status.ACTIVE)
+        .annotate(
+            paused_until=running_pause_until(today=today),
+            queue_group=group,
+            queue_place=Window(RowNumber(), partition_by=[group], order_by=QUEUE_ORDER),
+            queue_total=Window(Count("pk"), partition_by=[group]),
+        )
+        .filter(queue_place__lte=limit)
+        .order_by("queue_group", "queue_place")
     )
-    return list(rows[:limit])
+    lists: dict[str, list[Pairing]] = {}
+    totals: dict[str, int] = {}
+    for row in rows:
+        lists.setdefault(row.queue_group, []).append(row)
+        totals[row.queue_group] = row.queue_total
+
+    def one(status: str) -> QueueList:
+        return QueueList(status=status, rows=lists.get(status, []), total=totals.get(status, 0))
+
+    return HealthQueue(
+        at_risk=one(HealthStatus.AT_RISK),
+        attention=one(HealthStatus.NEEDS_ATTENTION),
+        snoozed=totals.get(_SNOOZED_GROUP, 0),
+    )
+
+
+def pauses_awaiting_for_cohort(*, cohort: Cohort) -> list[PairingPause]:
+    """Pauses of the cohort's active pairings that wait for an admin's agreement, the
+    soonest first, with their pair; one query."""
+    return list(
+        PairingPause.objects.filter(
+            pairing__cohort=cohort,
+            pairing__status=Pairing.Status.ACTIVE,
+            status=PairingPause.Status.AWAITING,
+        )
+        .select_related("pairing__mentor", "pairing__mentee")
+        .order_by("starts_on", "pk")
+    )
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The admin's cohort page: figures, charts, the at-risk queue and the pairings table; the
+"""The admin's cohort page: figures, charts, the queue ("Needs you now": pairings at risk,
+pairings needing attention, pauses waiting for agreement) and the pairings table; the
 printable report and the CSV exports."""
 
 from datetime import date, datetime
@@ -26,12 +27,13 @@ from oversight.selectors.cohort_dashboard import (
     HEALTH_SNOOZED,
     HEALTH_UNASSESSED,
     SORTS,
-    at_risk_queue_for_admin,
     cohort_figures,
     cohort_weeks,
     health_per_week,
+    health_queue_for_admin,
     pairing_rows_for_cohort,
     pairing_table_for_admin,
+    pauses_awaiting_for_cohort,
     sessions_per_week,
     sort_key,
 )
@@ -170,10 +172,9 @@ def cohort_detail_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     today = timezone.localdate(now, tz)
     context = pairing_table_context(request, cohort, now=now, today=today)
     if not wants_table_only(request):
-        queue = at_risk_queue_for_admin(cohort=cohort, now=now, today=today)
         context |= _dashboard(cohort, now=now, today=today, tz=tz) | {
-            "queue": queue,
-            "queue_total": queue[0].queue_total if queue else 0,
+            "queue": health_queue_for_admin(cohort=cohort, now=now, today=today),
+            "pauses_awaiting": pauses_awaiting_for_cohort(cohort=cohort),
             "latest_run": cohort.match_runs.first(),
             "exports": EXPORTS,
         }

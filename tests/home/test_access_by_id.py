@@ -28,7 +28,7 @@ from home.models import DataExport
 from matching.models import MatchRun, MentorRequest
 from oversight.models import Announcement
 from pairings.models import Pairing, PairingPause
-from programmes.models import ImportJob, Invite
+from programmes.models import Cohort, ImportJob, Invite
 from sessions_app.models import Appointment, Availability, DateOverride
 from tests.factories import (
     PASSWORD,
@@ -174,6 +174,7 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     "oversight:pairing_rematch": lambda w: {"pairing_id": w["pairing"].pk},
     "oversight:announcement_list": lambda w: {"cohort_id": w["cohort"].pk},
     "oversight:cohort_trail": lambda w: {"cohort_id": w["cohort"].pk},
+    "oversight:cohort_health_settings": lambda w: {"cohort_id": w["cohort"].pk},
     "oversight:announcement_new": lambda w: {"cohort_id": w["cohort"].pk},
     "oversight:announcement_detail": lambda w: {"announcement_id": w["announcement"].pk},
     "oversight:announcement_progress": lambda w: {"announcement_id": w["announcement"].pk},
@@ -267,6 +268,9 @@ def _state(world: dict) -> tuple:
         DateOverride.objects.filter(pk=world["override"].pk).exists(),
         Authenticator.objects.filter(pk=world["webauthn"].pk).exists(),
         tuple(PairingPause.objects.order_by("pk").values_list("status", "ends_on")),
+        Cohort.objects.filter(pk=world["cohort"].pk)
+        .values_list("health_quiet_gaps", "health_silent_gaps", "pause_max_days")
+        .get(),
     )
 
 
