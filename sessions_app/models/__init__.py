@@ -10,6 +10,7 @@ from django.contrib.postgres.fields import RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sessions_app.db import TsTzRange
@@ -197,6 +198,18 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"Session {self.starts_at:%Y-%m-%d %H:%M} UTC ({self.status})"
+
+    @property
+    def has_ended(self) -> bool:
+        return self.ends_at <= timezone.now()
+
+    @property
+    def status_shown(self) -> str:
+        """What a person reads: "Booked" only while it is still to come or under way; a
+        booked session whose end has passed is "Ended"."""
+        if self.status == self.Status.BOOKED and self.has_ended:
+            return str(_("Ended"))
+        return self.get_status_display()
 
 
 class AgendaItem(models.Model):

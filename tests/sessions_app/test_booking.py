@@ -929,3 +929,36 @@ def test_the_partner_may_cancel_a_session_the_mentee_booked(client, appointment)
 
     appointment.refresh_from_db()
     assert appointment.cancelled_by == appointment.mentor
+
+
+def test_a_session_whose_end_has_passed_reads_ended_without_a_live_call_link(pairing, client):
+    video = "https://meet.example/past-call"
+    past = AppointmentFactory(
+        pairing=pairing,
+        starts_at=datetime.now(UTC) - timedelta(days=2),
+        length=45,
+        mode="video",
+        video_url=video,
+    )
+    coming = AppointmentFactory(
+        pairing=pairing,
+        starts_at=datetime.now(UTC) + timedelta(days=2),
+        length=45,
+        mode="video",
+        video_url="https://meet.example/next-call",
+    )
+    client.force_login(pairing.mentee)
+
+    past_page = client.get(reverse("sessions_app:detail", args=[past.pk])).content.decode()
+    coming_page = client.get(reverse("sessions_app:detail", args=[coming.pk])).content.decode()
+    listing = client.get(
+        reverse("sessions_app:pairing_sessions", args=[pairing.pk]), {"show": "past"}
+    ).content.decode()
+
+    assert "Ended ·" in past_page
+    assert "Join the video call" not in past_page
+    assert video not in past_page
+    assert "Booked ·" in coming_page
+    assert "Join the video call" in coming_page
+    assert "<td>Ended</td>" in listing
+    assert "<td>Booked</td>" not in listing
