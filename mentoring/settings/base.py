@@ -292,6 +292,8 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 USE_I18N = True
 LANGUAGE_CODE = "en"
+# One way of writing dates per language: ours for English (mentoring/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["mentoring.formats"]
 LANGUAGES = [("en", _("English"))]
 
 # Static files: whitenoise serves them, compressed and fingerprinted outside DEBUG.
