@@ -2,7 +2,6 @@
 
 from urllib.parse import urlencode
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -11,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.adapters import invited_email_forget, invited_email_stash
 from accounts.decorators import programme_admin_required
 from accounts.models import User
 from mentoring.errors import DomainError
@@ -165,12 +165,12 @@ def _join_signed_out(request: HttpRequest, invite: Invite) -> HttpResponse:
 
     The browser keeps the link until they are in; signing up through it keeps it on the server
     too (programmes.signals). A personal invitation reached its address, so signing up with
-    that address needs no confirmation email (allauth's verified-email stash).
+    that address needs no confirmation email (accounts.adapters.invited_email_stash).
     """
     request.session[PENDING_INVITE] = invite.token
     signup_url = reverse("account_signup")
     if invite.email and invite.accepted_at is None:
-        get_adapter(request).stash_verified_email(request, invite.email)
+        invited_email_stash(request, invite.email)
     if invite.email:
         signup_url += "?" + urlencode({"email": invite.email})
     return render(
@@ -210,6 +210,7 @@ def invite_join_view(request: HttpRequest, token: str) -> HttpResponse:
 
 def invite_pending_record_from_session(request: HttpRequest, user: User) -> None:
     """After a sign-up: tie the invitation opened in this browser to the new account."""
+    invited_email_forget(request)
     token = request.session.get(PENDING_INVITE)
     invite = invite_by_token(token=token) if token else None
     if invite is not None:
