@@ -223,6 +223,7 @@ def invite_pending_accept(request: HttpRequest, user: User, response: HttpRespon
 
     Sends them on to the cohort's questions instead of the dashboard.
     """
+    invited_email_forget(request)  # they have an account now: nothing left to sign up
     token = request.session.pop(PENDING_INVITE, None)
     opened = invite_by_token(token=token) if token else None
     enrolments, refusals = invites_pending_take(user=user, invite=opened)
