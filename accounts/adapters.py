@@ -7,11 +7,36 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 
 from accounts.tasks import email_send_task
 
+INVITED_EMAIL = "accounts_invited_email"  # session key: the address a personal invitation reached
+
+
+def invited_email_stash(request: HttpRequest, email: str) -> None:
+    """Remember that this browser opened a link sent only to `email`: signing up with that
+    address needs no confirmation email (the link already proved the address was reached).
+
+    Not allauth's own stash_verified_email: that one makes the stashed address the account's
+    primary one even when the person typed another.
+    """
+    request.session[INVITED_EMAIL] = email.lower()
+
+
+def invited_email_forget(request: HttpRequest) -> None:
+    request.session.pop(INVITED_EMAIL, None)
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def is_email_verified(self, request: HttpRequest, email: str) -> bool:
+        """An address is verified at sign-up when a personal invitation to it was opened in
+        this browser (invited_email_stash), or as allauth decides."""
+        invited = request.session.get(INVITED_EMAIL)
+        if invited and invited == email.lower():
+            return True
+        return super().is_email_verified(request, email)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """As allauth's send_mail, but the message is queued for a worker once we commit."""
         site = SimpleNamespace(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)

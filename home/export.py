@@ -31,7 +31,14 @@ from matching.models import MatchRun, MentorRequest, PairConstraint, ProposedPai
 from notifications.models import Notification, NotificationSettings
 from oversight.models import Announcement, AnnouncementDelivery, Nudge, PairingHealth
 from pairings.models import Acknowledgement, ContactTerms, Pairing, PairingPause
-from programmes.models import Cohort, Enrolment, ImportJob, Invite, MentorPreference
+from programmes.models import (
+    Cohort,
+    Enrolment,
+    ImportJob,
+    Invite,
+    MentorPreference,
+    PendingJoin,
+)
 from sessions_app.models import (
     ActionItem,
     AgendaItem,
@@ -110,6 +117,10 @@ EXPORTED: dict[type[Model], Section] = {
             | Q(email__in=EmailAddress.objects.filter(user=u).values("email"))
         ),
         SECRET,
+    ),
+    PendingJoin: Section(
+        "Invitations you signed up through, kept until you are in the cohort.",
+        _both(PendingJoin, "user"),
     ),
     ImportJob: Section(
         "CSV files you imported (counts; the files are not kept).",

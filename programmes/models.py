@@ -243,6 +243,27 @@ class Invite(models.Model):
         return {"cohort_id": self.cohort_id}
 
 
+class PendingJoin(models.Model):
+    """An invitation someone signed up through, kept on the server until they are in.
+
+    The session that opened the link may be gone when the address is confirmed (another
+    browser, a phone): this row still enrols them then, and sends them to the cohort's
+    questions when they next sign in anywhere.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pending_joins")
+    invite = models.ForeignKey(Invite, on_delete=models.CASCADE, related_name="pending_joins")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "invite"], name="pending_join_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} waiting to join with invite {self.invite_id}"
+
+
 class ImportJob(models.Model):
     """A CSV upload of participants, imported by a worker, with its progress and bad rows."""
 

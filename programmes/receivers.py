@@ -8,14 +8,14 @@ from django.utils import timezone
 from accounts.events import user_leaving
 from accounts.models import User
 from accounts.services import former_participant_email
-from programmes.models import Cohort, Enrolment, Invite, MentorPreference
+from programmes.models import Cohort, Enrolment, Invite, MentorPreference, PendingJoin
 
 
 @receiver(user_leaving, dispatch_uid="programmes_forget_the_leaver")
 def _forget_the_leaver(sender: type, *, user: User, **kwargs: object) -> None:
     """Their enrolments stay for the cohorts' head counts, emptied of their answers; nobody's
     choices or must-not lists name them any more; invitations to them are closed and no longer
-    hold their name or address; they administer no cohort."""
+    hold their name or address; they administer no cohort, and wait to join none."""
     Enrolment.objects.filter(user=user).update(
         goals="", department="", manager_email="", channels=[], contact_hours=[]
     )
@@ -30,3 +30,4 @@ def _forget_the_leaver(sender: type, *, user: User, **kwargs: object) -> None:
         expires_at=timezone.now(),
     )
     Cohort.admins.through.objects.filter(user=user).delete()
+    PendingJoin.objects.filter(user=user).delete()

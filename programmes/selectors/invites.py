@@ -87,3 +87,10 @@ def invites_waiting_for(*, user: User) -> QuerySet[Invite]:
         .select_related("cohort")
         .order_by("expires_at", "pk")
     )
+
+
+def cohort_admin_names(*, cohort: Cohort) -> list[str]:
+    """Who runs the cohort, as the invitation names them: only names they chose (the page is
+    public, so no part of an address)."""
+    admins = cohort.admins.filter(is_active=True).exclude(display_name="")
+    return list(admins.order_by("display_name").values_list("display_name", flat=True))

@@ -12,7 +12,7 @@ from accounts.emails import email_build
 from accounts.models import User
 from mentoring.errors import DomainError
 from mentoring.links import absolute
-from programmes.models import Cohort, Enrolment, Invite
+from programmes.models import Cohort, Enrolment, Invite, PendingJoin
 from programmes.services.enrolments import enrolment_join
 
 INVITE_DAYS = 14  # how long a new link stays valid unless the admin says otherwise
@@ -121,6 +121,61 @@ def invites_accept_for_email(*, user: User, email: str) -> list[Enrolment]:
         email=email.lower(), accepted_at__isnull=True, expires_at__gt=timezone.now()
     ).select_related("cohort")
     return [_enrol(invite, user) for invite in invites]
+
+
+@transaction.atomic
+def invite_pending_record(*, invite: Invite, user: User) -> PendingJoin | None:
+    """Remember on the server that the user signed up through this (open) invitation, so
+    confirming their address from any browser or device enrols them. None when it is closed.
+    Safe to repeat."""
+    if invite_closed(invite=invite) is not None:
+        return None
+    pending, _created = PendingJoin.objects.get_or_create(user=user, invite=invite)
+    return pending
+
+
+@transaction.atomic
+def invites_pending_accept_for_email(*, user: User, email: str) -> list[Enrolment]:
+    """Once `email` is confirmed: join with every invitation the user signed up through.
+
+    A personal invitation joins only when it names this address; a closed one not at all.
+    The rows stay, so the next sign-in still leads to the cohort's questions. Safe to repeat.
+    """
+    pending = PendingJoin.objects.filter(user=user).select_related("invite__cohort")
+    return [
+        _enrol(p.invite, user)
+        for p in pending
+        if (not p.invite.email or p.invite.email == email.lower())
+        and invite_closed(invite=p.invite) is None
+    ]
+
+
+@transaction.atomic
+def invites_pending_take(
+    *, user: User, invite: Invite | None = None
+) -> tuple[list[Enrolment], list[DomainError]]:
+    """At sign-in: join with the invitation opened in this browser (`invite`) and every one
+    the user signed up through on the server; those are then forgotten.
+
+    Returns the enrolments (new or existing, the opened invite's first) and the refusals
+    (an invitation for another address, or one closed without them having joined).
+    """
+    invites = [invite] if invite is not None else []
+    pending = PendingJoin.objects.select_for_update(of=("self",)).filter(user=user)
+    invites += [p.invite for p in pending.select_related("invite__cohort")]
+    pending.delete()
+    enrolments: list[Enrolment] = []
+    refusals: list[DomainError] = []
+    seen: set[int] = set()
+    for each in invites:
+        if each.pk in seen:
+            continue
+        seen.add(each.pk)
+        try:
+            enrolments.append(invite_accept(invite=each, user=user))
+        except DomainError as exc:
+            refusals.append(exc)
+    return enrolments, refusals
 
 
 def invite_emails_schedule(*, invite_ids: Iterable[int]) -> None:

@@ -1,13 +1,16 @@
 """Invite pages: an admin's links and CSV uploads, and the join link anyone may open."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.adapters import invited_email_forget, invited_email_stash
 from accounts.decorators import programme_admin_required
 from accounts.models import User
 from mentoring.errors import DomainError
@@ -15,6 +18,7 @@ from programmes.forms.invites import ImportUploadForm, InviteLinkForm
 from programmes.models import Cohort, Enrolment, ImportJob, Invite
 from programmes.selectors import cohort_get_for_admin
 from programmes.selectors.invites import (
+    cohort_admin_names,
     import_job_get_for_admin,
     imports_recent,
     invite_by_token,
@@ -29,8 +33,10 @@ from programmes.services.invites import (
     invite_accept,
     invite_closed,
     invite_link_create,
+    invite_pending_record,
     invite_refusal,
     invite_revoke,
+    invites_pending_take,
 )
 
 PAGE_SIZE = 25
@@ -135,6 +141,15 @@ def _join_refused(request: HttpRequest, invite: Invite, refusal: DomainError) ->
     )
 
 
+def _join_unknown(request: HttpRequest) -> HttpResponse:
+    """A token that names no invitation (mistyped, cut short): a page that says so."""
+    message = _(
+        "This invitation link does not work. Check that you opened the whole link from your "
+        "email or message, or ask your programme admin for a new one."
+    )
+    return render(request, "programmes/invites/join_refused.html", {"message": message}, status=404)
+
+
 def _joined(request: HttpRequest, enrolment: Enrolment) -> str:
     """Say so, and give the page where the new participant answers the cohort's questions."""
     messages.success(
@@ -145,23 +160,44 @@ def _joined(request: HttpRequest, enrolment: Enrolment) -> str:
     return reverse("programmes:enrolment", args=[enrolment.cohort_id, enrolment.role])
 
 
+def _join_signed_out(request: HttpRequest, invite: Invite) -> HttpResponse:
+    """The invitation itself, for someone without an account (or not signed in yet).
+
+    The browser keeps the link until they are in; signing up through it keeps it on the server
+    too (programmes.signals). A personal invitation reached its address, so signing up with
+    that address needs no confirmation email (accounts.adapters.invited_email_stash).
+    """
+    request.session[PENDING_INVITE] = invite.token
+    signup_url = reverse("account_signup")
+    if invite.email and invite.accepted_at is None:
+        invited_email_stash(request, invite.email)
+    if invite.email:
+        signup_url += "?" + urlencode({"email": invite.email})
+    return render(
+        request,
+        "programmes/invites/join_signed_out.html",
+        {
+            "invite": invite,
+            "cohort": invite.cohort,
+            "admins": cohort_admin_names(cohort=invite.cohort),
+            "signup_url": signup_url,
+            "used": invite.accepted_at is not None,
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def invite_join_view(request: HttpRequest, token: str) -> HttpResponse:
     """Public: the token is the permission. Joining itself takes a POST from a signed-in person."""
     invite = invite_by_token(token=token)
     if invite is None:
-        raise Http404
+        return _join_unknown(request)
     user = request.user
     if not user.is_authenticated:
         closed = invite_closed(invite=invite)
         if closed is not None:
             return _join_refused(request, invite, closed)
-        request.session[PENDING_INVITE] = invite.token
-        messages.info(
-            request,
-            _("Create an account or sign in to join %(cohort)s.") % {"cohort": invite.cohort.name},
-        )
-        return redirect("account_signup")
+        return _join_signed_out(request, invite)
     if invite_joined(invite=invite, user=user):
         return redirect("programmes:enrolment", cohort_id=invite.cohort_id, role=invite.role)
     refusal = invite_refusal(invite=invite, user=user)
@@ -172,21 +208,30 @@ def invite_join_view(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "programmes/invites/join.html", {"invite": invite})
 
 
+def invite_pending_record_from_session(request: HttpRequest, user: User) -> None:
+    """After a sign-up: tie the invitation opened in this browser to the new account."""
+    invited_email_forget(request)
+    token = request.session.get(PENDING_INVITE)
+    invite = invite_by_token(token=token) if token else None
+    if invite is not None:
+        invite_pending_record(invite=invite, user=user)
+
+
 def invite_pending_accept(request: HttpRequest, user: User, response: HttpResponse | None) -> None:
-    """After a sign-in: join with the link the person opened before (kept in their session).
+    """After a sign-in: join with the link opened in this browser before, and with those the
+    person signed up through (kept on the server, whichever browser confirmed the address).
 
     Sends them on to the cohort's questions instead of the dashboard.
     """
+    invited_email_forget(request)  # they have an account now: nothing left to sign up
     token = request.session.pop(PENDING_INVITE, None)
-    invite = invite_by_token(token=token) if token else None
-    if invite is None:
+    opened = invite_by_token(token=token) if token else None
+    enrolments, refusals = invites_pending_take(user=user, invite=opened)
+    for refusal in refusals:
+        messages.warning(request, refusal.message)
+    if not enrolments:
         return
-    try:
-        enrolment = invite_accept(invite=invite, user=user)
-    except DomainError as exc:
-        messages.warning(request, exc.message)
-        return
-    next_url = _joined(request, enrolment)
+    next_url = _joined(request, enrolments[0])
     if isinstance(response, HttpResponseRedirect):
         response["Location"] = next_url
 

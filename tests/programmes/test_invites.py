@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import user_make_programme_admin
-from programmes.models import Enrolment, Invite
+from programmes.models import Enrolment, Invite, PendingJoin
 from programmes.services.invites import invite_send
-from tests.factories import PASSWORD, EnrolmentFactory, second_factor_add
+from tests.factories import PASSWORD, EnrolmentFactory, UserFactory, second_factor_add
 
 pytestmark = pytest.mark.django_db
 CONFIRM_LINK = re.compile(r"https?://testserver(/accounts/confirm-email/[^\s]+/)")
@@ -232,8 +232,8 @@ def test_a_visitor_with_a_link_signs_up_verifies_and_lands_in_the_cohort(
     invite = _link(cohort, role="mentor")
 
     opened = client.get(_join_url(invite))
-    assert opened.url == reverse("account_signup")
-    assert _texts(opened) == ["Create an account or sign in to join Spring cohort."]
+    assert opened.status_code == 200
+    assert "You are invited to join as a mentor." in opened.content.decode()
     _sign_up(client, django_capture_on_commit_callbacks, "newcomer@example.org")
     assert not Enrolment.objects.exists()  # not before the address is verified
     response = _confirm(
@@ -338,8 +338,152 @@ def test_a_link_that_expires_between_opening_and_signing_up_says_so_after_sign_i
     assert not Enrolment.objects.exists()
 
 
-def test_an_unknown_token_is_404(client):
-    assert client.get(reverse("programmes:join", args=["no-such-token"])).status_code == 404
+def test_an_unknown_token_is_a_404_page_that_says_what_to_do(client):
+    response = client.get(reverse("programmes:join", args=["no-such-token"]))
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "This invitation link does not work" in html
+    assert "ask your programme admin for a new one" in html
+
+
+# The invitation, for someone not signed in.
+
+
+def test_a_visitor_sees_the_cohort_its_dates_the_role_and_who_runs_it(client, cohort):
+    cohort.description = "Six months of fortnightly sessions for new team leads."
+    cohort.save()
+    cohort.admins.add(UserFactory(email="omar@example.org", display_name="Omar Haddad"))
+    cohort.admins.add(UserFactory(email="no-name@example.org", display_name=""))
+    invite = _link(cohort, role="mentee")
+
+    response = client.get(_join_url(invite))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Join Spring cohort" in html
+    assert "Six months of fortnightly sessions for new team leads." in html
+    assert cohort.starts_on.strftime("%-d %b %Y") in html
+    assert "You are invited to join as a mentee." in html
+    assert "Run by Dana Admin, Omar Haddad, the programme admins." in html
+    assert "no-name" not in html  # an admin without a chosen name is not shown by address
+    assert f'href="{reverse("account_signup")}"' in html
+    assert "Create your account" in html
+    assert f'href="{reverse("account_login")}"' in html
+    assert "I already have an account" in html
+    assert client.session["programmes_pending_invite"] == invite.token
+    assert not Enrolment.objects.exists()
+
+
+def test_a_personal_invitation_prefills_the_sign_up_form_with_its_address(client, cohort):
+    invite = _link(cohort, email="ada@example.org", name="Ada")
+
+    page = client.get(_join_url(invite))
+    signup_url = page.context["signup_url"]
+    assert signup_url == reverse("account_signup") + "?email=ada%40example.org"
+    assert "This invitation was sent to ada@example.org." in page.content.decode()
+    form = client.get(signup_url).context["form"]
+
+    assert form["email"].value() == "ada@example.org"
+
+
+def test_signing_up_with_the_invited_address_needs_no_email_and_lands_on_the_questions(
+    client, cohort, mailoutbox, django_capture_on_commit_callbacks, django_user_model
+):
+    invite = _link(cohort, email="ada@example.org", role="mentor", department="Sales")
+    client.get(_join_url(invite))
+
+    response = _sign_up(client, django_capture_on_commit_callbacks, "ada@example.org")
+
+    ada = django_user_model.objects.get(email="ada@example.org")
+    assert ada.emailaddress_set.get().verified  # the invitation reached this address
+    assert not [m for m in mailoutbox if "confirm" in m.body]
+    enrolment = Enrolment.objects.get()
+    assert (enrolment.user, enrolment.role, enrolment.invite) == (ada, "mentor", invite)
+    assert enrolment.department == "Sales"
+    assert response.url == _enrolment_url(invite)
+    assert client.get(response.url).status_code == 200
+    invite.refresh_from_db()
+    assert invite.accepted_by == ada
+    assert not PendingJoin.objects.exists()
+
+
+def test_a_visitor_confirming_on_another_device_is_in_the_cohort_and_led_to_its_questions(
+    client, cohort, mailoutbox, django_capture_on_commit_callbacks, django_user_model
+):
+    invite = _link(cohort, role="mentor")
+    client.get(_join_url(invite))
+    _sign_up(client, django_capture_on_commit_callbacks, "kim@example.org")
+    kim = django_user_model.objects.get(email="kim@example.org")
+    assert PendingJoin.objects.filter(user=kim, invite=invite).exists()
+    assert not Enrolment.objects.exists()  # not before the address is verified
+
+    phone = Client()  # no session from the sign-up
+    confirmed = _confirm(phone, django_capture_on_commit_callbacks, mailoutbox, "kim@example.org")
+
+    enrolment = Enrolment.objects.get()  # the admin counts her now
+    assert (enrolment.user, enrolment.role, enrolment.invite) == (kim, "mentor", invite)
+    assert confirmed.url.startswith(reverse("account_login"))
+    signed_in = phone.post(
+        reverse("account_login"), {"login": "kim@example.org", "password": PASSWORD}
+    )
+    assert signed_in.url == _enrolment_url(invite)
+    assert "You joined Spring cohort as a mentor." in " ".join(_texts(signed_in))
+    assert not PendingJoin.objects.exists()
+    assert Enrolment.objects.count() == 1
+
+
+def test_a_personal_invitation_never_enrols_an_account_with_another_address(
+    client, cohort, mailoutbox, django_capture_on_commit_callbacks, django_user_model
+):
+    invite = _link(cohort, email="ada@example.org")
+    client.get(_join_url(invite))
+    _sign_up(client, django_capture_on_commit_callbacks, "mallory@example.org")
+
+    mallory = django_user_model.objects.get(email="mallory@example.org")
+    assert list(mallory.emailaddress_set.values_list("email", "verified")) == [
+        ("mallory@example.org", False)  # the invited address is not slipped into her account
+    ]
+    assert [m.to for m in mailoutbox if "confirm" in m.body] == [["mallory@example.org"]]
+    phone = Client()
+    _confirm(phone, django_capture_on_commit_callbacks, mailoutbox, "mallory@example.org")
+    assert not Enrolment.objects.exists()
+    signed_in = phone.post(
+        reverse("account_login"), {"login": "mallory@example.org", "password": PASSWORD}
+    )
+
+    assert not Enrolment.objects.exists()
+    assert signed_in.url == reverse("home:dashboard")
+    assert any("sent to another email address" in text for text in _texts(signed_in))
+    invite.refresh_from_db()
+    assert invite.accepted_by is None
+
+
+def test_a_link_revoked_before_the_address_is_confirmed_enrols_nobody(
+    client, cohort, mailoutbox, django_capture_on_commit_callbacks
+):
+    invite = _link(cohort)
+    client.get(_join_url(invite))
+    _sign_up(client, django_capture_on_commit_callbacks, "kim@example.org")
+    invite.expires_at = timezone.now() - timedelta(minutes=1)
+    invite.save()
+
+    _confirm(Client(), django_capture_on_commit_callbacks, mailoutbox, "kim@example.org")
+
+    assert not Enrolment.objects.exists()
+
+
+def test_a_used_personal_invitation_asks_the_visitor_to_sign_in(client, cohort, mentee):
+    invite = _link(cohort, email="alice@example.org")
+    client.force_login(mentee)
+    client.post(_join_url(invite))
+    client.logout()
+
+    response = Client().get(_join_url(invite))
+
+    html = response.content.decode()
+    assert "This invitation has been accepted already. Sign in to reach the cohort." in html
+    assert "Create your account" not in html
 
 
 # Personal invites (from a CSV upload).
