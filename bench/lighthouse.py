@@ -20,6 +20,8 @@ from pathlib import Path
 from bench.harness import ROOT, database_url, report, setup_django
 
 LIGHTHOUSE = "lighthouse@12.2.3"
+# One key for this process (which makes the sessions) and the server (which reads them).
+SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789"  # noqa: S105
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CATEGORIES = ("accessibility", "best-practices")
 
@@ -84,10 +86,13 @@ def _lighthouse(url: str, cookie: str | None, out: Path) -> dict[str, int]:
         command.append("--extra-headers=" + json.dumps({"Cookie": f"sessionid={cookie}"}))
     subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM})
     result = json.loads(out.read_text())
+    if result["finalDisplayedUrl"] != url:  # sent to sign in, say: not the page we meant
+        raise RuntimeError(f"{url} ended on {result['finalDisplayedUrl']}")
     return {name: round(result["categories"][name]["score"] * 100) for name in CATEGORIES}
 
 
 def main() -> None:
+    os.environ["SECRET_KEY"] = SECRET_KEY
     setup_django(fresh=True)
     pages = _pages()
     port = _free_port()
@@ -97,9 +102,13 @@ def main() -> None:
         "DATABASE_URL": database_url(),
         "DJANGO_SETTINGS_MODULE": "mentoring.settings.base",
         "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+        "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "STATIC_ROOT": static_root,
+        # Plain http on loopback: no redirect to https, and no cookie marked https-only.
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "SECURE_HSTS_PRELOAD": "0",
     }
     python = sys.executable
     subprocess.run(
