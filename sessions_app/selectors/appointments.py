@@ -117,11 +117,14 @@ def slot_week(
     chosen: datetime | None = None,
 ) -> SlotWeek:
     """The week to show: the one `asked` for (any date in it), else the one holding `chosen`
-    (a refused submit), else the one with the first free time; kept between this week and the
-    week of the last free time. `today` is the viewer's local date. No query."""
-    first_week = _monday(today)
-    last_week = _monday(slots[-1].starts_at.astimezone(zone).date()) if slots else first_week
-    last_week = max(last_week, first_week)
+    (a refused submit), else the one with the first free time; kept between the weeks of the
+    first and the last free time (this week when there is none: `today` is the viewer's local
+    date). No query."""
+    if slots:
+        first_week = _monday(slots[0].starts_at.astimezone(zone).date())
+        last_week = _monday(slots[-1].starts_at.astimezone(zone).date())
+    else:
+        first_week = last_week = _monday(today)
     wanted = asked or (chosen.astimezone(zone).date() if chosen else None)
     if wanted is None:
         wanted = slots[0].starts_at.astimezone(zone).date() if slots else today
