@@ -76,6 +76,8 @@ def test_the_first_session_is_booked_in_three_clicks_from_the_pairing_page(
     expect(alice.get_by_text(re.compile(r"^First free: "))).to_be_visible()
     expect(alice.get_by_role("radio", name="30 minutes")).to_be_checked()
     expect(alice.get_by_role("radio", name="Video call")).to_be_checked()
+    if SCREENSHOTS:
+        alice.screenshot(path=SCREENSHOTS / "i12-book-desktop.png", full_page=True, caret="initial")
     # She prefers the time after the first free one: one click on it...
     other = alice.locator(".slot-day").filter(has=first).get_by_role("radio").nth(1)
     name = other.evaluate("radio => radio.labels[0].textContent")
@@ -114,7 +116,7 @@ def test_the_week_view_pages_by_week_in_place_and_stacks_the_days_on_a_phone(
     alice.set_viewport_size(PHONE)
     alice.goto(reverse("sessions_app:book", args=[pairing.pk]))
     if SCREENSHOTS:
-        alice.screenshot(path=SCREENSHOTS / "i12-book-390.png", full_page=True)
+        alice.screenshot(path=SCREENSHOTS / "i12-book-390.png", full_page=True, caret="initial")
     title = alice.locator(".slot-week-title")
     first_week = title.text_content()
 
@@ -166,7 +168,7 @@ def test_the_hours_editors_are_about_one_screen_tall_on_a_phone_and_presets_fill
     expect(thursday.get_by_label(re.compile(r"^and from:?$"))).to_be_visible()
     expect(thursday.get_by_label(re.compile(r"^and from:?$"))).to_have_value("07:00")
     if SCREENSHOTS:
-        bob.screenshot(path=SCREENSHOTS / "i12-terms-390.png", full_page=True)
+        bob.screenshot(path=SCREENSHOTS / "i12-terms-390.png", full_page=True, caret="initial")
     two_windows_height = _height(bob)
     bob.get_by_role("button", name="Save my terms").click()
     expect(bob.get_by_text("Your terms are saved.")).to_be_visible()
@@ -181,7 +183,9 @@ def test_the_hours_editors_are_about_one_screen_tall_on_a_phone_and_presets_fill
     ).to_have_value("")
     bob.get_by_role("button", name=f"Weekday office hours 9{DASH}17").click()
     if SCREENSHOTS:
-        bob.screenshot(path=SCREENSHOTS / "i12-availability-390.png", full_page=True)
+        bob.screenshot(
+            path=SCREENSHOTS / "i12-availability-390.png", full_page=True, caret="initial"
+        )
     availability_hours = bob.locator("fieldset[aria-describedby=windows-help]").bounding_box()
     availability_form = bob.locator("form.terms-form").bounding_box()["height"]
     assert Availability.objects.get(mentor=pairing.mentor).windows.count() == 5
