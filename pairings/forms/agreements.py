@@ -14,7 +14,7 @@ from accounts.models import Profile, User
 from accounts.widgets import QuickSelect
 from pairings.models import ContactTerms
 from pairings.selectors.agreements import MINUTES_PER_DAY, minutes_label, phone_display
-from programmes.forms.hours import time_field, window_times
+from programmes.forms.hours import HoursRow, hours_rows, time_field, window_times
 from programmes.models import Channel
 
 WINDOWS_PER_DAY = 2
@@ -146,12 +146,9 @@ class ContactTermsForm(forms.Form):
             closes %= MINUTES_PER_DAY  # midnight is shown as 00:00
             self.initial[f"hours_{weekday}_{n}_to"] = time(closes // 60, closes % 60)
 
-    def hour_rows(self) -> list[tuple[str, list[tuple[forms.BoundField, forms.BoundField]]]]:
-        """(weekday name, [(from, to) bound fields]) for the template."""
-        return [
-            (day_name, [(self[opens], self[closes]) for opens, closes in windows])
-            for _weekday, day_name, windows in self.days
-        ]
+    def hours_rows(self) -> list[HoursRow]:
+        """One row per weekday for the hours editor (templates/_partials/hours_week.html)."""
+        return hours_rows(self, self.days)
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"]

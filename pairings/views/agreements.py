@@ -19,6 +19,7 @@ from pairings.services.agreements import (
     agreement_closed_message,
     agreement_terms_save,
 )
+from programmes.forms.hours import HOURS_ACTION, hours_action_apply
 
 
 @login_required
@@ -37,14 +38,17 @@ def agreement_terms_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
         return redirect("pairings:agreement_detail", pairing_id=pairing.pk)
     me = pairing.mentor if request.user.pk == pairing.mentor_id else pairing.mentee
     terms = terms_for(pairing=pairing, person=me)
+    hours_action = request.POST.get(HOURS_ACTION)  # a preset: fill the hours, save nothing
     form = ContactTermsForm(
-        request.POST or None,
+        None if hours_action else request.POST or None,
         person=me,
         profile=me.profile,
         terms=terms,
         first_draft=None if terms else terms_initial_for(pairing=pairing, person=me),
     )
-    if request.method == "POST" and form.is_valid():
+    if hours_action:
+        hours_action_apply(form, request.POST, form.days, hours_action)
+    elif request.method == "POST" and form.is_valid():
         try:
             _terms, changed = agreement_terms_save(pairing=pairing, person=me, **form.terms())
         except DomainError as exc:

@@ -1,8 +1,11 @@
 """Weekly time windows as people type them: shared by contact terms and mentors' availability."""
 
+from dataclasses import dataclass
 from datetime import time
 
 from django import forms
+from django.http import QueryDict
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,3 +50,65 @@ def window_times(form: forms.Form, opens_name: str, closes_name: str) -> tuple[t
     for name in off_grid:
         form.add_error(name, QUARTER_HOURS)
     return None if off_grid else (opens, closes)
+
+
+# The buttons above a weekly hours editor post `hours_action`: the page comes back with the hours
+# filled in and nothing saved (the script in static/js/agreement-hours.js does the same in place).
+HOURS_ACTION = "hours_action"
+COPY_MONDAY = "copy_monday"
+WEEKDAYS_MON_FRI = range(5)
+HOURS_PRESETS: dict[str, list[tuple[int, time, time]]] = {
+    "office": [(day, time(9), time(17)) for day in WEEKDAYS_MON_FRI],
+    "evenings": [(day, time(18), time(21)) for day in WEEKDAYS_MON_FRI],
+    "clear": [],
+}
+
+# (weekday, day name, [(from field name, to field name), ...]) as both editors keep them.
+DayFields = tuple[int, str, list[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class HoursRow:
+    """One day of a weekly hours editor: its first window, and the others behind "more"."""
+
+    weekday: int
+    name: str
+    short: str
+    first: tuple[forms.BoundField, forms.BoundField]
+    more: list[tuple[forms.BoundField, forms.BoundField]]
+
+    @property
+    def more_open(self) -> bool:
+        """Show the other windows: one holds a time or an error."""
+        return any(field.value() or field.errors for pair in self.more for field in pair)
+
+
+def hours_rows(form: forms.Form, days: list[DayFields]) -> list[HoursRow]:
+    rows = []
+    for weekday, name, windows in days:
+        pairs = [(form[opens], form[closes]) for opens, closes in windows]
+        rows.append(HoursRow(weekday, name, str(WEEKDAYS_ABBR[weekday]), pairs[0], pairs[1:]))
+    return rows
+
+
+def hours_action_apply(
+    form: forms.Form, data: QueryDict, days: list[DayFields], action: str
+) -> None:
+    """Show the unbound `form` with what was typed in `data`, its hours changed by a preset or
+    by copying Monday to Tuesday-Friday; nothing is checked or saved (an unknown action only
+    shows the input again)."""
+    typed = {
+        name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
+        for name, field in form.fields.items()
+    }
+    names = {weekday: [name for pair in windows for name in pair] for weekday, _n, windows in days}
+    if action == COPY_MONDAY:
+        for weekday in WEEKDAYS_MON_FRI[1:]:
+            for name, source in zip(names[weekday], names[0], strict=True):
+                typed[name] = typed[source]
+    elif action in HOURS_PRESETS:
+        typed.update({name: None for day_names in names.values() for name in day_names})
+        for weekday, opens, closes in HOURS_PRESETS[action]:
+            first_from, first_to = names[weekday][:2]
+            typed[first_from], typed[first_to] = f"{opens:%H:%M}", f"{closes:%H:%M}"
+    form.initial.update({name: None if value == "" else value for name, value in typed.items()})

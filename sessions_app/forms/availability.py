@@ -8,7 +8,14 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from programmes.forms.hours import QUARTER_HOURS, off_quarter_hour, time_field, window_times
+from programmes.forms.hours import (
+    QUARTER_HOURS,
+    HoursRow,
+    hours_rows,
+    off_quarter_hour,
+    time_field,
+    window_times,
+)
 from sessions_app.models import Availability
 from sessions_app.selectors.availability import SESSION_LENGTHS
 
@@ -102,12 +109,9 @@ class AvailabilityForm(forms.Form):
                 self.initial[f"window_{weekday}_{n}_from"] = starts
                 self.initial[f"window_{weekday}_{n}_to"] = ends
 
-    def window_rows(self) -> list[tuple[str, list[tuple[forms.BoundField, forms.BoundField]]]]:
-        """(weekday name, [(from, to) bound fields]) for the template."""
-        return [
-            (day_name, [(self[opens], self[closes]) for opens, closes in windows])
-            for _weekday, day_name, windows in self.days
-        ]
+    def hours_rows(self) -> list[HoursRow]:
+        """One row per weekday for the hours editor (templates/_partials/hours_week.html)."""
+        return hours_rows(self, self.days)
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -44,8 +44,12 @@ def slot_choices(days: list[SlotDay], zone: ZoneInfo) -> list[tuple[str, list[tu
 
 
 class SlotPicker(forms.RadioSelect):
-    """Free times as radio buttons, one group per day. Rendered in Python, not one template per
-    option: a page can hold a few hundred of them. The markup is Django's; values are escaped."""
+    """Free times of one week as radio buttons styled as compact buttons, one column per day.
+    Rendered in Python, not one template per option: a week can hold a few hundred of them.
+    Each time's accessible name carries its day ("Tuesday 8 December, 10:00"); the first free
+    time of all (`first`, a slot value) is marked. The markup is Django's; values are escaped."""
+
+    first: str | None = None
 
     def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
         widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
@@ -54,35 +58,47 @@ class SlotPicker(forms.RadioSelect):
         extra = flatatt(input_attrs)
         chosen = {str(v) for v in widget["value"]}
         number = itertools.count()
+
+        def times(day_label: str, options: list[tuple[str, str]]) -> str:
+            if not options:
+                return format_html('<p class="slot-none">{}</p>', _("No free times"))
+            return format_html(
+                '<div class="slot-times">{}</div>',
+                format_html_join(
+                    "",
+                    '<label for="{0}_{1}" class="slot-time{7}"><input type="radio" name="{2}" '
+                    'value="{3}" id="{0}_{1}"{4}{5}><span class="visually-hidden">{8}, </span>'
+                    "{6}</label>",
+                    (
+                        (
+                            base_id,
+                            next(number),
+                            name,
+                            v,
+                            extra,
+                            CHECKED if v in chosen else "",
+                            label,
+                            " slot-first" if v == self.first else "",
+                            day_label,
+                        )
+                        for v, label in options
+                    ),
+                ),
+            )
+
         days = format_html_join(
             "",
-            '<fieldset class="slot-day"><legend>{}</legend><div class="checkbox-grid">{}</div>'
-            "</fieldset>",
+            '<fieldset class="slot-day{}"><legend>{}</legend>{}</fieldset>',
             (
                 (
+                    "" if options else " slot-day-empty",
                     day_label,
-                    format_html_join(
-                        "",
-                        '<label for="{0}_{1}"><input type="radio" name="{2}" value="{3}" '
-                        'id="{0}_{1}"{4}{5}> {6}</label>',
-                        (
-                            (
-                                base_id,
-                                next(number),
-                                name,
-                                v,
-                                extra,
-                                CHECKED if v in chosen else "",
-                                label,
-                            )
-                            for v, label in options
-                        ),
-                    ),
+                    times(day_label, options),
                 )
                 for day_label, options in self.choices
             ),
         )
-        return format_html('<div id="{}">{}</div>', base_id, days)
+        return format_html('<div id="{}" class="slot-week">{}</div>', base_id, days)
 
 
 class SlotField(forms.ChoiceField):
@@ -155,10 +171,17 @@ class AppointmentRescheduleForm(forms.Form):
         super().__init__(data, initial=initial)
         self.fields["length"].choices = _length_choices(lengths)
 
-    def show_days(self, days: list[SlotDay], zone: ZoneInfo) -> None:
-        """The free times to offer, read after any refused attempt so they are fresh."""
+    def show_days(
+        self, days: list[SlotDay], zone: ZoneInfo, *, first: datetime | None, propose: bool
+    ) -> None:
+        """The free times to offer, read after any refused attempt so they are fresh; `first`,
+        the first free time of all, is marked, and picked in advance when `propose` and
+        nothing is picked yet."""
         field = self.fields["starts_at"]
         field.choices = slot_choices(days, zone)
+        field.widget.first = slot_value(first) if first else None
+        if first and propose and not self.is_bound:
+            self.initial["starts_at"] = slot_value(first)
         field.help_text = _("Times are in your time zone, %(zone)s.") % {"zone": zone}
 
 

@@ -94,6 +94,56 @@ def slot_days(*, slots: list[Slot], zone: ZoneInfo) -> list[SlotDay]:
 
 
 @dataclass(frozen=True)
+class SlotWeek:
+    """One Monday-to-Sunday week of free times in the viewer's zone, for the week view."""
+
+    monday: date
+    days: list[SlotDay]  # all seven, a day without free times has no slots
+    previous: date | None  # the Monday before, when it can hold free times
+    next: date | None  # the Monday after, when it can hold free times
+    first_free: Slot | None  # the earliest free time of all, in any week
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def slot_week(
+    *,
+    slots: list[Slot],
+    zone: ZoneInfo,
+    today: date,
+    asked: date | None = None,
+    chosen: datetime | None = None,
+) -> SlotWeek:
+    """The week to show: the one `asked` for (any date in it), else the one holding `chosen`
+    (a refused submit), else the one with the first free time; kept between the weeks of the
+    first and the last free time (this week when there is none: `today` is the viewer's local
+    date). No query."""
+    if slots:
+        first_week = _monday(slots[0].starts_at.astimezone(zone).date())
+        last_week = _monday(slots[-1].starts_at.astimezone(zone).date())
+    else:
+        first_week = last_week = _monday(today)
+    wanted = asked or (chosen.astimezone(zone).date() if chosen else None)
+    if wanted is None:
+        wanted = slots[0].starts_at.astimezone(zone).date() if slots else today
+    monday = min(max(_monday(wanted), first_week), last_week)
+    by_day: dict[date, list[Slot]] = {monday + timedelta(days=n): [] for n in range(7)}
+    for slot in slots:
+        day = slot.starts_at.astimezone(zone).date()
+        if day in by_day:
+            by_day[day].append(slot)
+    return SlotWeek(
+        monday=monday,
+        days=[SlotDay(day=day, slots=day_slots) for day, day_slots in by_day.items()],
+        previous=monday - timedelta(weeks=1) if monday > first_week else None,
+        next=monday + timedelta(weeks=1) if monday < last_week else None,
+        first_free=slots[0] if slots else None,
+    )
+
+
+@dataclass(frozen=True)
 class Occurrence:
     """One date of a planned series, and whether it is free to book."""
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from mentoring.errors import DomainError
+from programmes.forms.hours import HOURS_ACTION, hours_action_apply
 from sessions_app.forms.availability import AvailabilityForm, DateOverrideForm, WeekForm
 from sessions_app.models import Availability
 from sessions_app.selectors.availability import (
@@ -100,6 +101,10 @@ def availability_edit_view(request: HttpRequest) -> HttpResponse:
     availability = availability_for(request.user)
     if request.method != "POST":
         return _page(request, availability=availability)
+    if hours_action := request.POST.get(HOURS_ACTION):  # a preset: fill the hours, save nothing
+        form = AvailabilityForm(availability=availability)
+        hours_action_apply(form, request.POST, form.days, hours_action)
+        return _page(request, availability=availability, form=form)
     form = AvailabilityForm(request.POST, availability=availability)
     if form.is_valid():
         try:

@@ -5,11 +5,11 @@ changing an id in the URL gives anyone else a 404.
 """
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -33,12 +33,11 @@ from sessions_app.ics import PUBLISH, calendar_for, event_for
 from sessions_app.models import Appointment, Availability
 from sessions_app.selectors.agenda import partner_in
 from sessions_app.selectors.appointments import (
-    SlotDay,
     appointment_get_for_user,
     appointments_for_pairing,
     booking_modes_for,
     first_session_in_person_due,
-    slot_days,
+    slot_week,
 )
 from sessions_app.selectors.availability import availability_for
 from sessions_app.selectors.slots import slot_plan
@@ -49,7 +48,6 @@ from sessions_app.services.booking import (
 )
 from sessions_app.services.series import series_cancel_from
 
-DAYS_PER_PAGE = 7  # days with free times on one page of the picker
 PAGE_SIZE = 25
 UPCOMING_ON_BOOKING_PAGE = 5
 
@@ -77,15 +75,11 @@ def _unavailable(request: HttpRequest, pairing: Pairing, reason: str) -> HttpRes
     )
 
 
-def _slot_page(request: HttpRequest, days: list[SlotDay], chosen: datetime | None) -> Page:
-    """The page of days asked for; after a refused submit, the one around the chosen time."""
-    paginator = Paginator(days, DAYS_PER_PAGE)
-    number = request.GET.get("page")
-    if number is None and chosen is not None:
-        chosen_day = chosen.astimezone(request.user.zoneinfo).date()
-        later = [i for i, day in enumerate(days) if day.day >= chosen_day]
-        number = later[0] // DAYS_PER_PAGE + 1 if later else paginator.num_pages
-    return paginator.get_page(number)
+def _asked_week(request: HttpRequest) -> date | None:
+    try:
+        return date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        return None
 
 
 def _picker(
@@ -98,8 +92,10 @@ def _picker(
     length: int,
     now: datetime,
     exclude_appointment_id: int | None = None,
+    propose: bool = True,
 ) -> dict:
-    """Fresh free times for `length`, a page of them put into the form, and the length form."""
+    """Fresh free times for `length`, one week of them put into the form (the first free time
+    proposed when `propose`), and the length form."""
     # free_slots for the availability the page already read: two queries instead of four.
     slots = slot_plan(
         availability=availability,
@@ -110,14 +106,22 @@ def _picker(
         exclude_appointment_id=exclude_appointment_id,
     ).slots
     form.is_valid()  # cleans a bound form once (a refusal added since is kept)
-    chosen = getattr(form, "cleaned_data", {}).get("starts_at")
-    page = _slot_page(request, slot_days(slots=slots, zone=request.user.zoneinfo), chosen)
-    form.show_days(list(page.object_list), request.user.zoneinfo)
+    zone = request.user.zoneinfo
+    week = slot_week(
+        slots=slots,
+        zone=zone,
+        today=now.astimezone(zone).date(),
+        asked=_asked_week(request),
+        chosen=getattr(form, "cleaned_data", {}).get("starts_at"),
+    )
+    first = week.first_free.starts_at if week.first_free else None
+    form.show_days(week.days, zone, first=first, propose=propose)
     lengths = sorted(availability.session_lengths)
     return {
         "length_form": LengthForm(request.GET or None, lengths=lengths, initial=length),
         "length": length,
-        "slot_page": page,
+        "week": week,
+        "has_slots": bool(slots),
         "horizon_weeks": availability.horizon_weeks,
     }
 
@@ -136,8 +140,8 @@ def _book_form_kwargs(
     proposed = None
     if Appointment.Mode.IN_PERSON in modes and first_session_in_person_due(pairing=pairing):
         proposed = Appointment.Mode.IN_PERSON
-    elif len(modes) == 1:
-        proposed = modes[0]
+    elif modes:
+        proposed = modes[0]  # the first way both allow (video before phone): one click less
     initial = {"length": length, "mode": proposed, "token": uuid.uuid4()}
     return {"modes": modes, "lengths": lengths, "initial": initial}, length
 
@@ -289,6 +293,7 @@ def appointment_reschedule_view(request: HttpRequest, appointment_id: int) -> Ht
                 length=length,
                 now=timezone.now(),
                 exclude_appointment_id=appointment.pk,
+                propose=False,
             ),
         },
     )

@@ -109,6 +109,9 @@ def _state_terms(
     for day, windows in hours.items():
         group = page.get_by_role("group", name=day, exact=True)
         for n, (opens, closes) in enumerate(windows):
+            more = group.locator("details")
+            if n and not more.evaluate("details => details.open"):
+                more.locator("summary").click()  # the second window waits behind "+"
             group.get_by_label(re.compile(r"^(From|and from):?$")).nth(n).fill(opens)
             group.get_by_label(re.compile(r"^to:?$")).nth(n).fill(closes)
     page.get_by_label("How quickly you usually reply").select_option(label=reply)

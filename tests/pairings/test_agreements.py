@@ -705,3 +705,36 @@ def test_no_email_goes_out_for_a_pairing_closed_before_the_worker_ran(
         agreement_id=agreement.pk, version=1, kind="stated", recipient_id=mentor.pk
     )
     assert mailoutbox == []
+
+
+def test_a_contact_hours_preset_fills_weekdays_and_keeps_the_rest_as_typed(client, pairing, mentee):
+    client.force_login(mentee)
+    url = reverse("pairings:agreement_terms", args=[pairing.pk])
+
+    response = client.post(url, form_data(reply_time="week", hours_action="office"))
+
+    assert response.status_code == 200
+    assert not ContactTerms.objects.exists()
+    html = response.content.decode()
+    for day in range(5):
+        assert f'name="hours_{day}_1_from" value="09:00"' in html
+        assert f'name="hours_{day}_1_to" value="17:00"' in html
+    assert 'name="hours_0_2_from" value=' not in html  # Monday's afternoon window went too
+    assert '<option value="week" selected>' in html
+    assert response.context["form"]["channels"].value() == ["video", "email"]
+    assert "Please correct" not in html
+
+
+def test_copy_monday_to_weekdays_on_the_contact_terms(client, pairing, mentee):
+    client.force_login(mentee)
+    url = reverse("pairings:agreement_terms", args=[pairing.pk])
+
+    response = client.post(url, form_data(hours_action="copy_monday"))
+
+    form = response.context["form"]
+    assert [form[f"hours_4_{n}_from"].value() for n in (1, 2)] == ["09:00", "13:00"]
+    assert form["hours_5_1_from"].value() is None
+    hours = {k: v for k, v in form.initial.items() if k.startswith("hours_") and v}
+    saved = client.post(url, form_data(**hours))
+    assert saved.status_code == 302
+    assert len(ContactTerms.objects.get(person=mentee).contact_hours) == 10

@@ -449,3 +449,68 @@ def test_the_page_makes_as_many_queries_with_50_dates_and_sessions_as_with_2(
     many = _page_queries(client)
 
     assert few == many
+
+
+# --- the hours editor's presets and "copy Monday" (the no-script path) -------------------------
+
+
+def test_a_preset_fills_the_weekly_hours_keeps_the_rules_typed_and_saves_nothing(
+    client, mentor, frozen
+):
+    client.force_login(mentor)
+
+    response = client.post(
+        PAGE, form_data(weekly_limit="7", window_5_1_from="10:00", hours_action="evenings")
+    )
+
+    assert response.status_code == 200
+    assert not Availability.objects.exists()
+    form = response.context["form"]
+    assert not form.is_bound  # nothing checked: no errors shown for a half-typed page
+    html = response.content.decode()
+    for day in range(5):
+        assert f'name="window_{day}_1_from" value="18:00"' in html
+        assert f'name="window_{day}_1_to" value="21:00"' in html
+    assert 'name="window_5_1_from" value=' not in html  # the preset clears the weekend
+    assert 'name="weekly_limit" value="7"' in html
+
+
+def test_copy_monday_fills_tuesday_to_friday_with_both_of_mondays_windows(client, mentor, frozen):
+    client.force_login(mentor)
+    data = form_data(
+        window_0_1_from="08:00",
+        window_0_1_to="12:00",
+        window_0_2_from="13:00",
+        window_0_2_to="16:00",
+        window_6_1_from="10:00",
+        window_6_1_to="11:00",
+        hours_action="copy_monday",
+    )
+
+    html = client.post(PAGE, data).content.decode()
+
+    for day in range(1, 5):
+        assert f'name="window_{day}_2_from" value="13:00"' in html
+        assert f'name="window_{day}_1_to" value="12:00"' in html
+    assert 'name="window_6_1_from" value="10:00"' in html  # Sunday stays as typed
+    assert html.count("<details open>") == 5  # the second windows, Monday to Friday, shown
+
+
+def test_clear_empties_every_day_and_a_refusal_keeps_the_input_next_to_the_field(
+    client, mentor, frozen
+):
+    client.force_login(mentor)
+
+    cleared = client.post(PAGE, form_data(hours_action="clear")).content.decode()
+    assert 'name="window_0_1_from" value=' not in cleared
+
+    refused = client.post(PAGE, form_data(window_2_2_from="12:00", window_2_2_to="11:00"))
+
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert 'name="window_2_2_from" value="12:00"' in html
+    assert 'name="window_2_2_to" value="11:00"' in html
+    wednesday = html.split('data-hours-day="2"')[1].split("</fieldset>")[0]
+    assert "<details open>" in wednesday
+    assert "End after the start" in wednesday
+    assert not Availability.objects.exists()

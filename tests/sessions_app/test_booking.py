@@ -579,8 +579,9 @@ def test_the_booking_page_shows_free_times_by_day_in_the_viewers_zone(client, ag
     assert "Tuesday 3 March" in alice
     assert f'value="{value}"' in alice
     assert f'value="{value}" id="id_starts_at_' in alice
-    assert "> 15:00</label>" in alice  # London
-    assert "> 10:00</label>" in bob  # New York
+    # Each time is named with its day: "Tuesday 3 March, 15:00".
+    assert '<span class="visually-hidden">Tuesday 3 March, </span>15:00</label>' in alice  # London
+    assert '<span class="visually-hidden">Tuesday 3 March, </span>10:00</label>' in bob  # New York
     assert "Europe/London" in alice
 
 
@@ -646,7 +647,7 @@ def test_the_first_booking_proposes_meeting_in_person_when_the_cohort_asks(clien
 
     book(agreed, mode="in_person", place="Office")
     later = client.get(book_url(agreed))
-    assert later.context["form"]["mode"].value() is None
+    assert later.context["form"]["mode"].value() == "video"  # the first way both allow
 
 
 def test_without_a_shared_way_to_meet_the_page_says_so_and_links_the_agreement(
@@ -962,3 +963,137 @@ def test_a_session_whose_end_has_passed_reads_ended_without_a_live_call_link(pai
     assert "Join the video call" in coming_page
     assert "<td>Ended</td>" in listing
     assert "<td>Booked</td>" not in listing
+
+
+# --- the week view ----------------------------------------------------------------------------
+
+FIRST_FREE = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)  # Bob's Tuesday 09:00, after 24 h notice
+
+
+def test_the_booking_page_shows_the_week_of_the_first_free_time_with_it_picked(client, agreed):
+    client.force_login(agreed.mentee)  # Alice, Europe/London
+
+    response = client.get(book_url(agreed))
+
+    week = response.context["week"]
+    assert [day.day for day in week.days] == [date(2026, 3, 2) + timedelta(n) for n in range(7)]
+    counts = [len(day.slots) for day in week.days]
+    assert counts[0] == counts[5] == counts[6] == 0  # Monday (inside the notice), the weekend
+    assert min(counts[1:5]) > 0
+    assert week.first_free.starts_at == FIRST_FREE
+    assert (week.previous, week.next) == (None, date(2026, 3, 9))
+    html = response.content.decode()
+    assert "First free: <strong>Tue 3 Mar, 14:00</strong>" in html
+    assert f"Week of 2 Mar {DASH} 8 Mar 2026" in html
+    assert '<legend>Saturday 7 March</legend><p class="slot-none">No free times</p>' in html
+    checked = rf'value="{re.escape(slot_value(FIRST_FREE))}" id="id_starts_at_\d+" required checked'
+    assert re.search(checked, html)
+    assert response.context["form"]["length"].value() == 30  # the shortest Bob offers
+    assert response.context["form"]["mode"].value() == "in_person"  # the cohort asks, first
+
+
+def test_booking_the_proposed_first_free_time_takes_only_the_button(client, agreed):
+    agreed.cohort.first_session_in_person = False
+    agreed.cohort.save()
+    client.force_login(agreed.mentee)
+    page = client.get(book_url(agreed))
+    form = page.context["form"]
+
+    response = client.post(
+        book_url(agreed),
+        {
+            "length": form["length"].value(),
+            "token": str(form["token"].value()),
+            "starts_at": form["starts_at"].value(),
+            "mode": form["mode"].value(),
+            "place": "",
+        },
+    )
+
+    appointment = Appointment.objects.get()
+    assert response["Location"] == reverse("sessions_app:detail", args=[appointment.pk])
+    assert (appointment.starts_at, appointment.mode) == (FIRST_FREE, "video")
+    assert appointment.ends_at - appointment.starts_at == timedelta(minutes=30)
+
+
+def test_the_week_links_page_by_week_and_keep_the_length(client, agreed):
+    client.force_login(agreed.mentee)
+
+    first = client.get(book_url(agreed), {"length": 45}).content.decode()
+    assert 'href="?length=45&amp;week=2026-03-09"' in first
+    assert 'hx-get="?length=45&amp;week=2026-03-09"' in first
+    assert "Previous week" not in first
+
+    response = client.get(book_url(agreed), {"length": 45, "week": "2026-03-11"})
+
+    week = response.context["week"]
+    assert week.monday == date(2026, 3, 9)
+    assert (week.previous, week.next) == (date(2026, 3, 2), date(2026, 3, 16))
+    html = response.content.decode()
+    assert "Tuesday 10 March" in html
+    assert "Tuesday 3 March" not in html
+    assert f'value="{slot_value(FIRST_FREE)}"' not in html  # not in this week, so not picked
+    assert " checked>" not in html.split('id="slot-picker"')[1].split("</fieldset>\n")[0]
+
+
+@pytest.mark.parametrize(
+    ("asked", "monday"),
+    [
+        ("2026-02-23", date(2026, 3, 2)),
+        ("2027-01-04", date(2026, 4, 20)),
+        ("soon", date(2026, 3, 2)),
+    ],
+)
+def test_a_week_outside_the_bookable_weeks_or_unreadable_falls_back(client, agreed, asked, monday):
+    client.force_login(agreed.mentee)
+
+    response = client.get(book_url(agreed), {"week": asked})
+
+    assert response.context["week"].monday == monday
+
+
+def test_the_week_after_the_us_clocks_change_shows_each_viewer_their_own_times(client, agreed):
+    """Bob's 09:00 is 14:00 in London before 8 March and 13:00 after, until Europe changes."""
+    client.force_login(agreed.mentee)
+    before = client.get(book_url(agreed), {"length": 45}).content.decode()
+    after = client.get(book_url(agreed), {"length": 45, "week": "2026-03-09"}).content.decode()
+    client.force_login(agreed.mentor)
+    bob_after = client.get(book_url(agreed), {"length": 45, "week": "2026-03-09"}).content.decode()
+
+    next_tue_9_ny = NEXT_TUE_10_NY - timedelta(hours=1)
+    assert f'value="{slot_value(FIRST_FREE)}"' in before
+    assert '<span class="visually-hidden">Tuesday 3 March, </span>14:00</label>' in before
+    assert '<span class="visually-hidden">Tuesday 10 March, </span>13:00</label>' in after
+    assert '<span class="visually-hidden">Tuesday 10 March, </span>14:00</label>' in after
+    assert f'value="{slot_value(next_tue_9_ny)}"' in after
+    assert '<span class="visually-hidden">Tuesday 10 March, </span>09:00</label>' in bob_after
+    assert f"Week of 9 Mar {DASH} 15 Mar 2026" in bob_after
+
+
+def test_a_refused_time_in_a_later_week_shows_that_week_again_with_it_checked(
+    client, agreed, other_mentee
+):
+    client.force_login(agreed.mentee)
+    page = client.get(book_url(agreed), {"length": 45})
+    other = PairingFactory(cohort=CohortFactory(), mentor=agreed.mentor, mentee=other_mentee)
+    agree(other, ["video"])
+    book(other, starts_at=NEXT_TUE_10_NY)
+
+    response = client.post(
+        book_url(agreed), form_data(page, starts_at=slot_value(NEXT_TUE_10_NY), mode="chat")
+    )
+
+    assert "That time is no longer free" in response.content.decode()
+    assert response.context["week"].monday == date(2026, 3, 9)
+    assert response.context["form"]["mode"].value() == "chat"
+
+
+def test_moving_a_session_proposes_no_time(client, agreed):
+    appointment = book(agreed)
+    client.force_login(agreed.mentee)
+
+    response = client.get(reverse("sessions_app:reschedule", args=[appointment.pk]))
+
+    assert response.context["week"].first_free is not None
+    assert response.context["form"]["starts_at"].value() is None
+    assert "First free:" in response.content.decode()
