@@ -100,6 +100,13 @@ def _count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+def _latest(first: Subquery, second: Subquery) -> Greatest:
+    """The later of two moments, either of which may be missing (NULL when both are).
+    PostgreSQL's GREATEST skips NULLs but SQLite's MAX() returns NULL as soon as one is NULL,
+    so each side falls back to the other: the embedded mode then sees the same contact."""
+    return Greatest(Coalesce(first, second), Coalesce(second, first))
+
+
 def reported_not_held() -> Exists:
     """For the outer session: a partner's feedback says it did not take place."""
     return Exists(
@@ -148,8 +155,7 @@ def pairing_rows_for_cohort(*, cohort: Cohort, now: datetime, today: date) -> Qu
         .select_related("mentor", "mentee", "health__snoozed_by")
         .annotate(
             sessions_held=_count(held),
-            # GREATEST ignores NULLs in PostgreSQL: either kind of contact counts.
-            last_contact=Greatest(Subquery(last_session), Subquery(last_message)),
+            last_contact=_latest(Subquery(last_session), Subquery(last_message)),
             mean_rating=Subquery(ratings),
             health_rank=Case(
                 When(~Q(status=Pairing.Status.ACTIVE), then=Value(NOT_ACTIVE_RANK)),

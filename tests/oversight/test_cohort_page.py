@@ -16,6 +16,9 @@ from programmes.models import Cohort, Enrolment
 from sessions_app.models import Appointment
 from tests.factories import AppointmentFactory, CohortFactory, EnrolmentFactory, PairingFactory
 
+# Also run on SQLite by `make test` (the embedded mode must compute the same).
+pytestmark = pytest.mark.sqlite_too
+
 NOW = datetime(2027, 3, 15, 12, tzinfo=UTC)  # a Monday
 STARTS_ON = date(2027, 1, 4)
 

@@ -23,6 +23,9 @@ from tests.oversight.test_cohort_page import (
     session,
 )
 
+# Also run on SQLite by `make test` (the embedded mode must compute the same).
+pytestmark = pytest.mark.sqlite_too
+
 
 @pytest.fixture(autouse=True)
 def _frozen():

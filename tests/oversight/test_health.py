@@ -28,6 +28,9 @@ from programmes.models import Cohort
 from tests.agreements import agreement_reach, terms_state
 from tests.factories import AppointmentFactory, PairingFactory, ProfileFactory, second_factor_add
 
+# Also run on SQLite by `make test` (the embedded mode must compute the same).
+pytestmark = pytest.mark.sqlite_too
+
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday
 TODAY = NOW.date()
 
