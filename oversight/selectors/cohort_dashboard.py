@@ -15,7 +15,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     F,
     Func,
     IntegerField,
@@ -107,21 +106,11 @@ def _latest(first: Subquery, second: Subquery) -> Greatest:
     return Greatest(Coalesce(first, second), Coalesce(second, first))
 
 
-def reported_not_held() -> Exists:
-    """For the outer session: a partner's feedback says it did not take place."""
-    return Exists(
-        Feedback.objects.filter(
-            appointment=OuterRef("pk"), kind=Feedback.Kind.SESSION, took_place=False
-        )
-    )
-
-
 def held_sessions(sessions: QuerySet[Appointment], *, now: datetime) -> QuerySet[Appointment]:
-    """Held, as the health rules count it (oversight.health): booked, not cancelled, ended,
-    and neither partner said in their feedback that it did not take place."""
-    return sessions.filter(status=Appointment.Status.BOOKED, ends_at__lte=now).filter(
-        ~reported_not_held()
-    )
+    """Held, as the health rules count it (oversight.health) and the pages show it
+    (Appointment.held_q): booked, ended, and neither partner said in their feedback that it
+    did not take place."""
+    return sessions.filter(Appointment.held_q(now=now))
 
 
 def pairing_rows_for_cohort(*, cohort: Cohort, now: datetime, today: date) -> QuerySet[Pairing]:

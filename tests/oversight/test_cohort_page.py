@@ -52,6 +52,8 @@ def session(pairing: Pairing, *, ends_at: datetime, **kw) -> Appointment:
 
 
 def rate(appointment: Appointment, rating: int | None, **kw) -> Feedback:
+    if kw.get("took_place") is False:  # as feedback_answer records it on the session
+        Appointment.objects.filter(pk=appointment.pk).update(reported_not_held=True)
     return Feedback.objects.create(
         kind="session",
         pairing=appointment.pairing,

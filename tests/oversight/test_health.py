@@ -25,6 +25,7 @@ from oversight.services.health import (
 )
 from oversight.tasks.health import pairing_health_refresh_task
 from programmes.models import Cohort
+from sessions_app.models import Appointment
 from tests.agreements import agreement_reach, terms_state
 from tests.factories import AppointmentFactory, PairingFactory, ProfileFactory, second_factor_add
 
@@ -161,6 +162,7 @@ def test_only_sessions_that_took_place_count_as_held(healthy):
         answered_at=_ago(9),
         took_place=False,
     )
+    Appointment.objects.filter(pk=not_held.pk).update(reported_not_held=True)  # as answered
 
     pairing_health_refresh(pairings=[healthy])
 
