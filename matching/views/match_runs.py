@@ -51,7 +51,8 @@ def match_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
             unmatched=[row for row in left_out if row["role"] == "mentee"],
             places_left=[row for row in left_out if row["role"] == "mentor"],
             unanswered=cohort.enrolments.filter(answered_at__isnull=True).count(),
-            pair_form=PairForm(cohort=cohort),
+            # "Pick a mentor by hand" on the cohort page comes with the waiting mentee chosen.
+            pair_form=PairForm(cohort=cohort, initial={"mentee": request.GET.get("mentee")}),
         )
     return render(request, "matching/match/review.html", context)
 
