@@ -10,6 +10,7 @@ from accounts.services import user_make_programme_admin
 from matching.models import MatchRun, PairConstraint
 from matching.services.match_runs import match_run_create, match_run_publish
 from pairings.models import Pairing
+from pairings.services.pairings import pairing_decline
 from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory, second_factor_add
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +204,17 @@ def test_publishing_counts_proposals_and_the_mentors_asked_each_rightly(client, 
 
     page = response.content.decode()
     assert "Published: 3 new proposals. 2 mentors are asked by email to accept or decline." in page
+
+
+def test_the_published_proposal_shows_a_declined_pair_as_declined(client, cohort, people):
+    run = match_run_create(cohort=cohort, by=None)
+    proposed = match_run_publish(run=run)
+    declined = next(p for p in proposed if p.mentee_id == people["cleo"].pk)
+    pairing_decline(pairing=declined, by=declined.mentor, note="No time this term")
+    client.force_login(cohort.admins.get())
+
+    page = client.get(reverse("matching:match", args=[cohort.pk])).content.decode()
+
+    assert '<s>Ada</s> <span class="badge">declined</span>' in page
+    assert "Cleo waits for a mentor: see the cohort page." in page
+    assert "<s>Ben</s>" not in page
