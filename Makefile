@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format bench services
+.PHONY: run test test-sqlite lint format bench services
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: $(VENV)/.dev-deps services
 	$(BIN)/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=mentoring.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+	$(MAKE) test-sqlite
+
+## test-sqlite: the tests marked sqlite_too again on SQLite, as `make run` uses it (health, cohort page)
+test-sqlite: $(VENV)/.dev-deps
+	DATABASE_URL=sqlite://:memory: $(BIN)/pytest -m sqlite_too -p no:cacheprovider
 
 services:
 	scripts/ensure-services.sh

@@ -36,6 +36,7 @@ from notifications.models import Notification
 from notifications.services import notification_schedule
 from pairings.models import Pairing
 from sessions_app.models import Appointment
+from sessions_app.services.booking import appointment_reported_not_held_set
 
 BATCH = 200  # occasions per transaction: a long backlog is taken a batch at a time
 
@@ -363,6 +364,14 @@ def feedback_answer(
         validate_constraints=False,
     )
     row.save(update_fields=[*answers, "answered_at"])
+    if row.kind == Feedback.Kind.SESSION:
+        # Either partner saying it did not take place makes the session "Missed" everywhere.
+        appointment_reported_not_held_set(
+            appointment_id=row.appointment_id,
+            not_held=Feedback.objects.filter(
+                appointment_id=row.appointment_id, kind=Feedback.Kind.SESSION, took_place=False
+            ).exists(),
+        )
     # Answered on the site: the request and its reminder need not go out.
     Notification.objects.filter(feedback=row, status=Notification.Status.PENDING).update(
         status=Notification.Status.SKIPPED

@@ -111,9 +111,14 @@ class ProgressForm(forms.Form):
         help_text=_("Optional: what moved it forward, or what is in the way."),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, from_milestones: bool = False, **kwargs: object) -> None:
         kwargs.setdefault("prefix", "progress")
         super().__init__(*args, **kwargs)
+        if from_milestones:
+            # The milestones set the percentage; the mentee says what happened.
+            del self.fields["progress"]
+            self.fields["text"].required = True
+            self.fields["text"].help_text = _("What moved the goal forward, or what is in the way.")
 
 
 class CommentForm(forms.Form):

@@ -5,11 +5,16 @@ partner comments. Only while the pairing is active: a closed pairing's goals are
 Every change first locks the pairing's row (as the agenda services do), so changes to one
 pairing's goals, its agendas and closing it queue up behind each other; a goal's progress is
 therefore always its latest progress update's.
+
+A goal with milestones takes its progress from them: the share of milestones done. Each change
+of that share (a milestone ticked, added or deleted) is recorded as a progress update, so the
+chart and the timeline follow the milestones; the mentee then posts words, not a percentage.
 """
 
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,6 +60,33 @@ def _locked_goal(*, goal: Goal, by: User, mentee_only: bool) -> None:
         _check_mentee(pairing=goal.pairing, by=by)
     _check_open(pairing_id=goal.pairing_id)
     goal.refresh_from_db(fields=["status", "progress", "target_date", "shared_with_programme"])
+
+
+def goal_milestone_share(*, goal: Goal) -> int | None:
+    """The percentage of the goal's milestones that are done (rounded), or None when it has no
+    milestones (its progress is then the mentee's own figure)."""
+    counts = goal.milestones.aggregate(
+        total=Count("pk"), done=Count("pk", filter=Q(done_at__isnull=False))
+    )
+    if not counts["total"]:
+        return None
+    return round(100 * counts["done"] / counts["total"])
+
+
+def _progress_follow_milestones(*, goal: Goal, by: User, text: str) -> None:
+    """After a milestone changed: a goal in progress takes the share of milestones done, and a
+    change is recorded as a progress update (an achieved goal stays at 100%, a dropped one
+    where it stopped)."""
+    if goal.status != Goal.Status.ACTIVE:
+        return
+    share = goal_milestone_share(goal=goal)
+    if share is None or share == goal.progress:
+        return
+    GoalUpdate.objects.create(
+        goal=goal, author=by, kind=GoalUpdate.Kind.PROGRESS, progress=share, text=text
+    )
+    goal.progress = share
+    goal.save(update_fields=["progress", "updated_at"])
 
 
 def goal_lock_for_change(*, goal: Goal, by: User, mentee_only: bool = False) -> None:
@@ -136,16 +168,27 @@ def goal_status_set(*, goal: Goal, by: User, status: str) -> Goal:
         )
         goal.progress = 100
     goal.save(update_fields=["status", "progress", "updated_at"])
+    if status == Goal.Status.ACTIVE:
+        _progress_follow_milestones(goal=goal, by=by, text=_("Taken up again."))
     return goal
 
 
 @transaction.atomic
-def goal_progress_post(*, goal: Goal, by: User, progress: int, text: str = "") -> GoalUpdate:
-    """The mentee reports progress (0-100%); the goal's progress follows it.
-    Raises GoalRefused (not the mentee, goal not in progress, pairing not active)."""
-    if not 0 <= progress <= 100:
+def goal_progress_post(
+    *, goal: Goal, by: User, progress: int | None = None, text: str = ""
+) -> GoalUpdate:
+    """The mentee reports progress (0-100%); the goal's progress follows it. A goal with
+    milestones ignores `progress`: the update carries the share of milestones done.
+    Raises GoalRefused (not the mentee, goal not in progress, pairing not active, no
+    percentage for a goal without milestones)."""
+    if progress is not None and not 0 <= progress <= 100:
         raise GoalRefused(_("Progress is a percentage from 0 to 100."))
     _locked_goal(goal=goal, by=by, mentee_only=True)
+    share = goal_milestone_share(goal=goal)
+    if share is not None:
+        progress = share
+    elif progress is None:
+        raise GoalRefused(_("Say how far along the goal you are, from 0 to 100%."))
     if goal.status != Goal.Status.ACTIVE:
         raise GoalRefused(
             _("This goal is %(status)s: take it up again to post progress.")
@@ -176,9 +219,13 @@ def milestone_add(*, goal: Goal, by: User, title: str, due_on: date | None = Non
     _locked_goal(goal=goal, by=by, mentee_only=True)
     _check_target_date(target_date=due_on, by=by)
     last = goal.milestones.order_by("-position").values_list("position", flat=True).first()
-    return Milestone.objects.create(
+    milestone = Milestone.objects.create(
         goal=goal, title=title, due_on=due_on, position=0 if last is None else last + 1
     )
+    _progress_follow_milestones(
+        goal=goal, by=by, text=_("Milestone added: %(title)s") % {"title": title}
+    )
+    return milestone
 
 
 @transaction.atomic
@@ -192,14 +239,24 @@ def milestone_tick(*, milestone: Milestone, by: User, done: bool) -> Milestone:
     elif not done:
         milestone.done_at = None
     milestone.save(update_fields=["done_at"])
+    done_text = _("Milestone done: %(title)s") if done else _("Milestone not done yet: %(title)s")
+    _progress_follow_milestones(
+        goal=milestone.goal, by=by, text=done_text % {"title": milestone.title}
+    )
     return milestone
 
 
 @transaction.atomic
 def milestone_remove(*, milestone: Milestone, by: User) -> None:
-    """The mentee deletes a step. Raises GoalRefused."""
+    """The mentee deletes a step (a goal left without milestones keeps its progress).
+    Raises GoalRefused."""
     _locked_goal(goal=milestone.goal, by=by, mentee_only=True)
     milestone.delete()
+    _progress_follow_milestones(
+        goal=milestone.goal,
+        by=by,
+        text=_("Milestone deleted: %(title)s") % {"title": milestone.title},
+    )
 
 
 @transaction.atomic

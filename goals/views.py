@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -43,6 +44,7 @@ from goals.services import (
     goal_comment_add,
     goal_create,
     goal_edit,
+    goal_milestone_share,
     goal_progress_post,
     goal_status_set,
     milestone_add,
@@ -158,15 +160,18 @@ def _progress_context(
     )
     partner = goal_is_partner(goal=goal, user=request.user)
     editable = partner and goal_is_editable(goal=goal)
+    from_milestones = goal_milestone_share(goal=goal) is not None
     return {
         "goal": goal,
+        "from_milestones": from_milestones,
         "page": page,
         "chart": chart,
         "can_comment": editable,
         "can_post_progress": editable
         and request.user.pk == goal.pairing.mentee_id
         and goal.status == Goal.Status.ACTIVE,
-        "progress_form": progress_form or ProgressForm(initial={"progress": goal.progress}),
+        "progress_form": progress_form
+        or ProgressForm(initial={"progress": goal.progress}, from_milestones=from_milestones),
         "comment_form": comment_form or CommentForm(),
     }
 
@@ -262,11 +267,19 @@ def goal_milestones_view(request: HttpRequest, goal_id: int) -> HttpResponse:
             except DomainError as exc:
                 error = str(exc.message)
     if is_htmx(request):
-        return render(
-            request,
+        # The progress section follows the milestones, so it comes along out of band.
+        goal.refresh_from_db(fields=["progress", "status"])
+        milestones = render_to_string(
             "goals/goals/_milestones.html",
             _milestones_context(request, goal, form=form, error=error),
+            request=request,
         )
+        progress = render_to_string(
+            "goals/goals/_progress.html",
+            {**_progress_context(request, goal), "oob": True},
+            request=request,
+        )
+        return HttpResponse(milestones + progress)
     if form is None and not error:
         return redirect(_detail_url(goal) + "#milestones")
     return _detail_render(request, goal, milestone_form=form, milestone_error=error)
@@ -286,7 +299,9 @@ def goal_updates_view(request: HttpRequest, goal_id: int) -> HttpResponse:
     op = request.POST.get("op")
     if op == "progress":
         _require_mentee(request, goal)
-        form, post = ProgressForm(request.POST), goal_progress_post
+        from_milestones = goal_milestone_share(goal=goal) is not None
+        form = ProgressForm(request.POST, from_milestones=from_milestones)
+        post = goal_progress_post
     elif op == "comment":
         form, post = CommentForm(request.POST), goal_comment_add
     else:

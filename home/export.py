@@ -59,6 +59,8 @@ class Section:
     about: str
     rows: Callable[[User], QuerySet]
     omit: frozenset[str] = field(default_factory=frozenset)  # secrets, never shown
+    # Facts worked out from the row that its fields alone do not say, added to each row.
+    derived: Callable[[Model], dict] | None = None
 
 
 def _pairings(user: User) -> QuerySet[Pairing]:
@@ -162,7 +164,10 @@ EXPORTED: dict[type[Model], Section] = {
     ),
     Series: Section("Series of sessions you booked.", _both(Series, "created_by")),
     Appointment: Section(
-        "Your sessions.", _both(Appointment, "mentor", "mentee", "booked_by", "cancelled_by")
+        "Your sessions; `state` is what the pages show: booked (to come or under way), held, "
+        "missed (someone said in their feedback it did not take place) or cancelled.",
+        _both(Appointment, "mentor", "mentee", "booked_by", "cancelled_by"),
+        derived=lambda session: {"state": session.state},
     ),
     AgendaItem: Section("What you put on session agendas.", _both(AgendaItem, "author")),
     SessionNote: Section("Your notes after sessions.", _both(SessionNote, "author")),
@@ -216,7 +221,10 @@ def export_data(*, user: User) -> dict:
     """Every section about the user, as plain data (the JSON of the zip)."""
     sections = {}
     for model, section in EXPORTED.items():
-        rows = [_row(obj, section.omit) for obj in section.rows(user).order_by("pk")]
+        rows = [
+            {**_row(obj, section.omit), **(section.derived(obj) if section.derived else {})}
+            for obj in section.rows(user).order_by("pk")
+        ]
         sections[model._meta.label] = {"about": section.about, "rows": rows}
     return {
         "exported_at": timezone.now(),

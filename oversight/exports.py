@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from feedback.models import Feedback
-from oversight.selectors.cohort_dashboard import pairing_rows_for_cohort, reported_not_held
+from oversight.selectors.cohort_dashboard import pairing_rows_for_cohort
 from pairings.models import Pairing
 from programmes.models import Cohort
 from sessions_app.models import Appointment
@@ -149,8 +149,8 @@ def pairing_export(*, cohort: Cohort, tz: ZoneInfo, now: datetime) -> Iterator[b
 
 
 def session_export(*, cohort: Cohort, tz: ZoneInfo, now: datetime) -> Iterator[bytes]:
-    """One row per session (booked or cancelled) of the cohort's pairings, oldest first;
-    "held" as the health rules count it (ended, and nobody said it did not take place)."""
+    """One row per session of the cohort's pairings, oldest first; its status as the pages
+    show it (booked, held, missed or cancelled), "held" as the health rules count it."""
     zone = str(tz)
     header = [
         _("session id"),
@@ -167,7 +167,6 @@ def session_export(*, cohort: Cohort, tz: ZoneInfo, now: datetime) -> Iterator[b
     ]
     rows = (
         Appointment.objects.filter(pairing__cohort=cohort)
-        .annotate(reported_not_held=reported_not_held())
         .select_related("mentor", "mentee")
         .only(
             "pairing_id",
@@ -175,17 +174,14 @@ def session_export(*, cohort: Cohort, tz: ZoneInfo, now: datetime) -> Iterator[b
             "ends_at",
             "mode",
             "status",
+            "reported_not_held",
             *_names("mentor", "mentee"),
         )
         .order_by("starts_at", "pk")
     )
 
     def line(session: Appointment) -> list[object]:
-        held = (
-            session.status == Appointment.Status.BOOKED
-            and session.ends_at <= now
-            and not session.reported_not_held
-        )
+        state = session.state_at(now=now)
         return [
             session.pk,
             session.pairing_id,
@@ -196,8 +192,8 @@ def session_export(*, cohort: Cohort, tz: ZoneInfo, now: datetime) -> Iterator[b
             _local(session.starts_at, tz),
             _local(session.ends_at, tz),
             session.get_mode_display(),
-            session.get_status_display(),
-            _yes_no(held),
+            Appointment.State(state).label,
+            _yes_no(state == Appointment.State.HELD),
         ]
 
     return _csv_of(header, rows, line)

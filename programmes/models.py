@@ -162,6 +162,9 @@ class Enrolment(models.Model):
         editable=False,
         related_name="enrolments",
     )
+    # A mentee left without a mentor (declined, requests expired): when an admin closed their
+    # wait. A later decline or expiry puts them back in the cohort page's waiting list.
+    waiting_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

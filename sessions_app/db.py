@@ -26,3 +26,23 @@ class AddConstraintOnPostgres(migrations.AddConstraint):
     def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class AddFieldInPlace(migrations.AddField):
+    """AddField for sessions: on SQLite the column is added in place (ALTER TABLE ... ADD COLUMN,
+    with its default), because Django's way there, rebuilding the table from the model state,
+    would also create the PostgreSQL-only exclusion constraints and fail."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor != "sqlite":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+            return
+        model = to_state.apps.get_model(app_label, self.model_name)
+        field = model._meta.get_field(self.name)
+        definition, params = schema_editor.column_sql(model, field, include_default=True)
+        quote = schema_editor.quote_name
+        schema_editor.execute(
+            f"ALTER TABLE {quote(model._meta.db_table)} ADD COLUMN {quote(field.column)} "
+            f"{definition}",
+            params,
+        )

@@ -224,7 +224,8 @@ PROGRESS = [(42, 20, "Drafted the agenda and the goals for planning."), (18, 55,
 
 def demo_goals_load(*, cohort: Cohort) -> None:
     """Each active demo pairing's mentee sets two goals (one shared with the programme), with
-    milestones, two progress updates spread over six weeks, and a comment from the mentor.
+    progress: typed twice over six weeks on the first, set by its milestones on the second, and a
+    comment from the mentor on each.
     Once per demo cohort; later calls change nothing."""
     if Goal.objects.filter(pairing__cohort=cohort).exists():
         return
@@ -232,7 +233,7 @@ def demo_goals_load(*, cohort: Cohort) -> None:
     for pairing in cohort.pairings.filter(status=Pairing.Status.ACTIVE).select_related(
         "mentor", "mentee"
     ):
-        for title, why, measure, shared in GOALS:
+        for index, (title, why, measure, shared) in enumerate(GOALS):
             goal = goal_create(
                 pairing=pairing,
                 by=pairing.mentee,
@@ -242,17 +243,26 @@ def demo_goals_load(*, cohort: Cohort) -> None:
                 target_date=cohort.ends_on if cohort.ends_on > now.date() else None,
                 shared_with_programme=shared,
             )
-            milestone_add(goal=goal, by=pairing.mentee, title="Talk it through with my mentor")
-            milestone_add(goal=goal, by=pairing.mentee, title="Try it once and reflect")
             Goal.objects.filter(pk=goal.pk).update(created_at=now - timedelta(days=49))
-            for days_ago, progress, text in PROGRESS:
-                update = goal_progress_post(
-                    goal=goal, by=pairing.mentee, progress=progress, text=text
+            if index == 0:
+                # Progress typed by the mentee: a goal without milestones.
+                for days_ago, progress, text in PROGRESS:
+                    update = goal_progress_post(
+                        goal=goal, by=pairing.mentee, progress=progress, text=text
+                    )
+                    GoalUpdate.objects.filter(pk=update.pk).update(
+                        created_at=now - timedelta(days=days_ago)
+                    )
+            else:
+                # Progress set by the milestones: one of two done, three weeks ago.
+                first = milestone_add(
+                    goal=goal, by=pairing.mentee, title="Talk it through with my mentor"
                 )
-                GoalUpdate.objects.filter(pk=update.pk).update(
-                    created_at=now - timedelta(days=days_ago)
+                milestone_add(goal=goal, by=pairing.mentee, title="Try it once and reflect")
+                milestone_tick(milestone=first, by=pairing.mentee, done=True)
+                goal.updates.filter(kind=GoalUpdate.Kind.PROGRESS).update(
+                    created_at=now - timedelta(days=21)
                 )
             goal_comment_add(
                 goal=goal, by=pairing.mentor, text="Good progress. Let's look at the risks next."
             )
-        milestone_tick(milestone=goal.milestones.first(), by=pairing.mentee, done=True)

@@ -29,25 +29,43 @@ def _unmatched_reason(scores: ScoreMatrix, row: int) -> str:
     speaks = others & (why != Why.NO_LANGUAGE)
     if not speaks.any():
         return "No mentor shares a language."
-    if (why[speaks] != Why.ALLOWED).all():
-        kinds: Counter[str] = Counter()
-        mentee_id = scores.mentees[row].id
-        for j in np.flatnonzero(speaks).tolist():
-            if why[j] == Why.CALLER:
-                reason = _caller_reason(scores.excluded, (mentee_id, scores.mentors[j].id))
-                kinds[_kind(reason)] += 1
-            else:
-                kinds[_WHY_KIND[Why(int(why[j]))]] += 1
-        ranked = sorted(kinds.items(), key=lambda item: (-item[1], item[0]))
-        summary = "; ".join(
-            f"{kind}: {count} mentor{'s' if count > 1 else ''}" for kind, count in ranked[:3]
+    excluded = speaks & (why != Why.ALLOWED)
+    if not (speaks & ~excluded).any():
+        return (
+            f"Every mentor who shares a language is excluded ({_summary(scores, row, excluded)})."
         )
-        if len(ranked) > 3:  # keep the sentence short; the pair scores hold every reason
-            summary += f"; {len(ranked) - 3} other reasons"
-        return f"Every mentor who shares a language is excluded ({summary})."
     # With mentors allowed, an optimum that matches as many as it can leaves this mentee out only
-    # when each of them is full: a free place would have been one more pair.
-    return "The mentors who fit are full."
+    # when each of them is full: a free place would have been one more pair. A mentor with a
+    # place left who is excluded for this mentee (declined, forbidden...) is named as such.
+    fit = int((speaks & ~excluded).sum())
+    full = (
+        "The mentor who fits has no place left."
+        if fit == 1
+        else f"All {fit} mentors who fit have no place left."
+    )
+    if not excluded.any():
+        return full
+    return f"{full} The others are excluded ({_summary(scores, row, excluded)})."
+
+
+def _summary(scores: ScoreMatrix, row: int, excluded: np.ndarray) -> str:
+    """The kinds of exclusion among `excluded` mentors, most common first, with counts."""
+    why = scores.why[row]
+    mentee_id = scores.mentees[row].id
+    kinds: Counter[str] = Counter()
+    for j in np.flatnonzero(excluded).tolist():
+        if why[j] == Why.CALLER:
+            reason = _caller_reason(scores.excluded, (mentee_id, scores.mentors[j].id))
+            kinds[_kind(reason)] += 1
+        else:
+            kinds[_WHY_KIND[Why(int(why[j]))]] += 1
+    ranked = sorted(kinds.items(), key=lambda item: (-item[1], item[0]))
+    summary = "; ".join(
+        f"{kind}: {count} mentor{'s' if count > 1 else ''}" for kind, count in ranked[:3]
+    )
+    if len(ranked) > 3:  # keep the sentence short; the pair scores hold every reason
+        summary += f"; {len(ranked) - 3} other reasons"
+    return summary
 
 
 def _kind(reason: str) -> str:

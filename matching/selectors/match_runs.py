@@ -1,6 +1,6 @@
 """Reads for the matching review page."""
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -11,6 +11,7 @@ from matching.services.participants import (
     pair_for_cohort,
     weights_for_cohort,
 )
+from pairings.models import Pairing
 from programmes.models import Cohort
 
 CRITERIA_LABELS = {
@@ -30,8 +31,16 @@ def match_run_current(*, cohort: Cohort) -> MatchRun | None:
 
 
 def proposed_pairs(*, run: MatchRun) -> QuerySet[ProposedPair]:
-    """Lowest score first: the pairs an admin should look at before publishing."""
-    return run.pairs.select_related("mentee", "mentor").order_by("score", "pk")
+    """Lowest score first: the pairs an admin should look at before publishing. Each carries
+    `pairing_status`: what became of it once published (a mentor may have declined), or None."""
+    pairing = Pairing.objects.filter(
+        cohort_id=run.cohort_id, mentee=OuterRef("mentee_id"), mentor=OuterRef("mentor_id")
+    ).order_by("-created_at", "-pk")
+    return (
+        run.pairs.select_related("mentee", "mentor")
+        .annotate(pairing_status=Subquery(pairing.values("status")[:1]))
+        .order_by("score", "pk")
+    )
 
 
 def unmatched_people(*, run: MatchRun) -> list[dict]:

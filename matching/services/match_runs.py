@@ -96,8 +96,9 @@ def pair_constraint_remove(*, cohort: Cohort, mentee: User, mentor: User) -> Non
 
 
 @transaction.atomic
-def match_run_publish(*, run: MatchRun) -> int:
-    """Turn the draft's pairs into proposed pairings and email each mentor; returns how many.
+def match_run_publish(*, run: MatchRun) -> list[Pairing]:
+    """Turn the draft's pairs into proposed pairings and email each mentor; returns the new
+    proposed pairings (a mentor with two places may have two).
 
     Pairs already live (kept from earlier) are left as they are. Raises MatchingRefused for a
     run that is not the current draft.
@@ -132,4 +133,4 @@ def match_run_publish(*, run: MatchRun) -> int:
     transaction.on_commit(
         lambda: [pairing_notify_task.delay(pk, "proposed", mentor) for pk, mentor in notices]
     )
-    return len(new)
+    return new

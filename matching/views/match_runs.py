@@ -28,6 +28,7 @@ from matching.services.match_runs import (
     pair_constraint_set,
 )
 from mentoring.errors import DomainError
+from pairings.models import Pairing
 from programmes.selectors import cohort_get_for_admin
 
 PAGE_SIZE = 50
@@ -50,7 +51,8 @@ def match_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
             unmatched=[row for row in left_out if row["role"] == "mentee"],
             places_left=[row for row in left_out if row["role"] == "mentor"],
             unanswered=cohort.enrolments.filter(answered_at__isnull=True).count(),
-            pair_form=PairForm(cohort=cohort),
+            # "Pick a mentor by hand" on the cohort page comes with the waiting mentee chosen.
+            pair_form=PairForm(cohort=cohort, initial={"mentee": request.GET.get("mentee")}),
         )
     return render(request, "matching/match/review.html", context)
 
@@ -129,25 +131,36 @@ def match_swap_preview_view(request: HttpRequest, cohort_id: int) -> HttpRespons
     )
 
 
+def publish_message(proposed: list[Pairing]) -> str:
+    """What publishing did, with each count right: proposals and the mentors they go to (a
+    mentor with two places may get two)."""
+    mentors = len({pairing.mentor_id for pairing in proposed})
+    if not proposed:
+        return _("Published: no new proposals; the pairs already proposed or active stay.")
+    proposals = ngettext(
+        "Published: %(count)s new proposal.",
+        "Published: %(count)s new proposals.",
+        len(proposed),
+    ) % {"count": len(proposed)}
+    asked = ngettext(
+        "%(count)s mentor is asked by email to accept or decline.",
+        "%(count)s mentors are asked by email to accept or decline.",
+        mentors,
+    ) % {"count": mentors}
+    return f"{proposals} {asked}"
+
+
 @programme_admin_required
 @require_POST
 def match_publish_view(request: HttpRequest, cohort_id: int, run_id: int) -> HttpResponse:
     cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
     run = get_object_or_404(MatchRun, cohort=cohort, pk=run_id)
     try:
-        count = match_run_publish(run=run)
+        proposed = match_run_publish(run=run)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("matching:match", cohort_id=cohort.pk)
-    messages.success(
-        request,
-        ngettext(
-            "Published: %(count)s mentor is asked to accept their proposed mentee.",
-            "Published: %(count)s mentors are asked to accept their proposed mentee.",
-            count,
-        )
-        % {"count": count},
-    )
+    messages.success(request, publish_message(proposed))
     return redirect("oversight:cohort_pairings", cohort_id=cohort.pk)
 
 

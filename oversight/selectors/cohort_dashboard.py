@@ -33,6 +33,7 @@ from django.db.models.functions import Coalesce, Greatest, Lower, NullIf, RowNum
 from exchange.models import Message
 from feedback.models import Feedback
 from feedback.selectors import feedback_rating_summary_for_cohort
+from matching.models import MentorRequest
 from oversight.models.health import HealthSnapshot, HealthStatus
 from pairings.models import Pairing, PairingPause
 from programmes.models import Cohort, Enrolment, ParticipantRole
@@ -100,21 +101,18 @@ def _count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def reported_not_held() -> Exists:
-    """For the outer session: a partner's feedback says it did not take place."""
-    return Exists(
-        Feedback.objects.filter(
-            appointment=OuterRef("pk"), kind=Feedback.Kind.SESSION, took_place=False
-        )
-    )
+def _latest(first: Subquery | F, second: Subquery | F) -> Greatest:
+    """The later of two moments, either of which may be missing (NULL when both are).
+    PostgreSQL's GREATEST skips NULLs but SQLite's MAX() returns NULL as soon as one is NULL,
+    so each side falls back to the other: the embedded mode then sees the same contact."""
+    return Greatest(Coalesce(first, second), Coalesce(second, first))
 
 
 def held_sessions(sessions: QuerySet[Appointment], *, now: datetime) -> QuerySet[Appointment]:
-    """Held, as the health rules count it (oversight.health): booked, not cancelled, ended,
-    and neither partner said in their feedback that it did not take place."""
-    return sessions.filter(status=Appointment.Status.BOOKED, ends_at__lte=now).filter(
-        ~reported_not_held()
-    )
+    """Held, as the health rules count it (oversight.health) and the pages show it
+    (Appointment.held_q): booked, ended, and neither partner said in their feedback that it
+    did not take place."""
+    return sessions.filter(Appointment.held_q(now=now))
 
 
 def pairing_rows_for_cohort(*, cohort: Cohort, now: datetime, today: date) -> QuerySet[Pairing]:
@@ -148,8 +146,7 @@ def pairing_rows_for_cohort(*, cohort: Cohort, now: datetime, today: date) -> Qu
         .select_related("mentor", "mentee", "health__snoozed_by")
         .annotate(
             sessions_held=_count(held),
-            # GREATEST ignores NULLs in PostgreSQL: either kind of contact counts.
-            last_contact=Greatest(Subquery(last_session), Subquery(last_message)),
+            last_contact=_latest(Subquery(last_session), Subquery(last_message)),
             mean_rating=Subquery(ratings),
             health_rank=Case(
                 When(~Q(status=Pairing.Status.ACTIVE), then=Value(NOT_ACTIVE_RANK)),
@@ -291,6 +288,74 @@ def health_queue_for_admin(
         attention=one(HealthStatus.NEEDS_ATTENTION),
         snoozed=totals.get(_SNOOZED_GROUP, 0),
     )
+
+
+@dataclass(frozen=True)
+class WaitingList:
+    """Mentees left without a mentor after a decline or an unanswered request: the longest
+    waiting first (cut at the queue's size), and how many there are."""
+
+    rows: list[Enrolment]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def mentees_waiting_for_cohort(*, cohort: Cohort, limit: int = QUEUE_SIZE) -> WaitingList:
+    """The cohort's mentees with no live pairing and no request waiting for an answer, whose
+    latest proposal a mentor declined or whose latest request was declined or ran out, unless
+    an admin closed their wait since. Each row (an Enrolment, with `user`) carries `since` (when
+    the latest of those happened), `declined_by` (the mentor's name, when a proposal was
+    declined last) and `request_status` (of the latest ended request). One query."""
+    mentee = OuterRef("user_id")
+    declined = Pairing.objects.filter(
+        cohort=cohort, mentee=mentee, status=Pairing.Status.DECLINED
+    ).order_by("-declined_at", "-pk")
+    ended = (
+        MentorRequest.objects.filter(
+            cohort=cohort,
+            mentee=mentee,
+            status__in=[MentorRequest.Status.DECLINED, MentorRequest.Status.EXPIRED],
+        )
+        .annotate(ended_at=Coalesce("answered_at", "expires_at"))
+        .order_by("-ended_at", "-pk")
+    )
+    rows = (
+        Enrolment.objects.filter(cohort=cohort, role=ParticipantRole.MENTEE)
+        .select_related("user")
+        .annotate(
+            declined_at=Subquery(declined.values("declined_at")[:1]),
+            declined_by=Subquery(
+                declined.annotate(
+                    name=Coalesce(
+                        NullIf("mentor__display_name", Value("")),
+                        "mentor__email",
+                        output_field=CharField(),
+                    )
+                ).values("name")[:1]
+            ),
+            request_ended_at=Subquery(ended.values("ended_at")[:1]),
+            request_status=Subquery(ended.values("status")[:1]),
+        )
+        .annotate(since=_latest(F("declined_at"), F("request_ended_at")))
+        .filter(since__isnull=False)
+        .filter(Q(waiting_closed_at__isnull=True) | Q(waiting_closed_at__lt=F("since")))
+        .exclude(
+            Exists(Pairing.objects.filter(cohort=cohort, mentee=mentee, status__in=Pairing.LIVE))
+        )
+        .exclude(
+            Exists(
+                MentorRequest.objects.filter(
+                    cohort=cohort, mentee=mentee, status=MentorRequest.Status.PENDING
+                )
+            )
+        )
+        .order_by("since", "pk")
+    )
+    everyone = list(rows)
+    return WaitingList(rows=everyone[:limit], total=len(everyone))
 
 
 def pauses_awaiting_for_cohort(*, cohort: Cohort) -> list[PairingPause]:

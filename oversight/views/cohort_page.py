@@ -6,15 +6,17 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
-from django.urls import path
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import programme_admin_required
 from audit.events import admin_event_log
@@ -31,6 +33,7 @@ from oversight.selectors.cohort_dashboard import (
     cohort_weeks,
     health_per_week,
     health_queue_for_admin,
+    mentees_waiting_for_cohort,
     pairing_rows_for_cohort,
     pairing_table_for_admin,
     pauses_awaiting_for_cohort,
@@ -38,8 +41,9 @@ from oversight.selectors.cohort_dashboard import (
     sort_key,
 )
 from oversight.selectors.cohorts import cohort_list_for_admin
+from oversight.services.waiting import mentee_wait_close
 from pairings.models import Pairing
-from programmes.models import Cohort
+from programmes.models import Cohort, Enrolment, ParticipantRole
 from programmes.selectors import cohort_get_for_admin
 
 PAGE_SIZE = 25
@@ -175,6 +179,7 @@ def cohort_detail_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
         context |= _dashboard(cohort, now=now, today=today, tz=tz) | {
             "queue": health_queue_for_admin(cohort=cohort, now=now, today=today),
             "pauses_awaiting": pauses_awaiting_for_cohort(cohort=cohort),
+            "waiting": mentees_waiting_for_cohort(cohort=cohort),
             "latest_run": cohort.match_runs.first(),
             "exports": EXPORTS,
         }
@@ -217,10 +222,36 @@ def cohort_export_view(request: HttpRequest, cohort_id: int, kind: str) -> Strea
 
 PAGE_SIZE = 25
 
+
+@programme_admin_required
+@require_POST
+def mentee_wait_close_view(request: HttpRequest, cohort_id: int, mentee_id: int) -> HttpResponse:
+    """Close a waiting mentee's wait: they leave the list until something new happens."""
+    cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("user"),
+        cohort=cohort,
+        user_id=mentee_id,
+        role=ParticipantRole.MENTEE,
+    )
+    mentee_wait_close(cohort=cohort, mentee=enrolment.user, by=request.user)
+    messages.success(
+        request,
+        _("%(name)s is off the waiting list. A new decline or unanswered request brings them back.")
+        % {"name": enrolment.user.name},
+    )
+    return redirect(reverse("oversight:cohort_detail", args=[cohort.pk]) + "#waiting-title")
+
+
 urlpatterns = [
     path("cohorts/", cohort_list_view, name="cohort_list"),
     path("cohorts/<int:cohort_id>/", cohort_detail_view, name="cohort_detail"),
     path("cohorts/<int:cohort_id>/report/", cohort_report_view, name="cohort_report"),
+    path(
+        "cohorts/<int:cohort_id>/waiting/<int:mentee_id>/close/",
+        mentee_wait_close_view,
+        name="mentee_wait_close",
+    ),
     path(
         "cohorts/<int:cohort_id>/export/<slug:kind>.csv", cohort_export_view, name="cohort_export"
     ),

@@ -3,6 +3,7 @@ reminders and calendar feeds."""
 
 import secrets
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -130,6 +131,15 @@ class Appointment(models.Model):
         BOOKED = "booked", _("Booked")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class State(models.TextChoices):
+        """What people read about a session (see `state`): the stored status and the clock,
+        plus what the partners said in their feedback."""
+
+        BOOKED = "booked", _("Booked")
+        HELD = "held", _("Held")
+        MISSED = "missed", _("Missed")
+        CANCELLED = "cancelled", _("Cancelled")
+
     class Mode(models.TextChoices):
         VIDEO = "video", _("Video call")
         PHONE = "phone", _("Phone")
@@ -159,6 +169,9 @@ class Appointment(models.Model):
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True, max_length=1000)
+    # A partner said in their feedback that it did not take place; feedback keeps it up to date
+    # (feedback is above this app), so every page and export can tell held from missed.
+    reported_not_held = models.BooleanField(default=False)
     uid = models.CharField(max_length=80, unique=True, default=_uid, editable=False)
     sequence = models.PositiveIntegerField(default=0)  # ICS SEQUENCE: up on every change
     created_at = models.DateTimeField(auto_now_add=True)
@@ -203,13 +216,29 @@ class Appointment(models.Model):
     def has_ended(self) -> bool:
         return self.ends_at <= timezone.now()
 
+    @staticmethod
+    def held_q(*, now: datetime) -> Q:
+        """Held, as the health rules and every page count it: booked (not cancelled), ended by
+        `now`, and no partner said in their feedback that it did not take place."""
+        return Q(status=Appointment.Status.BOOKED, ends_at__lte=now, reported_not_held=False)
+
+    def state_at(self, *, now: datetime) -> str:
+        """Booked while to come or under way; once ended, held, or missed when a partner said
+        it did not take place; or cancelled. Held here is held_q's."""
+        if self.status == self.Status.CANCELLED:
+            return self.State.CANCELLED
+        if self.ends_at > now:
+            return self.State.BOOKED
+        return self.State.MISSED if self.reported_not_held else self.State.HELD
+
+    @property
+    def state(self) -> str:
+        return self.state_at(now=timezone.now())
+
     @property
     def status_shown(self) -> str:
-        """What a person reads: "Booked" only while it is still to come or under way; a
-        booked session whose end has passed is "Ended"."""
-        if self.status == self.Status.BOOKED and self.has_ended:
-            return str(_("Ended"))
-        return self.get_status_display()
+        """The state in words: "Booked", "Held", "Missed" or "Cancelled"."""
+        return str(self.State(self.state).label)
 
 
 class AgendaItem(models.Model):

@@ -358,3 +358,10 @@ def appointments_cancel_for_pairing(
         _cancel(appointment, by=by, reason=_reason(reason), now=now)
         cancelled += 1
     return cancelled
+
+
+def appointment_reported_not_held_set(*, appointment_id: int, not_held: bool) -> None:
+    """Record whether a partner's feedback says the session did not take place (feedback calls
+    this whenever a session's feedback is answered, so the session reads "Missed" or "Held").
+    Safe to repeat."""
+    Appointment.objects.filter(pk=appointment_id).update(reported_not_held=not_held)

@@ -445,6 +445,28 @@ def test_a_session_that_did_not_take_place_keeps_no_rating_and_no_words(
     assert row.answered_at is not None
 
 
+def test_a_session_someone_said_did_not_take_place_reads_missed_and_held_again_if_they_change(
+    client, alices_session_feedback
+):
+    session = alices_session_feedback.appointment
+    pages = (
+        reverse("sessions_app:detail", args=[session.pk]),
+        reverse("sessions_app:pairing_sessions", args=[session.pairing_id]) + "?show=past",
+    )
+    client.force_login(alices_session_feedback.person)
+
+    client.post(answer_url(alices_session_feedback), {"took_place": "no"})
+    detail, listing = (client.get(url).content.decode() for url in pages)
+    assert "Missed ·" in detail
+    assert "Join the video call" not in detail
+    assert "<td>Missed</td>" in listing
+
+    client.post(answer_url(alices_session_feedback), {"took_place": "yes", "rating": "4"})
+    detail, listing = (client.get(url).content.decode() for url in pages)
+    assert "Held ·" in detail
+    assert "<td>Held</td>" in listing
+
+
 def test_choosing_no_redraws_the_form_with_the_rating_and_words_hidden(
     client, alices_session_feedback
 ):

@@ -206,6 +206,92 @@ def test_milestones_are_added_ticked_moved_and_deleted(goal, mentee, frozen):
     assert done_at == NOW
 
 
+def test_a_goal_with_milestones_takes_its_progress_from_the_share_done(goal, mentee):
+    goal_progress_post(goal=goal, by=mentee, progress=20, text="Started")
+    steps = [milestone_add(goal=goal, by=mentee, title=t) for t in ("Draft", "Book", "Run")]
+    goal.refresh_from_db()
+    assert goal.progress == 0  # three steps, none done: the typed 20% no longer holds
+
+    milestone_tick(milestone=steps[0], by=mentee, done=True)
+    goal.refresh_from_db()
+    assert goal.progress == 33
+    milestone_tick(milestone=steps[1], by=mentee, done=True)
+    milestone_remove(milestone=steps[2], by=mentee)
+    goal.refresh_from_db()
+    assert goal.progress == 100
+    milestone_tick(milestone=steps[1], by=mentee, done=False)
+    goal.refresh_from_db()
+    assert goal.progress == 50
+
+    # Each change of the share is a point of the chart, with what moved it.
+    assert list(
+        goal.updates.filter(kind=GoalUpdate.Kind.PROGRESS).values_list("progress", "text")
+    ) == [
+        (20, "Started"),
+        (0, "Milestone added: Draft"),
+        (33, "Milestone done: Draft"),
+        (67, "Milestone done: Book"),
+        (100, "Milestone deleted: Run"),
+        (50, "Milestone not done yet: Book"),
+    ]
+
+
+def test_a_progress_update_on_a_goal_with_milestones_keeps_their_share(goal, mentee):
+    step = milestone_add(goal=goal, by=mentee, title="Draft")
+    milestone_add(goal=goal, by=mentee, title="Run")
+    milestone_tick(milestone=step, by=mentee, done=True)
+
+    update = goal_progress_post(goal=goal, by=mentee, progress=90, text="Agenda is out")
+
+    goal.refresh_from_db()
+    assert (update.progress, goal.progress) == (50, 50)
+
+
+def test_an_achieved_goal_stays_at_100_and_taken_up_again_follows_its_milestones(goal, mentee):
+    step = milestone_add(goal=goal, by=mentee, title="Draft")
+    milestone_add(goal=goal, by=mentee, title="Run")
+    goal_status_set(goal=goal, by=mentee, status=Goal.Status.ACHIEVED)
+    milestone_tick(milestone=step, by=mentee, done=True)
+    goal.refresh_from_db()
+    assert goal.progress == 100
+
+    goal_status_set(goal=goal, by=mentee, status=Goal.Status.ACTIVE)
+    goal.refresh_from_db()
+    assert goal.progress == 50
+
+
+def test_ticking_a_milestone_with_htmx_also_swaps_the_progress_section(client, goal, mentee):
+    steps = [milestone_add(goal=goal, by=mentee, title=t) for t in ("Draft", "Book", "Run")]
+    client.force_login(mentee)
+
+    response = client.post(milestones_url(goal), {"op": "tick", "milestone": steps[0].pk}, **HTMX)
+
+    page = text_of(response)
+    assert '<section id="milestones"' in page
+    assert '<section id="progress" aria-labelledby="progress-title" hx-swap-oob="true">' in page
+    assert '<progress value="33" max="100"' in page
+    assert "<td>33%</td>" in page  # the chart's table has the new point
+    assert 'name="progress-progress"' not in page  # no percentage to type any more
+
+
+def test_the_goal_page_offers_a_percentage_only_to_a_goal_without_milestones(client, goal, mentee):
+    client.force_login(mentee)
+    assert 'name="progress-progress"' in text_of(client.get(detail(goal)))
+
+    step = milestone_add(goal=goal, by=mentee, title="Draft")
+    milestone_tick(milestone=step, by=mentee, done=True)
+    page = text_of(client.get(detail(goal)))
+    assert 'name="progress-progress"' not in page
+    assert "Set by the milestones" in page
+    assert '<progress value="100" max="100"' in page
+
+    response = client.post(
+        updates_url(goal), {"op": "progress", "progress-text": "Done with the draft"}
+    )
+    assert response.status_code == 302
+    assert goal.updates.latest("pk").text == "Done with the draft"
+
+
 # --- pages, forms and htmx ------------------------------------------------------------------
 
 

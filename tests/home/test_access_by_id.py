@@ -28,7 +28,7 @@ from home.models import DataExport
 from matching.models import MatchRun, MentorRequest
 from oversight.models import Announcement
 from pairings.models import Pairing, PairingPause
-from programmes.models import Cohort, ImportJob, Invite
+from programmes.models import Cohort, Enrolment, ImportJob, Invite
 from sessions_app.models import Appointment, Availability, DateOverride
 from tests.factories import (
     PASSWORD,
@@ -168,6 +168,10 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     "oversight:cohort_report": lambda w: {"cohort_id": w["cohort"].pk},
     "oversight:cohort_export": lambda w: {"cohort_id": w["cohort"].pk, "kind": "pairings"},
     "oversight:cohort_pairings": lambda w: {"cohort_id": w["cohort"].pk},
+    "oversight:mentee_wait_close": lambda w: {
+        "cohort_id": w["cohort"].pk,
+        "mentee_id": w["pairing"].mentee_id,
+    },
     "oversight:pairing_health_snooze": lambda w: {"pairing_id": w["pairing"].pk},
     "oversight:pairing_health_unsnooze": lambda w: {"pairing_id": w["pairing"].pk},
     "oversight:pairing_nudge": lambda w: {"pairing_id": w["pairing"].pk},
@@ -271,6 +275,7 @@ def _state(world: dict) -> tuple:
         Cohort.objects.filter(pk=world["cohort"].pk)
         .values_list("health_quiet_gaps", "health_silent_gaps", "pause_max_days")
         .get(),
+        tuple(Enrolment.objects.order_by("pk").values_list("waiting_closed_at", flat=True)),
     )
 
 

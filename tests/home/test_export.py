@@ -94,6 +94,10 @@ def test_a_demo_mentees_copy_holds_her_sessions_messages_notes_goals_feedback_an
         assert sections[label]["rows"], f"{label} is empty in the demo mentee's copy"
         assert sections[label]["about"]
     assert "password" not in sections["accounts.User"]["rows"][0]
+    # A session's state as the pages show it: the demo's past sessions read held, not booked.
+    states = {row["state"] for row in sections["sessions_app.Appointment"]["rows"]}
+    assert "held" in states
+    assert states <= {"booked", "held", "missed", "cancelled"}
     assert [row["email"] for row in sections["accounts.User"]["rows"]] == [person.email]
     assert any(name.startswith("files/") for name in copy["files"])
 

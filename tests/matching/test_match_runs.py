@@ -10,6 +10,7 @@ from accounts.services import user_make_programme_admin
 from matching.models import MatchRun, PairConstraint
 from matching.services.match_runs import match_run_create, match_run_publish
 from pairings.models import Pairing
+from pairings.services.pairings import pairing_decline
 from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory, second_factor_add
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +83,7 @@ def test_publishing_proposes_pairings_and_emails_each_mentor_once(
     run = match_run_create(cohort=cohort, by=None)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert match_run_publish(run=run) == 2
+        assert len(match_run_publish(run=run)) == 2
 
     assert Pairing.objects.filter(cohort=cohort, status=Pairing.Status.PROPOSED).count() == 2
     assert sorted(m.to[0] for m in mailoutbox) == sorted([people["ada"].email, people["ben"].email])
@@ -189,3 +190,31 @@ def test_more_locks_than_a_mentor_has_places_is_explained_not_a_crash(client, co
     assert response.status_code == 200
     assert "Matching cannot run as things stand" in response.content.decode()
     assert not MatchRun.objects.filter(cohort=cohort).exists()
+
+
+def test_publishing_counts_proposals_and_the_mentors_asked_each_rightly(client, cohort, people):
+    Enrolment = people["ada"].enrolments.model
+    Enrolment.objects.filter(cohort=cohort, user=people["ada"]).update(capacity=2)
+    _enrol(cohort, "mentee", "Eve", field="technology")
+    run = match_run_create(cohort=cohort, by=None)
+    assert run.matched_count == 3  # Ada takes two
+    client.force_login(cohort.admins.get())
+
+    response = client.post(reverse("matching:match_publish", args=[cohort.pk, run.pk]), follow=True)
+
+    page = response.content.decode()
+    assert "Published: 3 new proposals. 2 mentors are asked by email to accept or decline." in page
+
+
+def test_the_published_proposal_shows_a_declined_pair_as_declined(client, cohort, people):
+    run = match_run_create(cohort=cohort, by=None)
+    proposed = match_run_publish(run=run)
+    declined = next(p for p in proposed if p.mentee_id == people["cleo"].pk)
+    pairing_decline(pairing=declined, by=declined.mentor, note="No time this term")
+    client.force_login(cohort.admins.get())
+
+    page = client.get(reverse("matching:match", args=[cohort.pk])).content.decode()
+
+    assert '<s>Ada</s> <span class="badge">declined</span>' in page
+    assert "Cleo waits for a mentor: see the cohort page." in page
+    assert "<s>Ben</s>" not in page

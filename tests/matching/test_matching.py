@@ -371,7 +371,20 @@ def test_unmatched_mentees_get_the_most_specific_reason():
 def test_a_mentee_whose_mentors_are_taken_hears_they_are_full():
     mentees = [mentee(1, preferences=(101,)), mentee(2)]
     result = match(mentees, [mentor(101)], ONLY_PREFERENCE, reference=WINTER)
-    assert reasons(result) == {2: "The mentors who fit are full."}
+    assert reasons(result) == {2: "The mentor who fits has no place left."}
+
+
+def test_a_mentee_left_out_hears_which_mentors_are_full_and_which_are_excluded():
+    # 101 fits and is full; 102 has a place left but declined both mentees.
+    mentees = [mentee(1, preferences=(101,)), mentee(2)]
+    excluded = {(m, 102): "The mentor declined this pairing." for m in (1, 2)}
+    result = match(
+        mentees, [mentor(101), mentor(102)], ONLY_PREFERENCE, excluded=excluded, reference=WINTER
+    )
+    assert reasons(result)[2] == (
+        "The mentor who fits has no place left. The others are excluded "
+        "(the mentor declined this pairing: 1 mentor)."
+    )
 
 
 def test_with_no_mentors_every_mentee_is_told_so():

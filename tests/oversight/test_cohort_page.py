@@ -10,11 +10,15 @@ from django.urls import NoReverseMatch, reverse
 from accounts.models import User
 from exchange.models import Message
 from feedback.models import Feedback
+from matching.models import MentorRequest
 from oversight.models.health import HealthSnapshot, HealthStatus, PairingHealth
 from pairings.models import Pairing, PairingPause
 from programmes.models import Cohort, Enrolment
 from sessions_app.models import Appointment
 from tests.factories import AppointmentFactory, CohortFactory, EnrolmentFactory, PairingFactory
+
+# Also run on SQLite by `make test` (the embedded mode must compute the same).
+pytestmark = pytest.mark.sqlite_too
 
 NOW = datetime(2027, 3, 15, 12, tzinfo=UTC)  # a Monday
 STARTS_ON = date(2027, 1, 4)
@@ -49,6 +53,8 @@ def session(pairing: Pairing, *, ends_at: datetime, **kw) -> Appointment:
 
 
 def rate(appointment: Appointment, rating: int | None, **kw) -> Feedback:
+    if kw.get("took_place") is False:  # as feedback_answer records it on the session
+        Appointment.objects.filter(pk=appointment.pk).update(reported_not_held=True)
     return Feedback.objects.create(
         kind="session",
         pairing=appointment.pairing,
@@ -779,21 +785,127 @@ def test_the_cohort_page_issues_the_same_queries_for_10_and_1000_pairings(
     )
     build_pairings(small, 10, prefix="s")
     build_pairings(cohort, 1000, prefix="b")
+    waiting_mentee(small, "Zara")
+    for n in range(30):
+        waiting_mentee(cohort, f"Waiting {n}", mentor_name=f"Mentor {n}", days_ago=n + 1)
     client.force_login(programme_admin)
     client.get(reverse("oversight:cohort_detail", args=[small.pk]))  # warm the session
 
     # session, user, permission, second factor, cohort, figures, ratings, sessions per week,
-    # health per week, queue, pauses waiting, table count, table page, latest matching, the
-    # menu's unread count
+    # health per week, queue, mentees waiting, pauses waiting, table count, table page, latest
+    # matching, the menu's unread count
     for one in (small, cohort):
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(16):
             response = client.get(reverse("oversight:cohort_detail", args=[one.pk]))
         assert response.status_code == 200
-    assert response.context["page"].paginator.count == 1000
+    assert response.context["page"].paginator.count == 1030  # with the 30 declined
     assert len(response.context["pauses_awaiting"]) == 100
     assert response.context["queue"].at_risk.total > 300
+    assert (len(response.context["waiting"].rows), response.context["waiting"].total) == (10, 30)
     assert "Paused until" in response.content.decode()
 
     for one in (small, cohort):
         with django_assert_num_queries(11):  # the report: no menu, the second factor checked
             client.get(reverse("oversight:cohort_report", args=[one.pk]))
+
+
+# --- mentees waiting for a mentor ------------------------------------------------------------
+
+
+def waiting_mentee(cohort, name: str, *, mentor_name: str = "Olu Mentor", days_ago: int = 2):
+    """A mentee of the cohort whose proposal a mentor declined `days_ago`."""
+    mentee = EnrolmentFactory(cohort=cohort, role="mentee", user__display_name=name).user
+    mentor = EnrolmentFactory(cohort=cohort, role="mentor", user__display_name=mentor_name).user
+    PairingFactory(
+        cohort=cohort,
+        mentor=mentor,
+        mentee=mentee,
+        status=Pairing.Status.DECLINED,
+        declined_at=NOW - timedelta(days=days_ago),
+    )
+    return mentee
+
+
+def waiting_section(response) -> str:
+    html = text_of(response)
+    return html[html.index('id="waiting-title"') : html.index('id="charts-title"')]
+
+
+def test_a_mentee_a_mentor_declined_waits_in_needs_you_now_with_the_next_steps(
+    client, cohort, programme_admin
+):
+    zara = waiting_mentee(cohort, "Zara Ahmed", days_ago=3)
+    client.force_login(programme_admin)
+
+    response = page(client, cohort)
+
+    section = waiting_section(response)
+    assert 'Mentees waiting for a mentor <small class="muted">(1)</small>' in section
+    assert "Zara Ahmed" in section
+    assert "Olu Mentor declined the proposal on 12 Mar 2027." in section
+    assert reverse("matching:match_run", args=[cohort.pk]) in section
+    assert f"{reverse('matching:match', args=[cohort.pk])}?mentee={zara.pk}#swap-title" in section
+    assert reverse("oversight:mentee_wait_close", args=[cohort.pk, zara.pk]) in section
+    assert 'Needs you now <small class="muted">(1)</small>' in text_of(response)
+
+
+def test_picking_by_hand_opens_matching_with_the_waiting_mentee_chosen(
+    client, cohort, programme_admin
+):
+    zara = waiting_mentee(cohort, "Zara Ahmed")
+    client.force_login(programme_admin)
+    client.post(reverse("matching:match_run", args=[cohort.pk]))
+
+    response = client.get(reverse("matching:match", args=[cohort.pk]), {"mentee": zara.pk})
+
+    assert response.context["pair_form"]["mentee"].value() == str(zara.pk)
+
+
+def test_a_request_that_ran_out_puts_the_mentee_in_the_list_until_another_is_pending(
+    client, cohort, programme_admin
+):
+    mentee = EnrolmentFactory(cohort=cohort, role="mentee", user__display_name="Ben").user
+    mentor = EnrolmentFactory(cohort=cohort, role="mentor").user
+    other = EnrolmentFactory(cohort=cohort, role="mentor").user
+    MentorRequest.objects.create(
+        cohort=cohort, mentee=mentee, mentor=mentor, status="expired", expires_at=NOW
+    )
+    client.force_login(programme_admin)
+    assert "Their request got no answer in time (by 15 Mar 2027)." in waiting_section(
+        page(client, cohort)
+    )
+
+    MentorRequest.objects.create(
+        cohort=cohort, mentee=mentee, mentor=other, expires_at=NOW + timedelta(days=3)
+    )
+    assert "No mentee is waiting for a mentor." in waiting_section(page(client, cohort))
+
+
+def test_a_mentee_proposed_again_or_paired_leaves_the_list(client, cohort, programme_admin):
+    zara = waiting_mentee(cohort, "Zara Ahmed")
+    PairingFactory(cohort=cohort, mentee=zara, status=Pairing.Status.PROPOSED)
+    client.force_login(programme_admin)
+
+    assert "No mentee is waiting for a mentor." in waiting_section(page(client, cohort))
+
+
+def test_closing_a_wait_takes_the_mentee_off_until_a_mentor_declines_them_again(
+    client, cohort, programme_admin
+):
+    zara = waiting_mentee(cohort, "Zara Ahmed")
+    client.force_login(programme_admin)
+
+    response = client.post(
+        reverse("oversight:mentee_wait_close", args=[cohort.pk, zara.pk]), follow=True
+    )
+    assert "Zara Ahmed is off the waiting list." in text_of(response)
+    assert "No mentee is waiting for a mentor." in waiting_section(response)
+
+    with time_machine.travel(NOW + timedelta(days=1), tick=False):
+        PairingFactory(
+            cohort=cohort,
+            mentee=zara,
+            status=Pairing.Status.DECLINED,
+            declined_at=NOW + timedelta(days=1),
+        )
+        assert "Zara Ahmed" in waiting_section(page(client, cohort))

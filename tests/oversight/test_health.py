@@ -25,8 +25,12 @@ from oversight.services.health import (
 )
 from oversight.tasks.health import pairing_health_refresh_task
 from programmes.models import Cohort
+from sessions_app.models import Appointment
 from tests.agreements import agreement_reach, terms_state
 from tests.factories import AppointmentFactory, PairingFactory, ProfileFactory, second_factor_add
+
+# Also run on SQLite by `make test` (the embedded mode must compute the same).
+pytestmark = pytest.mark.sqlite_too
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday
 TODAY = NOW.date()
@@ -158,6 +162,7 @@ def test_only_sessions_that_took_place_count_as_held(healthy):
         answered_at=_ago(9),
         took_place=False,
     )
+    Appointment.objects.filter(pk=not_held.pk).update(reported_not_held=True)  # as answered
 
     pairing_health_refresh(pairings=[healthy])
 

@@ -12,6 +12,9 @@ from oversight import health as rules
 from oversight.health import CheckIn, PairingFacts, health_assess
 from oversight.models import HealthStatus
 
+# Also run on SQLite by `make test` (the embedded mode must compute the same).
+pytestmark = pytest.mark.sqlite_too
+
 TODAY = date(2026, 3, 2)  # a Monday
 ON_TRACK, ATTENTION, AT_RISK = HealthStatus.values
 SEVERITY = {ON_TRACK: 0, ATTENTION: 1, AT_RISK: 2}

@@ -932,7 +932,7 @@ def test_the_partner_may_cancel_a_session_the_mentee_booked(client, appointment)
     assert appointment.cancelled_by == appointment.mentor
 
 
-def test_a_session_whose_end_has_passed_reads_ended_without_a_live_call_link(pairing, client):
+def test_a_session_whose_end_has_passed_reads_held_without_a_live_call_link(pairing, client):
     video = "https://meet.example/past-call"
     past = AppointmentFactory(
         pairing=pairing,
@@ -956,12 +956,12 @@ def test_a_session_whose_end_has_passed_reads_ended_without_a_live_call_link(pai
         reverse("sessions_app:pairing_sessions", args=[pairing.pk]), {"show": "past"}
     ).content.decode()
 
-    assert "Ended ·" in past_page
+    assert "Held ·" in past_page
     assert "Join the video call" not in past_page
     assert video not in past_page
     assert "Booked ·" in coming_page
     assert "Join the video call" in coming_page
-    assert "<td>Ended</td>" in listing
+    assert "<td>Held</td>" in listing
     assert "<td>Booked</td>" not in listing
 
 

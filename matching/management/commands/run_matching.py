@@ -36,5 +36,5 @@ class Command(BaseCommand):
                 f"  unmatched {row['role']} {names.get(row['person_id'])}: {row['reason']}"
             )
         if publish:
-            count = match_run_publish(run=run)
+            count = len(match_run_publish(run=run))
             self.stdout.write(self.style.SUCCESS(f"Published {count} proposed pairings."))
