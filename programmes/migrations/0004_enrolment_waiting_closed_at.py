@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0002_cohort_health_thresholds'),
+        ('programmes', '0003_pending_join'),
     ]
 
     operations = [
