@@ -3,6 +3,7 @@ from datetime import time
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import browser_zone_wanted, timezone_field
 from accounts.models import MENTOR_CAPACITY_MAX, User
 from programmes.models import Channel, Cohort, Enrolment, ParticipantRole
 
@@ -62,8 +63,12 @@ CHOICES = ("first_choice", "second_choice", "third_choice")
 
 
 class EnrolmentForm(forms.Form):
-    """A participant's answers for one cohort; mentees and mentors see different questions."""
+    """A participant's answers for one cohort; mentees and mentors see different questions.
 
+    The time zone comes first: the hours below are in it, and it becomes the person's zone.
+    """
+
+    timezone = timezone_field(required=False)
     channels = forms.MultipleChoiceField(
         label=_("Channels that suit you"),
         choices=Channel.choices,
@@ -141,6 +146,8 @@ class EnrolmentForm(forms.Form):
             for name in ("goals", "avoid", *CHOICES):
                 del self.fields[name]
             self.fields["capacity"].required = True
+        if browser_zone_wanted(enrolment.user):
+            self.fields["timezone"].widget.attrs["data-browser-timezone"] = "true"
         if not self.is_bound:
             self.initial.update(_initial(enrolment))
 
@@ -171,6 +178,7 @@ class EnrolmentForm(forms.Form):
         end = data["weekday_to"].hour * 60 + data["weekday_to"].minute
         days = range(7) if data["weekends"] else range(5)
         answers = {
+            "tz": data["timezone"] or None,  # not sent (an old page): keep the person's zone
             "channels": data["channels"],
             "contact_hours": [[day, start, end] for day in days],
         }
@@ -186,7 +194,10 @@ class EnrolmentForm(forms.Form):
 
 
 def _initial(enrolment: Enrolment) -> dict:
-    initial: dict = {"channels": enrolment.channels or ["video", "email"]}
+    initial: dict = {
+        "channels": enrolment.channels or ["video", "email"],
+        "timezone": enrolment.user.timezone,
+    }
     if enrolment.contact_hours:
         _day, start, end = enrolment.contact_hours[0]
         initial.update(
