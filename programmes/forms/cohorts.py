@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from datetime import time
 
 from django import forms
@@ -5,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import browser_zone_wanted, timezone_field
 from accounts.models import MENTOR_CAPACITY_MAX, User
-from programmes.models import Channel, Cohort, Enrolment, ParticipantRole
+from programmes.forms.questions import question_field, question_field_name
+from programmes.models import Channel, Cohort, Enrolment, EnrolmentQuestion, ParticipantRole
 
 
 class CohortForm(forms.ModelForm):
@@ -126,9 +128,22 @@ class EnrolmentForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: object, enrolment: Enrolment, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        enrolment: Enrolment,
+        questions: Iterable[EnrolmentQuestion] = (),
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.enrolment = enrolment
+        self.questions = list(questions)
+        for question in self.questions:  # the cohort's own questions, after ours
+            name = question_field_name(question)
+            self.fields[name] = question_field(question)
+            value = enrolment.answers.get(str(question.pk))
+            if value not in (None, "", []):
+                self.initial.setdefault(name, value)
         others = enrolment.cohort.enrolments.exclude(user=enrolment.user)
         if enrolment.role == ParticipantRole.MENTEE:
             del self.fields["capacity"]
@@ -190,7 +205,15 @@ class EnrolmentForm(forms.Form):
             )
         else:
             answers["capacity"] = data["capacity"]
+        answers["answers"] = {
+            str(q.pk): data[question_field_name(q)]
+            for q in self.questions
+            if data.get(question_field_name(q)) not in (None, "", [])
+        }
         return answers
+
+    def question_fields(self) -> list[forms.BoundField]:
+        return [self[question_field_name(q)] for q in self.questions]
 
 
 def _initial(enrolment: Enrolment) -> dict:

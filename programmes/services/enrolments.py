@@ -51,6 +51,7 @@ def enrolment_answer(
     preferred_mentors: list[User] | None = None,
     avoid: list[User] | None = None,
     tz: str | None = None,
+    answers: dict | None = None,
 ) -> Enrolment:
     """Save the person's answers for this cohort (validated by EnrolmentForm). Safe to repeat.
 
@@ -70,6 +71,8 @@ def enrolment_answer(
         enrolment.avoid.set(avoid or [])
     else:
         enrolment.capacity = capacity
+    if answers is not None:  # the cohort's own questions, keyed by question id
+        enrolment.answers = answers
     enrolment.answered_at = timezone.now()
     enrolment.full_clean()
     enrolment.save()
