@@ -147,7 +147,7 @@ class ProfileForm(forms.ModelForm):
         self.fields["years_experience"].min_value = 0
         self.fields["years_experience"].max_value = 60
         self.fields["years_experience"].widget.attrs.update(min=0, max=60)
-        if browser_zone_wanted(user):
+        if browser_zone_wanted(user) and not self.is_bound:  # a refused form keeps its zone
             self.fields["timezone"].widget.attrs["data-browser-timezone"] = "true"
         if not self.is_bound:
             self.initial.setdefault("display_name", user.display_name)

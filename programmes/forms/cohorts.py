@@ -161,7 +161,7 @@ class EnrolmentForm(forms.Form):
             for name in ("goals", "avoid", *CHOICES):
                 del self.fields[name]
             self.fields["capacity"].required = True
-        if browser_zone_wanted(enrolment.user):
+        if browser_zone_wanted(enrolment.user) and not self.is_bound:
             self.fields["timezone"].widget.attrs["data-browser-timezone"] = "true"
         if not self.is_bound:
             self.initial.update(_initial(enrolment))

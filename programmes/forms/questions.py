@@ -37,12 +37,15 @@ class EnrolmentQuestionForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["match_weight"].required = False  # empty: 0, matching ignores it
         self.fields["match_weight"].widget.attrs.update(min=0, max=QUESTION_WEIGHT_MAX, step=0.5)
         if not self.is_bound:
             self.initial["choices_text"] = "\n".join(self.instance.choices)
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if cleaned.get("match_weight") is None and "match_weight" not in self.errors:
+            cleaned["match_weight"] = 0.0
         kind = cleaned.get("kind")
         choices: list[str] = []
         for line in cleaned.get("choices_text", "").splitlines():

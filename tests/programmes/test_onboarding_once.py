@@ -135,3 +135,18 @@ def test_capacity_is_asked_once_per_cohort_and_defaults_the_next_cohort(cohort, 
     assert Profile.objects.get(user=newcomer).capacity == 4
     later = enrolment_join(cohort=CohortFactory(), user=newcomer, role="mentor")
     assert later.capacity == 4
+
+
+def test_a_refused_enrolment_keeps_the_zone_that_was_typed(client, cohort, newcomer):
+    User.objects.filter(pk=newcomer.pk).update(timezone="UTC")
+    enrolment_join(cohort=cohort, user=newcomer, role="mentee")
+    client.force_login(newcomer)
+
+    response = client.post(
+        reverse("programmes:enrolment", args=[cohort.pk, "mentee"]),
+        {"timezone": "America/Sao_Paulo", "channels": [], "weekday_from": "09:00"},
+    )
+
+    field = response.context["form"].fields["timezone"]
+    assert "data-browser-timezone" not in field.widget.attrs  # the script must not reset it
+    assert 'value="America/Sao_Paulo" selected' in response.content.decode()

@@ -211,3 +211,14 @@ def test_answers_are_in_the_review_the_csv_export_and_the_persons_data_export(
     assert mine["answers"][str(multiple.pk)] == ["Go", "Rust"]
     labels = {row["label"] for row in data["programmes.EnrolmentQuestion"]["rows"]}
     assert labels == {"Your team", "Anything else?", "Your site", "Topics"}
+
+
+def test_a_text_question_needs_no_weight(client, cohort, programme_admin):
+    client.force_login(programme_admin)
+
+    client.post(
+        reverse("programmes:questions", args=[cohort.pk]),
+        {"label": "Your team", "kind": "short", "match_weight": ""},
+    )
+
+    assert cohort.questions.get().match_weight == 0
