@@ -18,14 +18,15 @@ def pairing_detail_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
     pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
     partner = pairing.partner_of(request.user)
     # Only what counted for them: a 0% "choice" reads as "you did not choose them".
-    labels = criteria_labels(cohort=pairing.cohort) if pairing.criteria else {}
-    why = [
-        (label, percent)
-        for label, percent in zip(
-            labels.values(), criteria_percents(pairing.criteria, labels), strict=True
-        )
-        if percent > 0
-    ]
+    why = []
+    if pairing.criteria:
+        labels = criteria_labels(cohort=pairing.cohort)
+        percents = criteria_percents(pairing.criteria, labels)
+        why = [
+            (label, percent)
+            for label, percent in zip(labels.values(), percents, strict=True)
+            if percent > 0
+        ]
     return render(
         request,
         "home/pairing_detail.html",
@@ -33,7 +34,7 @@ def pairing_detail_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
             "pairing": pairing,
             "partner": partner,
             "is_mentor": request.user.pk == pairing.mentor_id,
-            "why": why if pairing.criteria else [],
+            "why": why,
             "decline_form": DeclineForm(),
             "agreement_summary": agreement_summary_for(pairing=pairing, viewer=request.user),
             "goals": (
