@@ -94,6 +94,11 @@ def test_a_wrong_question_is_refused_with_its_reason(
 def test_an_admin_edits_moves_and_removes_questions(client, cohort, programme_admin, questions):
     client.force_login(programme_admin)
     single = questions["single"]
+    listing = client.get(reverse("programmes:questions", args=[cohort.pk])).content.decode()
+    assert "Leeds / Lyon" in listing
+    assert "counts in matching (weight 2.0)" in listing
+    edit = client.get(reverse("programmes:question_edit", args=[cohort.pk, single.pk]))
+    assert edit.context["form"].initial["choices_text"] == "Leeds\nLyon"
     enrolment = EnrolmentFactory(
         cohort=cohort, role="mentee", answers={str(single.pk): "Lyon", "999": "x"}
     )
