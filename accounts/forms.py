@@ -7,8 +7,9 @@ import phonenumbers
 from django import forms
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
-from accounts.models import MENTOR_CAPACITY_MAX, Field, Profile, Role
+from accounts.models import Field, Profile, Role
 from accounts.widgets import QuickCheckboxSelectMultiple, QuickSelect
 from mentoring.validators import refuse_line_breaks
 
@@ -28,6 +29,36 @@ def language_choices() -> list[tuple[str, str]]:
 def timezone_choices() -> list[tuple[str, str]]:
     zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
     return [(z, z.replace("_", " ")) for z in zones if not z.startswith(("Etc/", "SystemV/"))]
+
+
+def languages_from_header(accept_language: str) -> list[str]:
+    """The languages of a browser's Accept-Language header that we list, most wanted first."""
+    known = {code for code, _name in language_choices()}
+    codes: list[str] = []
+    for tag, _quality in parse_accept_lang_header(accept_language or ""):
+        code = tag.split("-")[0].lower()
+        if code in known and code not in codes:
+            codes.append(code)
+    return codes
+
+
+def browser_zone_wanted(user: object) -> bool:
+    """Whether a zone picker should take the browser's zone (static/js/timezone.js): only
+    while the person has chosen none (the default UTC, before onboarding)."""
+    profile = getattr(user, "profile", None)
+    onboarded = profile is not None and profile.onboarded_at is not None
+    return not onboarded and user.timezone == "UTC"
+
+
+def timezone_field(*, required: bool = True) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Time zone"),
+        required=required,
+        choices=timezone_choices,
+        widget=QuickSelect,
+        help_text=_("Session times and the hours you give are in this zone."),
+        error_messages={"invalid_choice": _("“%(value)s” is not a time zone we know.")},
+    )
 
 
 def _phone_field(label: str) -> forms.CharField:
@@ -53,13 +84,7 @@ class ProfileForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         validators=[refuse_line_breaks],
     )
-    timezone = forms.ChoiceField(
-        label=_("Time zone"),
-        choices=timezone_choices,
-        widget=QuickSelect,
-        help_text=_("Session times are shown to you in this zone."),
-        error_messages={"invalid_choice": _("“%(value)s” is not a time zone we know.")},
-    )
+    timezone = timezone_field()
     expertise = forms.CharField(
         label=_("Areas of expertise"),
         required=False,
@@ -87,7 +112,6 @@ class ProfileForm(forms.ModelForm):
             "city",
             "work_phone",
             "personal_phone",
-            "capacity",
         ]
         widgets = {
             "field": QuickSelect,
@@ -98,32 +122,44 @@ class ProfileForm(forms.ModelForm):
             "headline": _("One line, e.g. “Engineering manager who loves first-time leads”."),
             "goals": _("Mentees: what you want from mentoring, in your own words."),
             "city": _("Optional. Helps to meet in person."),
-            "capacity": _("Mentors: how many mentees you can take at once (1 to %(max)s).")
-            % {"max": MENTOR_CAPACITY_MAX},
         }
 
-    field_order = ["role", "display_name", "headline", "field", "timezone"]
+    field_order = ["timezone", "role", "display_name", "headline", "field"]
 
-    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, user: object, accept_language: str = "", **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        profile = self.instance
+        # The roles come from the person's enrolments (or an earlier answer): asked only when
+        # there is none, and then only the sections of their roles are shown.
+        self.fixed_roles = profile.roles
+        if self.fixed_roles:
+            del self.fields["role"]
+            if not profile.is_mentor:
+                del self.fields["expertise"]
+            if not profile.is_mentee:
+                del self.fields["goals"]
         for name in ("headline", "field", "years_experience"):
             self.fields[name].required = True
         self.fields["field"].choices = [("", _("Choose your field")), *Field.choices]
         self.fields["years_experience"].min_value = 0
         self.fields["years_experience"].max_value = 60
         self.fields["years_experience"].widget.attrs.update(min=0, max=60)
-        self.fields["capacity"].widget.attrs.update(min=1, max=MENTOR_CAPACITY_MAX)
+        if browser_zone_wanted(user) and not self.is_bound:  # a refused form keeps its zone
+            self.fields["timezone"].widget.attrs["data-browser-timezone"] = "true"
         if not self.is_bound:
-            profile = self.instance
             self.initial.setdefault("display_name", user.display_name)
             self.initial["expertise"] = ", ".join(profile.expertise)
             self.initial.setdefault("timezone", user.timezone)
-            if profile.onboarded_at:
-                self.initial.setdefault("role", profile.role)
-            else:
-                # A first visit: static/js/timezone.js puts in the browser's zone.
-                self.fields["timezone"].widget.attrs["data-browser-timezone"] = "true"
+            if not profile.languages:
+                self.initial["languages"] = languages_from_header(accept_language)
+
+    @property
+    def role_to_save(self) -> str | None:
+        """The role to save: None keeps the roles the enrolments gave."""
+        return None if self.fixed_roles else self.cleaned_data["role"]
 
     def clean_expertise(self) -> list[str]:
         tags: list[str] = []
@@ -144,14 +180,6 @@ class ProfileForm(forms.ModelForm):
             )
         return tags
 
-    def clean_capacity(self) -> int | None:
-        capacity = self.cleaned_data["capacity"]
-        if capacity is not None and not 1 <= capacity <= MENTOR_CAPACITY_MAX:
-            raise forms.ValidationError(
-                _("Choose between 1 and %(max)s mentees."), params={"max": MENTOR_CAPACITY_MAX}
-            )
-        return capacity
-
     def clean_work_phone(self) -> str:
         return _clean_phone(self.cleaned_data["work_phone"])
 
@@ -160,17 +188,16 @@ class ProfileForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        role = cleaned.get("role")
-        mentors = role in (Role.MENTOR, Role.BOTH)
-        mentored = role in (Role.MENTEE, Role.BOTH)
-        if mentors and not cleaned.get("capacity") and "capacity" not in self.errors:
-            self.add_error("capacity", _("Mentors: say how many mentees you can take."))
+        if self.fixed_roles:
+            mentors, mentored = self.instance.is_mentor, self.instance.is_mentee
+        else:
+            role = cleaned.get("role")
+            mentors = role in (Role.MENTOR, Role.BOTH)
+            mentored = role in (Role.MENTEE, Role.BOTH)
         if mentors and not cleaned.get("expertise") and "expertise" not in self.errors:
             self.add_error("expertise", _("Mentors: name at least one area of expertise."))
         if mentored and not cleaned.get("goals", "").strip():
             self.add_error("goals", _("Mentees: tell your mentor what you want to achieve."))
-        if not mentors:
-            cleaned["capacity"] = None
         return cleaned
 
 

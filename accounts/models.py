@@ -193,8 +193,6 @@ class Profile(models.Model):
             missing.append(_("your years of experience"))
         if self.is_mentor and not self.expertise:
             missing.append(_("your areas of expertise"))
-        if self.is_mentor and not self.capacity:
-            missing.append(_("how many mentees you can take"))
         if self.is_mentee and not self.goals:
             missing.append(_("your goals"))
         return missing

@@ -34,14 +34,18 @@ def user_make_programme_admin(*, user: User) -> None:
 
 
 @transaction.atomic
-def profile_save(*, user: User, profile: Profile, role: str, display_name: str, tz: str) -> Profile:
+def profile_save(
+    *, user: User, profile: Profile, role: str | None, display_name: str, tz: str
+) -> Profile:
     """Save a validated profile (from ProfileForm) and the user's name and zone.
 
-    The first save completes onboarding. Safe to repeat.
+    `role` None keeps the roles the person's enrolments gave them. The first save completes
+    onboarding. Safe to repeat.
     """
     profile.user = user
-    profile.is_mentor = role in (Role.MENTOR, Role.BOTH)
-    profile.is_mentee = role in (Role.MENTEE, Role.BOTH)
+    if role is not None:
+        profile.is_mentor = role in (Role.MENTOR, Role.BOTH)
+        profile.is_mentee = role in (Role.MENTEE, Role.BOTH)
     if not profile.is_mentor:
         profile.capacity = None
     if profile.onboarded_at is None:
@@ -52,6 +56,33 @@ def profile_save(*, user: User, profile: Profile, role: str, display_name: str, 
     user.timezone = tz
     user.save(update_fields=["display_name", "timezone"])
     return profile
+
+
+def profile_role_add(*, user: User, role: str) -> Profile:
+    """Record that the user takes part as a mentor or mentee ("mentor"/"mentee"), as their
+    enrolment says; their profile then never asks the role again. Safe to repeat."""
+    profile, _created = Profile.objects.get_or_create(user=user)
+    flag = "is_mentor" if role == Role.MENTOR else "is_mentee"
+    if not getattr(profile, flag):
+        setattr(profile, flag, True)
+        profile.save(update_fields=[flag, "updated_at"])
+    return profile
+
+
+def profile_defaults_from_enrolment(
+    *, user: User, goals: str | None = None, capacity: int | None = None, tz: str | None = None
+) -> None:
+    """Keep what an enrolment form asked as the profile's default, so nothing is asked twice:
+    the mentee's goals (only while the profile has none), the mentor's latest capacity (the
+    default of their next cohort) and the time zone the hours were typed in."""
+    profiles = Profile.objects.filter(user=user)
+    if goals:
+        profiles.filter(goals="").update(goals=goals)
+    if capacity is not None:
+        profiles.update(capacity=capacity)
+    if tz and tz != user.timezone:
+        user.timezone = tz
+        user.save(update_fields=["timezone"])
 
 
 def user_welcome_schedule(*, user: User) -> None:

@@ -16,13 +16,18 @@ from accounts.services import profile_save, user_delete
 def _profile_form_view(request: HttpRequest, *, template: str, done_message: str) -> HttpResponse:
     user = request.user
     profile = profile_for_user(user=user)
-    form = ProfileForm(request.POST or None, instance=profile, user=user)
+    form = ProfileForm(
+        request.POST or None,
+        instance=profile,
+        user=user,
+        accept_language=request.headers.get("Accept-Language", ""),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         profile_save(
             user=user,
             profile=form.instance,
-            role=data["role"],
+            role=form.role_to_save,
             display_name=data["display_name"],
             tz=data["timezone"],
         )

@@ -34,6 +34,7 @@ from pairings.models import Acknowledgement, ContactTerms, Pairing, PairingPause
 from programmes.models import (
     Cohort,
     Enrolment,
+    EnrolmentQuestion,
     ImportJob,
     Invite,
     MentorPreference,
@@ -106,7 +107,15 @@ EXPORTED: dict[type[Model], Section] = {
         _both(Notification, "recipient"),
     ),
     Cohort: Section("Cohorts you administer.", _both(Cohort, "admins")),
-    Enrolment: Section("Your place and answers in each cohort.", _both(Enrolment, "user")),
+    Enrolment: Section(
+        "Your place and answers in each cohort; `answers` maps a question's id (the section "
+        "below) to your answer.",
+        _both(Enrolment, "user"),
+    ),
+    EnrolmentQuestion: Section(
+        "The cohorts' own questions your answers reply to.",
+        lambda u: EnrolmentQuestion.objects.filter(cohort__enrolments__user=u).distinct(),
+    ),
     MentorPreference: Section(
         "The mentors you chose, in order.",
         lambda u: MentorPreference.objects.filter(enrolment__user=u),

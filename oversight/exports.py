@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from feedback.models import Feedback
 from oversight.selectors.cohort_dashboard import pairing_rows_for_cohort
 from pairings.models import Pairing
-from programmes.models import Cohort
+from programmes.models import Cohort, Enrolment
 from sessions_app.models import Appointment
 
 BOM = "\ufeff"
@@ -265,4 +265,44 @@ def rating_export(*, cohort: Cohort, tz: ZoneInfo, now: datetime) -> Iterator[by
     return _csv_of(header, rows, line)
 
 
-EXPORTS = {"pairings": pairing_export, "sessions": session_export, "ratings": rating_export}
+def enrolment_export(*, cohort: Cohort, tz: ZoneInfo, now: datetime) -> Iterator[bytes]:
+    """One row per enrolment, with the answers to the cohort's own questions, a column each."""
+    questions = list(cohort.questions.all())
+    header = [
+        _("enrolment id"),
+        _("person"),
+        _("email"),
+        _("role"),
+        _("time zone"),
+        _("mentees in this cohort"),
+        _("answered (UTC)"),
+        *(question.label for question in questions),
+    ]
+    rows = (
+        Enrolment.objects.filter(cohort=cohort)
+        .select_related("user")
+        .only("role", "capacity", "answers", "answered_at", "user__timezone", *_names("user"))
+        .order_by("pk")
+    )
+
+    def line(enrolment: Enrolment) -> list[object]:
+        return [
+            enrolment.pk,
+            enrolment.user.name,
+            enrolment.user.email,
+            enrolment.get_role_display(),
+            enrolment.user.timezone,
+            enrolment.capacity if enrolment.capacity is not None else "",
+            _utc(enrolment.answered_at),
+            *(question.answer_text(enrolment.answers) for question in questions),
+        ]
+
+    return _csv_of(header, rows, line)
+
+
+EXPORTS = {
+    "pairings": pairing_export,
+    "sessions": session_export,
+    "ratings": rating_export,
+    "enrolments": enrolment_export,
+}

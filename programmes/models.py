@@ -152,6 +152,9 @@ class Enrolment(models.Model):
     avoid = models.ManyToManyField(
         User, related_name="+", blank=True, verbose_name=_("people not to be paired with")
     )
+    # Answers to the cohort's own questions (EnrolmentQuestion): {"<question id>": "text"} for
+    # text questions, a choice or a list of choices for the others.
+    answers = models.JSONField(_("answers to the cohort's questions"), default=dict, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     # The invite they joined with (the first, if several): counts who joined by each link.
     invite = models.ForeignKey(
@@ -182,6 +185,70 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} as {self.role} in {self.cohort}"
+
+
+QUESTION_WEIGHT_MAX = 5
+
+
+class EnrolmentQuestion(models.Model):
+    """A question the cohort's admins add to its enrolment form, asked of mentees and mentors.
+
+    A choice question may count in matching: with a weight above 0, a mentee and a mentor who
+    gave the same answer score higher (the share of choices they have in common, for several).
+    """
+
+    class Kind(models.TextChoices):
+        SHORT = "short", _("Short text")
+        LONG = "long", _("Long text")
+        SINGLE = "single", _("One choice")
+        MULTIPLE = "multiple", _("Several choices")
+
+    CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE)
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="questions")
+    label = models.CharField(_("question"), max_length=200)
+    help_text = models.CharField(_("hint"), max_length=300, blank=True)
+    kind = models.CharField(_("kind of answer"), max_length=10, choices=Kind, default=Kind.SHORT)
+    choices = models.JSONField(_("choices"), default=list, blank=True)  # ["Python", "Go"]
+    required = models.BooleanField(_("an answer is required"), default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+    match_weight = models.FloatField(
+        _("weight in matching: same answer"),
+        default=0.0,
+        validators=[MinValueValidator(0), MaxValueValidator(QUESTION_WEIGHT_MAX)],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(match_weight__gte=0, match_weight__lte=QUESTION_WEIGHT_MAX)
+                & (Q(match_weight=0) | Q(kind__in=["single", "multiple"])),
+                name="question_weight_for_choices_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_additional_data(self) -> dict:
+        """The cohort of this row's audit entries (django-auditlog calls this)."""
+        return {"cohort_id": self.cohort_id}
+
+    @property
+    def key(self) -> str:
+        """Its key in Enrolment.answers and in matching's criteria ("q12")."""
+        return f"q{self.pk}"
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in self.CHOICE_KINDS
+
+    def answer_text(self, answers: dict) -> str:
+        """The person's answer as one line of text ("" when none)."""
+        value = answers.get(str(self.pk), "")
+        return "; ".join(value) if isinstance(value, list) else str(value)
 
 
 class MentorPreference(models.Model):

@@ -60,6 +60,15 @@ class Participant:
     department: str = ""
     manager_email: str = ""
     email: str = ""
+    # Answers to the cohort's own choice questions: (question key, the choices picked), sorted
+    # by key. Tuples, not a dict, so the record stays hashable.
+    answers: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def answer(self, key: str) -> frozenset[str]:
+        for name, chosen in self.answers:
+            if name == key:
+                return chosen
+        return frozenset()
 
     def __post_init__(self) -> None:
         unknown = self.channels - set(CHANNELS)
@@ -100,12 +109,24 @@ class Weights:
     seniority: float = 1.0
     channels: float = 1.0
     preference: float = 1.0
+    # The "same answer" criteria: (question key, weight), one per choice question that counts.
+    answers: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
-        for name in CRITERIA:
-            value = getattr(self, name)
+        for name, value in self.items():
             if not (math.isfinite(value) and value >= 0):
                 raise MatchingError(f"Weight {name} must be a number >= 0, not {value!r}.")
+        keys = [key for key, _weight in self.answers]
+        if len(set(keys)) < len(keys) or set(keys) & set(CRITERIA):
+            raise MatchingError(f"Answer criteria {keys} repeat a name.")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every criterion, in the order the totals add them up: CRITERIA, then the answers."""
+        return CRITERIA + tuple(key for key, _weight in self.answers)
+
+    def items(self) -> list[tuple[str, float]]:
+        return [*((name, getattr(self, name)) for name in CRITERIA), *self.answers]
 
 
 _NO_EXCLUSIONS: Mapping[tuple[int, int], str] = MappingProxyType({})

@@ -17,7 +17,6 @@ from matching.engine.hours import _intervals, _overlap_matrix, _overlap_minutes,
 from matching.engine.inputs import (
     _NO_EXCLUSIONS,
     CHANNELS,
-    CRITERIA,
     FULL_OVERLAP_MINUTES,
     GOAL_WORDS_FOR_FULL_SCORE,
     IN_PERSON,
@@ -59,9 +58,15 @@ def _same_city(mentee: Participant, mentor: Participant) -> bool:
 
 def _weighted_total(criteria: Mapping[str, float], weights: Weights) -> float:
     total = 0.0
-    for name in CRITERIA:  # the same order as `score_matrix`, so both round alike
-        total += getattr(weights, name) * criteria[name]
+    for name, weight in weights.items():  # the same order as `score_matrix`: both round alike
+        total += weight * criteria[name]
     return total
+
+
+def _same_answer(a: frozenset[str], b: frozenset[str]) -> float:
+    """1 for the same answer; for several choices, the share of all picked that both picked."""
+    either = len(a | b)
+    return len(a & b) / either if either else 0.0
 
 
 def score_pair(
@@ -94,6 +99,8 @@ def score_pair(
         "channels": len(shared_channels) / len(all_channels) if all_channels else 0.0,
         "preference": PREFERENCE_VALUES[chosen.index(mentor.id)] if mentor.id in chosen else 0.0,
     }
+    for key, _weight in weights.answers:
+        criteria[key] = _same_answer(mentee.answer(key), mentor.answer(key))
     reason = _reason(_why(mentee, mentor, excluded), excluded, (mentee.id, mentor.id))
     return PairScore(total=_weighted_total(criteria, weights), criteria=criteria, excluded=reason)
 
@@ -105,7 +112,7 @@ class ScoreMatrix:
     mentees: tuple[Mentee, ...]
     mentors: tuple[Mentor, ...]
     total: FloatMatrix  # weighted sum, as PairScore.total
-    criteria: dict[str, FloatMatrix]  # keys = CRITERIA, values in [0, 1]
+    criteria: dict[str, FloatMatrix]  # keys = Weights.names, values in [0, 1]
     why: npt.NDArray[np.int8]  # a `Why` per pair; 0 = allowed
     excluded: Mapping[tuple[int, int], str]  # the caller's reasons, for `Why.CALLER`
 
@@ -115,7 +122,7 @@ class ScoreMatrix:
         reason = _reason(Why(int(self.why[row, column])), self.excluded, pair)
         return PairScore(
             total=float(self.total[row, column]),
-            criteria={name: float(self.criteria[name][row, column]) for name in CRITERIA},
+            criteria={name: float(matrix[row, column]) for name, matrix in self.criteria.items()},
             excluded=reason,
         )
 
@@ -129,6 +136,25 @@ def _sorted_unique(people: Sequence[_Person], role: str) -> tuple[_Person, ...]:
         if before.id == after.id:
             raise MatchingError(f"The {role} {after.id} appears twice.")
     return ordered
+
+
+def _same_answer_matrix(
+    mentees: Sequence[Mentee], mentors: Sequence[Mentor], key: str
+) -> FloatMatrix:
+    """`_same_answer` of every pair for one question, from 0/1 matrices of the choices."""
+    index: dict[str, int] = {}
+    for person in (*mentees, *mentors):
+        for choice in person.answer(key):
+            index.setdefault(choice, len(index))
+    if not index:
+        return np.zeros((len(mentees), len(mentors)))
+    a = _incidence([p.answer(key) for p in mentees], index).toarray().astype(np.float64)
+    b = _incidence([p.answer(key) for p in mentors], index).toarray().astype(np.float64)
+    both = a @ b.T
+    either = a.sum(axis=1)[:, None] + b.sum(axis=1)[None, :] - both
+    same = np.zeros_like(both)
+    np.divide(both, either, out=same, where=either > 0)
+    return same
 
 
 def score_matrix(
@@ -221,9 +247,11 @@ def score_matrix(
         "channels": channels,
         "preference": preference,
     }
+    for key, _weight in weights.answers:
+        criteria[key] = _same_answer_matrix(mentees, mentors, key)
     total = np.zeros((n, m))
-    for name in CRITERIA:  # the same order as `_weighted_total`, so both round alike
-        total += getattr(weights, name) * criteria[name]
+    for name, weight in weights.items():  # the same order as `_weighted_total`: both round alike
+        total += weight * criteria[name]
 
     why = _why_matrix(mentees, mentors, excluded)
     return ScoreMatrix(mentees, mentors, total, criteria, why, dict(excluded))

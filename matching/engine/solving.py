@@ -13,7 +13,7 @@ from scipy.optimize import linear_sum_assignment
 
 from matching.engine.arrays import FloatMatrix
 from matching.engine.exclusions import Why
-from matching.engine.inputs import _NO_EXCLUSIONS, CRITERIA, MatchingError, Mentee, Mentor, Weights
+from matching.engine.inputs import _NO_EXCLUSIONS, MatchingError, Mentee, Mentor, Weights
 from matching.engine.reasons import _unmatched_reason
 from matching.engine.scoring import score_matrix
 
@@ -137,7 +137,7 @@ def match(
                 mentee_id=mentees[i].id,
                 mentor_id=mentors[j].id,
                 score=float(scores.total[i, j]),
-                criteria={name: float(scores.criteria[name][i, j]) for name in CRITERIA},
+                criteria={name: float(matrix[i, j]) for name, matrix in scores.criteria.items()},
                 locked=i in locked_rows,
             )
             for i, j in chosen.items()

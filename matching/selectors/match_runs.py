@@ -7,6 +7,7 @@ from accounts.models import User
 from matching import engine as matching
 from matching.models import MatchRun, PairConstraint, ProposedPair
 from matching.services.participants import (
+    answer_labels_for_cohort,
     constraints_for_cohort,
     pair_for_cohort,
     weights_for_cohort,
@@ -73,6 +74,18 @@ def match_pair_score(
     )
 
 
-def criteria_percents(criteria: dict[str, float]) -> list[int]:
-    """Each criterion as a whole percentage, in CRITERIA_LABELS order."""
-    return [round(100 * criteria.get(key, 0.0)) for key in CRITERIA_LABELS]
+def criteria_labels(*, cohort: Cohort) -> dict[str, str]:
+    """The cohort's criteria with their column names: CRITERIA_LABELS, then one "same answer"
+    criterion per choice question that counts in its matching."""
+    answers = answer_labels_for_cohort(cohort=cohort)
+    return {
+        **CRITERIA_LABELS,
+        **{key: _("Same answer: %(question)s") % {"question": q} for key, q in answers.items()},
+    }
+
+
+def criteria_percents(
+    criteria: dict[str, float], labels: dict[str, str] | None = None
+) -> list[int]:
+    """Each criterion as a whole percentage, in the order of `labels` (CRITERIA_LABELS)."""
+    return [round(100 * criteria.get(key, 0.0)) for key in (labels or CRITERIA_LABELS)]

@@ -14,6 +14,7 @@ from accounts.models import Field, User
 from matching import engine as matching
 from matching.models import MentorRequest
 from matching.services.participants import (
+    answer_labels_for_cohort,
     constraints_for_cohort,
     pair_for_cohort,
     participants_for_cohort,
@@ -35,7 +36,11 @@ def _hours(minutes: int) -> str:
 
 
 def pair_reasons(
-    *, mentee: matching.Mentee, mentor: matching.Mentor, criteria: Mapping[str, float]
+    *,
+    mentee: matching.Mentee,
+    mentor: matching.Mentor,
+    criteria: Mapping[str, float],
+    questions: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Why the pair fits, one phrase per criterion that counts for it, in the engine's order.
 
@@ -84,6 +89,13 @@ def pair_reasons(
     if criteria.get("preference") and mentor.id in mentee.preferences:
         rank = mentee.preferences.index(mentor.id) + 1
         reasons.append(_("the mentee's choice no. %(rank)d") % {"rank": rank})
+    for key, question in (questions or {}).items():  # the cohort's own choice questions
+        same = sorted(mentee.answer(key) & mentor.answer(key))
+        if criteria.get(key) and same:
+            reasons.append(
+                _("same answer to “%(question)s” (%(answer)s)")
+                % {"question": question, "answer": ", ".join(same)}
+            )
     return reasons
 
 
@@ -105,19 +117,22 @@ def _fit(
     # In requests mode the mentee's choices are their own act, not a reason to suggest a mentor:
     # scored with them, a queued mentor would climb the list because it was queued.
     mentee = dataclasses.replace(mentee, preferences=())
+    weights = weights_for_cohort(cohort=cohort)
     score = matching.score_pair(
-        mentee,
-        mentor,
-        weights_for_cohort(cohort=cohort),
-        excluded=excluded or {},
-        reference=cohort.starts_on,
+        mentee, mentor, weights, excluded=excluded or {}, reference=cohort.starts_on
     )
     # A criterion the cohort weighs at 0 is no reason to pick this mentor.
-    counted = {name: v for name, v in score.criteria.items() if cohort.weights[name] > 0}
+    weight_of = dict(weights.items())
+    counted = {name: v for name, v in score.criteria.items() if weight_of.get(name, 0) > 0}
     return score, Fit(
         score=score.total,
         criteria=score.criteria,
-        reasons=pair_reasons(mentee=mentee, mentor=mentor, criteria=counted),
+        reasons=pair_reasons(
+            mentee=mentee,
+            mentor=mentor,
+            criteria=counted,
+            questions=answer_labels_for_cohort(cohort=cohort),
+        ),
     )
 
 

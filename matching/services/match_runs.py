@@ -32,11 +32,12 @@ def match_run_create(*, cohort: Cohort, by: User | None) -> MatchRun:
     if not mentees or not mentors:
         raise MatchingRefused(_("Enrol at least one mentee and one mentor before matching."))
     excluded, locked = constraints_for_cohort(cohort=cohort)
+    weights = weights_for_cohort(cohort=cohort)
     try:
         result = matching.match(
             mentees,
             mentors,
-            weights_for_cohort(cohort=cohort),
+            weights,
             excluded=excluded,
             locked=locked,
             reference=cohort.starts_on,
@@ -51,7 +52,7 @@ def match_run_create(*, cohort: Cohort, by: User | None) -> MatchRun:
     run = MatchRun.objects.create(
         cohort=cohort,
         created_by=by,
-        weights=cohort.weights,
+        weights=dict(weights.items()),  # with the "same answer" criteria ("q12": 2.0)
         total_score=result.total_score,
         mentee_count=len(mentees),
         matched_count=len(result.pairs),

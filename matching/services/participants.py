@@ -7,7 +7,7 @@ from django.db.models import Q
 from matching import engine as matching
 from matching.models import PairConstraint
 from pairings.models import Pairing
-from programmes.models import Cohort, Enrolment, ParticipantRole
+from programmes.models import Cohort, Enrolment, EnrolmentQuestion, ParticipantRole
 
 DEFAULT_HOURS = tuple((day, 9 * 60, 17 * 60) for day in range(5))  # weekdays 09-17, own zone
 
@@ -28,11 +28,45 @@ def _person(enrolment: Enrolment, terms: frozenset[str]) -> dict:
         "department": enrolment.department,
         "manager_email": enrolment.manager_email,
         "email": user.email,
+        "answers": _answers(enrolment.answers),
     }
 
 
+def _answers(answers: dict) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The enrolment's answers as matching records: the question's key ("q12") and the set of
+    what was picked (a text answer is a set of one; only weighted questions are compared)."""
+    return tuple(
+        sorted(
+            (f"q{question_id}", frozenset(value if isinstance(value, list) else [value]))
+            for question_id, value in answers.items()
+        )
+    )
+
+
+def _answer_questions(cohort: Cohort) -> tuple[tuple[str, float, str], ...]:
+    """(key, weight, label) of each choice question that counts in matching (its weight above
+    0), read once per cohort object: scoring a mentee against every mentor must not read them
+    per mentor."""
+    cached = getattr(cohort, "_answer_questions", None)
+    if cached is None:
+        questions = EnrolmentQuestion.objects.filter(
+            cohort=cohort, match_weight__gt=0, kind__in=EnrolmentQuestion.CHOICE_KINDS
+        ).order_by("pk")
+        cached = tuple((q.key, q.match_weight, q.label) for q in questions)
+        cohort._answer_questions = cached
+    return cached
+
+
 def weights_for_cohort(*, cohort: Cohort) -> matching.Weights:
-    return matching.Weights(**cohort.weights)
+    """The cohort's weights, with a "same answer" criterion for each choice question that
+    counts in matching."""
+    answers = tuple((key, weight) for key, weight, _label in _answer_questions(cohort))
+    return matching.Weights(**cohort.weights, answers=answers)
+
+
+def answer_labels_for_cohort(*, cohort: Cohort) -> dict[str, str]:
+    """The "same answer" criteria of the cohort: their key ("q12") and their question."""
+    return {key: label for key, _weight, label in _answer_questions(cohort)}
 
 
 def participants_for_cohort(

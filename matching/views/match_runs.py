@@ -13,8 +13,8 @@ from accounts.decorators import programme_admin_required
 from matching.forms.match_runs import PairForm
 from matching.models import MatchRun, PairConstraint
 from matching.selectors.match_runs import (
-    CRITERIA_LABELS,
     constraints_by_pair,
+    criteria_labels,
     criteria_percents,
     match_pair_score,
     match_run_current,
@@ -38,13 +38,14 @@ PAGE_SIZE = 50
 def match_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
     run = match_run_current(cohort=cohort)
-    context = {"cohort": cohort, "run": run, "criteria": CRITERIA_LABELS}
+    labels = criteria_labels(cohort=cohort)
+    context = {"cohort": cohort, "run": run, "criteria": labels}
     if run:
         page = Paginator(proposed_pairs(run=run), PAGE_SIZE).get_page(request.GET.get("page"))
         constraints = constraints_by_pair(cohort=cohort)
         for pair in page.object_list:
             pair.constraint = constraints.get((pair.mentee_id, pair.mentor_id))
-            pair.percents = criteria_percents(pair.criteria)
+            pair.percents = criteria_percents(pair.criteria, labels)
         left_out = unmatched_people(run=run)
         context.update(
             page=page,
@@ -110,6 +111,7 @@ def match_swap_preview_view(request: HttpRequest, cohort_id: int) -> HttpRespons
     """How a mentee and another mentor would score (an htmx partial on the review page)."""
     cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
     form = PairForm(request.GET, cohort=cohort)
+    labels = criteria_labels(cohort=cohort)
     score = None
     if form.is_valid():
         score = match_pair_score(
@@ -122,9 +124,7 @@ def match_swap_preview_view(request: HttpRequest, cohort_id: int) -> HttpRespons
         "matching/match/_swap_preview.html",
         {
             "score": score,
-            "percents": zip(
-                CRITERIA_LABELS.values(), criteria_percents(score.criteria), strict=True
-            )
+            "percents": zip(labels.values(), criteria_percents(score.criteria, labels), strict=True)
             if score
             else [],
         },

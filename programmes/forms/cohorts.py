@@ -1,10 +1,13 @@
+from collections.abc import Iterable
 from datetime import time
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import browser_zone_wanted, timezone_field
 from accounts.models import MENTOR_CAPACITY_MAX, User
-from programmes.models import Channel, Cohort, Enrolment, ParticipantRole
+from programmes.forms.questions import question_field, question_field_name
+from programmes.models import Channel, Cohort, Enrolment, EnrolmentQuestion, ParticipantRole
 
 
 class CohortForm(forms.ModelForm):
@@ -62,8 +65,12 @@ CHOICES = ("first_choice", "second_choice", "third_choice")
 
 
 class EnrolmentForm(forms.Form):
-    """A participant's answers for one cohort; mentees and mentors see different questions."""
+    """A participant's answers for one cohort; mentees and mentors see different questions.
 
+    The time zone comes first: the hours below are in it, and it becomes the person's zone.
+    """
+
+    timezone = timezone_field(required=False)
     channels = forms.MultipleChoiceField(
         label=_("Channels that suit you"),
         choices=Channel.choices,
@@ -121,9 +128,22 @@ class EnrolmentForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: object, enrolment: Enrolment, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        enrolment: Enrolment,
+        questions: Iterable[EnrolmentQuestion] = (),
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.enrolment = enrolment
+        self.questions = list(questions)
+        for question in self.questions:  # the cohort's own questions, after ours
+            name = question_field_name(question)
+            self.fields[name] = question_field(question)
+            value = enrolment.answers.get(str(question.pk))
+            if value not in (None, "", []):
+                self.initial.setdefault(name, value)
         others = enrolment.cohort.enrolments.exclude(user=enrolment.user)
         if enrolment.role == ParticipantRole.MENTEE:
             del self.fields["capacity"]
@@ -141,6 +161,8 @@ class EnrolmentForm(forms.Form):
             for name in ("goals", "avoid", *CHOICES):
                 del self.fields[name]
             self.fields["capacity"].required = True
+        if browser_zone_wanted(enrolment.user) and not self.is_bound:
+            self.fields["timezone"].widget.attrs["data-browser-timezone"] = "true"
         if not self.is_bound:
             self.initial.update(_initial(enrolment))
 
@@ -171,6 +193,7 @@ class EnrolmentForm(forms.Form):
         end = data["weekday_to"].hour * 60 + data["weekday_to"].minute
         days = range(7) if data["weekends"] else range(5)
         answers = {
+            "tz": data["timezone"] or None,  # not sent (an old page): keep the person's zone
             "channels": data["channels"],
             "contact_hours": [[day, start, end] for day in days],
         }
@@ -182,11 +205,22 @@ class EnrolmentForm(forms.Form):
             )
         else:
             answers["capacity"] = data["capacity"]
+        answers["answers"] = {
+            str(q.pk): data[question_field_name(q)]
+            for q in self.questions
+            if data.get(question_field_name(q)) not in (None, "", [])
+        }
         return answers
+
+    def question_fields(self) -> list[forms.BoundField]:
+        return [self[question_field_name(q)] for q in self.questions]
 
 
 def _initial(enrolment: Enrolment) -> dict:
-    initial: dict = {"channels": enrolment.channels or ["video", "email"]}
+    initial: dict = {
+        "channels": enrolment.channels or ["video", "email"],
+        "timezone": enrolment.user.timezone,
+    }
     if enrolment.contact_hours:
         _day, start, end = enrolment.contact_hours[0]
         initial.update(

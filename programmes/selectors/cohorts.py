@@ -4,7 +4,8 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from programmes.models import Cohort, Enrolment, ParticipantRole
+from programmes.models import Cohort, Enrolment, EnrolmentQuestion, ParticipantRole
+from programmes.selectors import cohorts_for_admin
 
 
 def enrolments_for_user(*, user: User) -> QuerySet[Enrolment]:
@@ -36,4 +37,33 @@ def mentor_directory(*, cohort: Cohort) -> QuerySet[User]:
             "profile__city",
         )
         .order_by("display_name", "pk")
+    )
+
+
+def question_get_for_admin(*, user: User, cohort_id: int, question_id: int) -> EnrolmentQuestion:
+    """A question of a cohort this programme admin runs; 404 otherwise."""
+    return get_object_or_404(
+        EnrolmentQuestion.objects.select_related("cohort").filter(
+            cohort__in=cohorts_for_admin(user=user)
+        ),
+        cohort_id=cohort_id,
+        pk=question_id,
+    )
+
+
+def enrolments_for_review(*, cohort: Cohort) -> QuerySet[Enrolment]:
+    """The cohort's enrolments with their people, mentees first, for the admins' review."""
+    return (
+        cohort.enrolments.select_related("user")
+        .only(
+            "role",
+            "answers",
+            "answered_at",
+            "capacity",
+            "cohort_id",
+            "user__email",
+            "user__display_name",
+            "user__timezone",
+        )
+        .order_by("-role", "user__display_name", "user__email", "pk")
     )

@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import profile_for_user
+from accounts.services import profile_defaults_from_enrolment, profile_role_add
 from programmes.models import Cohort, Enrolment, MentorPreference, ParticipantRole
 
 
@@ -19,7 +19,8 @@ def enrolment_join(
     existing = Enrolment.objects.filter(cohort=cohort, user=user, role=role).first()
     if existing:
         return existing
-    profile = profile_for_user(user=user)
+    # The role comes from here and is never asked again; the profile is read fresh from it.
+    profile = profile_role_add(user=user, role=role)
     enrolment = Enrolment(
         cohort=cohort,
         user=user,
@@ -49,8 +50,14 @@ def enrolment_answer(
     capacity: int | None = None,
     preferred_mentors: list[User] | None = None,
     avoid: list[User] | None = None,
+    tz: str | None = None,
+    answers: dict | None = None,
 ) -> Enrolment:
-    """Save the person's answers for this cohort (validated by EnrolmentForm). Safe to repeat."""
+    """Save the person's answers for this cohort (validated by EnrolmentForm). Safe to repeat.
+
+    `tz` is the zone the hours were given in: it becomes the person's zone. The goals and the
+    capacity become the profile's defaults, so the profile does not ask them again.
+    """
     enrolment.channels = channels
     enrolment.contact_hours = contact_hours
     if enrolment.role == ParticipantRole.MENTEE:
@@ -64,7 +71,12 @@ def enrolment_answer(
         enrolment.avoid.set(avoid or [])
     else:
         enrolment.capacity = capacity
+    if answers is not None:  # the cohort's own questions, keyed by question id
+        enrolment.answers = answers
     enrolment.answered_at = timezone.now()
     enrolment.full_clean()
     enrolment.save()
+    profile_defaults_from_enrolment(
+        user=enrolment.user, goals=enrolment.goals or None, capacity=enrolment.capacity, tz=tz
+    )
     return enrolment

@@ -55,7 +55,11 @@ def enrolment_view(request: HttpRequest, cohort_id: int, role: str) -> HttpRespo
     if role not in ParticipantRole.values:
         raise Http404
     enrolment = enrolment_get_for_user(user=request.user, cohort_id=cohort_id, role=role)
-    form = EnrolmentForm(request.POST or None, enrolment=enrolment)
+    form = EnrolmentForm(
+        request.POST or None,
+        enrolment=enrolment,
+        questions=list(enrolment.cohort.questions.all()),
+    )
     if request.method == "POST" and form.is_valid():
         enrolment_answer(enrolment=enrolment, **form.answers())
         messages.success(request, _("Thank you: your answers are saved."))

@@ -18,7 +18,6 @@ MENTOR_FORM = {
     "city": "Osaka",
     "languages": ["en", "ja"],
     "expertise": "System design, Public speaking, system design ,  hiring",
-    "capacity": "3",
     "goals": "",
     "work_phone": "+44 20 7946 0958",
     "personal_phone": "",
@@ -35,6 +34,7 @@ def test_a_newcomer_is_sent_from_the_dashboard_to_onboarding(client, newcomer):
 
 
 def test_onboarding_offers_the_browser_time_zone_and_every_field_has_a_label(client, newcomer):
+    User.objects.filter(pk=newcomer.pk).update(timezone="UTC")  # no zone chosen yet
     client.force_login(newcomer)
 
     response = client.get(reverse("accounts:onboarding"))
@@ -64,7 +64,7 @@ def test_onboarding_saves_a_mentor_profile_with_normalised_tags_and_phone(client
     assert profile.expertise == ["system design", "public speaking", "hiring"]
     assert profile.languages == ["en", "ja"]
     assert profile.work_phone == "+442079460958"
-    assert profile.capacity == 3
+    assert profile.capacity is None  # asked per cohort, on the enrolment
     assert profile.onboarded_at is not None
 
 
@@ -75,7 +75,7 @@ def test_after_onboarding_the_dashboard_greets_by_role(client, newcomer):
     html = client.get(reverse("home:dashboard")).content.decode()
 
     assert "Hello, Erin Example" in html
-    assert "You mentor, with room for 3 mentees at a time." in html
+    assert "You mentor" in html
     assert "Your profile is complete." in html
 
 
@@ -83,13 +83,10 @@ def test_after_onboarding_the_dashboard_greets_by_role(client, newcomer):
     ("changes", "field", "message"),
     [
         ({"timezone": "Mars/Olympus_Mons"}, "timezone", "not a time zone we know"),
-        ({"capacity": "0"}, "capacity", "between 1 and 20"),
-        ({"capacity": "500"}, "capacity", "between 1 and 20"),
         ({"headline": "x" * 10_000}, "headline", "at most 120 characters"),
         ({"work_phone": "call me maybe"}, "work_phone", "valid phone number"),
         ({"personal_phone": "+44 12"}, "personal_phone", "valid phone number"),
         ({"expertise": ""}, "expertise", "at least one area"),
-        ({"capacity": ""}, "capacity", "how many mentees"),
         ({"role": "mentee", "goals": "  "}, "goals", "what you want to achieve"),
         ({"languages": []}, "languages", "at least one language"),
         ({"years_experience": "-3"}, "years_experience", "greater than or equal to 0"),
@@ -115,27 +112,17 @@ def test_bad_onboarding_input_gets_a_clear_error_and_keeps_what_was_typed(
 def test_the_profile_page_shows_the_saved_answers_and_saves_changes(client, mentor):
     client.force_login(mentor)
     form = client.get(reverse("accounts:profile")).context["form"]
-    assert form.initial["role"] == "mentor"
+    assert "role" not in form.fields  # a mentor is a mentor: never asked again
     assert form.initial["timezone"] == "America/New_York"
     assert form.initial["expertise"] == "leadership, public speaking"
 
-    data = {**MENTOR_FORM, "role": "both", "goals": "Learn to coach executives."}
+    data = {**MENTOR_FORM, "role": "mentee", "headline": "Still a mentor"}
     response = client.post(reverse("accounts:profile"), data)
 
     assert response.status_code == 302
     profile = Profile.objects.get(user=mentor)
-    assert profile.is_mentor
-    assert profile.is_mentee
-    assert profile.goals == "Learn to coach executives."
-
-
-def test_becoming_only_a_mentee_drops_the_mentor_capacity(client, mentor):
-    client.force_login(mentor)
-
-    client.post(reverse("accounts:profile"), {**MENTOR_FORM, "role": "mentee", "goals": "Grow."})
-
-    profile = Profile.objects.get(user=mentor)
-    assert (profile.is_mentor, profile.is_mentee, profile.capacity) == (False, True, None)
+    assert (profile.is_mentor, profile.is_mentee) == (True, False)
+    assert profile.headline == "Still a mentor"
 
 
 def test_the_dashboard_lists_what_the_profile_is_missing(client):
@@ -147,7 +134,6 @@ def test_the_dashboard_lists_what_the_profile_is_missing(client):
     assert "Your profile is not complete yet" in html
     assert "a headline" in html
     assert "the languages you speak" in html
-    assert "how many mentees you can take" in html
     assert "your goals" not in html  # not asked of a mentor
 
 

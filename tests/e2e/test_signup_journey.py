@@ -66,14 +66,13 @@ def test_visitor_signs_up_confirms_their_email_and_onboards_as_a_mentor(
     languages.get_by_label("English", exact=True).check()
     languages.get_by_label("Japanese", exact=True).check()
     page.get_by_label("Areas of expertise").fill("Distributed systems, Public speaking")
-    page.get_by_label("Mentee capacity").fill("3")
+    expect(page.get_by_label("Mentee capacity")).to_have_count(0)  # asked per cohort
     if SCREENSHOTS:
         page.screenshot(path=SCREENSHOTS / "e2e-onboarding.png", full_page=True)
     page.get_by_role("button", name="Save and continue").click()
 
     expect(page.get_by_role("heading", name="Hello, Hana Sato")).to_be_visible()
     expect(page.get_by_text("Welcome aboard: your profile is ready.")).to_be_visible()
-    expect(page.get_by_text("with room for 3 mentees at a time")).to_be_visible()
     if SCREENSHOTS:
         page.screenshot(path=SCREENSHOTS / "e2e-dashboard.png", full_page=True)
 
@@ -84,7 +83,7 @@ def test_visitor_signs_up_confirms_their_email_and_onboards_as_a_mentor(
     assert (profile.is_mentor, profile.is_mentee) == (True, False)
     assert profile.languages == ["en", "ja"]
     assert profile.expertise == ["distributed systems", "public speaking"]
-    assert (profile.field, profile.years_experience, profile.capacity) == ("technology", 12, 3)
+    assert (profile.field, profile.years_experience, profile.capacity) == ("technology", 12, None)
     # The welcome email follows the verification one once the address is confirmed.
     assert len(mailoutbox) == 2
     assert "Welcome" in mailoutbox[1].subject
@@ -100,28 +99,28 @@ def test_refused_onboarding_shows_the_error_by_the_field_and_keeps_what_was_type
     page.get_by_label("Headline").fill("Product designer, ten years in health tech")
     page.get_by_label("Field or industry").select_option(label="Health and care")
     page.get_by_label("Years of experience").fill("10")
+    page.get_by_label("Work phone").fill("call me maybe")
     page.get_by_label("Time zone").select_option("America/Sao_Paulo")
     languages = page.get_by_role("group", name="Languages you can mentor or be mentored in")
     languages.get_by_label("English", exact=True).check()
     languages.get_by_label("Portuguese", exact=True).check()
     page.get_by_label("Areas of expertise").fill("user research, accessibility")
-    page.get_by_label("Mentee capacity").fill("500")
     page.get_by_role("button", name="Save and continue").click()
 
     expect(page.get_by_role("alert")).to_contain_text("Please correct the highlighted fields.")
-    capacity = page.get_by_label("Mentee capacity")
-    expect(capacity).to_have_value("500")
-    expect(capacity).to_have_attribute("aria-invalid", "true")
-    # Next to the field: in the capacity's own group, not only in a summary at the top.
-    capacity_group = page.locator(".field", has=capacity)
-    expect(capacity_group).to_contain_text("Choose between 1 and 20 mentees.")
+    phone = page.get_by_label("Work phone")
+    expect(phone).to_have_value("call me maybe")
+    expect(phone).to_have_attribute("aria-invalid", "true")
+    # Next to the field: in its own group, not only in a summary at the top.
+    phone_group = page.locator(".field", has=phone)
+    expect(phone_group).to_contain_text("valid phone number")
+    expect(page.get_by_label("Years of experience")).to_have_value("10")
     expect(page.get_by_role("radio", name="I want to mentor", exact=True)).to_be_checked()
     expect(page.get_by_label("Display name")).to_have_value("Erin Osei")
     expect(page.get_by_label("Headline")).to_have_value(
         "Product designer, ten years in health tech"
     )
     expect(page.get_by_label("Field or industry")).to_have_value("healthcare")
-    expect(page.get_by_label("Years of experience")).to_have_value("10")
     # The typed zone wins over the browser's: a refused form must not "helpfully" reset it.
     expect(page.get_by_label("Time zone")).to_have_value("America/Sao_Paulo")
     expect(languages.get_by_label("English", exact=True)).to_be_checked()

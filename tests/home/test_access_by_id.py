@@ -28,7 +28,7 @@ from home.models import DataExport
 from matching.models import MatchRun, MentorRequest
 from oversight.models import Announcement
 from pairings.models import Pairing, PairingPause
-from programmes.models import Cohort, Enrolment, ImportJob, Invite
+from programmes.models import Cohort, Enrolment, EnrolmentQuestion, ImportJob, Invite
 from sessions_app.models import Appointment, Availability, DateOverride
 from tests.factories import (
     PASSWORD,
@@ -107,6 +107,9 @@ def world(db) -> dict:
             cohort=cohort, role="mentee", email="carol@example.org", expires_at=now + timedelta(7)
         ),
         "job": ImportJob.objects.create(cohort=cohort, uploaded_by=dana, filename="p.csv"),
+        "question": EnrolmentQuestion.objects.create(
+            cohort=cohort, label="Team?", kind="single", choices=["A", "B"]
+        ),
         "run": MatchRun.objects.create(cohort=cohort, created_by=dana),
         "announcement": Announcement.objects.create(
             cohort=cohort, subject="Hello", body="Welcome", created_by=dana
@@ -135,6 +138,20 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
         "invite_id": w["invite"].pk,
     },
     "programmes:import_upload": lambda w: {"cohort_id": w["cohort"].pk},
+    "programmes:questions": lambda w: {"cohort_id": w["cohort"].pk},
+    "programmes:question_edit": lambda w: {
+        "cohort_id": w["cohort"].pk,
+        "question_id": w["question"].pk,
+    },
+    "programmes:question_delete": lambda w: {
+        "cohort_id": w["cohort"].pk,
+        "question_id": w["question"].pk,
+    },
+    "programmes:question_move": lambda w: {
+        "cohort_id": w["cohort"].pk,
+        "question_id": w["question"].pk,
+    },
+    "programmes:enrolments": lambda w: {"cohort_id": w["cohort"].pk},
     "programmes:import_detail": lambda w: {"cohort_id": w["cohort"].pk, "job_id": w["job"].pk},
     "programmes:import_progress": lambda w: {"cohort_id": w["cohort"].pk, "job_id": w["job"].pk},
     "pairings:agreement_detail": lambda w: {"pairing_id": w["pairing"].pk},
@@ -270,6 +287,7 @@ def _state(world: dict) -> tuple:
         Invite.objects.get(pk=world["invite"].pk).expires_at,
         MentorRequest.objects.get(pk=world["request"].pk).status,
         DateOverride.objects.filter(pk=world["override"].pk).exists(),
+        tuple(EnrolmentQuestion.objects.values_list("pk", "label", "order")),
         Authenticator.objects.filter(pk=world["webauthn"].pk).exists(),
         tuple(PairingPause.objects.order_by("pk").values_list("status", "ends_on")),
         Cohort.objects.filter(pk=world["cohort"].pk)

@@ -11,6 +11,7 @@ from matching.models import MatchRun, PairConstraint
 from matching.services.match_runs import match_run_create, match_run_publish
 from pairings.models import Pairing
 from pairings.services.pairings import pairing_decline
+from programmes.services.questions import question_create
 from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory, second_factor_add
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +99,7 @@ def test_the_review_page_lists_lowest_scores_first_with_each_criterion(
     match_run_create(cohort=cohort, by=None)
     client.force_login(cohort.admins.get())
 
-    with django_assert_max_num_queries(14):  # 13 + the second-factor check
+    with django_assert_max_num_queries(15):  # 13 + the second-factor check + the questions
         response = client.get(reverse("matching:match", args=[cohort.pk]))
 
     html = response.content.decode()
@@ -218,3 +219,42 @@ def test_the_published_proposal_shows_a_declined_pair_as_declined(client, cohort
     assert '<s>Ada</s> <span class="badge">declined</span>' in page
     assert "Cleo waits for a mentor: see the cohort page." in page
     assert "<s>Ben</s>" not in page
+def test_a_weighted_choice_question_pairs_the_same_answers_and_says_why(client, cohort):
+    site = question_create(
+        cohort=cohort, label="Site", kind="single", choices=["Leeds", "Lyon"], match_weight=2
+    )
+    people = {}
+    for role, name, answer in (
+        ("mentor", "Ada", "Leeds"),
+        ("mentor", "Ben", "Lyon"),
+        ("mentee", "Cleo", "Lyon"),
+        ("mentee", "Dev", "Leeds"),
+    ):
+        people[name] = _enrol(cohort, role, name, field="technology")
+        people[name].enrolments.update(answers={str(site.pk): answer})
+
+    run = match_run_create(cohort=cohort, by=None)
+
+    pairs = {(p.mentee.name, p.mentor.name) for p in run.pairs.select_related("mentee", "mentor")}
+    assert pairs == {("Cleo", "Ben"), ("Dev", "Ada")}
+    assert run.pairs.get(mentee=people["Cleo"]).criteria[site.key] == 1.0
+    assert run.weights[site.key] == 2.0
+    client.force_login(cohort.admins.get())
+    html = client.get(reverse("matching:match", args=[cohort.pk])).content.decode()
+    assert "Same answer: Site" in html
+
+
+def test_with_weight_zero_a_question_does_not_change_the_scores(cohort):
+    site = question_create(
+        cohort=cohort, label="Site", kind="single", choices=["Leeds", "Lyon"], match_weight=0
+    )
+    mentor = _enrol(cohort, "mentor", "Ada")
+    mentee = _enrol(cohort, "mentee", "Cleo")
+    mentor.enrolments.update(answers={str(site.pk): "Leeds"})
+    before = match_run_create(cohort=cohort, by=None).pairs.get().score
+    mentee.enrolments.update(answers={str(site.pk): "Leeds"})
+
+    pair = match_run_create(cohort=cohort, by=None).pairs.get()
+
+    assert pair.score == before
+    assert site.key not in pair.criteria

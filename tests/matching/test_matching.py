@@ -624,3 +624,52 @@ def test_score_pair_agrees_with_the_scores_match_uses(case: dict[str, Any]):
             assert got.total == pytest.approx(expected.total, abs=1e-9)
             for name in CRITERIA:
                 assert got.criteria[name] == pytest.approx(expected.criteria[name], abs=1e-9)
+
+
+def test_a_same_answer_scores_higher_with_a_weight_and_equal_with_weight_zero():
+    site = (("q7", frozenset({"Leeds"})),)
+    same = mentor(101, answers=site)
+    other = mentor(102, answers=(("q7", frozenset({"Lyon"})),))
+    alice = mentee(answers=site)
+    counts = Weights(answers=(("q7", 2.0),))
+    ignored = Weights(answers=(("q7", 0.0),))
+
+    assert score_pair(alice, same, counts, reference=WINTER).criteria["q7"] == 1.0
+    assert score_pair(alice, other, counts, reference=WINTER).criteria["q7"] == 0.0
+    assert (
+        score_pair(alice, same, counts, reference=WINTER).total
+        == score_pair(alice, other, counts, reference=WINTER).total + 2.0
+    )
+    assert (
+        score_pair(alice, same, ignored, reference=WINTER).total
+        == score_pair(alice, other, ignored, reference=WINTER).total
+    )
+    assert match([alice], [other, same], counts, reference=WINTER).pairs[0].mentor_id == 101
+
+
+def test_several_choices_score_the_share_in_common_alike_in_the_matrix_and_one_by_one():
+    weights = Weights(answers=(("q1", 1.0), ("q2", 3.0)))
+    mentees = [
+        mentee(1, answers=(("q1", frozenset({"go", "rust"})), ("q2", frozenset({"a"})))),
+        mentee(2, answers=(("q1", frozenset({"python"})),)),
+    ]
+    mentors = [
+        mentor(101, answers=(("q1", frozenset({"go", "python"})), ("q2", frozenset({"a"})))),
+        mentor(102),
+    ]
+
+    matrix = score_matrix(mentees, mentors, weights, reference=WINTER)
+
+    assert score_pair(mentees[0], mentors[0], weights, reference=WINTER).criteria["q1"] == 1 / 3
+    for i, a in enumerate(mentees):
+        for j, b in enumerate(mentors):
+            one = score_pair(a, b, weights, reference=WINTER)
+            assert matrix.pair_score(i, j) == one
+    assert matrix.pair_score(0, 1).criteria == dict.fromkeys(weights.names, 0.0)
+
+
+def test_an_answer_criterion_may_not_reuse_a_criterions_name():
+    with pytest.raises(MatchingError):
+        Weights(answers=(("field", 1.0),))
+    with pytest.raises(MatchingError):
+        Weights(answers=(("q1", -1.0),))
