@@ -219,6 +219,8 @@ def test_the_published_proposal_shows_a_declined_pair_as_declined(client, cohort
     assert '<s>Ada</s> <span class="badge">declined</span>' in page
     assert "Cleo waits for a mentor: see the cohort page." in page
     assert "<s>Ben</s>" not in page
+
+
 def test_a_weighted_choice_question_pairs_the_same_answers_and_says_why(client, cohort):
     site = question_create(
         cohort=cohort, label="Site", kind="single", choices=["Leeds", "Lyon"], match_weight=2
