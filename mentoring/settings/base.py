@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "auditlog",
     # Our apps, from the bottom layer up (README's architecture section has the map).
+    "branding",
     "accounts",
     "audit",
     "notifications",
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "exchange.context_processors.unread_messages",
+                "branding.context_processors.branding",
             ],
         },
     },
