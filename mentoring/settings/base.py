@@ -295,6 +295,8 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
+# Our English wording of third-party strings (allauth's Title Case and messages): locale/en.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # Static files: whitenoise serves them, compressed and fingerprinted outside DEBUG.
 STATIC_URL = "static/"
