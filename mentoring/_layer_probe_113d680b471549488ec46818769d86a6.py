@@ -1,0 +1,3 @@
+"""A deliberately wrong import."""
+
+import accounts.models  # noqa: F401
