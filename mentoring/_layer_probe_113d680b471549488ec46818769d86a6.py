@@ -1,3 +1,0 @@
-"""A deliberately wrong import."""
-
-import accounts.models  # noqa: F401
