@@ -100,3 +100,19 @@ def test_error_pages_render_without_a_request_in_the_apps_look(db, template, wor
     page = render_to_string(template)  # as Django's server_error and csrf_failure do
     assert words in page
     assert "site-header" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "letters"),
+    [
+        ("Grace Kim", "GK"),
+        ("Amara Okafor-Bello", "AO"),
+        ("nadia.haddad", "NH"),
+        ("Zara", "Z"),
+        ("", "?"),
+    ],
+)
+def test_an_avatar_shows_the_initials_of_the_first_and_last_name(name, letters):
+    from branding.templatetags.ui import initials
+
+    assert initials(name) == letters
