@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 
 .PHONY: run test test-sqlite lint format bench services
 
+# axe-core for the accessibility test of the browser suite, from the npm registry (test-only).
+AXE_VERSION := 4.14.1
+AXE := .test-deps/node_modules/axe-core/axe.min.js
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -22,7 +26,7 @@ run: $(VENV)/.run-deps
 	scripts/run-embedded.sh
 
 ## test: lint, import layers, migrations check, then every test on the real PostgreSQL, Redis, worker and browser
-test: $(VENV)/.dev-deps services
+test: $(VENV)/.dev-deps services $(AXE)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
@@ -36,6 +40,9 @@ test-sqlite: $(VENV)/.dev-deps
 
 services:
 	scripts/ensure-services.sh
+
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix .test-deps axe-core@$(AXE_VERSION)
 
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff format --check .

@@ -24,6 +24,7 @@ admin.site.site_title = "Mentoring admin"
 urlpatterns = [
     path("", home_view, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("", include("branding.views")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("home.urls")),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "auditlog",
     # Our apps, from the bottom layer up (README's architecture section has the map).
+    "branding",
     "accounts",
     "audit",
     "notifications",
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "exchange.context_processors.unread_messages",
+                "branding.context_processors.branding",
             ],
         },
     },
@@ -295,6 +297,8 @@ LANGUAGE_CODE = "en"
 # One way of writing dates per language: ours for English (mentoring/formats/en/formats.py).
 FORMAT_MODULE_PATH = ["mentoring.formats"]
 LANGUAGES = [("en", _("English"))]
+# Our English wording of third-party strings (allauth's Title Case and messages): locale/en.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # Static files: whitenoise serves them, compressed and fingerprinted outside DEBUG.
 STATIC_URL = "static/"
