@@ -25,6 +25,7 @@ urlpatterns = [
     path("", home_view, name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: visitors' language choice
     path("", include("accounts.urls")),
     path("", include("home.urls")),
     path("", include("audit.views")),
