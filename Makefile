@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format bench services
+.PHONY: run test lint format bench services messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,10 @@ format: $(VENV)/.dev-deps
 ## bench: every benchmark in bench/ against PostgreSQL (figures go in issue notes)
 bench: $(VENV)/.dev-deps services
 	$(BIN)/python -m bench
+
+## messages: refresh locale/*/django.po from the source (needs GNU gettext), then compile .mo
+messages: $(VENV)/.dev-deps
+	$(BIN)/python manage.py makemessages -l es -l de --add-location file --no-obsolete \
+		--ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'staticfiles/*' \
+		--ignore 'test-artifacts/*' --ignore '.run/*' --ignore 'media/*'
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
