@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from accounts.services import user_welcome_send
@@ -46,8 +47,6 @@ def test_a_visitor_picks_a_language_in_the_footer_and_keeps_it(client):
 
 
 def test_the_footer_language_form_is_csrf_protected():
-    from django.test import Client
-
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("set_language"), {"language": "de", "next": "/"})
 
