@@ -40,6 +40,7 @@ PUBLIC = {
     "account_logout",  # shows "you are not logged in" and a way back
     "programmes:join",  # an invite link: the token is the permission (unknown token: 404)
     "sessions_app:feed",  # a calendar feed: the token is the permission (unknown token: 404)
+    "set_language",  # a visitor's language choice (POST with CSRF; a GET goes back home)
 }
 
 
