@@ -7,6 +7,9 @@ unset DATABASE_URL REDIS_URL CELERY_BROKER_URL EMAIL_URL  # the embedded default
 export DJANGO_SETTINGS_MODULE=mentoring.settings.base DEBUG=1
 PY=.venv/bin/python
 mkdir -p .run/broker/queue .run/broker/processed
+port=${PORT:-8000}
+# Links in emails (sent by the worker) point at the port the app really runs on.
+export SITE_URL=${SITE_URL:-http://127.0.0.1:$port}
 
 $PY manage.py migrate --no-input -v 0
 $PY manage.py seed_demo
@@ -16,6 +19,5 @@ $PY manage.py seed_demo
 worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
 echo "Celery worker and beat running: their lines, and every email, start with [worker]."
-port=${PORT:-8000}
 echo "Open http://127.0.0.1:$port — stop with Ctrl+C."
 $PY manage.py runserver "127.0.0.1:$port"

@@ -298,6 +298,9 @@ USE_I18N = True
 # LocaleMiddleware reads those; accounts.middleware.UserLanguageMiddleware puts the person's
 # own choice over them. Only languages with a complete catalogue in locale/ are offered.
 LANGUAGE_CODE = "en"
+# One way of writing dates per language: ours for English (mentoring/formats/en/formats.py),
+# Django's own for Spanish and German.
+FORMAT_MODULE_PATH = ["mentoring.formats"]
 LANGUAGES = [("en", "English"), ("es", "Español"), ("de", "Deutsch")]
 # Languages switched on for layout checks only, e.g. "ar" to see the right-to-left layout
 # (pages keep their English text: there is no Arabic catalogue). Never set in production.

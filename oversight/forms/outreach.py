@@ -78,6 +78,11 @@ class AnnouncementForm(forms.Form):
     )
     # Made when the form is shown: sending the same form twice finds the same announcement.
     key = forms.UUIDField(widget=forms.HiddenInput)
+    # An email to a whole cohort cannot be called back: say so, and ask.
+    confirm = forms.BooleanField(
+        label=_("Send it now to everyone chosen above: an email cannot be called back"),
+        error_messages={"required": _("Tick this box to send: nothing has been sent yet.")},
+    )
 
     def __init__(
         self, *args: object, audience_counts: dict[str, int] | None = None, **kwargs: object

@@ -111,7 +111,14 @@ def announcement_new_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            announcement = announcement_send(cohort=cohort, by=request.user, **form.cleaned_data)
+            announcement = announcement_send(
+                cohort=cohort,
+                by=request.user,
+                audience=form.cleaned_data["audience"],
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                key=form.cleaned_data["key"],
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

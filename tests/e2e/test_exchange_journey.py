@@ -114,6 +114,9 @@ def test_an_urgent_question_and_its_reply_appear_live_and_a_pdf_shared_for_the_s
     expect(alice.get_by_role("heading", name="Messages with Bob Okafor")).to_be_visible()
     expect(alice.get_by_text("No messages yet.")).to_be_visible()
     alice_thread = alice.get_by_role("region", name="Messages, oldest first")
+    # Sending nothing says so beside the field.
+    alice.get_by_role("button", name="Send").click()
+    expect(alice.get_by_text("Write a message first.")).to_be_visible()
     alice.get_by_label("Your message").fill(HELLO)
     alice.get_by_role("button", name="Send").click()
     expect(alice_thread.get_by_role("listitem").filter(has_text=HELLO)).to_contain_text("You")

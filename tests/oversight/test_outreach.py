@@ -294,6 +294,7 @@ def announce_data(key: uuid.UUID, **changes: str) -> dict[str, str]:
         "subject": "Closing event on 3 June",
         "body": "Join us for the closing event.",
         "key": str(key),
+        "confirm": "on",
         **changes,
     }
 
@@ -680,3 +681,21 @@ def test_only_live_pairings_offer_nudge_and_rematch(cohort):
 
     assert "Nudge" not in html
     assert "Rematch" not in html
+
+
+def test_an_announcement_is_sent_only_once_the_admin_confirms(
+    client, programme_admin, cohort, people, django_capture_on_commit_callbacks
+):
+    client.force_login(programme_admin)
+    url = reverse("oversight:announcement_new", args=[cohort.pk])
+    data = announce_data(uuid.uuid4())
+    del data["confirm"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Tick this box to send: nothing has been sent yet." in html
+    assert "Closing event on 3 June" in html  # what was typed is kept
+    assert not Announcement.objects.exists()
