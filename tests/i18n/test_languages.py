@@ -8,6 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.services import user_welcome_send
+from home.models import DataExport
+from home.services.export import data_export_build
 from sessions_app.emails import invite_send
 from tests.factories import AppointmentFactory, UserFactory
 
@@ -158,3 +160,27 @@ def test_emails_to_someone_without_a_choice_are_in_english(pairing, mailoutbox):
     invite_send(appointment_id=appointment.pk, sequence=0, recipient_id=pairing.mentor_id)
 
     assert mailoutbox[0].subject.startswith("[Mentoring] Session booked with Alice Mentee")
+
+
+@pytest.mark.parametrize(
+    ("language", "until"),
+    [
+        ("en", "until 25 Dec 2026."),
+        ("de", "bis 25. Dezember 2026."),
+        ("es", "hasta el 25 de diciembre de 2026."),
+    ],
+)
+def test_dates_follow_the_persons_language_in_its_one_format(mentee, mailoutbox, language, until):
+    """English has ours (mentoring/formats/en), Spanish and German Django's own."""
+    mentee.language = language
+    mentee.save(update_fields=["language"])
+    export = DataExport.objects.create(
+        user=mentee,
+        status=DataExport.Status.READY,
+        expires_at=datetime(2026, 12, 25, 10, 30, tzinfo=UTC),
+    )
+
+    data_export_build(export_id=export.pk)
+
+    [email] = mailoutbox
+    assert until in email.body
