@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-sqlite lint format bench services
+.PHONY: run test test-sqlite lint format bench services messages
 
 # axe-core for the accessibility test of the browser suite, from the npm registry (test-only).
 AXE_VERSION := 4.14.1
@@ -56,3 +56,10 @@ format: $(VENV)/.dev-deps
 ## bench: every benchmark in bench/ against PostgreSQL (figures go in issue notes)
 bench: $(VENV)/.dev-deps services
 	$(BIN)/python -m bench
+
+## messages: refresh locale/*/django.po from the source (needs GNU gettext), then compile .mo
+messages: $(VENV)/.dev-deps
+	$(BIN)/python manage.py makemessages -l es -l de --add-location file --no-obsolete \
+		--ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'staticfiles/*' \
+		--ignore 'test-artifacts/*' --ignore '.run/*' --ignore 'media/*' --ignore '.test-deps/*'
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'

@@ -21,7 +21,7 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["date_joined", "last_login", "welcome_email_sent_at"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Person"), {"fields": ["display_name", "timezone"]}),
+        (_("Person"), {"fields": ["display_name", "timezone", "language"]}),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},

@@ -5,6 +5,7 @@ from functools import cache
 
 import phonenumbers
 from django import forms
+from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -233,3 +234,20 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That password is not right."))
         return password
+
+
+class LanguageForm(forms.Form):
+    """The language of pages and emails; blank follows the browser."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_("Pages and the emails we send you use this language."),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            ("", _("As my browser asks")),
+            *((code, name) for code, name in settings.LANGUAGES),
+        ]

@@ -2,7 +2,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_supported_language_variant
 
 from accounts.mfa import second_factor_setup_redirect, user_has_second_factor
 
@@ -18,6 +19,26 @@ class UserTimezoneMiddleware:
             timezone.activate(request.user.zoneinfo)
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """The signed-in person's own language over the browser's (after LocaleMiddleware, which
+    has chosen from the language cookie and Accept-Language, and AuthenticationMiddleware)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.user.language if request.user.is_authenticated else ""
+        if chosen:
+            try:
+                language = get_supported_language_variant(chosen)
+            except LookupError:  # no longer offered: the browser decides again
+                language = ""
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
         return self.get_response(request)
 
 

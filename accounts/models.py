@@ -2,6 +2,7 @@
 
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import (
     AbstractBaseUser,
     BaseUserManager,
@@ -50,6 +51,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("display name"), max_length=80, blank=True, validators=[refuse_line_breaks]
     )
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # One of settings.LANGUAGES (checked by the form, not by choices: those vary by setting).
+    # Blank: follow the browser.
+    language = models.CharField(_("language"), max_length=16, blank=True, default="")
     is_staff = models.BooleanField(_("staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=now)
@@ -77,6 +81,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def name(self) -> str:
         return self.display_name or self.email.split("@")[0]
+
+    @property
+    def email_language(self) -> str:
+        """The language of emails to this person: their own choice, else the site's."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def zoneinfo(self) -> ZoneInfo:

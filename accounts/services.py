@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.emails import welcome_email_build
@@ -85,6 +85,13 @@ def profile_defaults_from_enrolment(
         user.save(update_fields=["timezone"])
 
 
+def user_language_set(*, user: User, language: str) -> None:
+    """Keep the person's language for pages and emails ("" follows the browser). Safe to
+    repeat."""
+    user.language = language
+    user.save(update_fields=["language"])
+
+
 def user_welcome_schedule(*, user: User) -> None:
     """Queue the welcome email once the current transaction commits."""
     if user.welcome_email_sent_at is not None:
@@ -108,7 +115,9 @@ def user_welcome_send(*, user_id: int) -> bool:
         )
         if user is None:
             return False
-        welcome_email_build(user=user).send()
+        with translation.override(user.email_language):
+            message = welcome_email_build(user=user)
+        message.send()
         user.welcome_email_sent_at = timezone.now()
         user.save(update_fields=["welcome_email_sent_at"])
     logger.info("welcome email sent to user %s", user_id)
@@ -160,7 +169,9 @@ def email_send_once(
         log = EmailLog.objects.select_for_update().get(kind=kind, key=key, recipient=recipient)
         if log.sent_at is not None:
             return False
-        build().send()
+        with translation.override(recipient.email_language):
+            message = build()
+        message.send()
         log.sent_at = timezone.now()
         log.save(update_fields=["sent_at"])
     return True

@@ -125,7 +125,7 @@ def _opportunity_item(notification: Notification, zone: ZoneInfo, common: dict) 
         starts = date_format(timezone.localtime(opportunity.starts_at, zone), "D j M Y, H:i")
         if opportunity.ends_at:
             ends = timezone.localtime(opportunity.ends_at, zone)
-            starts += "\N{EN DASH}" + date_format(ends, "H:i")
+            starts += "\N{EN DASH}" + date_format(ends, "TIME_FORMAT")
         details.append(starts)
     details += [text for text in (opportunity.location, opportunity.url) if text]
     return DigestItem(

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy
 from django.views.generic import RedirectView
 
 from home.views.dashboard import home_view
@@ -18,14 +19,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
 # The admin has no login of its own: staff sign in through allauth's, with its rate limits (and
 # the second factor), and come back.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "Mentoring administration"
-admin.site.site_title = "Mentoring admin"
+admin.site.site_header = gettext_lazy("Mentoring administration")
+admin.site.site_title = gettext_lazy("Mentoring admin")
 
 urlpatterns = [
     path("", home_view, name="home"),
     path("healthz", healthz, name="healthz"),
     path("", include("branding.views")),
     path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: visitors' language choice
     path("", include("accounts.urls")),
     path("", include("home.urls")),
     path("", include("audit.views")),

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, Min, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from mentoring.mail import mail_send_kept
@@ -286,7 +286,9 @@ def notifications_send(*, recipient_id: int, notification_ids: list[int]) -> int
             Notification.objects.filter(pk__in=skip).update(status=Notification.Status.SKIPPED)
         if not keep:
             return 0
-        email = notification_email_build(recipient=keep[0].recipient, notifications=keep)
+        recipient = keep[0].recipient
+        with translation.override(recipient.email_language):
+            email = notification_email_build(recipient=recipient, notifications=keep)
         # Marked before the SMTP exchange, in the transaction that commits after it: once the
         # server has accepted the email only the COMMIT is left.
         Notification.objects.filter(pk__in=[row.pk for row in keep]).update(

@@ -212,7 +212,7 @@ def sessions_chart(series: WeeklySeries) -> Chart:
         description=description,
         category_label=_("Week of"),
         labels=[_week(week) for week in series.weeks],
-        row_labels=[date_format(week, "j M Y") for week in series.weeks],
+        row_labels=[date_format(week, "DATE_FORMAT") for week in series.weeks],
         series=[Series("sessions", _("Sessions held"), series.values, BAR_COLOUR)],
         empty_text=_("No sessions held yet.")
         if series.weeks
@@ -245,7 +245,7 @@ def health_chart(series: HealthSeries) -> Chart:
         description=description,
         category_label=_("Week of"),
         labels=[_week(week) for week in series.weeks],
-        row_labels=[date_format(week, "j M Y") for week in series.weeks],
+        row_labels=[date_format(week, "DATE_FORMAT") for week in series.weeks],
         series=stacked,
         empty_text=_("No health assessments yet: the nightly check fills this in."),
     )

@@ -10,8 +10,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 RUN_DIR = BASE_DIR / ".run"  # embedded mode's working files: the file broker, uploads
@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "mentoring.middleware.RefuseControlCharactersMiddleware",
@@ -92,6 +93,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "exchange.context_processors.unread_messages",
@@ -293,10 +295,20 @@ CELERY_BEAT_SCHEDULE = {
 USE_TZ = True
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Languages: each person picks one on their language page (accounts.User.language); until they
+# do, and for visitors, the browser's Accept-Language (or the footer's choice) decides.
+# LocaleMiddleware reads those; accounts.middleware.UserLanguageMiddleware puts the person's
+# own choice over them. Only languages with a complete catalogue in locale/ are offered.
 LANGUAGE_CODE = "en"
-# One way of writing dates per language: ours for English (mentoring/formats/en/formats.py).
+# One way of writing dates per language: ours for English (mentoring/formats/en/formats.py),
+# Django's own for Spanish and German.
 FORMAT_MODULE_PATH = ["mentoring.formats"]
-LANGUAGES = [("en", _("English"))]
+LANGUAGES = [("en", "English"), ("es", "Español"), ("de", "Deutsch")]
+# Languages switched on for layout checks only, e.g. "ar" to see the right-to-left layout
+# (pages keep their English text: there is no Arabic catalogue). Never set in production.
+LANGUAGES += [
+    (code, LANG_INFO[code]["name_local"]) for code in env.list("PREVIEW_LANGUAGES", default=[])
+]
 # Our English wording of third-party strings (allauth's Title Case and messages): locale/en.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 

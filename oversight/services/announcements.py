@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -164,7 +164,8 @@ def _announcement_email(announcement: Announcement, recipient: User) -> EmailMul
 
 def _deliver(delivery: AnnouncementDelivery, announcement: Announcement) -> bool:
     """Email one claimed delivery unless it went out already; True when this call sent it."""
-    email = _announcement_email(announcement, delivery.person)
+    with translation.override(delivery.person.email_language):
+        email = _announcement_email(announcement, delivery.person)
     with transaction.atomic():
         # Marked before the SMTP exchange, in the transaction that commits after it: the row
         # stays locked meanwhile, and once the server has accepted only the COMMIT is left.

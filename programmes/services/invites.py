@@ -3,9 +3,10 @@
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.emails import email_build
@@ -222,7 +223,11 @@ def invite_send(*, invite_id: int) -> bool:
         )
         if invite is None or not invite_is_open(invite):
             return False
-        _invite_email(invite).send()
+        # Someone invited again who already has an account reads it in their own language.
+        known = User.objects.filter(email__iexact=invite.email).first()
+        with translation.override(known.email_language if known else settings.LANGUAGE_CODE):
+            message = _invite_email(invite)
+        message.send()
         invite.emailed_at = timezone.now()
         invite.save(update_fields=["emailed_at"])
     return True

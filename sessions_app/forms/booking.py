@@ -34,7 +34,7 @@ def slot_choices(days: list[SlotDay], zone: ZoneInfo) -> list[tuple[str, list[tu
             [
                 (
                     slot_value(slot.starts_at),
-                    date_format(timezone.localtime(slot.starts_at, zone), "H:i"),
+                    date_format(timezone.localtime(slot.starts_at, zone), "TIME_FORMAT"),
                 )
                 for slot in day.slots
             ],

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -228,7 +228,7 @@ def _reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
     phone = None
     if appointment.mode == Appointment.Mode.PHONE:
         phone = phone_display(partner_phone_for(pairing=appointment.pairing, viewer=recipient))
-    with timezone.override(recipient.zoneinfo):
+    with timezone.override(recipient.zoneinfo), translation.override(recipient.email_language):
         when = date_format(timezone.localtime(appointment.starts_at), "D j M, H:i")
         message = email_build(
             template="sessions_app/reminder",

@@ -42,6 +42,7 @@ PUBLIC = {
     "sessions_app:feed",  # a calendar feed: the token is the permission (unknown token: 404)
     "branding:css",  # the organisation's colour and logo: the sign-in page shows them too
     "branding:logo",
+    "set_language",  # a visitor's language choice (POST with CSRF; a GET goes back home)
 }
 
 
