@@ -31,13 +31,18 @@ def assert_laid_out_right_to_left(page: Page, screenshot: str) -> None:
     assert html.get_attribute("dir") == "rtl"
     assert html.get_attribute("lang") == "ar"
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
-    brand, links = box(page, ".site-header .brand"), box(page, ".site-header .nav-links")
+    brand, links = (
+        box(page, ".site-header .brand"),
+        box(page, ".site-header .bar > .site-nav .nav-account"),
+    )
     # The brand starts the header: on the right, with the links to its left.
     assert brand["x"] >= links["x"] + links["width"] - 1
     width = page.viewport_size["width"]
     assert brand["x"] + brand["width"] > width / 2
     main = box(page, "main h1")
     assert main["x"] + main["width"] > width / 2  # headings start at the right edge too
+    # Nothing pushed off the left edge (a skip link at left: -999px did that).
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     folder = django_settings.BASE_DIR / ARTIFACTS_DIR
     folder.mkdir(exist_ok=True)
     page.screenshot(path=folder / screenshot, full_page=True)
