@@ -70,7 +70,8 @@ def _pages() -> list[tuple[str, str, str | None]]:
     ]
 
 
-def _lighthouse(url: str, cookie: str | None, out: Path) -> dict[str, int]:
+def _lighthouse(url: str, cookie: str | None, out: Path) -> dict:
+    """The page's score in each category, and the weighted audits it does not pass."""
     command = [
         "npx",
         "--yes",
@@ -88,7 +89,14 @@ def _lighthouse(url: str, cookie: str | None, out: Path) -> dict[str, int]:
     result = json.loads(out.read_text())
     if result["finalDisplayedUrl"] != url:  # sent to sign in, say: not the page we meant
         raise RuntimeError(f"{url} ended on {result['finalDisplayedUrl']}")
-    return {name: round(result["categories"][name]["score"] * 100) for name in CATEGORIES}
+    scores = {name: round(result["categories"][name]["score"] * 100) for name in CATEGORIES}
+    failing = sorted(
+        ref["id"]
+        for name in CATEGORIES
+        for ref in result["categories"][name]["auditRefs"]
+        if ref["weight"] and result["audits"][ref["id"]]["score"] not in (None, 1)
+    )
+    return {**scores, "failing": failing}
 
 
 def main() -> None:
@@ -128,7 +136,7 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        scores: dict[str, dict[str, int]] = {}
+        scores: dict[str, dict] = {}
         with tempfile.TemporaryDirectory() as tmp:
             for name, path, cookie in pages:
                 out = Path(tmp) / "report.json"
@@ -137,7 +145,11 @@ def main() -> None:
         server.terminate()
         server.wait()
     rows = [
-        (name, " · ".join(f"{category} {score}" for category, score in page.items()))
+        (
+            name,
+            " · ".join(f"{category} {page[category]}" for category in CATEGORIES)
+            + (f" (failing: {', '.join(page['failing'])})" if page["failing"] else ""),
+        )
         for name, page in scores.items()
     ]
     lowest = {c: min(page[c] for page in scores.values()) for c in CATEGORIES}
