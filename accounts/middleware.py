@@ -1,11 +1,13 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_supported_language_variant
 
 from accounts.mfa import second_factor_setup_redirect, user_has_second_factor
+from accounts.models import User
 
 
 class UserTimezoneMiddleware:
@@ -22,6 +24,15 @@ class UserTimezoneMiddleware:
         return self.get_response(request)
 
 
+def _remember_browser_language(user: User, language: str) -> None:
+    """Keep the browser's language for the emails of someone who chose none: one UPDATE when
+    it changes, none on the usual request (the site's own language is kept as blank)."""
+    seen = "" if language == settings.LANGUAGE_CODE else language
+    if seen != user.browser_language:
+        User.objects.filter(pk=user.pk).update(browser_language=seen)
+        user.browser_language = seen
+
+
 class UserLanguageMiddleware:
     """The signed-in person's own language over the browser's (after LocaleMiddleware, which
     has chosen from the language cookie and Accept-Language, and AuthenticationMiddleware)."""
@@ -30,7 +41,10 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.user.language if request.user.is_authenticated else ""
+        user = request.user
+        chosen = user.language if user.is_authenticated else ""
+        if user.is_authenticated and not chosen:
+            _remember_browser_language(user, request.LANGUAGE_CODE)
         if chosen:
             try:
                 language = get_supported_language_variant(chosen)

@@ -54,6 +54,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # One of settings.LANGUAGES (checked by the form, not by choices: those vary by setting).
     # Blank: follow the browser.
     language = models.CharField(_("language"), max_length=16, blank=True, default="")
+    # The language the person's browser last asked for while they had chosen none (blank when
+    # it is the site's own): emails follow it, as their pages do.
+    browser_language = models.CharField(max_length=16, blank=True, default="", editable=False)
     is_staff = models.BooleanField(_("staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=now)
@@ -84,8 +87,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def email_language(self) -> str:
-        """The language of emails to this person: their own choice, else the site's."""
-        return self.language or settings.LANGUAGE_CODE
+        """The language of emails to this person: their own choice, else their browser's (as
+        their pages last were), else the site's."""
+        return self.language or self.browser_language or settings.LANGUAGE_CODE
 
     @property
     def zoneinfo(self) -> ZoneInfo:

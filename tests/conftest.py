@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import storages
 from django.test import override_settings
+from django.utils import translation
 
 from accounts.services import user_make_programme_admin
 from branding.selectors import CACHE_KEY as BRANDING_CACHE_KEY
@@ -60,6 +61,15 @@ def _fresh_cache() -> None:
     measure the page itself (tests/branding forget it to test the reading)."""
     cache.clear()
     cache.set(BRANDING_CACHE_KEY, branding_defaults(), timeout=None)
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    """A request that activated a person's language leaves it active in this thread (Django
+    resets it only when the next request starts): each test starts and ends in English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

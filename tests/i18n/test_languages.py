@@ -4,7 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.services import user_welcome_send
@@ -184,3 +186,34 @@ def test_dates_follow_the_persons_language_in_its_one_format(mentee, mailoutbox,
 
     [email] = mailoutbox
     assert until in email.body
+
+
+def test_emails_follow_the_browser_of_someone_without_a_choice(client, pairing, mailoutbox):
+    """Bob never picked a language; his browser asks for Spanish, so his emails are Spanish
+    too, until his browser asks for the site's own language again."""
+    client.force_login(pairing.mentor)
+    client.get(reverse("home:dashboard"), HTTP_ACCEPT_LANGUAGE="es")
+    appointment = AppointmentFactory(pairing=pairing)
+
+    invite_send(appointment_id=appointment.pk, sequence=0, recipient_id=pairing.mentor_id)
+
+    assert mailoutbox[0].subject.startswith("[Mentoring] Sesión reservada con Alice Mentee")
+    client.get(reverse("home:dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+    pairing.mentor.refresh_from_db()
+    assert pairing.mentor.email_language == "en"
+
+
+def test_the_browsers_language_is_written_only_when_it_changes(client, mentee):
+    client.force_login(mentee)
+
+    def updates(**headers: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("home:dashboard"), **headers)
+        return sum('UPDATE "accounts_user"' in q["sql"] for q in queries.captured_queries)
+
+    assert updates() == 0  # the site's own language: nothing to keep
+    assert updates(HTTP_ACCEPT_LANGUAGE="de") == 1
+    assert updates(HTTP_ACCEPT_LANGUAGE="de") == 0
+    mentee.language = "es"  # a choice of their own: the browser no longer matters
+    mentee.save(update_fields=["language"])
+    assert updates(HTTP_ACCEPT_LANGUAGE="en") == 0
