@@ -32,15 +32,17 @@ from oversight.selectors.cohort_dashboard import (
     cohort_figures,
     cohort_weeks,
     health_per_week,
-    health_queue_for_admin,
-    mentees_waiting_for_cohort,
     pairing_rows_for_cohort,
     pairing_table_for_admin,
-    pauses_awaiting_for_cohort,
     sessions_per_week,
     sort_key,
 )
 from oversight.selectors.cohorts import cohort_list_for_admin
+from oversight.selectors.queue import (
+    health_queue_for_admin,
+    mentees_waiting_for_cohort,
+    pauses_awaiting_for_cohort,
+)
 from oversight.services.waiting import mentee_wait_close
 from pairings.models import Pairing
 from programmes.models import Cohort, Enrolment, ParticipantRole

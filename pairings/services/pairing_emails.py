@@ -69,9 +69,23 @@ def pairing_notify(*, pairing_id: int, kind: str, recipient_id: int) -> bool:
     pairing = Pairing.objects.select_related("cohort", "mentor", "mentee").get(pk=pairing_id)
     recipient = User.objects.get(pk=recipient_id)
     subject, message, link = _texts(kind, pairing, recipient)
-    return email_send_once(
+    return pairing_update_send(
         kind=f"pairing_{kind}",
         key=f"pairing:{pairing.pk}",
+        recipient=recipient,
+        subject=subject,
+        message=message,
+        link=link,
+    )
+
+
+def pairing_update_send(
+    *, kind: str, key: str, recipient: User, subject: str, message: str, link: str
+) -> bool:
+    """One short update about a pairing (a sentence and a link), once per (kind, key, person)."""
+    return email_send_once(
+        kind=kind,
+        key=key,
         recipient=recipient,
         build=lambda: programme_email_build(
             template="pairings/update",

@@ -5,10 +5,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import email_send_once
 from mentoring.links import absolute
 from pairings.models import PairingPause
-from programmes.emails import programme_email_build
+from pairings.services.pairing_emails import pairing_update_send
 
 # The statuses in which each step's email still tells the truth.
 STILL_TRUE = {
@@ -92,14 +91,11 @@ def pause_notify(*, pause_id: int, kind: str, recipient_id: int, note: str = "")
         return False
     recipient = User.objects.get(pk=recipient_id)
     subject, message, link = _texts(kind, pause, recipient, note)
-    return email_send_once(
+    return pairing_update_send(
         kind=f"pause_{kind}",
         key=f"pause:{pause.pk}",
         recipient=recipient,
-        build=lambda: programme_email_build(
-            template="pairings/update",
-            to=recipient,
-            subject=subject,
-            context={"message": message, "link": link},
-        ),
+        subject=subject,
+        message=message,
+        link=link,
     )
