@@ -27,15 +27,21 @@ TARGET_MS = 1000
 def _cohort_with(n: int, *, name: str, admin, now: datetime, rng: random.Random):
     """A cohort `DAYS` days in with n active pairings and their history, inserted in bulk."""
     from accounts.models import User
+    from bench.harness import bench_organisation
     from exchange.models import Message
     from feedback.models import Feedback
+    from organisations.models import Role
+    from organisations.services import membership_ensure
     from oversight.models.health import HealthSnapshot, HealthStatus, PairingHealth
     from pairings.models import Pairing
     from programmes.models import Cohort, Enrolment
     from sessions_app.models import Appointment
 
     today = now.date()
+    organisation = bench_organisation()
+    membership_ensure(organisation=organisation, user=admin, role=Role.ADMIN)
     cohort = Cohort.objects.create(
+        organisation=organisation,
         name=name,
         starts_on=today - timedelta(days=DAYS),
         ends_on=today + timedelta(days=DAYS),

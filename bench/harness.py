@@ -44,6 +44,16 @@ def setup_django(*, fresh: bool = True) -> None:
         call_command("migrate", verbosity=0)
 
 
+def bench_organisation():
+    """The organisation every benchmark's cohorts belong to (after setup_django)."""
+    from organisations.models import Organisation
+
+    organisation, _ = Organisation.objects.get_or_create(
+        slug="bench", defaults={"name": "Bench organisation"}
+    )
+    return organisation
+
+
 def timed(fn: Callable[[], object], *, repeat: int, warmup: int = 2) -> list[float]:
     """Milliseconds of each of `repeat` calls, after `warmup` untimed ones."""
     for _ in range(warmup):

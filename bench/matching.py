@@ -147,6 +147,7 @@ def _greedy_total(scores, capacities: np.ndarray) -> float:
 
 def main() -> None:
     setup_django()
+    from bench.harness import bench_organisation
     from matching import engine as matching
     from matching.services.match_runs import match_run_create
     from matching.services.participants import (
@@ -157,6 +158,7 @@ def main() -> None:
     from programmes.models import Cohort
 
     cohort = Cohort.objects.create(
+        organisation=bench_organisation(),
         name="Bench cohort",
         starts_on=date(2027, 3, 22),
         ends_on=date(2027, 9, 30),

@@ -81,6 +81,7 @@ def _generate() -> list[int]:
     from django.utils import timezone
 
     from accounts.models import Profile, User
+    from bench.harness import bench_organisation
     from pairings.models import Pairing
     from programmes.models import Cohort
     from sessions_app.models import Appointment, Reminder
@@ -90,6 +91,7 @@ def _generate() -> list[int]:
     sessions = REMINDERS // 2
     pairings_count = min(sessions, 2500)
     cohort = Cohort.objects.create(
+        organisation=bench_organisation(),
         name="Bench cohort",
         starts_on=now.date(),
         ends_on=now.date() + timedelta(days=180),

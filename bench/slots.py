@@ -28,6 +28,7 @@ def _free_of(taken: list[tuple[datetime, datetime]], start: datetime, end: datet
 def _generate():
     """People, pairings, availability and sessions, inserted in bulk (not timed)."""
     from accounts.models import User
+    from bench.harness import bench_organisation
     from pairings.models import Pairing
     from programmes.models import Cohort
     from sessions_app.models import Appointment
@@ -37,6 +38,7 @@ def _generate():
     # A mentee has one live pairing per cohort: the mentee's ten mentors are in ten cohorts.
     cohorts = Cohort.objects.bulk_create(
         Cohort(
+            organisation=bench_organisation(),
             name=f"Bench cohort {n}",
             starts_on=date(2027, 2, 1),
             ends_on=date(2027, 9, 30),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from auditlog.models import LogEntry as AuditEntry
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
@@ -29,6 +30,7 @@ from feedback.models import Feedback
 from goals.models import Goal, GoalUpdate, Milestone
 from matching.models import MatchRun, MentorRequest, PairConstraint, ProposedPair
 from notifications.models import Notification, NotificationSettings
+from organisations.models import Membership
 from oversight.models import Announcement, AnnouncementDelivery, Nudge, PairingHealth
 from pairings.models import Acknowledgement, ContactTerms, Pairing, PairingPause
 from programmes.models import (
@@ -206,6 +208,15 @@ EXPORTED: dict[type[Model], Section] = {
     Announcement: Section("Announcements you sent.", _both(Announcement, "created_by")),
     AnnouncementDelivery: Section(
         "Announcements delivered to you.", _both(AnnouncementDelivery, "person")
+    ),
+    Membership: Section(
+        "The organisations you belong to, your role in each and how you joined.",
+        _both(Membership, "user"),
+    ),
+    SocialAccount: Section(
+        "Your sign-ins through an organisation's identity provider: its id for you and the "
+        "details it sent.",
+        _both(SocialAccount, "user"),
     ),
 }
 

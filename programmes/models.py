@@ -39,6 +39,12 @@ class Cohort(models.Model):
         ADMIN = "admin", _("Admins run optimal matching")
         REQUESTS = "requests", _("Mentees request a mentor")
 
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+        verbose_name=_("organisation"),
+    )
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True, max_length=4000)
     starts_on = models.DateField(_("starts on"))

@@ -12,16 +12,18 @@ from django.core.files.storage import storages
 from django.test import override_settings
 from django.utils import translation
 
-from accounts.services import user_make_programme_admin
 from branding.selectors import CACHE_KEY as BRANDING_CACHE_KEY
 from branding.selectors import branding_defaults
 from exchange.models import Material
+from organisations.models import Role
+from organisations.services import membership_ensure
 from tests.factories import (
     CohortFactory,
     EnrolmentFactory,
     PairingFactory,
     ProfileFactory,
     UserFactory,
+    default_organisation,
     second_factor_add,
 )
 
@@ -127,7 +129,7 @@ def programme_admin(db):
     """Dana: runs the programme (in the programme admins' group, with an authenticator app as
     admins must have), not Django staff."""
     user = UserFactory(email="dana@example.org", display_name="Dana Admin")
-    user_make_programme_admin(user=user)
+    membership_ensure(organisation=default_organisation(), user=user, role=Role.ADMIN)
     second_factor_add(user)
     return user
 

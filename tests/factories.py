@@ -8,6 +8,8 @@ from allauth.account.models import EmailAddress
 from django.utils.timezone import now
 
 from accounts.models import Field, Profile, User
+from organisations.models import Organisation, Role
+from organisations.services import membership_ensure
 from pairings.models import Pairing
 from programmes.models import Cohort, Enrolment, ParticipantRole
 from sessions_app.models import Appointment
@@ -64,11 +66,32 @@ class ProfileFactory(factory.django.DjangoModelFactory):
         )
 
 
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+
+
+def default_organisation() -> Organisation:
+    """The organisation of every cohort a test makes without naming one."""
+    return OrganisationFactory(slug="example", name="Example Organisation")
+
+
+def cohort_admin_add(cohort: Cohort, user: User) -> None:
+    """Make `user` an admin of the cohort, and so of its organisation (as admins must be)."""
+    membership_ensure(organisation=cohort.organisation, user=user, role=Role.ADMIN)
+    cohort.admins.add(user)
+
+
 class CohortFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Cohort
         skip_postgeneration_save = True
 
+    organisation = factory.LazyFunction(default_organisation)
     name = factory.Sequence(lambda n: f"Cohort {n}")
     starts_on = factory.LazyFunction(lambda: now().date() + timedelta(days=14))
     ends_on = factory.LazyAttribute(lambda c: c.starts_on + timedelta(days=180))
@@ -77,7 +100,8 @@ class CohortFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def admins(self, create: bool, extracted: list | None, **kwargs: object) -> None:
         if create and extracted:
-            self.admins.set(extracted)
+            for user in extracted:
+                cohort_admin_add(self, user)
 
 
 class EnrolmentFactory(factory.django.DjangoModelFactory):

@@ -19,6 +19,8 @@ from goals.services import (
 )
 from matching.models import MatchRun
 from matching.services.match_runs import match_run_create, match_run_publish
+from organisations.models import Organisation, Role
+from organisations.services import membership_ensure
 from oversight.models import PairingHealth
 from oversight.services.health import pairing_health_refresh, pairing_health_snooze
 from pairings.models import ContactTerms, Pairing
@@ -33,12 +35,25 @@ DEMO_COHORT = "Spring leaders 2027"
 CHANNELS = (["video", "email"], ["video", "phone", "chat"], ["video", "in_person", "email"])
 
 
+DEMO_ORGANISATION = {"slug": "northwind", "name": "Northwind Health"}
+
+
+def demo_organisation_load() -> Organisation:
+    organisation, _ = Organisation.objects.get_or_create(
+        slug=DEMO_ORGANISATION["slug"], defaults={"name": DEMO_ORGANISATION["name"]}
+    )
+    return organisation
+
+
 def demo_cohort_load(*, admin: User, mentors: list[User], mentees: list[User]) -> Cohort:
     """Create the demo cohort once; later calls leave it as it is (safe to repeat)."""
     today = timezone.localdate()
+    organisation = demo_organisation_load()
+    membership_ensure(organisation=organisation, user=admin, role=Role.OWNER)
     cohort, created = Cohort.objects.get_or_create(
         name=DEMO_COHORT,
         defaults={
+            "organisation": organisation,
             "description": "First-time leads and the people who grew them, across time zones.",
             "starts_on": today - timedelta(days=7),
             "ends_on": today + timedelta(days=180),

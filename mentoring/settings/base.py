@@ -45,11 +45,15 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "auditlog",
     # Our apps, from the bottom layer up (README's architecture section has the map).
     "branding",
     "accounts",
     "audit",
+    "organisations",
     "notifications",
     "programmes",
     "pairings",
@@ -59,6 +63,7 @@ INSTALLED_APPS = [
     "exchange",
     "feedback",
     "oversight",
+    "identity",
     "home",
 ]
 
@@ -188,6 +193,11 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Single sign-on: each organisation's identity provider, configured in the app (identity app).
+SOCIALACCOUNT_ADAPTER = "identity.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_STORE_TOKENS = False
+# Secrets at rest (mentoring.crypto): Fernet keys, newest first; derived from SECRET_KEY if unset.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring] "
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home:dashboard"

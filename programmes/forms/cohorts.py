@@ -47,6 +47,25 @@ class CohortForm(forms.ModelForm):
             "weight_field": _("0 ignores a criterion; 5 makes it count five times as much."),
         }
 
+    def __init__(self, *args: object, organisations=None, **kwargs: object) -> None:
+        """`organisations`: on a new cohort, those its creator administers (it belongs to one,
+        asked only when there are several)."""
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                queryset=organisations,
+                label=_("Organisation"),
+                empty_label=None,
+                error_messages={
+                    "invalid_choice": _("Choose one of the organisations you run cohorts for.")
+                },
+            )
+            only = list(organisations[:2])
+            if len(only) == 1:  # nothing to choose: not shown, and not taken from the post
+                self.fields["organisation"].initial = only[0].pk
+                self.fields["organisation"].disabled = True
+                self.fields["organisation"].widget = forms.HiddenInput()
+
     def clean(self) -> dict:
         cleaned = super().clean()
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")

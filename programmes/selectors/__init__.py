@@ -7,14 +7,20 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from organisations.models import ADMIN_ROLES
 from programmes.models import Cohort, Enrolment
 
 
 def cohorts_for_admin(*, user: User) -> QuerySet[Cohort]:
-    """The cohorts this programme admin runs (none for anyone else)."""
+    """The cohorts this programme admin runs (none for anyone else): those they administer in
+    an organisation where they are still an owner or admin. Every admin read scopes by this."""
     if not user.is_programme_admin:
         return Cohort.objects.none()
-    return Cohort.objects.filter(admins=user)
+    return Cohort.objects.filter(
+        admins=user,
+        organisation__memberships__user=user,
+        organisation__memberships__role__in=ADMIN_ROLES,
+    )
 
 
 def cohort_get_for_admin(*, user: User, cohort_id: int) -> Cohort:

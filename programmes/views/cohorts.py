@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import programme_admin_required
+from organisations.selectors import organisations_administered
 from programmes.forms.cohorts import CohortForm, EnrolmentForm
 from programmes.models import ParticipantRole
 from programmes.selectors import cohort_get_for_admin, enrolment_get_for_user
@@ -29,7 +30,17 @@ PAGE_SIZE = 25
 @programme_admin_required
 @require_http_methods(["GET", "POST"])
 def cohort_create_view(request: HttpRequest) -> HttpResponse:
-    form = CohortForm(request.POST or None)
+    organisations = organisations_administered(user=request.user)
+    if not organisations.exists():
+        messages.error(
+            request,
+            _(
+                "Cohorts belong to an organisation, and you run none yet. Ask your "
+                "organisation's owner to make you one of its programme admins."
+            ),
+        )
+        return redirect("home")
+    form = CohortForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         cohort = cohort_create(by=request.user, **form.cleaned_data)
         messages.success(request, _("Cohort created. Next: invite people."))

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import audit_entries_expire
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, cohort_admin_add
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_another_cohorts_trail_shows_none_of_this_cohorts_actions(
 ):
     client.force_login(programme_admin)
     client.post(reverse("pairings:pairing_admin_close", args=[pairing.pk]), {"reason": "rematch"})
-    other_cohort.admins.add(programme_admin)
+    cohort_admin_add(other_cohort, programme_admin)
 
     html = client.get(reverse("oversight:cohort_trail", args=[other_cohort.pk])).content.decode()
 

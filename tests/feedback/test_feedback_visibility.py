@@ -25,7 +25,7 @@ from feedback.selectors import (
     feedback_visible_to,
 )
 from feedback.services import feedback_answer
-from tests.factories import AppointmentFactory, UserFactory, second_factor_add
+from tests.factories import AppointmentFactory, UserFactory, cohort_admin_add, second_factor_add
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +132,7 @@ def viewers(mentee, mentor, programme_admin, other_cohort, other_pairing, other_
     other_admin = UserFactory(email="otto@example.org", display_name="Otto Admin")
     user_make_programme_admin(user=other_admin)
     second_factor_add(other_admin)
-    other_cohort.admins.add(other_admin)
+    cohort_admin_add(other_cohort, other_admin)
     return {
         "writer": mentee,
         "partner": mentor,
@@ -222,7 +222,7 @@ def test_a_partner_who_also_runs_the_cohort_reads_ratings_only_as_an_admin(
 ):
     user_make_programme_admin(user=mentor)
     second_factor_add(mentor)
-    cohort.admins.add(mentor)
+    cohort_admin_add(cohort, mentor)
     row = answers["rating"]
 
     view = feedback_view_for(feedback=row, viewer=mentor)

@@ -44,6 +44,20 @@ PUBLIC = {
     "branding:logo",
     "set_language",  # a visitor's language choice (POST with CSRF; a GET goes back home)
 }
+# Single sign-on's steps (allauth socialaccount): a visitor is signing in. Each names an
+# organisation's identity provider: an unknown one is 404.
+SIGN_IN_STEPS = {
+    "openid_connect_login",
+    "openid_connect_callback",
+    "saml_login",
+    "saml_acs",
+    "saml_finish_acs",
+    "saml_sls",
+    "saml_metadata",
+    "socialaccount_login_cancelled",
+    "socialaccount_login_error",
+}
+PUBLIC |= SIGN_IN_STEPS
 
 
 def _our_named_routes() -> list[tuple[str, URLPattern]]:
@@ -102,6 +116,7 @@ def test_the_private_routes_include_the_pages_people_use():
         PUBLIC
         - {"account_reset_password_from_key", "programmes:join", "sessions_app:feed"}
         - {"branding:logo"}  # 404 until staff upload one
+        - SIGN_IN_STEPS
     ),
 )
 def test_public_pages_open_without_login(client, name):

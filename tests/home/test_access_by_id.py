@@ -37,6 +37,7 @@ from tests.factories import (
     EnrolmentFactory,
     PairingFactory,
     ProfileFactory,
+    cohort_admin_add,
     second_factor_add,
 )
 
@@ -267,7 +268,7 @@ def outsiders(db) -> dict[str, Client]:
     olga = ProfileFactory(user__email="olga@example.org").user
     user_make_programme_admin(user=olga)
     second_factor_add(olga)
-    other.admins.add(olga)
+    cohort_admin_add(other, olga)
     clients = {"charlie": Client(), "olga": Client(), "anonymous": Client()}
     for who, person in (("charlie", charlie), ("olga", olga)):
         clients[who].force_login(person)

@@ -32,6 +32,7 @@ from tests.factories import (
     PairingFactory,
     ProfileFactory,
     UserFactory,
+    cohort_admin_add,
     second_factor_add,
 )
 
@@ -439,7 +440,7 @@ def test_a_form_with_a_spoilt_key_says_so_and_sends_nothing(
 
 def test_a_key_used_in_another_cohort_is_refused(programme_admin, cohort, other_cohort, people):
     enrol(other_cohort, "mentee", 1)
-    other_cohort.admins.add(programme_admin)
+    cohort_admin_add(other_cohort, programme_admin)
     key = uuid.uuid4()
     announcement_send(
         cohort=other_cohort, by=programme_admin, audience="everyone", subject="A", body="B", key=key

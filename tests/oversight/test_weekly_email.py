@@ -346,7 +346,7 @@ def test_an_admin_of_one_cohort_never_sees_another_cohorts_pairings(
 
 def test_someone_in_cohort_admins_without_the_programme_admin_role_gets_nothing(cohort):
     not_admin = UserFactory(email="former-admin@example.org")
-    cohort.admins.add(not_admin)
+    cohort.admins.add(not_admin)  # left in the cohort, no longer an admin of its organisation
     health(pair(cohort, "Alice Spring", "Bob Spring"), AT_RISK, before=ON_TRACK)
 
     health_weekly_dispatch_task()

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.services import user_make_programme_admin
 from pairings.models import PairingPause
-from tests.factories import UserFactory
+from tests.factories import UserFactory, cohort_admin_add
 
 pytestmark = pytest.mark.django_db
 
@@ -290,7 +290,7 @@ def test_the_partners_cannot_open_the_decision_page(long_pause, mentee, mentor):
 def test_an_admin_without_a_second_factor_is_sent_to_set_one_up(long_pause):
     newcomer = UserFactory(email="nina@example.org")
     user_make_programme_admin(user=newcomer)
-    long_pause.pairing.cohort.admins.add(newcomer)
+    cohort_admin_add(long_pause.pairing.cohort, newcomer)
 
     response = signed_in(newcomer).get(reverse("pairings:pause_decide", args=[long_pause.pk]))
 

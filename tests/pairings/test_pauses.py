@@ -26,6 +26,7 @@ from tests.factories import (
     EnrolmentFactory,
     PairingFactory,
     ProfileFactory,
+    cohort_admin_add,
     second_factor_add,
 )
 
@@ -536,7 +537,7 @@ def test_admins_see_the_pauses_waiting_in_their_own_cohorts_only(
     PairingPause.objects.create(
         pairing=closed, starts_on=TODAY, ends_on=TODAY + timedelta(days=99), status="awaiting"
     )
-    elsewhere.cohort.admins.add(olga)
+    cohort_admin_add(elsewhere.cohort, olga)
 
     assert list(pauses_awaiting_for_admin(user=programme_admin)) == [long_pause]
     assert [p.pairing for p in pauses_awaiting_for_admin(user=olga)] == [elsewhere]

@@ -13,7 +13,13 @@ from django.utils import timezone
 from accounts.services import user_make_programme_admin
 from programmes.models import Enrolment, Invite, PendingJoin
 from programmes.services.invites import invite_send
-from tests.factories import PASSWORD, EnrolmentFactory, UserFactory, second_factor_add
+from tests.factories import (
+    PASSWORD,
+    EnrolmentFactory,
+    UserFactory,
+    cohort_admin_add,
+    second_factor_add,
+)
 
 pytestmark = pytest.mark.django_db
 CONFIRM_LINK = re.compile(r"https?://testserver(/accounts/confirm-email/[^\s]+/)")
@@ -353,8 +359,8 @@ def test_an_unknown_token_is_a_404_page_that_says_what_to_do(client):
 def test_a_visitor_sees_the_cohort_its_dates_the_role_and_who_runs_it(client, cohort):
     cohort.description = "Six months of fortnightly sessions for new team leads."
     cohort.save()
-    cohort.admins.add(UserFactory(email="omar@example.org", display_name="Omar Haddad"))
-    cohort.admins.add(UserFactory(email="no-name@example.org", display_name=""))
+    cohort_admin_add(cohort, UserFactory(email="omar@example.org", display_name="Omar Haddad"))
+    cohort_admin_add(cohort, UserFactory(email="no-name@example.org", display_name=""))
     invite = _link(cohort, role="mentee")
 
     response = client.get(_join_url(invite))
