@@ -14,6 +14,7 @@
 import base64
 import binascii
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,6 +29,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from lxml import etree
 from onelogin.saml2.errors import OneLogin_Saml2_Error
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
@@ -39,6 +41,10 @@ logger = logging.getLogger(__name__)
 SAML = "saml"
 SESSION_KEY = "identity_saml_sign_in"  # {"organisation": slug, "name_id": …}
 METADATA_MAX_CHARS = 100_000
+# A document type declaration is where entity expansion ("billion laughs") and external
+# entities live; metadata never needs one, so it is refused before the XML is parsed.
+DOCTYPE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+DTD_REFUSED = _lazy("This XML declares a document type or entities, which metadata never needs.")
 
 
 def saml_provider_id(slug: str) -> str:
@@ -143,6 +149,8 @@ def idp_metadata_parse(xml: str) -> IdpMetadata:
             code="too_long",
             params={"limit": f"{METADATA_MAX_CHARS:,}"},
         )
+    if DOCTYPE.search(xml):
+        raise ValidationError(DTD_REFUSED, code="dtd")
     try:
         parsed = OneLogin_Saml2_IdPMetadataParser.parse(xml.strip().encode())
     except etree.XMLSyntaxError:
@@ -151,10 +159,7 @@ def idp_metadata_parse(xml: str) -> IdpMetadata:
             code="not_xml",
         ) from None
     except ValueError:  # python3-saml's DTDForbidden and EntitiesForbidden are ValueErrors
-        raise ValidationError(
-            _("This XML declares a document type or entities, which metadata never needs."),
-            code="dtd",
-        ) from None
+        raise ValidationError(DTD_REFUSED, code="dtd") from None
     idp = parsed.get("idp", {})
     if not idp.get("entityId"):
         raise ValidationError(
