@@ -8,25 +8,31 @@
   under which NameID (`_remember_saml_sign_in`); signing out of our site then goes on to the
   IdP's logout URL with a LogoutRequest (`_saml_logout_redirect`), and the IdP sends the
   person back to our `saml_sls`. A LogoutRequest the IdP starts ends our session there
-  (allauth's SLS view).
+  (allauth's SLS view);
+- `SsoFormActionMiddleware`: our Content-Security-Policy lets forms post only here, and a
+  browser applies that to where the post redirects too; the pages whose forms go on to an IdP
+  (allauth's "Continue" page of saml_login, and every page's "Sign out" of someone a SAML IdP
+  with single logout signed in) allow that IdP's origin as well.
 """
 
 import base64
 import binascii
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from allauth.account.signals import user_logged_in
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.models import SocialApp
-from allauth.socialaccount.providers.saml.utils import build_auth
+from allauth.socialaccount.providers.saml.utils import build_auth, build_saml_config
 from cryptography import x509
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -198,15 +204,35 @@ def idp_metadata_parse(xml: str) -> IdpMetadata:
 # Single logout
 
 
+def _idp_urls(request: HttpRequest, slug: str) -> dict:
+    """The IdP part of an organisation's SAML settings (its metadata is read if by URL)."""
+    app = get_social_adapter().get_app(request, provider=SAML, client_id=slug)
+    return build_saml_config(request, app.settings, slug)["idp"]
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else None
+
+
 @receiver(user_logged_in, dispatch_uid="identity_saml_remember_sign_in")
 def _remember_saml_sign_in(sender: object, request: HttpRequest, user, **kwargs) -> None:
-    """Remember the IdP and NameID of a SAML sign-in, for the LogoutRequest at sign-out."""
+    """Remember the IdP and NameID of a SAML sign-in, for the LogoutRequest at sign-out, and
+    the origin of the IdP's logout URL, which the "Sign out" forms then go on to."""
     sociallogin = kwargs.get("sociallogin")
     slug = slug_of_provider_id(sociallogin.account.provider) if sociallogin else None
     if slug is None:
         request.session.pop(SESSION_KEY, None)
         return
-    request.session[SESSION_KEY] = {"organisation": slug, "name_id": sociallogin.account.uid}
+    try:
+        slo_url = _idp_urls(request, slug).get("singleLogoutService", {}).get("url", "")
+    except (SocialApp.DoesNotExist, OneLogin_Saml2_Error, OSError, KeyError, ValueError):
+        slo_url = ""
+    request.session[SESSION_KEY] = {
+        "organisation": slug,
+        "name_id": sociallogin.account.uid,
+        "form_action": [origin] if (origin := _origin(slo_url)) else [],
+    }
 
 
 @receiver(logout_redirect, dispatch_uid="identity_saml_logout_redirect")
@@ -231,3 +257,34 @@ def _saml_logout_redirect(sender: object, request: HttpRequest, **kwargs) -> str
     except (SocialApp.DoesNotExist, OneLogin_Saml2_Error, OSError, KeyError, ValueError):
         logger.warning("SAML single logout skipped for %s", remembered.get("organisation"))
         return None
+
+
+class SsoFormActionMiddleware:
+    """Adds the IdP's origin to the form-action of the Content-Security-Policy where a form
+    goes on to it (see the module's docstring). Listed after django-csp's middleware, so it
+    sees the response first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        origins = set()
+        session = getattr(request, "session", None)
+        if session is not None and SESSION_KEY in session:
+            origins.update(session[SESSION_KEY].get("form_action", []))
+        match = request.resolver_match
+        if match is not None and match.url_name == "saml_login":
+            try:
+                sso_url = _idp_urls(request, match.kwargs["organization_slug"])[
+                    "singleSignOnService"
+                ]["url"]
+            except (SocialApp.DoesNotExist, OneLogin_Saml2_Error, OSError, KeyError, ValueError):
+                sso_url = ""
+            if origin := _origin(sso_url):
+                origins.add(origin)
+        if origins:
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["form-action"] = [*update.get("form-action", []), *sorted(origins)]
+            response._csp_update = update
+        return response

@@ -7,7 +7,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.urls import reverse
 
 from accounts.models import User
-from tests.identity.conftest import form_fields, linked_user, saml_sign_in, signed_in_user
+from tests.identity.saml_kit import form_fields, linked_user, saml_sign_in, signed_in_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,12 +1,14 @@
 """SAML sign-in against the real test identity provider, over HTTP (tests/saml_idp)."""
 
 import pytest
+import requests
 from allauth.socialaccount.models import SocialAccount
+from django.urls import reverse
 
 from accounts.models import User
 from identity.models import IdentityProvider
 from identity.saml import saml_provider_id
-from tests.identity.conftest import linked_user, saml_sign_in, signed_in_user
+from tests.identity.saml_kit import linked_user, saml_sign_in, signed_in_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,3 +47,23 @@ def test_sign_in_with_the_metadata_url_instead_of_pasted_fields(acme, saml_idp, 
     journey = saml_sign_in(live_server, saml_idp, "alice")
 
     assert signed_in_user(journey.browser) == alice
+
+
+def form_action(response) -> str:
+    policy = response.headers["Content-Security-Policy"]
+    return next(part.strip() for part in policy.split(";") if "form-action" in part)
+
+
+def test_forms_that_go_on_to_the_idp_may_and_others_may_not(acme, saml_idp, live_server):
+    """Our policy lets forms post only here, and browsers apply it to where a post redirects:
+    the "Continue" page of the SAML sign-in and, once signed in through an IdP with single
+    logout, every page (its "Sign out") allow that IdP's origin; other pages do not."""
+    front = requests.get(live_server.url + reverse("account_login"), timeout=10)
+    assert form_action(front) == "form-action 'self'"
+    start = requests.get(live_server.url + reverse("saml_login", args=["acme"]), timeout=10)
+    assert form_action(start) == f"form-action 'self' {saml_idp.url}"
+
+    linked_user(acme, "alice@acme.example", "Alice Moreau")
+    journey = saml_sign_in(live_server, saml_idp, "alice")
+    signed_in = journey.browser.get(live_server.url + reverse("home:dashboard"), timeout=10)
+    assert form_action(signed_in) == f"form-action 'self' {saml_idp.url}"
