@@ -271,7 +271,10 @@ class SsoFormActionMiddleware:
         response = self.get_response(request)
         origins = set()
         session = getattr(request, "session", None)
-        if session is not None and SESSION_KEY in session:
+        # Only a browser that has a session can have signed in (and then the session is read
+        # for the user anyway): others' responses do not come to vary on the cookie.
+        has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
+        if session is not None and has_session and SESSION_KEY in session:
             origins.update(session[SESSION_KEY].get("form_action", []))
         match = request.resolver_match
         if match is not None and match.url_name == "saml_login":

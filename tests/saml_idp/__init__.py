@@ -19,7 +19,6 @@ ROOT = HERE.parent.parent
 IDP_VENV = ROOT / ".test-deps" / "saml-idp"
 IDP_PYTHON = IDP_VENV / "bin" / "python"
 PASSWORD = "correct horse battery staple"
-ANOTHER_AUDIENCE = "https://another-service.example/saml/metadata/"
 
 # Who can sign in at the test IdP, and how it answers for each (see server.py).
 USERS = {
