@@ -9,7 +9,7 @@
   IdP's logout URL with a LogoutRequest (`_saml_logout_redirect`), and the IdP sends the
   person back to our `saml_sls`. A LogoutRequest the IdP starts ends our session there
   (allauth's SLS view);
-- `SsoFormActionMiddleware`: our Content-Security-Policy lets forms post only here, and a
+- `SamlMiddleware`: our Content-Security-Policy lets forms post only here, and a
   browser applies that to where the post redirects too; the pages whose forms go on to an IdP
   (allauth's "Continue" page of saml_login, and every page's "Sign out" of someone a SAML IdP
   with single logout signed in) allow that IdP's origin as well.
@@ -30,9 +30,10 @@ from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.saml.utils import build_auth, build_saml_config
 from cryptography import x509
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -259,10 +260,12 @@ def _saml_logout_redirect(sender: object, request: HttpRequest, **kwargs) -> str
         return None
 
 
-class SsoFormActionMiddleware:
+class SamlMiddleware:
     """Adds the IdP's origin to the form-action of the Content-Security-Policy where a form
-    goes on to it (see the module's docstring). Listed after django-csp's middleware, so it
-    sees the response first."""
+    goes on to it (see the module's docstring); listed after django-csp's middleware, so it
+    sees the response first. And an answer that matches no sign-in this browser started (one
+    replayed, or posted twice) gets the page that says the sign-in could not be checked, not a
+    bare "forbidden": allauth refuses it with PermissionDenied."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -291,3 +294,12 @@ class SsoFormActionMiddleware:
             update["form-action"] = [*update.get("form-action", []), *sorted(origins)]
             response._csp_update = update
         return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is None or match.url_name != "saml_finish_acs":
+            return None
+        if not isinstance(exception, PermissionDenied):
+            return None
+        logger.warning("SAML answer for no sign-in this browser started: refused")
+        return render(request, "socialaccount/authentication_error.html", status=403)

@@ -58,9 +58,11 @@ def form_fields(response: requests.Response) -> tuple[str, dict]:
     return form.action, dict(form.form_values())
 
 
-def saml_sign_in(live_server, idp: SamlIdP, username: str, slug: str = "acme") -> Journey:
-    """SP-initiated sign-in over plain HTTP: our saml_login, the IdP's login form, the
-    assertion POSTed back to our ACS, as a browser would (no JavaScript)."""
+def saml_answer(
+    live_server, idp: SamlIdP, username: str, slug: str = "acme"
+) -> tuple[requests.Session, str, dict]:
+    """SP-initiated sign-in over plain HTTP up to the IdP's answer: our saml_login, the IdP's
+    login form; returns the browser, our ACS URL and the fields the IdP's page would POST."""
     browser = requests.Session()
     start = live_server.url + reverse("saml_login", args=[slug])
     confirm = browser.get(start, timeout=10)
@@ -77,6 +79,13 @@ def saml_sign_in(live_server, idp: SamlIdP, username: str, slug: str = "acme") -
     assert answer.status_code == 200, answer.text[:500]
     acs, fields = form_fields(answer)
     assert acs == live_server.url + reverse("saml_acs", args=[slug])
+    return browser, acs, fields
+
+
+def saml_sign_in(live_server, idp: SamlIdP, username: str, slug: str = "acme") -> Journey:
+    """SP-initiated sign-in over plain HTTP, as a browser without JavaScript goes through it:
+    the IdP's answer POSTed back to our ACS."""
+    browser, acs, fields = saml_answer(live_server, idp, username, slug)
     page = browser.post(acs, data=fields, timeout=10)
     return Journey(browser=browser, page=page)
 

@@ -7,7 +7,14 @@ from allauth.socialaccount.models import SocialAccount
 from django.urls import reverse
 
 from accounts.models import User
-from tests.identity.saml_kit import form_fields, linked_user, saml_sign_in, signed_in_user
+from identity.saml import sp_urls
+from tests.identity.saml_kit import (
+    form_fields,
+    linked_user,
+    saml_answer,
+    saml_sign_in,
+    signed_in_user,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,3 +83,45 @@ def test_a_wrong_password_at_the_idp_stays_there(acme, saml_idp, live_server):
     answer = browser.post(f"{saml_idp.url}/login", data=fields, timeout=10)
     assert "Wrong username or password." in answer.text
     assert not User.objects.exists()
+
+
+def test_an_assertion_replayed_from_another_browser_signs_nobody_in(acme, saml_idp, live_server):
+    """A valid, signed, unexpired answer copied out of Alice's browser (say, from a proxy's
+    log) and posted from another one: it answers no sign-in that browser started."""
+    linked_user(acme, "alice@acme.example", "Alice Moreau")
+    _alice_browser, acs, fields = saml_answer(live_server, saml_idp, "alice")
+
+    thief = requests.Session()
+    page = thief.post(acs, data=fields, timeout=10)
+
+    assert_refused_in_words(page)
+    assert signed_in_user(thief) is None
+
+
+def test_an_assertion_used_once_is_refused_the_second_time(acme, saml_idp, live_server):
+    alice = linked_user(acme, "alice@acme.example", "Alice Moreau")
+    browser, acs, fields = saml_answer(live_server, saml_idp, "alice")
+    browser.post(acs, data=fields, timeout=10)
+    assert signed_in_user(browser) == alice
+
+    page = browser.post(acs, data=fields, timeout=10)
+
+    assert_refused_in_words(page)
+
+
+def test_a_sign_in_the_idp_starts_on_its_own_is_refused(acme, saml_idp, live_server, caplog):
+    """A signed, valid Response that answers no AuthnRequest of ours (IdP-initiated): refused,
+    as anyone could make a browser post one it captured earlier."""
+    linked_user(acme, "alice@acme.example", "Alice Moreau")
+    browser = requests.Session()
+    entity_id = sp_urls("acme").entity_id
+    unsolicited = browser.get(
+        f"{saml_idp.url}/sso/initiate", params={"user": "alice", "sp": entity_id}, timeout=10
+    )
+    acs, fields = form_fields(unsolicited)
+
+    page = browser.post(acs, data=fields, timeout=10)
+
+    assert_refused_in_words(page)
+    assert signed_in_user(browser) is None
+    assert "IdP initiated SSO rejected" in caplog.text

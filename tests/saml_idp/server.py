@@ -13,6 +13,8 @@ in its metadata), then serves:
   assertion consumer service (HTTP-POST), its assertion signed unless the user's mode says:
   "signed" (normal), "unsigned", "expired" (NotOnOrAfter two hours ago), "rogue" (signed by a
   key the metadata does not name), "stranger" (audience: another service);
+- GET /sso/initiate?user=NAME&sp=ENTITY_ID: an IdP-initiated sign-in (a Response that answers
+  no AuthnRequest) POSTed to that service provider;
 - GET /slo/redirect: a LogoutRequest from the service provider ends this IdP's session and
   answers a LogoutResponse; a LogoutResponse (to a logout this IdP started) is recorded;
 - GET /slo/start?user=NAME: IdP-initiated logout: a LogoutRequest to the service provider;
@@ -143,6 +145,8 @@ class IdentityProvider:
                 return self.reply(start_response, json.dumps(self.events), "application/json")
             if path == "/sso/redirect":
                 return self.sso(start_response, query)
+            if path == "/sso/initiate":
+                return self.sso_initiate(start_response, query["user"], query["sp"])
             if path == "/login" and environ["REQUEST_METHOD"] == "POST":
                 length = int(environ.get("CONTENT_LENGTH") or 0)
                 body = environ["wsgi.input"].read(length).decode()
@@ -213,11 +217,27 @@ class IdentityProvider:
             return self.login_form(start_response, key, "Wrong username or password.")
         request, relay_state = self.pending.pop(key)
         args = self.server.response_args(request, [BINDING_HTTP_POST])
+        return self.answer(start_response, name, request.issuer.text.strip(), args, relay_state)
+
+    def sso_initiate(self, start_response, name, sp_entity_id):
+        self.know_sp(sp_entity_id)
+        acs = self.server.metadata.assertion_consumer_service(sp_entity_id, BINDING_HTTP_POST)
+        args = {
+            "in_response_to": None,
+            "sp_entity_id": sp_entity_id,
+            "name_id_policy": None,
+            "binding": BINDING_HTTP_POST,
+            "destination": acs[0]["location"],
+        }
+        return self.answer(start_response, name, sp_entity_id, args, "")
+
+    def answer(self, start_response, name, sp_entity_id, args, relay_state):
+        """The user's Response, in the way their mode says, in an auto-posting form."""
+        user = self.users[name]
         mode = user.get("mode", "signed")
         server = {"rogue": self.rogue, "expired": self.expired}.get(mode, self.server)
         if mode == "stranger":
             args["sp_entity_id"] = ANOTHER_AUDIENCE
-        sp_entity_id = request.issuer.text.strip()
         response = server.create_authn_response(
             identity={
                 "mail": [user["email"]],
@@ -237,7 +257,7 @@ class IdentityProvider:
         with self.lock:
             self.sessions[session] = name
             self.sp_of_user[name] = sp_entity_id
-        self.events.append({"authn_response": request.id, "user": name, "mode": mode})
+        self.events.append({"authn_response": args["in_response_to"], "user": name, "mode": mode})
         http = server.apply_binding(
             BINDING_HTTP_POST, str(response), args["destination"], relay_state, response=True
         )
