@@ -24,6 +24,7 @@ UNTRUSTWORTHY = {
     "edgar": "an assertion whose NotOnOrAfter passed two hours ago",
     "roger": "an assertion signed by a key its metadata does not name",
     "stella": "an assertion meant for another service (audience)",
+    "shirley": "an assertion signed with the deprecated RSA-SHA1",
 }
 # Why python3-saml refused each (logged by allauth): the refusal is for the right reason.
 REASON = {
@@ -31,6 +32,7 @@ REASON = {
     "edgar": "Could not validate timestamp: expired",
     "roger": "Signature validation failed",
     "stella": "is not a valid audience for this Response",
+    "shirley": "Deprecated signature algorithm found",
 }
 
 

@@ -27,8 +27,15 @@ USERS = {
     "edgar": {"email": "edgar@acme.example", "given_name": "Edgar", "surname": "Expired"},
     "roger": {"email": "roger@acme.example", "given_name": "Roger", "surname": "Rogue"},
     "stella": {"email": "stella@acme.example", "given_name": "Stella", "surname": "Stranger"},
+    "shirley": {"email": "shirley@acme.example", "given_name": "Shirley", "surname": "Sha"},
 }
-MODES = {"ursula": "unsigned", "edgar": "expired", "roger": "rogue", "stella": "stranger"}
+MODES = {
+    "ursula": "unsigned",
+    "edgar": "expired",
+    "roger": "rogue",
+    "stella": "stranger",
+    "shirley": "sha1",
+}
 
 
 @dataclass

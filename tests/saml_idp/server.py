@@ -11,8 +11,9 @@ in its metadata), then serves:
 - GET /sso/redirect: an AuthnRequest (HTTP-Redirect binding) shows the login form;
 - POST /login: user and password; the answer is a Response POSTed to the service provider's
   assertion consumer service (HTTP-POST), its assertion signed unless the user's mode says:
-  "signed" (normal), "unsigned", "expired" (NotOnOrAfter two hours ago), "rogue" (signed by a
-  key the metadata does not name), "stranger" (audience: another service);
+  "signed" (normal, RSA-SHA256), "unsigned", "expired" (NotOnOrAfter two hours ago), "rogue"
+  (signed by a key the metadata does not name), "stranger" (audience: another service),
+  "sha1" (signed with the deprecated RSA-SHA1);
 - GET /sso/initiate?user=NAME&sp=ENTITY_ID: an IdP-initiated sign-in (a Response that answers
   no AuthnRequest) POSTed to that service provider;
 - GET /slo/redirect: a LogoutRequest from the service provider ends this IdP's session and
@@ -49,7 +50,7 @@ from saml2.metadata import create_metadata_string
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_EMAILADDRESS, NameID
 from saml2.samlp import LogoutRequest, LogoutResponse
 from saml2.server import Server
-from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
+from saml2.xmldsig import DIGEST_SHA1, DIGEST_SHA256, SIG_RSA_SHA1, SIG_RSA_SHA256
 
 ANOTHER_AUDIENCE = "https://another-service.example/saml/metadata/"
 SESSION_COOKIE = "idp_session"
@@ -249,8 +250,8 @@ class IdentityProvider:
             authn={"class_ref": PASSWORD, "authn_auth": self.base},
             sign_assertion=mode != "unsigned",
             sign_response=False,
-            sign_alg=SIG_RSA_SHA256,
-            digest_alg=DIGEST_SHA256,
+            sign_alg=SIG_RSA_SHA1 if mode == "sha1" else SIG_RSA_SHA256,
+            digest_alg=DIGEST_SHA1 if mode == "sha1" else DIGEST_SHA256,
             **args,
         )
         session = secrets.token_urlsafe(16)
