@@ -12,7 +12,12 @@
 - `SamlMiddleware`: our Content-Security-Policy lets forms post only here, and a
   browser applies that to where the post redirects too; the pages whose forms go on to an IdP
   (allauth's "Continue" page of saml_login, and every page's "Sign out" of someone a SAML IdP
-  with single logout signed in) allow that IdP's origin as well.
+  with single logout signed in) allow that IdP's origin as well. It also answers a replayed
+  assertion with the page that says the sign-in could not be checked.
+
+Every refusal (unsigned, expired, another key, another audience, RSA-SHA1, replayed, or
+started by the IdP on its own) ends on templates/socialaccount/authentication_error.html:
+nobody is signed in and no account is made.
 """
 
 import base64
@@ -46,7 +51,7 @@ from accounts.adapters import logout_redirect
 logger = logging.getLogger(__name__)
 
 SAML = "saml"
-SESSION_KEY = "identity_saml_sign_in"  # {"organisation": slug, "name_id": …}
+SESSION_KEY = "identity_saml_sign_in"  # {"organisation": slug, "name_id": …, "form_action": […]}
 METADATA_MAX_CHARS = 100_000
 # A document type declaration is where entity expansion ("billion laughs") and external
 # entities live; metadata never needs one, so it is refused before the XML is parsed.
