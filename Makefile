@@ -8,6 +8,9 @@ BIN := $(VENV)/bin
 # axe-core for the accessibility test of the browser suite, from the npm registry (test-only).
 AXE_VERSION := 4.14.1
 AXE := .test-deps/node_modules/axe-core/axe.min.js
+# The test SAML identity provider (tests/saml_idp) runs in a virtualenv of its own: pysaml2 needs
+# pyOpenSSL, which caps cryptography below the version requirements.txt pins.
+SAML_IDP := .test-deps/saml-idp/.installed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +29,7 @@ run: $(VENV)/.run-deps
 	scripts/run-embedded.sh
 
 ## test: lint, import layers, migrations check, then every test on the real PostgreSQL, Redis, worker and browser
-test: $(VENV)/.dev-deps services $(AXE)
+test: $(VENV)/.dev-deps services $(AXE) $(SAML_IDP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
@@ -43,6 +46,11 @@ services:
 
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix .test-deps axe-core@$(AXE_VERSION)
+
+$(SAML_IDP): tests/saml_idp/requirements.txt
+	$(PYTHON) -m venv .test-deps/saml-idp
+	.test-deps/saml-idp/bin/pip install --quiet -r tests/saml_idp/requirements.txt
+	touch $@
 
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff format --check .

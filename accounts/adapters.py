@@ -7,10 +7,14 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 from django.http import HttpRequest
 
 from accounts.tasks import email_send_task
 
+# Sent before signing out, with the request: a receiver may answer a URL to go on to (e.g. the
+# identity provider that signed the person in, for its single logout), or None.
+logout_redirect = Signal()
 INVITED_EMAIL = "accounts_invited_email"  # session key: the address a personal invitation reached
 
 
@@ -36,6 +40,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if invited and invited == email.lower():
             return True
         return super().is_email_verified(request, email)
+
+    def get_logout_redirect_url(self, request: HttpRequest) -> str:
+        for _receiver, url in logout_redirect.send(sender=self.__class__, request=request):
+            if url:
+                return url
+        return super().get_logout_redirect_url(request)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """As allauth's send_mail, but the message is queued for a worker once we commit."""

@@ -3,7 +3,8 @@
 The apps are built from identity.IdentityProvider rows on each request (unsaved SocialApp
 objects), so owners configure them in the app and the secrets stay encrypted in the database.
 An OpenID Connect provider is `openid_connect` with provider id `org-<slug>`; a SAML one is
-`saml` with the organisation's slug as its client id (allauth's SAML URLs carry it).
+`saml` with the organisation's slug as its client id (allauth's SAML URLs carry it) and
+provider id `saml-<slug>` (a NameID is unique within its IdP only: accounts stay apart).
 """
 
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -11,6 +12,7 @@ from allauth.socialaccount.models import SocialApp
 from django.http import HttpRequest
 
 from identity.models import IdentityProvider
+from identity.saml import saml_provider_id, sp_settings
 
 OIDC = "openid_connect"
 SAML = "saml"
@@ -43,12 +45,12 @@ def social_app_for(idp: IdentityProvider) -> SocialApp:
         idp_settings.update(sso_url=idp.sso_url, slo_url=idp.slo_url, x509cert=idp.x509_certificate)
     return SocialApp(
         provider=SAML,
-        provider_id=SAML,
+        provider_id=saml_provider_id(organisation.slug),
         name=organisation.name,
         client_id=organisation.slug,
         settings={
             "idp": idp_settings,
-            "advanced": {"want_assertion_signed": True, "strict": True},
+            **sp_settings(organisation.slug),
             "organisation_id": organisation.pk,
         },
     )

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Start this machine's PostgreSQL and Redis if they are installed but down, and install Debian's
-# Chromium for the browser tests and GNU gettext for the catalogue checks (tests/i18n) if they
-# are missing. The tests themselves fail with a clear message when a service is still
-# unreachable; nothing is skipped.
+# Chromium for the browser tests, GNU gettext for the catalogue checks (tests/i18n) and xmlsec1
+# for the test SAML identity provider (tests/saml_idp) if they are missing. The tests themselves
+# fail with a clear message when a service is still unreachable; nothing is skipped.
 set -uo pipefail
 
 if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
@@ -30,5 +30,10 @@ if ! command -v msgfmt >/dev/null || ! command -v xgettext >/dev/null; then
   echo "Installing GNU gettext for the translation catalogue checks…"
   sudo_=""; [ "$(id -u)" -ne 0 ] && sudo_="sudo"
   $sudo_ apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq gettext >/dev/null
+fi
+if ! command -v xmlsec1 >/dev/null; then
+  echo "Installing xmlsec1 for the test SAML identity provider…"
+  sudo_=""; [ "$(id -u)" -ne 0 ] && sudo_="sudo"
+  $sudo_ apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq xmlsec1 >/dev/null
 fi
 exit 0

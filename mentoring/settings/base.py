@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "mentoring.middleware.SecurityHeadersMiddleware",
     "accounts.middleware.AdminSecondFactorMiddleware",
     "csp.middleware.CSPMiddleware",
+    "identity.saml.SamlMiddleware",  # after CSP: adds an IdP's origin to form-action
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
