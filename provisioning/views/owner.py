@@ -81,8 +81,8 @@ def provisioning_view(request: HttpRequest, organisation: Organisation) -> HttpR
 
 
 @never_cache
-@require_POST
 @owner_required
+@require_POST
 def token_create_view(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     form = TokenCreateForm(request.POST)
     if not form.is_valid():
@@ -94,8 +94,8 @@ def token_create_view(request: HttpRequest, organisation: Organisation) -> HttpR
     return _page(request, organisation, new_token=token)
 
 
-@require_POST
 @owner_required
+@require_POST
 def token_revoke_view(
     request: HttpRequest, organisation: Organisation, token_id: int
 ) -> HttpResponse:
@@ -105,8 +105,8 @@ def token_revoke_view(
     return redirect("provisioning:settings", slug=organisation.slug)
 
 
-@require_POST
 @owner_required
+@require_POST
 def group_map_view(request: HttpRequest, organisation: Organisation, group_id: int) -> HttpResponse:
     group = selectors.group_get_for_owner(organisation=organisation, group_id=group_id)
     form = GroupMapForm(
