@@ -17,12 +17,12 @@ NOT_SUPPORTED: dict[str, str] = {}
 def test_scim2_tester_passes_every_check_but_the_unsupported(live_server):
     organisation = OrganisationFactory(slug="acme", name="Acme")
     _row, token = token_create(organisation=organisation, name="checker", by=None)
-    http = Client(
+    with Client(
         base_url=f"{live_server.url}/scim/v2",
-        headers={"Authorization": f"Bearer {token}"},
+        headers={"Authorization": f"Bearer {token}", "Connection": "close"},
         timeout=30,
-    )
-    results = check_server(SyncSCIMClient(http))
+    ) as http:
+        results = check_server(SyncSCIMClient(http))
     failed = [
         (r.title, r.resource_type, r.reason)
         for r in results

@@ -73,7 +73,8 @@ def test_a_deprovisioned_mentors_mentee_keeps_her_history_and_sees_the_pairing_c
     assert Message.objects.filter(pairing=pairing).count() == 2
     assert SessionNote.objects.filter(author=mentee).exists()
     # Alice is told; Bob's account is switched off and hears nothing more.
-    assert [m.to for m in mail.outbox] and all(m.to == [mentee.email] for m in mail.outbox)
+    assert [m.to for m in mail.outbox]
+    assert all(m.to == [mentee.email] for m in mail.outbox)
     assert not User.objects.get(pk=mentor.pk).is_active
     assert not Membership.objects.filter(user=mentor).exists()
 
