@@ -8,6 +8,7 @@ from pairings.models import Pairing
 from programmes.models import Cohort, Enrolment
 from programmes.services.enrolments import enrolment_join
 from provisioning.models import ProvisionedUser, ScimGroup
+from provisioning.services.people import check_lengths
 
 
 def _enrol(*, group: ScimGroup, members) -> None:
@@ -47,6 +48,7 @@ def group_save(
 ) -> ScimGroup:
     """Create the group, or replace its name and members; members who joined a mapped group
     are enrolled in its cohort, those who left it leave it (see _unenrol)."""
+    check_lengths(displayName=display_name, externalId=external_id)
     if group is None:
         group = ScimGroup(organisation=organisation)
     else:

@@ -20,6 +20,16 @@ from programmes.models import Cohort, Enrolment
 from provisioning import resources
 from provisioning.models import ProvisionedUser
 
+# The longest userName, externalId or group name kept (the columns' size).
+MAX_LENGTH = 255
+
+
+def check_lengths(**values: str | None) -> None:
+    """Raises InvalidValueException (400) for a value longer than the service keeps."""
+    for name, value in values.items():
+        if value and len(value) > MAX_LENGTH:
+            raise InvalidValueException(detail=f"{name} is longer than {MAX_LENGTH} characters.")
+
 
 def _address(resource: resources.User) -> str:
     """The person's address: the primary email, else the first, else a userName that is one."""
@@ -28,6 +38,8 @@ def _address(resource: resources.User) -> str:
     address = primary.value if primary else (resource.user_name or "")
     try:
         validate_email(address)
+        if len(address) > 254:
+            raise ValidationError("too long")
     except ValidationError:
         raise InvalidValueException(
             detail="An email address is needed: in emails, or as the userName."
@@ -98,6 +110,7 @@ def provisioned_user_create(
     organisation (its directory asserts the address). Raises UniquenessException (409) when the
     userName or the person is already provisioned here, InvalidValueException (400) without an
     address."""
+    check_lengths(userName=resource.user_name, externalId=resource.external_id)
     address = _address(resource)
     _check_user_name_free(organisation=organisation, user_name=resource.user_name)
     user = User.objects.filter(email__iexact=address).first()
@@ -133,6 +146,7 @@ def provisioned_user_update(
     """Replace what the directory says of the person (PUT, or a PATCH applied to the current
     resource). active=false deprovisions them, active=true brings them back."""
     provisioned = ProvisionedUser.objects.select_for_update().get(pk=provisioned.pk)
+    check_lengths(userName=resource.user_name, externalId=resource.external_id)
     _check_user_name_free(
         organisation=provisioned.organisation,
         user_name=resource.user_name,

@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.services import email_send_once
+from accounts.services import email_send_once, user_delete
 from exchange.models import Message
 from exchange.services.messages import message_send
 from organisations.models import Membership, OrganisationDomain
 from organisations.services import membership_ensure
 from pairings.models import Pairing
 from programmes.models import Enrolment
+from provisioning.models import ProvisionedUser
 from sessions_app.models import Appointment, SessionNote
 from tests.factories import (
     AppointmentFactory,
@@ -163,3 +164,13 @@ def test_delete_deprovisions_like_active_false(scim, verified_domain, pairing, m
     assert pairing.close_reason == Pairing.CloseReason.LEFT_ORGANISATION
     assert not User.objects.get(pk=mentor.pk).is_active
     assert User.objects.get(pk=mentee.pk).is_active
+
+
+def test_someone_who_deletes_their_account_is_gone_for_the_directory_too(scim, mentee):
+    alice = scim.create_user("alice@example.org")
+
+    user_delete(user=mentee)
+
+    assert scim.get(f"Users/{alice['id']}").status_code == 404
+    assert scim.get("Users", filter='userName eq "alice@example.org"').json()["totalResults"] == 0
+    assert not ProvisionedUser.objects.exists()

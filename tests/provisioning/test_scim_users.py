@@ -318,3 +318,74 @@ def test_discovery_describes_what_is_served(scim):
     assert {a["name"] for a in user_schema["attributes"]} >= {"userName", "emails", "active"}
     assert scim.get(f"Schemas/{USER_SCHEMA}").json()["id"] == USER_SCHEMA
     assert scim.get("ResourceTypes/User").json()["endpoint"] == "/Users"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"userName": "u" * 300, "emails": [{"value": "a@example.org"}]},
+        {"userName": "a", "externalId": "e" * 300, "emails": [{"value": "a@example.org"}]},
+        {"userName": "a", "emails": [{"value": "a" * 64 + "@" + ("b" * 60 + ".") * 4 + "org"}]},
+        {"userName": "a", "emails": [{"value": "a@example.org", "primary": "sometimes"}]},
+        {"userName": "a", "emails": [{"value": "a@example.org"}], "name": "Nina"},
+        {"userName": "a", "emails": [{"value": "a@example.org"}], "id": {"x": 1}},
+        {"userName": ["a"], "emails": [{"value": "a@example.org"}]},
+    ],
+)
+def test_odd_users_get_a_400_never_a_500(scim, fields):
+    _error(scim.post("Users", raw=_user(**fields)), 400)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "{",
+        json.dumps({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"]}),
+        json.dumps(
+            {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "g" * 300}
+        ),
+        json.dumps(
+            {
+                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                "displayName": "G",
+                "members": [{"value": "not-a-uuid"}],
+            }
+        ),
+        json.dumps(
+            {
+                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                "displayName": "G",
+                "members": "everyone",
+            }
+        ),
+    ],
+)
+def test_odd_groups_get_a_400_never_a_500(scim, raw):
+    _error(scim.post("Groups", raw=raw), 400)
+
+
+def test_a_search_by_post_finds_as_the_list_does(scim):
+    nina = scim.create_user("nina@example.org")
+    body = {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        "filter": 'userName eq "nina@example.org"',
+        "attributes": ["userName"],
+    }
+
+    found = scim.post("Users/.search", body).json()
+    everywhere = scim.post(".search", body).json()
+
+    assert [r["id"] for r in found["Resources"]] == [nina["id"]]
+    assert set(found["Resources"][0]) == {"schemas", "id", "userName"}
+    assert everywhere["totalResults"] == 1
+
+
+def test_the_list_query_count_does_not_grow_with_people(scim, django_assert_max_num_queries):
+    def listed(n: int) -> int:
+        for i in range(n):
+            scim.create_user(f"q{n}-{i}@example.org")
+        with django_assert_max_num_queries(6) as captured:
+            assert scim.get("Users").status_code == 200
+        return len(captured)
+
+    assert listed(1) == listed(20)
