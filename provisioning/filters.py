@@ -30,7 +30,7 @@ class NotTranslated(Exception):  # a signal to fall back to matching, not an err
 class Column:
     lookup: str
     case_exact: bool = False
-    kind: str = "text"  # text, uuid, bool, date
+    kind: str = "text"  # text, uuid, bool, date, email
 
 
 _TEXT_OPS = {
@@ -73,6 +73,14 @@ class ToQ(FilterVisitor[Q]):
                 q = Q(pk__in=[])  # no resource has an id that is not one
             else:
                 q = Q(**{column.lookup: value})
+        elif column.kind == "email":
+            # The account's address, or any address the directory gave (kept as it sent it).
+            if node.op not in (CompareOperator.eq, CompareOperator.ne) or not isinstance(
+                value, str
+            ):
+                raise NotTranslated(str(node))
+            stored, sent = column.lookup.split("|")
+            q = Q(**{f"{stored}__iexact": value}) | Q(**{f"{sent}__contains": [{"value": value}]})
         elif column.kind == "bool":
             if node.op not in (CompareOperator.eq, CompareOperator.ne) or not isinstance(
                 value, bool

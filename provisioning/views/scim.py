@@ -52,7 +52,7 @@ USER_COLUMNS = {
     "externalId": Column("external_id", case_exact=True),
     "active": Column("active", kind="bool"),
     "displayName": Column("attributes__displayName"),
-    "emails.value": Column("user__email"),
+    "emails.value": Column("user__email|attributes__emails", kind="email"),
     "meta.created": Column("created_at", kind="date"),
     "meta.lastModified": Column("updated_at", kind="date"),
 }

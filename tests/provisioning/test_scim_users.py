@@ -389,3 +389,23 @@ def test_the_list_query_count_does_not_grow_with_people(scim, django_assert_max_
         return len(captured)
 
     assert listed(1) == listed(20)
+
+
+def test_an_address_the_directory_gave_finds_a_linked_account_it_does_not_control(scim):
+    UserFactory(email="mia@gmail.com")
+    mia = scim.create_user("mia@gmail.com")
+    scim.patch(
+        f"Users/{mia['id']}",
+        {
+            "schemas": [PATCH_SCHEMA],
+            "Operations": [
+                {"op": "replace", "path": "emails", "value": [{"value": "mia@example.org"}]}
+            ],
+        },
+    )
+
+    found = scim.get("Users", filter='emails.value eq "mia@example.org"').json()
+
+    assert [r["id"] for r in found["Resources"]] == [mia["id"]]
+    # Not the organisation's address to change: the account keeps its own.
+    assert User.objects.filter(email="mia@gmail.com").exists()
