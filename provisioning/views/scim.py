@@ -19,6 +19,7 @@ from scim2_models import (
     Error,
     InvalidFilterException,
     InvalidSyntaxException,
+    InvalidValueException,
     ListResponse,
     NotFoundException,
     PatchOp,
@@ -133,7 +134,19 @@ def _body(request: HttpRequest) -> dict:
         raise InvalidSyntaxException(detail="The body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise InvalidSyntaxException(detail="The body must be a JSON object.")
+    if _has_nul(body):  # PostgreSQL stores no NUL character, in text or in JSON
+        raise InvalidValueException(detail="A value carries a NUL character.")
     return body
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _locate(request: HttpRequest) -> Callable[[str], str]:
@@ -302,8 +315,6 @@ def _member_ids(organisation: Organisation, resource: resources.Group) -> list[i
     }
     missing = [v for v in wanted if v not in rows]
     if missing:
-        from scim2_models import InvalidValueException
-
         raise InvalidValueException(detail=f"No such member: {missing[0]}")
     return list(rows.values())
 

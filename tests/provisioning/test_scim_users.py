@@ -241,6 +241,8 @@ def _user(**fields: object) -> str:
         ("post", json.dumps({"schemas": ["urn:wrong"], "userName": "a@example.org"})),
         ("post", _user(userName="a@example.org", emails=[{"value": "a@x.org"}], active="maybe")),
         ("post", "\xff\xfe"),
+        ("post", _user(userName="a\u0000b", emails=[{"value": "a@example.org"}])),
+        ("post", _user(userName="a", emails=[{"value": "a@example.org", "type": "w\u0000"}])),
     ],
 )
 def test_bad_input_gets_a_400_scim_error_never_a_500(scim, method, raw):
@@ -281,6 +283,7 @@ def test_bad_patches_get_a_400_scim_error(scim, operations):
         {"filter": 'nosuchattr eq "x"'},
         {"count": "many"},
         {"startIndex": "-"},
+        {"filter": 'userName eq "a\x00"'},
     ],
 )
 def test_bad_queries_get_a_400_scim_error(scim, params):
