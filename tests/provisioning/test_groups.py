@@ -107,6 +107,14 @@ def test_put_replaces_name_and_members(scim):
     assert _members(scim, group["id"]) == {omar["id"]}
 
 
+def test_a_member_id_in_capitals_is_the_same_member(scim):
+    nina = scim.create_user("nina@example.org")
+
+    group = scim.create_group("Mentors", [nina["id"].upper()])
+
+    assert _members(scim, group["id"]) == {nina["id"]}
+
+
 def test_a_member_from_another_organisation_is_refused(scim, other_scim):
     stranger = other_scim.create_user("sam@globex.org")
 

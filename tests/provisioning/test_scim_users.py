@@ -218,6 +218,12 @@ def test_another_organisations_token_gets_404_for_every_method(scim, other_scim)
     )
     _error(other_scim.delete(path), 404)
     assert other_scim.get("Users").json()["totalResults"] == 0
+    # A filter evaluated on each resource (not translated to SQL) is scoped the same way.
+    assert (
+        other_scim.get("Users", filter="name.givenName pr or userName pr").json()["totalResults"]
+        == 0
+    )
+    assert scim.get("Users", filter="name.givenName pr or userName pr").json()["totalResults"] == 1
     assert (
         other_scim.get("Users", filter='userName eq "nina@example.org"').json()["totalResults"] == 0
     )
