@@ -16,7 +16,8 @@ from organisations.services import membership_ensure
 from pairings.models import Pairing
 from programmes.models import Enrolment
 from provisioning.models import ProvisionedUser
-from sessions_app.models import Appointment, SessionNote
+from sessions_app.models import Appointment, Reminder, SessionNote
+from sessions_app.services.reminders import reminder_rows_sync
 from tests.factories import (
     AppointmentFactory,
     CohortFactory,
@@ -42,6 +43,8 @@ def history(pairing, mentor, mentee):
     now = timezone.now()
     held = AppointmentFactory(pairing=pairing, starts_at=now - timedelta(days=7))
     ahead = AppointmentFactory(pairing=pairing, starts_at=now + timedelta(days=3))
+    reminder_rows_sync(appointment=ahead)
+    assert Reminder.objects.filter(appointment=ahead, status=Reminder.Status.PENDING).exists()
     SessionNote.objects.create(appointment=held, author=mentee, text="Practise the intro.")
     message_send(pairing=pairing, sender=mentee, body="Thanks for the tips on presenting")
     message_send(pairing=pairing, sender=mentor, body="Keep the slides short")
@@ -70,6 +73,9 @@ def test_a_deprovisioned_mentors_mentee_keeps_her_history_and_sees_the_pairing_c
     assert pairing.status == Pairing.Status.CLOSED
     assert pairing.close_reason == Pairing.CloseReason.LEFT_ORGANISATION
     assert Appointment.objects.get(pk=history["ahead"].pk).status == Appointment.Status.CANCELLED
+    assert not Reminder.objects.filter(
+        appointment=history["ahead"], status=Reminder.Status.PENDING
+    ).exists()
     assert Appointment.objects.get(pk=history["held"].pk).status != Appointment.Status.CANCELLED
     assert Message.objects.filter(pairing=pairing).count() == 2
     assert SessionNote.objects.filter(author=mentee).exists()
