@@ -46,6 +46,7 @@ def respond(data: dict | None, status: int = 200, location: str = "") -> HttpRes
     )
     if location:
         response["Location"] = location
+    response["Cache-Control"] = "no-store"  # people's details: never kept by a cache
     return response
 
 

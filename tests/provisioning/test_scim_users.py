@@ -66,6 +66,7 @@ def test_creating_a_user_makes_an_account_in_the_organisation(scim, organisation
     assert body["userName"] == "nina@example.org"
     assert body["externalId"] == "E-100"
     assert body["meta"]["location"].endswith(f"/scim/v2/Users/{body['id']}")
+    assert scim.get("Users")["Cache-Control"] == "no-store"
     assert scim.get(f"Users/{body['id']}").json()["name"]["givenName"] == "Nina"
 
 
