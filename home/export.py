@@ -42,6 +42,7 @@ from programmes.models import (
     MentorPreference,
     PendingJoin,
 )
+from provisioning.models import ProvisionedUser, ScimGroup, ScimToken
 from sessions_app.models import (
     ActionItem,
     AgendaItem,
@@ -217,6 +218,20 @@ EXPORTED: dict[type[Model], Section] = {
         "Your sign-ins through an organisation's identity provider: its id for you and the "
         "details it sent.",
         _both(SocialAccount, "user"),
+    ),
+    ProvisionedUser: Section(
+        "What each organisation's directory (SCIM) says of you: its id and name for you, your "
+        "emails and whether it lists you as active.",
+        _both(ProvisionedUser, "user"),
+    ),
+    ScimGroup: Section(
+        "The groups of an organisation's directory you are in.",
+        lambda u: ScimGroup.objects.filter(members__user=u).distinct(),
+    ),
+    ScimToken: Section(
+        "Provisioning tokens you created for an organisation (their hashes are not exported).",
+        _both(ScimToken, "created_by"),
+        frozenset({"token_hash"}),
     ),
 }
 

@@ -4,13 +4,20 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 # C0 control characters and DEL: never part of an address or a search a person typed. NUL in
 # particular reaches PostgreSQL, which refuses it with an error (a 500) rather than no match.
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SCIM_JSON = "application/scim+json"
+_SCIM_CONTROL_ERROR = {
+    "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+    "status": "400",
+    "scimType": "invalidValue",
+    "detail": "The address or its query string carries a control character.",
+}
 
 
 class RefuseControlCharactersMiddleware:
@@ -26,6 +33,8 @@ class RefuseControlCharactersMiddleware:
             CONTROL.search(key) or any(CONTROL.search(value) for value in query.getlist(key))
             for key in query
         ):
+            if request.path.startswith("/scim/"):  # an organisation's directory: a SCIM error
+                return JsonResponse(_SCIM_CONTROL_ERROR, status=400, content_type=_SCIM_JSON)
             return render(request, "errors/control_characters.html", status=400)
         return self.get_response(request)
 

@@ -47,5 +47,7 @@ urlpatterns = [
             url="/admin/notifications/%(rest)s", permanent=True, query_string=True
         ),
     ),
+    path("scim/v2/", include("provisioning.urls")),
+    path("organisations/<slug:slug>/provisioning/", include("provisioning.owner_urls")),
     path("admin/", admin.site.urls),
 ]

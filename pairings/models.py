@@ -28,6 +28,8 @@ class Pairing(models.Model):
         REMATCH = "rematch", _("Rematch requested")
         UNAVAILABLE = "unavailable", _("No longer available")
         LEFT = "left", _("Left the platform")
+        # The organisation's directory removed them (SCIM): set by provisioning, never chosen.
+        LEFT_ORGANISATION = "left_org", _("Left the organisation")
 
     LIVE = (Status.PROPOSED, Status.ACTIVE)
 

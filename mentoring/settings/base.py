@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "feedback",
     "oversight",
     "identity",
+    "provisioning",
     "home",
 ]
 

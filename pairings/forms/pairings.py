@@ -13,11 +13,15 @@ class DeclineForm(forms.Form):
     )
 
 
+# Recorded when an account is deleted or the organisation's directory removes the person,
+# never chosen.
+_NOT_CHOSEN = (Pairing.CloseReason.LEFT, Pairing.CloseReason.LEFT_ORGANISATION)
+
+
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Why does the pairing close?"),
-        # "Left the platform" is recorded by an account's deletion, never chosen.
-        choices=[c for c in Pairing.CloseReason.choices if c[0] != Pairing.CloseReason.LEFT],
+        choices=[c for c in Pairing.CloseReason.choices if c[0] not in _NOT_CHOSEN],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(

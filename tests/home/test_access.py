@@ -58,6 +58,25 @@ SIGN_IN_STEPS = {
     "socialaccount_login_error",
 }
 PUBLIC |= SIGN_IN_STEPS
+# The SCIM API of organisations' directories (/scim/v2/): not pages, and no sign-in. The bearer
+# token is the permission: without a valid one each answers 401 with a SCIM error (tested
+# below), with another organisation's token 404 (tests/provisioning).
+SCIM_API = {
+    "scim:config",
+    "scim:resource_types",
+    "scim:resource_type",
+    "scim:schemas",
+    "scim:schema",
+    "scim:search",
+    "scim:users",
+    "scim:users_search",
+    "scim:user",
+    "scim:groups",
+    "scim:groups_search",
+    "scim:group",
+    "scim:not_found",
+}
+PUBLIC |= SCIM_API
 
 
 def _our_named_routes() -> list[tuple[str, URLPattern]]:
@@ -117,6 +136,7 @@ def test_the_private_routes_include_the_pages_people_use():
         - {"account_reset_password_from_key", "programmes:join", "sessions_app:feed"}
         - {"branding:logo"}  # 404 until staff upload one
         - SIGN_IN_STEPS
+        - SCIM_API
     ),
 )
 def test_public_pages_open_without_login(client, name):
@@ -127,6 +147,17 @@ def test_public_pages_open_without_login(client, name):
     assert response.status_code in (200, 302), name
     if response.status_code == 302:
         assert not response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("name", sorted(SCIM_API))
+def test_the_scim_api_answers_401_without_a_bearer_token(client, name):
+    pattern = dict(_our_named_routes())[name]
+
+    response = client.get(_sample_url(name, pattern))
+
+    assert response.status_code == 401, name
+    assert response["Content-Type"] == "application/scim+json"
+    assert response.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
 
 
 def test_the_programme_admins_group_carries_its_permission(programme_admin, mentee):

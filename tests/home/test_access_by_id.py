@@ -29,6 +29,8 @@ from matching.models import MatchRun, MentorRequest
 from oversight.models import Announcement
 from pairings.models import Pairing, PairingPause
 from programmes.models import Cohort, Enrolment, EnrolmentQuestion, ImportJob, Invite
+from provisioning.models import ScimGroup, ScimToken
+from provisioning.services.tokens import token_create
 from sessions_app.models import Appointment, Availability, DateOverride
 from tests.factories import (
     PASSWORD,
@@ -47,6 +49,12 @@ pytestmark = pytest.mark.django_db
 TOKEN_IS_THE_PERMISSION = {
     "programmes:join": "an invitation link; an unknown token answers 404",
     "sessions_app:feed": "a private calendar address; an unknown token answers 404",
+    # The SCIM API: the organisation's bearer token is the permission; without one 401, with
+    # another organisation's 404 (tests/provisioning/test_scim_users.py and test_groups.py).
+    "scim:resource_type": "SCIM discovery: the same for every organisation, behind a token",
+    "scim:schema": "SCIM discovery: the same for every organisation, behind a token",
+    "scim:user": "an organisation's token sees only its own people (404 otherwise)",
+    "scim:group": "an organisation's token sees only its own groups (404 otherwise)",
 }
 
 
@@ -119,6 +127,10 @@ def world(db) -> dict:
             cohort=cohort, mentee=alice, mentor=bob, expires_at=now + timedelta(days=3)
         ),
         "bob": bob,
+        "scim_token": token_create(organisation=cohort.organisation, name="HR", by=dana)[0],
+        "scim_group": ScimGroup.objects.create(
+            organisation=cohort.organisation, display_name="Mentors 2027"
+        ),
         "pause": pause,
         "webauthn": webauthn,
         "export": DataExport.objects.create(
@@ -227,6 +239,18 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     "home:export_download": lambda w: {"token": w["export"].token},
     "mfa_remove_webauthn": lambda w: {"pk": w["webauthn"].pk},
     "mfa_edit_webauthn": lambda w: {"pk": w["webauthn"].pk},
+    # The organisation's provisioning page: its owners only (Dana and Olga administer cohorts
+    # there, they do not own it).
+    "provisioning:settings": lambda w: {"slug": w["cohort"].organisation.slug},
+    "provisioning:token_create": lambda w: {"slug": w["cohort"].organisation.slug},
+    "provisioning:token_revoke": lambda w: {
+        "slug": w["cohort"].organisation.slug,
+        "token_id": w["scim_token"].pk,
+    },
+    "provisioning:group_map": lambda w: {
+        "slug": w["cohort"].organisation.slug,
+        "group_id": w["scim_group"].pk,
+    },
 }
 
 
@@ -295,6 +319,8 @@ def _state(world: dict) -> tuple:
         .values_list("health_quiet_gaps", "health_silent_gaps", "pause_max_days")
         .get(),
         tuple(Enrolment.objects.order_by("pk").values_list("waiting_closed_at", flat=True)),
+        tuple(ScimToken.objects.order_by("pk").values_list("name", "revoked_at")),
+        tuple(ScimGroup.objects.order_by("pk").values_list("cohort", "role")),
     )
 
 
