@@ -9,7 +9,13 @@ from programmes.selectors import cohorts_for_admin
 
 
 def enrolments_for_user(*, user: User) -> QuerySet[Enrolment]:
-    return Enrolment.objects.filter(user=user).select_related("cohort").order_by("-created_at")
+    """The person's enrolments, newest first, each with its cohort and organisation (a person
+    may take part in several organisations' cohorts)."""
+    return (
+        Enrolment.objects.filter(user=user)
+        .select_related("cohort__organisation")
+        .order_by("-created_at")
+    )
 
 
 def cohort_get_for_member(*, user: User, cohort_id: int) -> Cohort:
