@@ -91,6 +91,11 @@ def world(db) -> dict:
         status=PairingPause.Status.AWAITING,
         requested_by=alice,
     )
+    # Dana also owns an organisation of her own, where Bob is a member.
+    northwind = OrganisationFactory(slug="northwind", name="Northwind Health")
+    membership_ensure(organisation=northwind, user=dana, role=Role.OWNER)
+    bobs_membership = membership_ensure(organisation=northwind, user=bob)
+    northwind.domains.create(domain="northwind.example")
     webauthn = Authenticator.objects.create(
         user=alice, type=Authenticator.Type.WEBAUTHN, data={"name": "Alice's key"}
     )
@@ -124,6 +129,8 @@ def world(db) -> dict:
             cohort=cohort, mentee=alice, mentor=bob, expires_at=now + timedelta(days=3)
         ),
         "bob": bob,
+        "organisation": northwind,
+        "membership": bobs_membership,
         "pause": pause,
         "webauthn": webauthn,
         "export": DataExport.objects.create(
@@ -230,6 +237,17 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     "exchange:opportunity_respond": lambda w: {"opportunity_id": w["opportunity"].pk},
     "exchange:opportunity_ics": lambda w: {"opportunity_id": w["opportunity"].pk},
     "home:export_download": lambda w: {"token": w["export"].token},
+    "organisations:detail": lambda w: {"organisation_id": w["organisation"].pk},
+    "organisations:admin_add": lambda w: {"organisation_id": w["organisation"].pk},
+    "organisations:domain_add": lambda w: {"organisation_id": w["organisation"].pk},
+    "organisations:membership_role": lambda w: {
+        "organisation_id": w["organisation"].pk,
+        "membership_id": w["membership"].pk,
+    },
+    "organisations:membership_remove": lambda w: {
+        "organisation_id": w["organisation"].pk,
+        "membership_id": w["membership"].pk,
+    },
     "mfa_remove_webauthn": lambda w: {"pk": w["webauthn"].pk},
     "mfa_edit_webauthn": lambda w: {"pk": w["webauthn"].pk},
 }
@@ -317,6 +335,8 @@ def _state(world: dict) -> tuple:
         .values_list("health_quiet_gaps", "health_silent_gaps", "pause_max_days")
         .get(),
         tuple(Enrolment.objects.order_by("pk").values_list("waiting_closed_at", flat=True)),
+        tuple(Membership.objects.order_by("pk").values_list("organisation_id", "user_id", "role")),
+        tuple(world["organisation"].domains.values_list("domain", "verified_at")),
     )
 
 
