@@ -27,6 +27,7 @@ from oversight.models import HealthSnapshot, HealthStatus, PairingHealth
 from oversight.services.announcements import announcement_send
 from oversight.services.weekly import health_weekly_send
 from pairings.models import Pairing, PairingPause
+from pairings.services.pairings import pairing_decline
 from pairings.services.pauses import pause_declare
 from programmes.models import Invite
 from tests.factories import (
@@ -334,3 +335,20 @@ def test_a_pairing_of_the_other_organisation_cannot_be_closed_or_nudged(both):
         assert response.status_code == 404, name
 
     assert Pairing.objects.get(pk=riverside["pairing"].pk).status == Pairing.Status.ACTIVE
+
+
+def test_a_declined_proposal_goes_to_the_cohorts_current_admins_only(
+    northwind, riverside, django_capture_on_commit_callbacks
+):
+    """Rob, once an admin of Northwind's cohort and now only a member there, is not told."""
+    cohort_admin_add(northwind["cohort"], riverside["admin"])
+    northwind["organisation"].memberships.filter(user=riverside["admin"]).update(role=Role.MEMBER)
+    proposed = PairingFactory(
+        cohort=northwind["cohort"], mentor=northwind["mentor"], status=Pairing.Status.PROPOSED
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pairing_decline(pairing=proposed, by=northwind["mentor"])
+
+    recipients = {address for message in mail.outbox for address in message.to}
+    assert recipients == {northwind["admin"].email}
