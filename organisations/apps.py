@@ -9,6 +9,7 @@ class OrganisationsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from organisations import receivers  # noqa: F401  (the branding cache follows members)
         from organisations.models import Membership, OrganisationDomain
 
         # The owner's trail of who was given which role, and of the domains (see audit/events.py).

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from branding.models import Branding
 from organisations.models import DOMAIN_VALIDATOR, Role
 
 ROLE_CHOICES = [(Role.OWNER, _("Owner")), (Role.ADMIN, _("Programme admin"))]
@@ -41,3 +42,13 @@ class OrganisationDomainForm(forms.Form):
         domain = self.cleaned_data["domain"].strip().lower().removeprefix("@")
         DOMAIN_VALIDATOR(domain)
         return domain
+
+
+class OrganisationBrandingForm(forms.ModelForm):
+    """The organisation's own look, for the pages of people who belong to it alone."""
+
+    class Meta:
+        model = Branding
+        fields = ["name", "main_colour", "logo"]
+        labels = {"name": _("Name shown in the header")}
+        widgets = {"logo": forms.FileInput}

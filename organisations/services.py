@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from branding.models import Branding
+from branding.selectors import branding_forget
 from mentoring.errors import DomainError
 from organisations.models import ADMIN_ROLES, Membership, Organisation, OrganisationDomain, Role
 from organisations.signals import admin_role_lost
@@ -168,3 +170,31 @@ def organisation_domains_verify(*, domains: list[OrganisationDomain]) -> int:
     return OrganisationDomain.objects.filter(
         pk__in=[domain.pk for domain in domains], verified_at__isnull=True
     ).update(verified_at=timezone.now())
+
+
+@transaction.atomic
+def organisation_branding_save(
+    *,
+    organisation: Organisation,
+    by: User,
+    name: str,
+    main_colour: str,
+    logo: object | None = None,
+) -> Branding:
+    """Save the organisation's own name, colour and (when given) logo, validated as the
+    installation's are (ValidationError). Owners only. Pages of people who belong to this
+    organisation alone follow at once. Safe to repeat."""
+    _lock_as_owner(organisation=organisation, by=by)
+    branding = Branding.objects.filter(organisation=organisation).first() or Branding(
+        organisation=organisation
+    )
+    branding.name = name
+    branding.main_colour = main_colour
+    if logo:
+        branding.logo = logo
+    branding.full_clean()
+    branding.save()
+    branding_forget()
+    # Again once committed: a page read between the two would have cached the old one.
+    transaction.on_commit(branding_forget)
+    return branding

@@ -7,7 +7,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,8 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.mfa import second_factor_setup_redirect, user_has_second_factor
+from branding.models import Branding
 from mentoring.errors import DomainError
-from organisations.forms import MembershipRoleForm, OrganisationAdminForm, OrganisationDomainForm
+from organisations.forms import (
+    MembershipRoleForm,
+    OrganisationAdminForm,
+    OrganisationBrandingForm,
+    OrganisationDomainForm,
+)
 from organisations.models import Organisation, Role
 from organisations.selectors import (
     membership_get_for_owner_page,
@@ -33,6 +39,7 @@ from organisations.services import (
     membership_remove,
     membership_role_change,
     organisation_admin_add,
+    organisation_branding_save,
     organisation_domain_add,
 )
 
@@ -95,6 +102,7 @@ def _detail(request: HttpRequest, organisation: Organisation, **forms: object) -
         "admin_form": OrganisationAdminForm(),
         "domain_form": OrganisationDomainForm(),
         "trail": organisation_trail(organisation=organisation)[:TRAIL_SIZE],
+        "branding_form": _branding_form(organisation),
     }
     return render(request, "organisations/detail.html", context | forms)
 
@@ -210,6 +218,42 @@ def organisation_domain_add_view(request: HttpRequest, organisation_id: int) -> 
     return _detail(request, organisation, domain_form=form)
 
 
+def _branding_form(organisation: Organisation, **kwargs: object) -> OrganisationBrandingForm:
+    branding = Branding.objects.filter(organisation=organisation).first()
+    initial = {} if branding else {"name": organisation.name}
+    return OrganisationBrandingForm(instance=branding, initial=initial, **kwargs)
+
+
+@organisation_admin_required
+@require_POST
+def organisation_branding_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = _owned(request, organisation_id)
+    form = _branding_form(organisation, data=request.POST, files=request.FILES)
+    if form.is_valid():
+        try:
+            organisation_branding_save(
+                organisation=organisation,
+                by=request.user,
+                name=form.cleaned_data["name"],
+                main_colour=form.cleaned_data["main_colour"],
+                logo=request.FILES.get("logo"),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Branding saved. People who belong to %(organisation)s alone see it on "
+                    "their pages."
+                )
+                % {"organisation": organisation.name},
+            )
+            return _back(organisation, "#branding-title")
+    return _detail(request, organisation, branding_form=form)
+
+
 urlpatterns = [
     path("", organisation_list_view, name="list"),
     path("<int:organisation_id>/", organisation_detail_view, name="detail"),
@@ -225,4 +269,5 @@ urlpatterns = [
         name="membership_remove",
     ),
     path("<int:organisation_id>/domains/", organisation_domain_add_view, name="domain_add"),
+    path("<int:organisation_id>/branding/", organisation_branding_view, name="branding"),
 ]

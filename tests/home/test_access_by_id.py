@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.services import user_make_programme_admin
+from branding.models import Branding
 from exchange.models import Material, Message
 from exchange.services.materials import material_share_link
 from exchange.services.messages import message_send
@@ -240,6 +241,7 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     "organisations:detail": lambda w: {"organisation_id": w["organisation"].pk},
     "organisations:admin_add": lambda w: {"organisation_id": w["organisation"].pk},
     "organisations:domain_add": lambda w: {"organisation_id": w["organisation"].pk},
+    "organisations:branding": lambda w: {"organisation_id": w["organisation"].pk},
     "organisations:membership_role": lambda w: {
         "organisation_id": w["organisation"].pk,
         "membership_id": w["membership"].pk,
@@ -337,6 +339,7 @@ def _state(world: dict) -> tuple:
         tuple(Enrolment.objects.order_by("pk").values_list("waiting_closed_at", flat=True)),
         tuple(Membership.objects.order_by("pk").values_list("organisation_id", "user_id", "role")),
         tuple(world["organisation"].domains.values_list("domain", "verified_at")),
+        tuple(Branding.objects.values_list("organisation_id", "name", "main_colour")),
     )
 
 
