@@ -13,8 +13,10 @@ class BrandingAdmin(admin.ModelAdmin):
     fields = ("name", "logo", "main_colour")
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
-        Branding.objects.get_or_create(pk=1)
-        return HttpResponseRedirect(reverse("admin:branding_branding_change", args=[1]))
+        row = (
+            Branding.objects.filter(organisation__isnull=True).first() or Branding.objects.create()
+        )
+        return HttpResponseRedirect(reverse("admin:branding_branding_change", args=[row.pk]))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

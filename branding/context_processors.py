@@ -1,9 +1,10 @@
-"""`branding` on every page: the organisation's name, logo and colour (from the cache)."""
+"""`branding` on every page: the installation's or the person's organisation's name, logo and
+colour (from the cache)."""
 
 from django.http import HttpRequest
 
-from branding.selectors import branding_get
+from branding.selectors import branding_for
 
 
 def branding(request: HttpRequest) -> dict:
-    return {"branding": branding_get()}
+    return {"branding": branding_for(user=getattr(request, "user", None))}

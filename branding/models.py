@@ -4,6 +4,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -58,8 +59,18 @@ def validate_logo(file) -> None:
 
 
 class Branding(models.Model):
-    """One row: the organisation's name, logo and main colour, on every page."""
+    """The installation's name, logo and main colour (the row with pk 1, set by staff), or an
+    organisation's own (set by its owner): its people's pages show it when they belong to that
+    organisation alone. The organisation is named by a string: organisations is an app above."""
 
+    organisation = models.OneToOneField(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="branding",
+        verbose_name=_("organisation"),
+    )
     name = models.CharField(_("organisation name"), max_length=60, default="Mentoring")
     logo = models.FileField(
         _("logo"),
@@ -80,11 +91,22 @@ class Branding(models.Model):
     class Meta:
         verbose_name = _("branding")
         verbose_name_plural = _("branding")
-        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="branding_one_row")]
+        constraints = [
+            # One row for the installation (no organisation), one at most per organisation.
+            models.UniqueConstraint(
+                Coalesce("organisation", models.Value(0)), name="branding_one_row_each"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        self.pk = 1
+        if self.pk is None and self.organisation_id is None:
+            # The installation's row: saving it again changes the one there is.
+            self.pk = (
+                Branding.objects.filter(organisation__isnull=True)
+                .values_list("pk", flat=True)
+                .first()
+            )
         super().save(*args, **kwargs)

@@ -6,14 +6,20 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from branding.models import Branding, logo_type
-from branding.selectors import branding_get
+from branding.selectors import branding_of
 
 ONE_YEAR = 365 * 24 * 3600  # the URL carries the version, so a change is a new URL
 
 
+def _organisation_id(request: HttpRequest) -> int | None:
+    """Whose branding: ?o=<organisation id> (pages add it for an organisation's people)."""
+    value = request.GET.get("o", "")
+    return int(value) if value.isdigit() else None
+
+
 @require_GET
 def branding_css_view(request: HttpRequest) -> HttpResponse:
-    colour = branding_get()["main_colour"]
+    colour = branding_of(organisation_id=_organisation_id(request))["main_colour"]
     response = HttpResponse(f":root {{ --brand: {colour}; }}\n", content_type="text/css")
     response["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
     return response
@@ -21,7 +27,12 @@ def branding_css_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def branding_logo_view(request: HttpRequest) -> FileResponse:
-    row = Branding.objects.filter(pk=1).first()
+    organisation_id = _organisation_id(request)
+    row = (
+        Branding.objects.filter(organisation_id=organisation_id).first()
+        if organisation_id
+        else Branding.objects.filter(organisation__isnull=True).first()
+    )
     if row is None or not row.logo:
         raise Http404
     handle = row.logo.open("rb")

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("home.urls")),
     path("", include("audit.views")),
+    path("organisations/", include("organisations.urls")),
     path("programmes/", include("programmes.urls")),
     path("programmes/", include("pairings.urls")),
     path("programmes/", include("matching.urls")),

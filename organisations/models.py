@@ -67,6 +67,10 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} in {self.organisation} ({self.role})"
 
+    def get_additional_data(self) -> dict:
+        """The organisation of this row's audit entries (django-auditlog calls this)."""
+        return {"organisation_id": self.organisation_id}
+
 
 class OrganisationDomain(models.Model):
     """An email domain of the organisation. Once staff have verified that the organisation
@@ -89,3 +93,7 @@ class OrganisationDomain(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.domain = self.domain.strip().lower()
         super().save(*args, **kwargs)
+
+    def get_additional_data(self) -> dict:
+        """The organisation of this row's audit entries (django-auditlog calls this)."""
+        return {"organisation_id": self.organisation_id}

@@ -1,9 +1,11 @@
 """Reads for organisations, scoped to the person asking."""
 
-from django.db.models import QuerySet
+from auditlog.models import LogEntry
+from django.db.models import Case, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from organisations.models import ADMIN_ROLES, Organisation, OrganisationDomain, Role
+from organisations.models import ADMIN_ROLES, Membership, Organisation, OrganisationDomain, Role
 
 
 def organisations_administered(*, user: User) -> QuerySet[Organisation]:
@@ -32,3 +34,52 @@ def organisation_for_email(email: str) -> Organisation | None:
         .first()
     )
     return found.organisation if found else None
+
+
+def memberships_administering(*, user: User) -> QuerySet[Membership]:
+    """The person's owner or admin memberships, with their organisations, by name."""
+    return (
+        Membership.objects.filter(user=user, role__in=ADMIN_ROLES, user__is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "organisation_id")
+    )
+
+
+def organisation_get_for_admin(*, user: User, organisation_id: int) -> Organisation:
+    """An organisation this person owns or administers, or 404."""
+    return get_object_or_404(organisations_administered(user=user), pk=organisation_id)
+
+
+def membership_role_of(*, user: User, organisation: Organisation) -> str | None:
+    found = Membership.objects.filter(organisation=organisation, user=user).first()
+    return found.role if found else None
+
+
+def organisation_people(*, organisation: Organisation, role: str = "") -> QuerySet[Membership]:
+    """The organisation's people, owners first, then admins, then members, by name; only
+    those of `role` when given."""
+    people = organisation.memberships.select_related("user")
+    if role:
+        people = people.filter(role=role)
+    rank = Case(
+        When(role=Role.OWNER, then=Value(0)),
+        When(role=Role.ADMIN, then=Value(1)),
+        default=Value(2),
+    )
+    return people.order_by(rank, "user__display_name", "user__email", "pk")
+
+
+def membership_get_for_owner_page(*, organisation: Organisation, membership_id: int) -> Membership:
+    """A membership of this organisation (the caller checked the viewer's role), or 404."""
+    return get_object_or_404(
+        Membership.objects.select_related("user"), organisation=organisation, pk=membership_id
+    )
+
+
+def organisation_trail(*, organisation: Organisation) -> QuerySet[LogEntry]:
+    """Changes to the organisation's roles and domains, newest first."""
+    return (
+        LogEntry.objects.filter(additional_data__organisation_id=organisation.pk)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")
+    )

@@ -1,4 +1,5 @@
-"""programmes' part when someone leaves the platform (accounts.events.user_leaving)."""
+"""programmes' part when someone leaves the platform (accounts.events.user_leaving) or stops
+running an organisation's cohorts (organisations.signals.admin_role_lost)."""
 
 from allauth.account.models import EmailAddress
 from django.db.models import Q
@@ -8,6 +9,8 @@ from django.utils import timezone
 from accounts.events import user_leaving
 from accounts.models import User
 from accounts.services import former_participant_email
+from organisations.models import Organisation
+from organisations.signals import admin_role_lost
 from programmes.models import Cohort, Enrolment, Invite, MentorPreference, PendingJoin
 
 
@@ -31,3 +34,11 @@ def _forget_the_leaver(sender: type, *, user: User, **kwargs: object) -> None:
     )
     Cohort.admins.through.objects.filter(user=user).delete()
     PendingJoin.objects.filter(user=user).delete()
+
+
+@receiver(admin_role_lost, dispatch_uid="programmes_cohort_admins_follow_the_role")
+def _cohort_admins_follow_the_role(
+    sender: type, *, organisation: Organisation, user: User, **kwargs: object
+) -> None:
+    """Someone no longer an owner or admin of the organisation runs none of its cohorts."""
+    Cohort.admins.through.objects.filter(cohort__organisation=organisation, user=user).delete()

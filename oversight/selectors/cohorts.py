@@ -9,10 +9,12 @@ from programmes.selectors import cohorts_for_admin
 
 
 def cohort_list_for_admin(*, user: User) -> QuerySet[Cohort]:
-    """The admin's cohorts with their head counts, in one query."""
+    """The admin's cohorts with their organisation and head counts, in one query; grouped by
+    organisation (someone may run cohorts in several)."""
     return (
         cohorts_for_admin(user=user)
-        .order_by("-starts_on", "name", "pk")
+        .select_related("organisation")
+        .order_by("organisation__name", "organisation_id", "-starts_on", "name", "pk")
         .annotate(
             mentee_count=Count(
                 "enrolments", filter=Q(enrolments__role=ParticipantRole.MENTEE), distinct=True

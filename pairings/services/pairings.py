@@ -11,6 +11,7 @@ from pairings.models import Pairing
 from pairings.services.agreements import agreement_open
 from pairings.signals import pairing_closing
 from programmes.models import Cohort, Enrolment, ParticipantRole
+from programmes.selectors import cohort_admins
 
 
 class PairingRefused(DomainError):
@@ -115,7 +116,7 @@ def pairing_decline(*, pairing: Pairing, by: User, note: str = "") -> Pairing:
     pairing.declined_at = timezone.now()
     pairing.decline_note = note
     pairing.save(update_fields=["status", "declined_at", "decline_note"])
-    _notify(pairing, "declined", *pairing.cohort.admins.all())
+    _notify(pairing, "declined", *cohort_admins(cohort=pairing.cohort))
     return pairing
 
 

@@ -19,7 +19,7 @@ from audit.events import admin_event_log
 from mentoring.errors import DomainError
 from pairings.models import Pairing, PairingPause
 from pairings.selectors.pauses import LIVE
-from programmes.selectors import cohorts_for_admin
+from programmes.selectors import cohort_admins, cohorts_for_admin
 
 PAUSE_LONGEST_DAYS = 365
 
@@ -130,7 +130,7 @@ def pause_declare(
     pause.save()
     _notify(pause, "declared", pairing.partner_of(by))
     if pause.status == PairingPause.Status.AWAITING:
-        _notify(pause, "awaiting", *pairing.cohort.admins.all())
+        _notify(pause, "awaiting", *cohort_admins(cohort=pairing.cohort))
     return pause
 
 

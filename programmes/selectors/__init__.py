@@ -23,6 +23,16 @@ def cohorts_for_admin(*, user: User) -> QuerySet[Cohort]:
     )
 
 
+def cohort_admins(*, cohort: Cohort) -> QuerySet[User]:
+    """The people who run the cohort now: listed among its admins and still an owner or admin
+    of its organisation (someone whose role there was taken away reads and hears nothing)."""
+    return cohort.admins.filter(
+        is_active=True,
+        memberships__organisation_id=cohort.organisation_id,
+        memberships__role__in=ADMIN_ROLES,
+    )
+
+
 def cohort_get_for_admin(*, user: User, cohort_id: int) -> Cohort:
     return get_object_or_404(cohorts_for_admin(user=user), pk=cohort_id)
 

@@ -9,14 +9,21 @@ from programmes.selectors import cohorts_for_admin
 
 
 def enrolments_for_user(*, user: User) -> QuerySet[Enrolment]:
-    return Enrolment.objects.filter(user=user).select_related("cohort").order_by("-created_at")
+    """The person's enrolments, newest first, each with its cohort and organisation (a person
+    may take part in several organisations' cohorts)."""
+    return (
+        Enrolment.objects.filter(user=user)
+        .select_related("cohort__organisation")
+        .order_by("-created_at")
+    )
 
 
 def cohort_get_for_member(*, user: User, cohort_id: int) -> Cohort:
-    """A cohort the user is enrolled in or runs; 404 otherwise."""
+    """A cohort the user is enrolled in or runs (as an admin of its organisation still: see
+    cohorts_for_admin); 404 otherwise."""
+    runs = Q(pk__in=cohorts_for_admin(user=user).values("pk"))
     return get_object_or_404(
-        Cohort.objects.filter(Q(enrolments__user=user) | Q(admins=user)).distinct(),
-        pk=cohort_id,
+        Cohort.objects.filter(Q(enrolments__user=user) | runs).distinct(), pk=cohort_id
     )
 
 

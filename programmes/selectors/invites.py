@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from programmes.models import Cohort, Enrolment, ImportJob, Invite
-from programmes.selectors import cohorts_for_admin
+from programmes.selectors import cohort_admins, cohorts_for_admin
 
 RECENT_IMPORTS = 10
 
@@ -92,5 +92,5 @@ def invites_waiting_for(*, user: User) -> QuerySet[Invite]:
 def cohort_admin_names(*, cohort: Cohort) -> list[str]:
     """Who runs the cohort, as the invitation names them: only names they chose (the page is
     public, so no part of an address)."""
-    admins = cohort.admins.filter(is_active=True).exclude(display_name="")
+    admins = cohort_admins(cohort=cohort).exclude(display_name="")
     return list(admins.order_by("display_name").values_list("display_name", flat=True))

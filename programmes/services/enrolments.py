@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import profile_defaults_from_enrolment, profile_role_add
+from organisations.services import membership_ensure
 from programmes.models import Cohort, Enrolment, MentorPreference, ParticipantRole
 
 
@@ -15,7 +16,9 @@ def enrolment_join(
 
     A mentor starts with their profile's capacity (or the cohort's default), a mentee with the
     goals of their profile; both confirm or change them when they answer the enrolment form.
+    The person becomes a member of the cohort's organisation (a higher role there stays).
     """
+    membership_ensure(organisation=cohort.organisation, user=user)
     existing = Enrolment.objects.filter(cohort=cohort, user=user, role=role).first()
     if existing:
         return existing

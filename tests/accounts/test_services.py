@@ -60,7 +60,8 @@ def test_seed_demo_loads_a_varied_cohort_and_is_safe_to_run_again(client):
     profiles = Profile.objects.select_related("user")
     mentors = [p for p in profiles if p.is_mentor]
     mentees = [p for p in profiles if p.is_mentee]
-    assert (len(mentors), len(mentees), User.objects.count()) == (6, 10, 17)
+    # Northwind's 6 mentors, 10 mentees and admin; Riverside's admin, 1 mentor and 2 mentees.
+    assert (len(mentors), len(mentees), User.objects.count()) == (7, 12, 21)
     assert len({p.user.timezone for p in profiles}) >= 8
     assert all(p.missing_items() == [] for p in mentors + mentees)
     assert all(1 <= p.capacity <= 6 for p in mentors)

@@ -78,7 +78,8 @@ def test_a_logo_that_is_no_png_or_jpeg_is_refused():
 def test_the_admin_opens_the_one_branding_row(admin_client):
     response = admin_client.get(reverse("admin:branding_branding_changelist"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("admin:branding_branding_change", args=[1])
+    installation = Branding.objects.get(organisation__isnull=True)
+    assert response["Location"] == reverse("admin:branding_branding_change", args=[installation.pk])
 
 
 def test_a_page_that_is_not_found_has_the_apps_look_and_a_way_home(client, db):

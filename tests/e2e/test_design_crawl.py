@@ -31,6 +31,10 @@ SKIP = re.compile(
 )
 
 
+# Pages a persona's crawl must reach from the links it follows.
+MUST_REACH = {"admin": {"/organisations/", "/organisations/N/"}}
+
+
 def _shape(url: str) -> str:
     """One key for pages of the same kind: ids become N, query values are dropped."""
     parts = urlsplit(url)
@@ -93,6 +97,8 @@ def _crawl(new_page: Callable[..., Page], log_in, live_server, who: str, user: U
                         seen.add(_shape(link))
                         queue.append(link)
     assert visited >= 10, f"{who}: only {visited} pages reached"
+    unreached = MUST_REACH.get(who, set()) - seen
+    assert not unreached, f"{who} never reached {sorted(unreached)}"
     print(f"{who}: {visited} pages crawled at {', '.join(map(str, WIDTHS.values()))} px")
     return problems
 

@@ -2,10 +2,12 @@
 
 The test reads the URL configuration. For every pattern that takes an id (or a token), it asks
 for Alice and Bob's objects (cohort "Spring") as Charlie (a participant of another cohort),
-Olga (the programme admin of another cohort, with her second factor) and an anonymous
-visitor, by GET and by POST. Each must get 404, 403 (405 for a method the page does not take) or the
-sign-in page, and nothing may change. A new pattern without an entry in OBJECT_FOR fails the
-test until one is added.
+Olga (the programme admin of another cohort, with her second factor), Oscar (the owner of
+another organisation, running a cohort there, with his second factor), Rita (an admin of
+another organisation who used to run Spring: her role in Spring's organisation is now member,
+though the cohort still lists her) and an anonymous visitor, by GET and by POST. Each must get
+404, 403 (405 for a method the page does not take) or the sign-in page, and nothing may
+change. A new pattern without an entry in OBJECT_FOR fails the test until one is added.
 """
 
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.services import user_make_programme_admin
+from branding.models import Branding
 from exchange.models import Material, Message
 from exchange.services.materials import material_share_link
 from exchange.services.messages import message_send
@@ -26,6 +29,8 @@ from feedback.models import Feedback
 from goals.services import goal_create
 from home.models import DataExport
 from matching.models import MatchRun, MentorRequest
+from organisations.models import Membership, Role
+from organisations.services import membership_ensure
 from oversight.models import Announcement
 from pairings.models import Pairing, PairingPause
 from programmes.models import Cohort, Enrolment, EnrolmentQuestion, ImportJob, Invite
@@ -37,6 +42,7 @@ from tests.factories import (
     AppointmentFactory,
     CohortFactory,
     EnrolmentFactory,
+    OrganisationFactory,
     PairingFactory,
     ProfileFactory,
     cohort_admin_add,
@@ -94,6 +100,11 @@ def world(db) -> dict:
         status=PairingPause.Status.AWAITING,
         requested_by=alice,
     )
+    # Dana also owns an organisation of her own, where Bob is a member.
+    northwind = OrganisationFactory(slug="northwind", name="Northwind Health")
+    membership_ensure(organisation=northwind, user=dana, role=Role.OWNER)
+    bobs_membership = membership_ensure(organisation=northwind, user=bob)
+    northwind.domains.create(domain="northwind.example")
     webauthn = Authenticator.objects.create(
         user=alice, type=Authenticator.Type.WEBAUTHN, data={"name": "Alice's key"}
     )
@@ -131,6 +142,8 @@ def world(db) -> dict:
         "scim_group": ScimGroup.objects.create(
             organisation=cohort.organisation, display_name="Mentors 2027"
         ),
+        "organisation": northwind,
+        "membership": bobs_membership,
         "pause": pause,
         "webauthn": webauthn,
         "export": DataExport.objects.create(
@@ -237,6 +250,18 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     "exchange:opportunity_respond": lambda w: {"opportunity_id": w["opportunity"].pk},
     "exchange:opportunity_ics": lambda w: {"opportunity_id": w["opportunity"].pk},
     "home:export_download": lambda w: {"token": w["export"].token},
+    "organisations:detail": lambda w: {"organisation_id": w["organisation"].pk},
+    "organisations:admin_add": lambda w: {"organisation_id": w["organisation"].pk},
+    "organisations:domain_add": lambda w: {"organisation_id": w["organisation"].pk},
+    "organisations:branding": lambda w: {"organisation_id": w["organisation"].pk},
+    "organisations:membership_role": lambda w: {
+        "organisation_id": w["organisation"].pk,
+        "membership_id": w["membership"].pk,
+    },
+    "organisations:membership_remove": lambda w: {
+        "organisation_id": w["organisation"].pk,
+        "membership_id": w["membership"].pk,
+    },
     "mfa_remove_webauthn": lambda w: {"pk": w["webauthn"].pk},
     "mfa_edit_webauthn": lambda w: {"pk": w["webauthn"].pk},
     # The organisation's provisioning page: its owners only (Dana and Olga administer cohorts
@@ -282,9 +307,11 @@ def test_every_pattern_with_an_id_has_an_entry_here():
 
 
 @pytest.fixture
-def outsiders(db) -> dict[str, Client]:
+def outsiders(world) -> dict[str, Client]:
     """Charlie, a participant of another cohort; Olga, that cohort's programme admin (with her
-    second factor); and a visitor who is not signed in."""
+    second factor); Oscar, the owner of another organisation who runs a cohort there; Rita, an
+    admin of that other organisation and once of Spring's, now only a member there (Spring
+    still lists her among its admins); and a visitor who is not signed in."""
     other = CohortFactory(name="Autumn")
     charlie = ProfileFactory(mentee=True, user__email="charlie@example.org").user
     EnrolmentFactory(cohort=other, user=charlie, role="mentee")
@@ -293,8 +320,23 @@ def outsiders(db) -> dict[str, Client]:
     user_make_programme_admin(user=olga)
     second_factor_add(olga)
     cohort_admin_add(other, olga)
-    clients = {"charlie": Client(), "olga": Client(), "anonymous": Client()}
-    for who, person in (("charlie", charlie), ("olga", olga)):
+    riverside = OrganisationFactory(slug="riverside", name="Riverside Council")
+    theirs = CohortFactory(name="Riverside mentors", organisation=riverside)
+    oscar = ProfileFactory(user__email="oscar@riverside.example").user
+    membership_ensure(organisation=riverside, user=oscar, role=Role.OWNER)
+    second_factor_add(oscar)
+    cohort_admin_add(theirs, oscar)
+    rita = ProfileFactory(user__email="rita@riverside.example").user
+    second_factor_add(rita)
+    cohort_admin_add(theirs, rita)
+    cohort_admin_add(world["cohort"], rita)
+    Membership.objects.filter(organisation=world["cohort"].organisation, user=rita).update(
+        role=Role.MEMBER
+    )
+    people = {"charlie": charlie, "olga": olga, "oscar": oscar, "rita": rita}
+    clients = {"anonymous": Client()}
+    for who, person in people.items():
+        clients[who] = Client()
         clients[who].force_login(person)
         # Just typed their password: the pages that ask for it again let them through.
         clients[who].post(reverse("account_reauthenticate"), {"password": PASSWORD})
@@ -321,6 +363,9 @@ def _state(world: dict) -> tuple:
         tuple(Enrolment.objects.order_by("pk").values_list("waiting_closed_at", flat=True)),
         tuple(ScimToken.objects.order_by("pk").values_list("name", "revoked_at")),
         tuple(ScimGroup.objects.order_by("pk").values_list("cohort", "role")),
+        tuple(Membership.objects.order_by("pk").values_list("organisation_id", "user_id", "role")),
+        tuple(world["organisation"].domains.values_list("domain", "verified_at")),
+        tuple(Branding.objects.values_list("organisation_id", "name", "main_colour")),
     )
 
 
@@ -339,3 +384,15 @@ def test_outsiders_get_404_403_or_the_sign_in_page_and_change_nothing(world, out
                 assert response.status_code in (403, 404, 405), (who, method, url, response)
 
     assert _state(world) == before
+
+
+def test_the_admins_among_the_outsiders_open_their_own_cohort_page(world, outsiders):
+    """So the refusals above are about whose cohort it is, not about who they are."""
+    theirs = Cohort.objects.get(name="Riverside mentors")
+    url = reverse("oversight:cohort_detail", args=[theirs.pk])
+
+    for who in ("oscar", "rita"):
+        response = outsiders[who].get(url)
+        assert response.status_code == 200, who
+        assert "Riverside mentors" in response.text
+        assert "Spring" not in response.text

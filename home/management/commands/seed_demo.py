@@ -1,4 +1,6 @@
-"""Load a realistic demo: a programme admin, 6 mentors and 10 mentees. Safe to run again."""
+"""Load a realistic demo: Northwind Health (a programme admin, 6 mentors and 10 mentees) and
+Riverside Council (its own admin, a small cohort, and a Northwind mentor who volunteers there
+too). Safe to run again."""
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -9,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Field, Profile, User
 from accounts.services import user_make_programme_admin
 from home.demo.exchange import demo_exchange_load
+from home.demo.organisations import demo_second_organisation_load
 from home.demo.programmes import demo_cohort_load, demo_goals_load, demo_health_load
 from home.demo.sessions import demo_feedback_load, demo_sessions_load
 
@@ -90,6 +93,53 @@ MENTORS = [
         ["en", "hi"],
         ["product strategy", "founding a company", "fundraising"],
         3,
+    ),
+]
+
+# Riverside Council: its admin, its own mentors and mentees (same fields as MENTORS and
+# MENTEES); Carlos, a Northwind mentor, volunteers there too.
+SECOND_ADMIN = {
+    "email": f"riverside-admin@{DEMO_DOMAIN}",
+    "name": "Tomasz Nowak",
+    "tz": "Europe/London",
+}
+SHARED_MENTOR = "carlos"
+SECOND_MENTORS = [
+    (
+        "grace",
+        "Grace Mensah",
+        "Europe/London",
+        "Bristol",
+        Field.PEOPLE,
+        "Head of housing services, twenty years at the council",
+        20,
+        ["en"],
+        ["public services", "managing people", "work-life balance"],
+        1,
+    ),
+]
+SECOND_MENTEES = [
+    (
+        "owen",
+        "Owen Price",
+        "Europe/London",
+        "Bristol",
+        Field.PEOPLE,
+        "New caseworker in housing services",
+        1,
+        ["en", "cy"],
+        "Find my feet in housing casework and learn to handle difficult conversations.",
+    ),
+    (
+        "nadia",
+        "Nadia Hussain",
+        "Europe/London",
+        "Bristol",
+        Field.MARKETING,
+        "Communications officer, new to the public sector",
+        3,
+        ["en", "ur"],
+        "Learn how the council decides things and plan public campaigns with services.",
     ),
 ]
 
@@ -281,11 +331,66 @@ class Command(BaseCommand):
         demo_feedback_load(cohort=cohort)
         demo_goals_load(cohort=cohort)
         demo_health_load(cohort=cohort)  # last: it reads the sessions, messages and feedback
+        self._second_organisation()
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in at /accounts/login/ with:"))
-        self.stdout.write(f"  programme admin  {ADMIN['email']}")
+        self.stdout.write(f"  programme admin  {ADMIN['email']} (owner of Northwind Health)")
+        self.stdout.write(
+            f"  programme admin  {SECOND_ADMIN['email']} (owner of Riverside Council)"
+        )
         self.stdout.write(f"  mentor           {MENTORS[0][0]}@{DEMO_DOMAIN} (and 5 more)")
         self.stdout.write(f"  mentee           {MENTEES[0][0]}@{DEMO_DOMAIN} (and 9 more)")
+        self.stdout.write(
+            f"  mentor in both   {SHARED_MENTOR}@{DEMO_DOMAIN} "
+            "(Northwind Health and Riverside Council)"
+        )
         self.stdout.write(f"  password (all)   {DEMO_PASSWORD}")
+
+    def _second_organisation(self) -> None:
+        """Riverside Council's people and cohort (its admin has no staff rights)."""
+        admin = _person(SECOND_ADMIN["email"], SECOND_ADMIN["name"], SECOND_ADMIN["tz"])
+        _profile(
+            admin,
+            is_mentor=False,
+            is_mentee=False,
+            headline="Runs the council's mentoring scheme",
+            field=Field.PEOPLE,
+            years=9,
+            languages=["en"],
+            city="Bristol",
+        )
+        for local, name, tz, city, field, headline, years, langs, expertise, cap in SECOND_MENTORS:
+            _profile(
+                _person(f"{local}@{DEMO_DOMAIN}", name, tz),
+                is_mentor=True,
+                is_mentee=False,
+                headline=headline,
+                field=field,
+                years=years,
+                languages=langs,
+                city=city,
+                expertise=expertise,
+                capacity=cap,
+            )
+        for local, name, tz, city, field, headline, years, langs, goals in SECOND_MENTEES:
+            _profile(
+                _person(f"{local}@{DEMO_DOMAIN}", name, tz),
+                is_mentor=False,
+                is_mentee=True,
+                headline=headline,
+                field=field,
+                years=years,
+                languages=langs,
+                city=city,
+                goals=goals,
+            )
+        mentors = [f"{SHARED_MENTOR}@{DEMO_DOMAIN}"] + [
+            f"{mentor[0]}@{DEMO_DOMAIN}" for mentor in SECOND_MENTORS
+        ]
+        demo_second_organisation_load(
+            admin=admin,
+            mentors=[User.objects.get(email=email) for email in mentors],
+            mentees=[User.objects.get(email=f"{m[0]}@{DEMO_DOMAIN}") for m in SECOND_MENTEES],
+        )
 
 
 def _person(email: str, name: str, tz: str) -> User:
