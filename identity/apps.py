@@ -5,3 +5,6 @@ class IdentityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "identity"
     verbose_name = "Single sign-on"
+
+    def ready(self) -> None:
+        from identity import receivers  # noqa: F401  (connects allauth's user_logged_in)

@@ -192,7 +192,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "change_password": "5/m/user",
 }
-ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# identity.adapters.AccountAdapter is accounts.adapters.AccountAdapter that also refuses the
+# domains of an organisation requiring its identity provider.
+ACCOUNT_ADAPTER = "identity.adapters.AccountAdapter"
 # Single sign-on: each organisation's identity provider, configured in the app (identity app).
 SOCIALACCOUNT_ADAPTER = "identity.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_STORE_TOKENS = False
