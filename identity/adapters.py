@@ -10,16 +10,14 @@ from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp, SocialLogin
-from django import forms
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.adapters import AccountAdapter as BaseAccountAdapter
 from accounts.models import User
 from identity.models import IdentityProvider
 from identity.receivers import organisation_of
-from identity.selectors import identity_provider_for_email, sso_landing_url
+from identity.selectors import sso_landing_url
 from organisations.models import Organisation
 
 PENDING_LINK = "identity_pending_link"  # session key: a social login waiting for proof (views)
@@ -34,17 +32,6 @@ def sso_required_message(idp: IdentityProvider) -> str:
         "are turned off for its addresses. Type this address on the sign-in page to continue "
         "with %(organisation)s."
     ) % {"organisation": idp.organisation.name}
-
-
-class AccountAdapter(BaseAccountAdapter):
-    def clean_email(self, email: str) -> str:
-        """Sign-up, password reset and a new address refuse the domains of an organisation
-        that requires its identity provider (a password would be a way around it)."""
-        email = super().clean_email(email)
-        idp = identity_provider_for_email(email)
-        if idp is not None and idp.require_sso:
-            raise forms.ValidationError(sso_required_message(idp))
-        return email
 
 
 def oidc_provider_id(slug: str) -> str:

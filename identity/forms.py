@@ -1,10 +1,41 @@
 """Input of the owner's sign-in settings and of the proof that links an existing account."""
 
+from allauth.account.forms import AddEmailForm, ResetPasswordForm, SignupForm
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from identity.adapters import sso_required_message
 from identity.models import IdentityProvider
+from identity.selectors import identity_provider_for_email
+
+
+def refuse_required_sso_domain(email: str) -> None:
+    """A password for an address of an organisation that requires its identity provider would
+    be a way around it: sign-up, password reset and a new address refuse those domains."""
+    idp = identity_provider_for_email(email)
+    if idp is not None and idp.require_sso:
+        raise forms.ValidationError(sso_required_message(idp))
+
+
+class SsoAwareSignupForm(SignupForm):
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        refuse_required_sso_domain(email)
+        return email
+
+
+class SsoAwareResetPasswordForm(ResetPasswordForm):
+    def clean_email(self) -> str:
+        refuse_required_sso_domain(self.cleaned_data["email"])
+        return super().clean_email()
+
+
+class SsoAwareAddEmailForm(AddEmailForm):
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        refuse_required_sso_domain(email)
+        return email
 
 
 def _https_by_default(field, **kwargs) -> forms.Field | None:

@@ -36,14 +36,26 @@ from identity.services import identity_provider_save
 
 def provider_sign_in(request: HttpRequest, idp: IdentityProvider) -> HttpResponse:
     """Start the organisation's sign-in, as a POST to allauth's own login URL of that provider
-    would (whatever view is mounted there), keeping `next`."""
+    would (whatever view is mounted there), keeping `next`.
+
+    Our Content-Security-Policy has form-action 'self', and browsers apply it to the redirects
+    that follow a form's submission: a redirect to the provider would be blocked. So the browser
+    gets a page that continues there itself (an immediate refresh, and a link).
+    """
     slug = idp.organisation.slug
     if idp.protocol == IdentityProvider.Protocol.OIDC:
         url = reverse("openid_connect_login", kwargs={"provider_id": oidc_provider_id(slug)})
     else:
         url = reverse("saml_login", kwargs={"organization_slug": slug})
     match = resolve(url)
-    return match.func(request, *match.args, **match.kwargs)
+    response = match.func(request, *match.args, **match.kwargs)
+    if response.status_code != 302:
+        return response
+    return render(
+        request,
+        "identity/continue.html",
+        {"organisation": idp.organisation, "url": response["Location"]},
+    )
 
 
 class EmailFirstLoginView(LoginView):

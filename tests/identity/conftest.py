@@ -188,6 +188,18 @@ def sign_in_at_provider(authorize_url: str, username: str) -> str:
     return response.headers["Location"]
 
 
+def provider_url_of(response) -> str:
+    """Where the sign-in page sends the browser on: the provider's URL of its refresh and link
+    (identity/continue.html)."""
+    assert response.status_code == 200, response.status_code
+    html = response.content.decode()
+    refresh = re.search(r'<meta http-equiv="refresh" content="0;url=([^"]+)">', html).group(1)
+    link = re.search(r'<a href="([^"]+)" role="button" id="continue-to-provider">', html)
+    link = link.group(1)
+    assert refresh == link
+    return unescape(link)
+
+
 def path_of(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.path}?{parts.query}" if parts.query else parts.path

@@ -18,7 +18,12 @@ from accounts.models import User
 from organisations.models import Membership, Role
 from programmes.models import Invite
 from tests.factories import PASSWORD, CohortFactory, UserFactory, second_factor_add
-from tests.identity.conftest import organisation_with_provider, path_of, sign_in_at_provider
+from tests.identity.conftest import (
+    organisation_with_provider,
+    path_of,
+    provider_url_of,
+    sign_in_at_provider,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +31,7 @@ pytestmark = pytest.mark.django_db
 def start_at_sign_in_page(client, email: str, **extra: str) -> str:
     """Type the address on the sign-in page; returns where it sends the browser."""
     response = client.post(reverse("account_login"), {"login": email, **extra})
-    assert response.status_code == 302, response.content.decode()[:500]
-    return response["Location"]
+    return provider_url_of(response)
 
 
 def sso_sign_in(client, email: str, username: str, **extra: str):
@@ -73,6 +77,14 @@ def test_first_sign_in_creates_the_account_from_the_claims_and_a_member_of_the_o
     # No cohort open for enrolment: the dashboard (which starts the newcomer's onboarding).
     assert response.status_code == 302
     assert response["Location"] == reverse("home:dashboard")
+
+
+def test_with_the_provider_required_she_still_signs_up_through_it(client, db, oidc_provider):
+    organisation_with_provider(oidc_provider, require_sso=True)
+
+    sso_sign_in(client, "ada@acme.test", "ada")
+
+    assert signed_in_as(client).email == "ada@acme.test"
 
 
 def test_she_lands_on_the_join_page_of_her_organisations_one_open_cohort(client, acme):
