@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import resolve, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from requests import RequestException
 
 from accounts.mfa import second_factor_missing, second_factor_setup_redirect
 from identity.adapters import oidc_provider_id
@@ -69,9 +70,12 @@ class EmailFirstLoginView(LoginView):
         email = request.POST.get("login", "").strip()
         idp = identity_provider_for_email(email) if "@" in email else None
         if "password" not in request.POST:
-            if idp is not None:
+            if idp is None:
+                return self._render_unbound(email, password_step=True)
+            try:
                 return provider_sign_in(request, idp)
-            return self._render_unbound(email, password_step=True)
+            except RequestException:  # its discovery document could not be read
+                return self._render_unbound(email, provider_unreachable=idp)
         if idp is not None and idp.require_sso:
             return self._render_unbound(email, sso_required=idp)
         return super().post(request, *args, **kwargs)

@@ -1,6 +1,8 @@
 """The sign-in page asks for the email first: an organisation's domains go to its provider,
 other addresses see the password field; an organisation can require its provider."""
 
+import socket
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
@@ -134,3 +136,18 @@ def test_a_required_provider_refuses_sign_up_and_password_reset_for_its_domains(
         {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD},
     )
     assert other.status_code == 302
+
+
+def test_a_provider_that_cannot_be_reached_is_named_and_the_address_kept(client, db):
+    acme = organisation()
+    with socket.socket() as unused:  # a port nothing listens on
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    IdentityProvider.objects.filter(organisation=acme).update(issuer=f"http://127.0.0.1:{port}/o")
+
+    response = client.post(reverse("account_login"), {"login": "ada@acme.test"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Acme's sign-in cannot be reached right now" in html
+    assert 'value="ada@acme.test"' in html
