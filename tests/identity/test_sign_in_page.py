@@ -151,3 +151,15 @@ def test_a_provider_that_cannot_be_reached_is_named_and_the_address_kept(client,
     assert response.status_code == 200
     assert "Acme's sign-in cannot be reached right now" in html
     assert 'value="ada@acme.test"' in html
+
+
+@pytest.mark.parametrize("name", ["account_login", "account_signup", "socialaccount_connections"])
+def test_no_page_lists_the_organisations_providers(client, mentee, name):
+    organisation()
+    if name == "socialaccount_connections":  # a signed-in person's page
+        client.force_login(mentee)
+
+    html = client.get(reverse(name)).content.decode()
+
+    assert "Acme" not in html
+    assert "/accounts/oidc/org-acme/" not in html
