@@ -105,6 +105,19 @@ def test_she_lands_on_the_join_page_of_her_organisations_one_open_cohort(client,
     assert "Acme mentoring 2027" in page
 
 
+def test_with_two_cohorts_open_she_lands_on_the_dashboard(client, acme):
+    for name in ("Engineering 2027", "Sales 2027"):
+        Invite.objects.create(
+            cohort=CohortFactory(organisation=acme, name=name),
+            role="mentee",
+            expires_at=timezone.now() + timedelta(days=14),
+        )
+
+    response = sso_sign_in(client, "ada@acme.test", "ada")
+
+    assert response["Location"] == reverse("home:dashboard")
+
+
 def test_the_page_she_asked_for_comes_first(client, acme):
     CohortFactory(organisation=acme)
 
