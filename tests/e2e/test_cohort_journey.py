@@ -16,11 +16,18 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from accounts.services import user_make_programme_admin
+from organisations.models import Role
+from organisations.services import membership_ensure
 from pairings.models import Pairing
 from pairings.selectors.agreements import agreement_holds
 from programmes.models import Enrolment, ImportJob, ParticipantRole
-from tests.factories import PASSWORD, ProfileFactory, second_factor_add, totp_code
+from tests.factories import (
+    PASSWORD,
+    ProfileFactory,
+    default_organisation,
+    second_factor_add,
+    totp_code,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -50,7 +57,7 @@ def people(transactional_db) -> dict[str, User]:
     admin = ProfileFactory(
         user__email="dana@example.org", user__display_name="Dana Whitfield", user__timezone=LONDON
     ).user
-    user_make_programme_admin(user=admin)
+    membership_ensure(organisation=default_organisation(), user=admin, role=Role.OWNER)
     admin.totp_secret = second_factor_add(admin)  # her authenticator app
     mentor = ProfileFactory(
         mentor=True,
