@@ -114,7 +114,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             return
         _vouch_only_for_own_domains(sociallogin, organisation)
         email = (sociallogin.user.email or "").strip()
-        existing = _account_with_address(email) if email else None
+        existing = account_with_address(email) if email else None
         if existing is not None:
             request.session[PENDING_LINK] = sociallogin.serialize()
             raise ImmediateHttpResponse(HttpResponseRedirect(reverse("identity:link")))
@@ -129,7 +129,7 @@ def _vouch_only_for_own_domains(sociallogin: SocialLogin, organisation: Organisa
         address.verified = bool(address.verified) and at_own_domain
 
 
-def _account_with_address(email: str) -> User | None:
+def account_with_address(email: str) -> User | None:
     found = User.objects.filter(email__iexact=email).first()
     if found is None:
         address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()

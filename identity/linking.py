@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.models import User
-from identity.adapters import PENDING_LINK, _account_with_address
+from identity.adapters import PENDING_LINK, account_with_address
 
 CODE = "identity_link_code"  # session key: {"hash", "sent_at"}
 FAILURES = "identity_link_failures"
@@ -38,7 +38,7 @@ def pending_link(request: HttpRequest) -> tuple[SocialLogin, User] | None:
     except (ValueError, LookupError):
         link_forget(request)
         return None
-    user = _account_with_address(sociallogin.user.email or "")
+    user = account_with_address(sociallogin.user.email or "")
     if user is None or not user.is_active:
         link_forget(request)
         return None
