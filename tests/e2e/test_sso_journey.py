@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 from organisations.models import Membership
 from programmes.models import Invite
-from tests.factories import PASSWORD, CohortFactory, UserFactory
+from tests.e2e.test_design_crawl import AXE, _check
+from tests.factories import PASSWORD, CohortFactory, UserFactory, second_factor_add
 from tests.identity import conftest as identity_fixtures
 from tests.identity.conftest import PEOPLE, organisation_with_provider
 
@@ -76,3 +77,39 @@ def test_the_same_address_with_a_password_is_refused_when_sso_is_required(
     _sign_in_at_the_provider(page, oidc_provider, "ada")
     # Her old account is hers only once she proves it.
     expect(page.get_by_role("heading", name="Connect your account")).to_be_visible()
+
+
+def test_the_sign_in_pages_and_the_owners_settings_fit_a_phone_and_pass_axe(
+    new_page: Callable[..., Page], log_in, oidc_provider
+):
+    assert AXE.exists(), "axe-core is missing: `make test` installs it (npm, into .test-deps/)"
+    acme = organisation_with_provider(oidc_provider, require_sso=True)
+    owner = UserFactory(email="owner@example.org")
+    Membership.objects.create(organisation=acme, user=owner, role="owner")
+    second_factor_add(owner)
+    UserFactory(email="ada@acme.test")
+    problems: list[str] = []
+    for device, width in (("phone", 390), ("desktop", 1280)):
+        page = new_page("Europe/London", who=device)
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/accounts/login/")
+        _check(page, "sign-in: email", problems)
+        page.get_by_label("Email").fill("ada@example.org")
+        page.get_by_role("main").get_by_role("button", name="Continue").click()
+        _check(page, "sign-in: password", problems)
+        page.get_by_label("Email").fill("ada@acme.test")
+        page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+        page.get_by_role("main").get_by_role("button", name="Sign in").click()
+        _check(page, "sign-in: provider required", problems)
+        page.get_by_role("button", name="Sign in with Acme").click()
+        _sign_in_at_the_provider(page, oidc_provider, "ada")
+        expect(page.get_by_role("heading", name="Connect your account")).to_be_visible()
+        _check(page, "connect your account", problems)
+        settings_page = new_page("Europe/London", who=f"owner-{device}")
+        settings_page.set_viewport_size({"width": width, "height": 900})
+        log_in(settings_page, owner)
+        settings_page.goto(f"/organisations/{acme.slug}/sign-in/")
+        expect(settings_page.get_by_role("heading", name="Sign-in settings")).to_be_visible()
+        _check(settings_page, "sign-in settings", problems)
+
+    assert not problems, "\n".join(problems)
