@@ -47,6 +47,15 @@ class AccountAdapter(DefaultAccountAdapter):
                 return url
         return super().get_logout_redirect_url(request)
 
+    def get_login_stages(self) -> list[str]:
+        """allauth's, with its second-factor step replaced by ours (accounts.mfa), which
+        skips sign-ins through an organisation's identity provider."""
+        ours = "accounts.mfa.AuthenticateStage"
+        return [
+            ours if s == "allauth.mfa.stages.AuthenticateStage" else s
+            for s in super().get_login_stages()
+        ]
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """As allauth's send_mail, but the message is queued for a worker once we commit."""
         site = SimpleNamespace(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)

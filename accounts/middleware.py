@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_supported_language_variant
 
-from accounts.mfa import second_factor_setup_redirect, user_has_second_factor
+from accounts.mfa import second_factor_missing, second_factor_setup_redirect
 from accounts.models import User
 
 
@@ -68,7 +68,7 @@ class AdminSecondFactorMiddleware:
             request.path.startswith(reverse("admin:index"))
             and user.is_authenticated
             and user.is_staff
-            and not user_has_second_factor(user=user)
+            and second_factor_missing(request)
         ):
             return second_factor_setup_redirect(request)
         return self.get_response(request)

@@ -7,15 +7,33 @@ An OpenID Connect provider is `openid_connect` with provider id `org-<slug>`; a 
 provider id `saml-<slug>` (a NameID is unique within its IdP only: accounts stay apart).
 """
 
+from allauth.account.models import EmailAddress
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from allauth.socialaccount.models import SocialApp
-from django.http import HttpRequest
+from allauth.socialaccount.models import SocialApp, SocialLogin
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from accounts.models import User
 from identity.models import IdentityProvider
+from identity.receivers import organisation_of
 from identity.saml import saml_provider_id, sp_settings
+from identity.selectors import sso_landing_url
+from organisations.models import Organisation
+
+PENDING_LINK = "identity_pending_link"  # session key: a social login waiting for proof (views)
 
 OIDC = "openid_connect"
 SAML = "saml"
+
+
+def sso_required_message(idp: IdentityProvider) -> str:
+    return _(
+        "%(organisation)s signs its people in through its own identity provider, so passwords "
+        "are turned off for its addresses. Type this address on the sign-in page to continue "
+        "with %(organisation)s."
+    ) % {"organisation": idp.organisation.name}
 
 
 def oidc_provider_id(slug: str) -> str:
@@ -67,3 +85,55 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if client_id:
             apps = [app for app in apps if app.client_id == client_id]
         return apps
+
+    def populate_user(self, request: HttpRequest, sociallogin: SocialLogin, data: dict) -> User:
+        """The provider's name for the person becomes their display name."""
+        user = super().populate_user(request, sociallogin, data)
+        name = " ".join((data.get("name") or "").split())
+        if not name:
+            name = " ".join(filter(None, [data.get("first_name"), data.get("last_name")]))
+        user.display_name = name[: User._meta.get_field("display_name").max_length]
+        return user
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        """Before allauth signs anyone in or up through an organisation's provider:
+
+        - an address counts as verified only when the provider says so and it is at one of
+          that organisation's verified domains (another organisation's provider cannot vouch
+          for addresses it does not own);
+        - an existing account with the same address is never taken over on the address
+          alone: the person proves it is theirs first (identity.views.link_view);
+        - without a page asked for, they land in their organisation's cohort.
+        """
+        organisation = organisation_of(sociallogin)
+        if organisation is None:
+            return
+        if not sociallogin.state.get("next"):
+            landing = sso_landing_url(organisation=organisation)
+            if landing:
+                sociallogin.state["next"] = landing
+        if sociallogin.is_existing:
+            return
+        _vouch_only_for_own_domains(sociallogin, organisation)
+        email = (sociallogin.user.email or "").strip()
+        existing = account_with_address(email) if email else None
+        if existing is not None:
+            request.session[PENDING_LINK] = sociallogin.serialize()
+            raise ImmediateHttpResponse(HttpResponseRedirect(reverse("identity:link")))
+
+
+def _vouch_only_for_own_domains(sociallogin: SocialLogin, organisation: Organisation) -> None:
+    domains = set(
+        organisation.domains.filter(verified_at__isnull=False).values_list("domain", flat=True)
+    )
+    for address in sociallogin.email_addresses:
+        at_own_domain = address.email.rpartition("@")[2].lower() in domains
+        address.verified = bool(address.verified) and at_own_domain
+
+
+def account_with_address(email: str) -> User | None:
+    found = User.objects.filter(email__iexact=email).first()
+    if found is None:
+        address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+        found = address.user if address else None
+    return found

@@ -7,4 +7,7 @@ class IdentityConfig(AppConfig):
     verbose_name = "Single sign-on"
 
     def ready(self) -> None:
-        from identity import saml  # noqa: F401  (connects the single-logout receivers)
+        from identity import (
+            receivers,  # noqa: F401  (connects allauth's user_logged_in)
+            saml,  # noqa: F401  (connects the single-logout receivers)
+        )

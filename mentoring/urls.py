@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import RedirectView
 
 from home.views.dashboard import home_view
+from identity.oidc import oidc_callback_view
+from identity.views import sign_in_view
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -26,7 +28,16 @@ urlpatterns = [
     path("", home_view, name="home"),
     path("healthz", healthz, name="healthz"),
     path("", include("branding.views")),
+    # Before allauth's own at the same URLs and names: the sign-in page asks for the email first
+    # (identity.views), and an OpenID Connect callback always checks the ID token's signature.
+    path("accounts/login/", sign_in_view, name="account_login"),
+    re_path(
+        r"^accounts/oidc/(?P<provider_id>[^/]+)/login/callback/$",
+        oidc_callback_view,
+        name="openid_connect_callback",
+    ),
     path("accounts/", include("allauth.urls")),
+    path("", include("identity.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: visitors' language choice
     path("", include("accounts.urls")),
     path("", include("home.urls")),

@@ -195,6 +195,12 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# allauth's forms, refusing the domains of an organisation that requires its identity provider.
+ACCOUNT_FORMS = {
+    "signup": "identity.forms.SsoAwareSignupForm",
+    "reset_password": "identity.forms.SsoAwareResetPasswordForm",
+    "add_email": "identity.forms.SsoAwareAddEmailForm",
+}
 # Single sign-on: each organisation's identity provider, configured in the app (identity app).
 SOCIALACCOUNT_ADAPTER = "identity.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_STORE_TOKENS = False

@@ -98,6 +98,7 @@ def _shown(moment: datetime) -> str:
 def _sign_in(page: Page, user: User) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(user.email)
+    page.get_by_role("main").get_by_role("button", name="Continue").click()  # email first
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Sign In").click()
     if secret := getattr(user, "totp_secret", None):

@@ -105,9 +105,10 @@ def test_confirming_the_email_on_a_phone_still_lands_the_person_in_the_cohort(
     enrolment = Enrolment.objects.get()  # in the cohort now: the admin counts her
     assert (enrolment.user, enrolment.role, enrolment.invite) == (kim, "mentor", invite)
     phone.get_by_label(re.compile("^email", re.I)).fill("kim@example.org")
+    phone.get_by_role("main").get_by_role("button", name="Continue").click()  # email first
     phone.get_by_label(re.compile("^password", re.I)).fill(PASSWORD)
     phone.get_by_role("main").get_by_role("button", name=re.compile("^sign in$", re.I)).click()
-    # click 4 → page 6: the cohort's questions
+    # clicks 4 and 5 → page 6: the cohort's questions
 
     expect(phone).to_have_url(QUESTIONS)
     expect(phone.get_by_role("heading", name="Winter launch 2027", level=1)).to_be_visible()

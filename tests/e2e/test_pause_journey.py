@@ -35,6 +35,7 @@ pytestmark = pytest.mark.e2e
 def _sign_in(page: Page, user: User) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(user.email)
+    page.get_by_role("main").get_by_role("button", name="Continue").click()  # email first
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()

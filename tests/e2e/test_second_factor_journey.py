@@ -16,6 +16,7 @@ pytestmark = pytest.mark.e2e
 def sign_in(page: Page) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("dana@example.org")
+    page.get_by_role("button", name="Continue").click()  # email first, then the password
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 

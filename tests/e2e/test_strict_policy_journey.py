@@ -19,6 +19,7 @@ def test_staff_sign_in_and_use_the_admin_without_anything_blocked(page: Page):
 
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("staff@example.org")
+    page.get_by_role("button", name="Continue").click()  # email first, then the password
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_label("Code").fill(totp_code(secret))

@@ -56,6 +56,7 @@ SIGN_IN_STEPS = {
     "saml_metadata",
     "socialaccount_login_cancelled",
     "socialaccount_login_error",
+    "identity:link",  # proving an existing account after the provider's sign-in (else: login)
 }
 PUBLIC |= SIGN_IN_STEPS
 # The SCIM API of organisations' directories (/scim/v2/): not pages, and no sign-in. The bearer

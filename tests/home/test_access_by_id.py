@@ -154,6 +154,8 @@ def world(db) -> dict:
 
 # The objects of Alice and Bob each pattern names, by its keyword arguments.
 OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
+    # Owners only: Olga runs a cohort of the same organisation but does not own it.
+    "identity:settings": lambda w: {"slug": w["cohort"].organisation.slug},
     "home:pairing_detail": lambda w: {"pairing_id": w["pairing"].pk},
     "programmes:cohort_edit": lambda w: {"cohort_id": w["cohort"].pk},
     "programmes:enrolment": lambda w: {"cohort_id": w["cohort"].pk, "role": "mentee"},

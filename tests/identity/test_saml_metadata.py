@@ -13,6 +13,11 @@ from lxml import etree
 from identity.models import IdentityProvider
 from identity.saml import idp_metadata_parse, sp_urls
 from tests.factories import OrganisationFactory
+from tests.identity import saml_kit
+
+# SAML's own organisation and identity provider, over the OpenID Connect ones of conftest.
+saml_idp = saml_kit.saml_idp
+acme = saml_kit.acme
 
 MD = "urn:oasis:names:tc:SAML:2.0:metadata"
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from identity.saml import sp_urls
+from tests.identity import saml_kit
 from tests.identity.saml_kit import (
     form_fields,
     linked_user,
@@ -15,6 +16,10 @@ from tests.identity.saml_kit import (
     saml_sign_in,
     signed_in_user,
 )
+
+# SAML's own organisation and identity provider, over the OpenID Connect ones of conftest.
+saml_idp = saml_kit.saml_idp
+acme = saml_kit.acme
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,7 +8,12 @@ from django.urls import reverse
 from accounts.models import User
 from identity.models import IdentityProvider
 from identity.saml import saml_provider_id
+from tests.identity import saml_kit
 from tests.identity.saml_kit import linked_user, saml_sign_in, signed_in_user
+
+# SAML's own organisation and identity provider, over the OpenID Connect ones of conftest.
+saml_idp = saml_kit.saml_idp
+acme = saml_kit.acme
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
