@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from identity.adapters import sso_required_message
 from identity.models import IdentityProvider
+from identity.saml import METADATA_MAX_CHARS, idp_metadata_parse
 from identity.selectors import identity_provider_for_email
 
 
@@ -55,6 +56,17 @@ class IdentityProviderForm(forms.ModelForm):
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
     )
 
+    metadata_xml = forms.CharField(
+        label=_("Or paste the provider's metadata XML"),
+        required=False,
+        max_length=METADATA_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        help_text=_(
+            "The file Entra ID or Okta offers for download: its entity ID, sign-in and logout "
+            "URLs and signing certificate fill the fields below."
+        ),
+    )
+
     class Meta:
         model = IdentityProvider
         formfield_callback = _https_by_default
@@ -96,8 +108,24 @@ class IdentityProviderForm(forms.ModelForm):
         )
         self.secret_stored = stored
 
+    def clean_metadata_xml(self) -> str:
+        xml = self.cleaned_data.get("metadata_xml", "")
+        if xml.strip():
+            self.metadata = idp_metadata_parse(xml)  # a ValidationError in words when bad
+        return xml
+
     def clean(self) -> dict:
         data = super().clean()
+        metadata = getattr(self, "metadata", None)
+        if metadata is not None:
+            data.update(
+                entity_id=metadata.entity_id,
+                sso_url=metadata.sso_url,
+                slo_url=metadata.slo_url,
+                x509_certificate=metadata.x509_certificate,
+            )
+            for name in ("entity_id", "sso_url", "slo_url", "x509_certificate"):
+                self.errors.pop(name, None)
         protocol = data.get("protocol")
         if protocol == IdentityProvider.Protocol.OIDC:
             for name in ("issuer", "client_id"):

@@ -3,6 +3,7 @@ existing account to a provider's sign-in, and the owner's identity-provider sett
 
 from allauth.account.models import EmailAddress
 from allauth.account.views import LoginView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +27,7 @@ from identity.linking import (
 )
 from identity.models import IdentityProvider
 from identity.receivers import organisation_of
+from identity.saml import sp_urls
 from identity.selectors import (
     identity_provider_for_email,
     identity_provider_of,
@@ -155,18 +157,17 @@ def link_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _values_for_the_provider(request: HttpRequest, slug: str) -> dict:
-    """What the owner gives their provider: our redirect URI (OIDC), ACS and metadata (SAML)."""
+def _values_for_the_provider(slug: str) -> dict:
+    """What the owner gives their provider: our redirect URI (OIDC); entity ID, ACS, logout and
+    metadata URLs (SAML). From SITE_URL, so they do not change with the address used."""
+    site = settings.SITE_URL.rstrip("/")
+    sp = sp_urls(slug)
     return {
-        "oidc_redirect_uri": request.build_absolute_uri(
-            reverse("openid_connect_callback", kwargs={"provider_id": oidc_provider_id(slug)})
-        ),
-        "saml_acs_url": request.build_absolute_uri(
-            reverse("saml_acs", kwargs={"organization_slug": slug})
-        ),
-        "saml_metadata_url": request.build_absolute_uri(
-            reverse("saml_metadata", kwargs={"organization_slug": slug})
-        ),
+        "oidc_redirect_uri": site
+        + reverse("openid_connect_callback", kwargs={"provider_id": oidc_provider_id(slug)}),
+        "saml_acs_url": sp.acs_url,
+        "saml_sls_url": sp.sls_url,
+        "saml_metadata_url": sp.metadata_url,
     }
 
 
@@ -200,6 +201,6 @@ def settings_view(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": organisation,
             "form": form,
             "idp": idp,
-            **_values_for_the_provider(request, organisation.slug),
+            **_values_for_the_provider(organisation.slug),
         },
     )

@@ -45,9 +45,9 @@ def memberships_administering(*, user: User) -> QuerySet[Membership]:
     )
 
 
-def organisation_get_for_admin(*, user: User, organisation_id: int) -> Organisation:
+def organisation_get_for_admin(*, user: User, slug: str) -> Organisation:
     """An organisation this person owns or administers, or 404."""
-    return get_object_or_404(organisations_administered(user=user), pk=organisation_id)
+    return get_object_or_404(organisations_administered(user=user), slug=slug)
 
 
 def membership_role_of(*, user: User, organisation: Organisation) -> str | None:

@@ -64,16 +64,16 @@ def organisation_admin_required(view: Callable[..., HttpResponse]) -> Callable[.
     return wrapper
 
 
-def _owned(request: HttpRequest, organisation_id: int) -> Organisation:
+def _owned(request: HttpRequest, slug: str) -> Organisation:
     """The organisation, for its owner only (its admins may look but not change: 403)."""
-    organisation = organisation_get_for_admin(user=request.user, organisation_id=organisation_id)
+    organisation = organisation_get_for_admin(user=request.user, slug=slug)
     if membership_role_of(user=request.user, organisation=organisation) != Role.OWNER:
         raise PermissionDenied
     return organisation
 
 
 def _back(organisation: Organisation, anchor: str = "") -> HttpResponse:
-    return redirect(reverse("organisations:detail", args=[organisation.pk]) + anchor)
+    return redirect(reverse("organisations:detail", args=[organisation.slug]) + anchor)
 
 
 @organisation_admin_required
@@ -109,15 +109,15 @@ def _detail(request: HttpRequest, organisation: Organisation, **forms: object) -
 
 @organisation_admin_required
 @require_GET
-def organisation_detail_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    organisation = organisation_get_for_admin(user=request.user, organisation_id=organisation_id)
+def organisation_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = organisation_get_for_admin(user=request.user, slug=slug)
     return _detail(request, organisation)
 
 
 @organisation_admin_required
 @require_POST
-def organisation_admin_add_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    organisation = _owned(request, organisation_id)
+def organisation_admin_add_view(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _owned(request, slug)
     form = OrganisationAdminForm(request.POST)
     if form.is_valid():
         try:
@@ -145,10 +145,8 @@ def organisation_admin_add_view(request: HttpRequest, organisation_id: int) -> H
 
 @organisation_admin_required
 @require_POST
-def membership_role_view(
-    request: HttpRequest, organisation_id: int, membership_id: int
-) -> HttpResponse:
-    organisation = _owned(request, organisation_id)
+def membership_role_view(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    organisation = _owned(request, slug)
     membership = membership_get_for_owner_page(
         organisation=organisation, membership_id=membership_id
     )
@@ -176,10 +174,8 @@ def membership_role_view(
 
 @organisation_admin_required
 @require_POST
-def membership_remove_view(
-    request: HttpRequest, organisation_id: int, membership_id: int
-) -> HttpResponse:
-    organisation = _owned(request, organisation_id)
+def membership_remove_view(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    organisation = _owned(request, slug)
     membership = membership_get_for_owner_page(
         organisation=organisation, membership_id=membership_id
     )
@@ -198,8 +194,8 @@ def membership_remove_view(
 
 @organisation_admin_required
 @require_POST
-def organisation_domain_add_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    organisation = _owned(request, organisation_id)
+def organisation_domain_add_view(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _owned(request, slug)
     form = OrganisationDomainForm(request.POST)
     if form.is_valid():
         try:
@@ -226,8 +222,8 @@ def _branding_form(organisation: Organisation, **kwargs: object) -> Organisation
 
 @organisation_admin_required
 @require_POST
-def organisation_branding_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    organisation = _owned(request, organisation_id)
+def organisation_branding_view(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _owned(request, slug)
     form = _branding_form(organisation, data=request.POST, files=request.FILES)
     if form.is_valid():
         try:
@@ -256,18 +252,18 @@ def organisation_branding_view(request: HttpRequest, organisation_id: int) -> Ht
 
 urlpatterns = [
     path("", organisation_list_view, name="list"),
-    path("<int:organisation_id>/", organisation_detail_view, name="detail"),
-    path("<int:organisation_id>/admins/", organisation_admin_add_view, name="admin_add"),
+    path("<slug:slug>/", organisation_detail_view, name="detail"),
+    path("<slug:slug>/admins/", organisation_admin_add_view, name="admin_add"),
     path(
-        "<int:organisation_id>/people/<int:membership_id>/role/",
+        "<slug:slug>/people/<int:membership_id>/role/",
         membership_role_view,
         name="membership_role",
     ),
     path(
-        "<int:organisation_id>/people/<int:membership_id>/remove/",
+        "<slug:slug>/people/<int:membership_id>/remove/",
         membership_remove_view,
         name="membership_remove",
     ),
-    path("<int:organisation_id>/domains/", organisation_domain_add_view, name="domain_add"),
-    path("<int:organisation_id>/branding/", organisation_branding_view, name="branding"),
+    path("<slug:slug>/domains/", organisation_domain_add_view, name="domain_add"),
+    path("<slug:slug>/branding/", organisation_branding_view, name="branding"),
 ]

@@ -32,6 +32,15 @@ PAGE_SIZE = 25
 def cohort_create_view(request: HttpRequest) -> HttpResponse:
     organisations = organisations_administered(user=request.user)
     if not organisations.exists():
+        if request.user.is_staff:  # staff create organisations, in the admin
+            messages.info(
+                request,
+                _(
+                    "Cohorts belong to an organisation, and you run none yet. Create your "
+                    "organisation here with yourself as its owner, then create the cohort."
+                ),
+            )
+            return redirect("admin:organisations_organisation_add")
         messages.error(
             request,
             _(

@@ -32,7 +32,14 @@ SKIP = re.compile(
 
 
 # Pages a persona's crawl must reach from the links it follows.
-MUST_REACH = {"admin": {"/organisations/", "/organisations/N/"}}
+MUST_REACH = {
+    "admin": {
+        "/organisations/",
+        "/organisations/northwind/",
+        "/organisations/northwind/sign-in/",
+        "/organisations/northwind/provisioning/",
+    }
+}
 
 
 def _shape(url: str) -> str:

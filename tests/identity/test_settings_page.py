@@ -1,8 +1,15 @@
 """The owner's sign-in settings: OpenID Connect or SAML, the values to give the provider, the
 write-only secret, and requiring the provider."""
 
+import base64
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from auditlog.models import LogEntry
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,12 +52,14 @@ def owner_client(client, acme):
     return client
 
 
-def test_the_owner_sees_the_values_to_give_the_provider(owner_client):
+def test_the_owner_sees_the_values_to_give_the_provider(owner_client, settings):
+    settings.SITE_URL = "https://mentoring.example.org"
     html = owner_client.get(URL).content.decode()
 
-    assert "http://testserver/accounts/oidc/org-acme/login/callback/" in html
-    assert "http://testserver/accounts/saml/acme/acs/" in html
-    assert "http://testserver/accounts/saml/acme/metadata/" in html
+    assert "https://mentoring.example.org/accounts/oidc/org-acme/login/callback/" in html
+    assert "https://mentoring.example.org/accounts/saml/acme/acs/" in html
+    assert "https://mentoring.example.org/accounts/saml/acme/metadata/" in html
+    assert "https://mentoring.example.org/accounts/saml/acme/sls/" in html
     for label in ("Issuer URL", "Client ID", "Client secret", "Metadata URL", "Entity ID"):
         assert label in html
 
@@ -161,3 +170,60 @@ def test_requiring_the_provider_needs_a_verified_domain(owner_client, acme):
 
     assert "no verified email domain yet" in response.content.decode()
     assert not IdentityProvider.objects.exists()
+
+
+def _idp_metadata() -> tuple[str, str]:
+    """An identity provider's metadata XML with a fresh self-signed certificate, and that
+    certificate as base64 DER."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "idp.acme.test")])
+    now = datetime.now(tz=UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .sign(key, hashes.SHA256())
+    )
+    der = base64.b64encode(certificate.public_bytes(serialization.Encoding.DER)).decode()
+    redirect = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+    xml = f"""<?xml version="1.0"?>
+<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"
+    xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="https://idp.acme.test/saml">
+  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data>
+      <ds:X509Certificate>{der}</ds:X509Certificate>
+    </ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+    <md:SingleLogoutService Binding="{redirect}" Location="https://idp.acme.test/slo"/>
+    <md:SingleSignOnService Binding="{redirect}" Location="https://idp.acme.test/sso"/>
+  </md:IDPSSODescriptor>
+</md:EntityDescriptor>"""
+    return xml, der
+
+
+def test_pasted_saml_metadata_fills_the_providers_fields(owner_client, acme):
+    xml, der = _idp_metadata()
+
+    response = owner_client.post(URL, {"protocol": "saml", "metadata_xml": xml})
+
+    assert response.status_code == 302
+    saved = IdentityProvider.objects.get(organisation=acme)
+    assert (saved.entity_id, saved.sso_url, saved.slo_url) == (
+        "https://idp.acme.test/saml",
+        "https://idp.acme.test/sso",
+        "https://idp.acme.test/slo",
+    )
+    assert saved.x509_certificate.replace("\n", "") == der
+
+
+def test_pasted_text_that_is_no_metadata_is_refused_in_words_and_kept(owner_client, acme):
+    response = owner_client.post(URL, {"protocol": "saml", "metadata_xml": "<not metadata"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This is not well-formed XML" in html
+    assert "&lt;not metadata" in html
+    assert not IdentityProvider.objects.filter(organisation=acme).exists()

@@ -71,7 +71,7 @@ def test_the_owner_saves_a_name_colour_and_logo_and_her_people_see_them(
     elsewhere = ProfileFactory(mentee=True).user
 
     response = owner.post(
-        reverse("organisations:branding", args=[riverside.pk]),
+        reverse("organisations:branding", args=[riverside.slug]),
         {
             "name": "Riverside mentoring",
             "main_colour": "#5b2a86",
@@ -117,7 +117,7 @@ def test_leaving_the_organisation_brings_back_the_installations_branding(owner, 
 
 def test_a_colour_too_light_is_refused_and_what_was_typed_stays(owner, riverside):
     response = owner.post(
-        reverse("organisations:branding", args=[riverside.pk]),
+        reverse("organisations:branding", args=[riverside.slug]),
         {"name": "Riverside mentoring", "main_colour": "#f5d76e"},
     )
 
@@ -136,7 +136,7 @@ def test_an_admin_of_the_organisation_cannot_change_its_branding(owner, riversid
     client.force_login(olga)
 
     response = client.post(
-        reverse("organisations:branding", args=[riverside.pk]),
+        reverse("organisations:branding", args=[riverside.slug]),
         {"name": "Mine now", "main_colour": "#5b2a86"},
     )
 

@@ -76,7 +76,7 @@ def signed_in(user) -> Client:
 
 
 def detail(organisation) -> str:
-    return reverse("organisations:detail", args=[organisation.pk])
+    return reverse("organisations:detail", args=[organisation.slug])
 
 
 def role_of(user, organisation) -> str | None:
@@ -161,7 +161,7 @@ def test_an_admin_may_look_but_not_manage(northwind, owner, admin, member):
 
     page = client.get(detail(northwind))
     refused = client.post(
-        reverse("organisations:admin_add", args=[northwind.pk]),
+        reverse("organisations:admin_add", args=[northwind.slug]),
         {"email": member.email, "role": "admin"},
     )
 
@@ -206,7 +206,7 @@ def test_the_owner_makes_a_member_an_admin_by_address_and_it_is_in_the_trail(
     client = signed_in(owner)
 
     response = client.post(
-        reverse("organisations:admin_add", args=[northwind.pk]),
+        reverse("organisations:admin_add", args=[northwind.slug]),
         {"email": "MAX@northwind.example", "role": "admin"},
     )
 
@@ -223,7 +223,7 @@ def test_someone_with_an_account_but_no_membership_becomes_an_admin(northwind, o
     newcomer = ProfileFactory(user__email="nina@elsewhere.example").user
 
     signed_in(owner).post(
-        reverse("organisations:admin_add", args=[northwind.pk]),
+        reverse("organisations:admin_add", args=[northwind.slug]),
         {"email": "nina@elsewhere.example", "role": "admin"},
     )
 
@@ -233,7 +233,7 @@ def test_someone_with_an_account_but_no_membership_becomes_an_admin(northwind, o
 
 def test_an_address_without_an_account_is_refused_with_a_message_and_kept(northwind, owner):
     response = signed_in(owner).post(
-        reverse("organisations:admin_add", args=[northwind.pk]),
+        reverse("organisations:admin_add", args=[northwind.slug]),
         {"email": "nobody@northwind.example", "role": "admin"},
     )
 
@@ -253,7 +253,7 @@ def test_an_admin_made_member_again_no_longer_runs_the_organisations_cohorts(
     membership = Membership.objects.get(organisation=northwind, user=admin)
 
     response = signed_in(owner).post(
-        reverse("organisations:membership_role", args=[northwind.pk, membership.pk]),
+        reverse("organisations:membership_role", args=[northwind.slug, membership.pk]),
         {"role": "member"},
     )
 
@@ -267,7 +267,7 @@ def test_removing_an_admin_takes_them_out_and_off_the_cohorts(northwind, owner, 
     membership = Membership.objects.get(organisation=northwind, user=admin)
 
     response = signed_in(owner).post(
-        reverse("organisations:membership_remove", args=[northwind.pk, membership.pk])
+        reverse("organisations:membership_remove", args=[northwind.slug, membership.pk])
     )
 
     assert texts(response) == [
@@ -286,12 +286,12 @@ def test_the_last_owner_can_be_neither_demoted_nor_removed(northwind, owner):
 
     demoted = texts(
         client.post(
-            reverse("organisations:membership_role", args=[northwind.pk, mine.pk]),
+            reverse("organisations:membership_role", args=[northwind.slug, mine.pk]),
             {"role": "admin"},
         )
     )
     removed = texts(
-        client.post(reverse("organisations:membership_remove", args=[northwind.pk, mine.pk]))
+        client.post(reverse("organisations:membership_remove", args=[northwind.slug, mine.pk]))
     )
 
     message = (
@@ -309,10 +309,10 @@ def test_with_a_second_owner_the_first_may_step_down(northwind, owner, admin):
     mine = Membership.objects.get(organisation=northwind, user=owner)
 
     client.post(
-        reverse("organisations:membership_role", args=[northwind.pk, olga.pk]), {"role": "owner"}
+        reverse("organisations:membership_role", args=[northwind.slug, olga.pk]), {"role": "owner"}
     )
     client.post(
-        reverse("organisations:membership_role", args=[northwind.pk, mine.pk]), {"role": "admin"}
+        reverse("organisations:membership_role", args=[northwind.slug, mine.pk]), {"role": "admin"}
     )
 
     assert role_of(admin, northwind) == Role.OWNER
@@ -361,7 +361,8 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner():
 
 def test_the_owner_adds_a_domain_which_awaits_verification(northwind, owner):
     response = signed_in(owner).post(
-        reverse("organisations:domain_add", args=[northwind.pk]), {"domain": " @NorthWind.Example "}
+        reverse("organisations:domain_add", args=[northwind.slug]),
+        {"domain": " @NorthWind.Example "},
     )
 
     assert texts(response) == [
@@ -374,7 +375,7 @@ def test_the_owner_adds_a_domain_which_awaits_verification(northwind, owner):
 @pytest.mark.parametrize("typed", ["not a domain", "https://northwind.example", "a@b"])
 def test_a_malformed_domain_is_refused_and_kept(northwind, owner, typed):
     response = signed_in(owner).post(
-        reverse("organisations:domain_add", args=[northwind.pk]), {"domain": typed}
+        reverse("organisations:domain_add", args=[northwind.slug]), {"domain": typed}
     )
 
     assert response.status_code == 200
@@ -386,7 +387,7 @@ def test_a_domain_of_another_organisation_is_refused_with_a_clear_error(northwin
     OrganisationFactory(slug="riverside").domains.create(domain="shared.example")
 
     response = signed_in(owner).post(
-        reverse("organisations:domain_add", args=[northwind.pk]), {"domain": "Shared.example"}
+        reverse("organisations:domain_add", args=[northwind.slug]), {"domain": "Shared.example"}
     )
 
     assert "Another organisation has shared.example already" in response.content.decode()

@@ -5,8 +5,18 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from accounts.services import user_make_programme_admin
+from organisations.models import Organisation
+from organisations.services import membership_ensure
 from programmes.models import Cohort, Enrolment
-from tests.factories import CohortFactory, EnrolmentFactory, ProfileFactory, UserFactory
+from tests.factories import (
+    CohortFactory,
+    EnrolmentFactory,
+    OrganisationFactory,
+    ProfileFactory,
+    UserFactory,
+    second_factor_add,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +254,44 @@ def test_enrolment_is_unique_per_role(cohort, mentee):
 
     assert first.pk == again.pk
     assert Enrolment.objects.filter(cohort=cohort, user=mentee).count() == 1
+
+
+def test_an_admin_of_no_organisation_is_told_whom_to_ask(client):
+    lone = UserFactory(email="lone@example.org")
+    user_make_programme_admin(user=lone)
+    second_factor_add(lone)
+    client.force_login(lone)
+
+    response = client.get(reverse("programmes:cohort_create"), follow=True)
+
+    assert "Ask your organisation&#x27;s owner" in response.content.decode()
+    assert not Cohort.objects.exists()
+
+
+def test_staff_of_no_organisation_are_sent_to_create_one(client):
+    staff = UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
+    second_factor_add(staff)
+    client.force_login(staff)
+
+    response = client.get(reverse("programmes:cohort_create"))
+
+    assert response["Location"] == reverse("admin:organisations_organisation_add")
+
+
+def test_a_cohort_cannot_be_made_in_an_organisation_its_creator_does_not_run(
+    client, programme_admin
+):
+    elsewhere = OrganisationFactory(slug="elsewhere")
+    client.force_login(programme_admin)
+    OrganisationFactory(slug="mine-too")
+    membership_ensure(
+        organisation=Organisation.objects.get(slug="mine-too"), user=programme_admin, role="admin"
+    )
+
+    response = client.post(
+        reverse("programmes:cohort_create"), {**COHORT_FORM, "organisation": elsewhere.pk}
+    )
+
+    assert response.status_code == 200
+    assert "Choose one of the organisations you run cohorts for" in response.content.decode()
+    assert not Cohort.objects.filter(organisation=elsewhere).exists()
