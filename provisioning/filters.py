@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db.models import Q
+from scim2_models import InvalidFilterException
 from scim2_models.path import (
     CompareOperator,
     Comparison,
@@ -61,6 +62,8 @@ class ToQ(FilterVisitor[Q]):
         return column
 
     def visit_comparison(self, node: Comparison) -> Q:
+        if isinstance(node.value, str) and "\x00" in node.value:  # "\u0000" in the filter
+            raise InvalidFilterException(detail="A filter value carries a NUL character.")
         path = node.attr_path
         column = self._column(path.attr, path.sub_attr, path.uri)
         value = node.value

@@ -93,3 +93,12 @@ def test_any_patch(scim, operations):
 def test_any_filter(scim, expression):
     _ok(scim.get("Users", filter=expression))
     _ok(scim.get("Groups", filter=expression))
+
+
+def test_a_nul_character_escaped_in_a_filter_value_is_refused_as_a_scim_error(scim):
+    """Found by test_any_filter: the filter's JSON escape reaches PostgreSQL as a NUL."""
+    for endpoint, attribute in (("Users", "userName"), ("Groups", "displayName")):
+        response = scim.get(endpoint, filter=f'{attribute} eq "\\u0000"')
+
+        assert response.status_code == 400
+        assert response.json()["scimType"] == "invalidFilter"
