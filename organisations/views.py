@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.decorators import programme_admin_required
 from accounts.mfa import second_factor_setup_redirect, user_has_second_factor
 from branding.models import Branding
 from mentoring.errors import DomainError
@@ -76,7 +77,7 @@ def _back(organisation: Organisation, anchor: str = "") -> HttpResponse:
     return redirect(reverse("organisations:detail", args=[organisation.slug]) + anchor)
 
 
-@organisation_admin_required
+@programme_admin_required  # any programme admin: one who runs no organisation is told why
 @require_GET
 def organisation_list_view(request: HttpRequest) -> HttpResponse:
     memberships = memberships_administering(user=request.user)

@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.services import user_make_programme_admin
 from organisations.models import Membership, OrganisationDomain, Role
 from organisations.services import (
     MembershipRefused,
@@ -181,7 +182,7 @@ def test_a_member_and_an_owner_of_another_organisation_get_404(northwind, owner,
     second_factor_add(oscar)
 
     assert signed_in(member).get(detail(northwind)).status_code == 404
-    assert signed_in(member).get(reverse("organisations:list")).status_code == 404
+    assert signed_in(member).get(reverse("organisations:list")).status_code == 403
     assert signed_in(oscar).get(detail(northwind)).status_code == 404
 
 
@@ -392,3 +393,15 @@ def test_a_domain_of_another_organisation_is_refused_with_a_clear_error(northwin
 
     assert "Another organisation has shared.example already" in response.content.decode()
     assert not northwind.domains.exists()
+
+
+def test_an_admin_of_no_organisation_sees_whom_to_ask_not_an_empty_table(client):
+    lone = UserFactory(email="lone@example.org")
+    user_make_programme_admin(user=lone)
+    second_factor_add(lone)
+    client.force_login(lone)
+
+    html = client.get(reverse("organisations:list")).content.decode()
+
+    assert "You run no organisation yet" in html
+    assert "<table>" not in html
