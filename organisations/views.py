@@ -133,10 +133,10 @@ def organisation_admin_add_view(request: HttpRequest, slug: str) -> HttpResponse
         else:
             messages.success(
                 request,
-                _("%(name)s is now %(role)s of %(organisation)s.")
+                _("%(name)s now has the role “%(role)s” in %(organisation)s.")
                 % {
                     "name": membership.user.name,
-                    "role": membership.get_role_display().lower(),
+                    "role": membership.get_role_display(),
                     "organisation": organisation.name,
                 },
             )
@@ -167,8 +167,8 @@ def membership_role_view(request: HttpRequest, slug: str, membership_id: int) ->
     else:
         messages.success(
             request,
-            _("%(name)s is now %(role)s.")
-            % {"name": membership.user.name, "role": membership.get_role_display().lower()},
+            _("%(name)s now has the role “%(role)s”.")
+            % {"name": membership.user.name, "role": membership.get_role_display()},
         )
     return _back(organisation, "#people-title")
 

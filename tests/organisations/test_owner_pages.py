@@ -213,7 +213,7 @@ def test_the_owner_makes_a_member_an_admin_by_address_and_it_is_in_the_trail(
 
     assert response.status_code == 302
     assert role_of(member, northwind) == Role.ADMIN
-    assert texts(response) == ["Max Mentor is now programme admin of Northwind Health."]
+    assert texts(response) == ["Max Mentor now has the role “Programme admin” in Northwind Health."]
     entry = LogEntry.objects.filter(additional_data__organisation_id=northwind.pk).latest("pk")
     assert entry.actor == owner
     assert entry.changes_dict["role"] == ["member", "admin"]
@@ -258,7 +258,7 @@ def test_an_admin_made_member_again_no_longer_runs_the_organisations_cohorts(
         {"role": "member"},
     )
 
-    assert texts(response) == ["Olga Admin is now member."]
+    assert texts(response) == ["Olga Admin now has the role “Member”."]
     assert role_of(admin, northwind) == Role.MEMBER
     assert list(admin.administered_cohorts.all()) == [elsewhere]
     assert list(cohorts_for_admin(user=admin)) == [elsewhere]
