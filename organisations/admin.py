@@ -9,8 +9,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from organisations.models import Membership, Organisation, OrganisationDomain
+from accounts.models import User
+from organisations.models import ADMIN_ROLES, Membership, Organisation, OrganisationDomain, Role
 from organisations.services import organisation_domains_verify
+from organisations.signals import admin_role_lost
 
 
 class OrganisationDomainAdminForm(forms.ModelForm):
@@ -43,7 +45,25 @@ class OrganisationDomainInline(admin.TabularInline):
     extra = 1
 
 
+class MembershipFormSet(forms.BaseInlineFormSet):
+    """The owners' rule of the owner pages, here too: an organisation with people keeps at
+    least one owner."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if kept and not any(row.get("role") == Role.OWNER for row in kept):
+            raise forms.ValidationError(
+                _("Keep at least one owner: nobody else could manage its admins and domains.")
+            )
+
+
 class MembershipInline(admin.TabularInline):
+    formset = MembershipFormSet
     model = Membership
     fields = ["user", "role", "source", "created_at"]
     readonly_fields = ["created_at"]
@@ -66,6 +86,25 @@ class OrganisationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OrganisationDomainInline, MembershipInline]
     actions = ["mark_domains_verified"]
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        """As the owner pages do: whoever stops being an owner or admin here also stops
+        running the organisation's cohorts (admin_role_lost)."""
+        if formset.model is not Membership:
+            super().save_formset(request, form, formset, change)
+            return
+        before = dict(
+            Membership.objects.filter(organisation=form.instance).values_list("user_id", "role")
+        )
+        super().save_formset(request, form, formset, change)
+        after = dict(
+            Membership.objects.filter(organisation=form.instance).values_list("user_id", "role")
+        )
+        for user_id, role in before.items():
+            if role in ADMIN_ROLES and after.get(user_id) not in ADMIN_ROLES:
+                admin_role_lost.send(
+                    Membership, organisation=form.instance, user=User.objects.get(pk=user_id)
+                )
 
     @admin.action(description=_("Mark domains verified"))
     def mark_domains_verified(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -6,7 +6,13 @@ from django.test import Client
 from django.urls import reverse
 
 from organisations.models import Membership, Organisation, OrganisationDomain, Role
-from tests.factories import OrganisationFactory, ProfileFactory, UserFactory, second_factor_add
+from tests.factories import (
+    CohortFactory,
+    OrganisationFactory,
+    ProfileFactory,
+    UserFactory,
+    second_factor_add,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +115,56 @@ def test_domains_are_verified_from_their_own_list_too_and_the_list_shows_which_w
     assert listed.context["cl"].result_count == 1
     waiting.refresh_from_db()
     assert waiting.verified_at is not None
+
+
+def test_staff_cannot_leave_an_organisation_with_people_but_no_owner(staff_client):
+    dana = ProfileFactory(user__email="dana@riverside.example").user
+
+    response = staff_client.post(
+        reverse("admin:organisations_organisation_add"),
+        {
+            "name": "Riverside Council",
+            "slug": "riverside",
+            **_inline("domains", []),
+            **_inline("memberships", [{"user": str(dana.pk), "role": "admin", "source": "added"}]),
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Keep at least one owner" in response.content.decode()
+    assert not Organisation.objects.filter(slug="riverside").exists()
+
+
+def test_an_admin_made_a_member_in_the_django_admin_stops_running_its_cohorts(staff_client):
+    riverside = OrganisationFactory(slug="riverside", name="Riverside Council")
+    olga = ProfileFactory().user
+    owner = Membership.objects.create(organisation=riverside, user=olga, role=Role.OWNER)
+    rita = ProfileFactory().user
+    second_factor_add(rita)
+    cohort = CohortFactory(organisation=riverside, admins=[rita])
+    ritas = Membership.objects.get(organisation=riverside, user=rita)
+    rows = [(owner, "owner"), (ritas, "member")]
+    data = {
+        "name": riverside.name,
+        "slug": riverside.slug,
+        **_inline("domains", []),
+        "memberships-TOTAL_FORMS": "2",
+        "memberships-INITIAL_FORMS": "2",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    for number, (membership, role) in enumerate(rows):
+        data |= {
+            f"memberships-{number}-id": str(membership.pk),
+            f"memberships-{number}-organisation": str(riverside.pk),
+            f"memberships-{number}-user": str(membership.user_id),
+            f"memberships-{number}-role": role,
+            f"memberships-{number}-source": "added",
+        }
+
+    response = staff_client.post(
+        reverse("admin:organisations_organisation_change", args=[riverside.pk]), data
+    )
+
+    assert response.status_code == 302
+    assert not cohort.admins.filter(pk=rita.pk).exists()
