@@ -206,6 +206,9 @@ SOCIALACCOUNT_ADAPTER = "identity.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_STORE_TOKENS = False
 # Secrets at rest (mentoring.crypto): Fernet keys, newest first; derived from SECRET_KEY if unset.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+# People's calendar addresses are fetched only from public addresses; these host names (an
+# internal calendar server) are allowed to resolve to private ones.
+CALENDAR_ALLOWED_HOSTS = env.list("CALENDAR_ALLOWED_HOSTS", default=[])
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring] "
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home:dashboard"
