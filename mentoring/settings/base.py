@@ -274,6 +274,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sessions_app.tasks.reminders.reminders_dispatch_task",
         "schedule": 60,
     },
+    # Every 10 minutes: people's connected calendars not read since are read again.
+    "calendars-refresh-due": {
+        "task": "sessions_app.tasks.calendars.calendars_refresh_due_task",
+        "schedule": 10 * 60,
+    },
     # Every 15 minutes: unanswered mentor requests expire and go to the mentee's next choice.
     "requests-expire-due": {
         "task": "matching.tasks.requests.requests_expire_due_task",
