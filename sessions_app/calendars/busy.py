@@ -8,7 +8,8 @@
   (no zone) in the owner's own zone.
 - An all-day event blocks the owner's whole local days, midnight to midnight.
 - An event marked free (TRANSP:TRANSPARENT) or cancelled (STATUS:CANCELLED) leaves the time
-  free.
+  free, and so does an event whose UID ends with `skip_uid_suffix`: the owner's copy of a
+  session booked here, which the booking itself already counts while it stands.
 """
 
 from dataclasses import dataclass
@@ -39,7 +40,12 @@ def _moment(value: date | datetime, zone: ZoneInfo) -> datetime:
 
 
 def busy_intervals(
-    document: bytes | str, *, zone: ZoneInfo, start: datetime, end: datetime
+    document: bytes | str,
+    *,
+    zone: ZoneInfo,
+    start: datetime,
+    end: datetime,
+    skip_uid_suffix: str = "",
 ) -> list[Busy]:
     """The busy intervals of `document` that overlap [start, end), merged and in order.
 
@@ -60,6 +66,8 @@ def busy_intervals(
         if str(event.get("STATUS", "")).upper() == "CANCELLED":
             continue
         if "DTSTART" not in event:
+            continue
+        if skip_uid_suffix and str(event.get("UID", "")).endswith(skip_uid_suffix):
             continue
         begins = event["DTSTART"].dt
         if "DTEND" in event:

@@ -120,8 +120,11 @@ class Series(models.Model):
         return f"Series every {self.every_weeks} weeks for pairing {self.pairing_id}"
 
 
+SESSION_UID_SUFFIX = "@mentoring"  # every session's calendar UID ends so
+
+
 def _uid() -> str:
-    return f"{uuid.uuid4()}@mentoring"
+    return f"{uuid.uuid4()}{SESSION_UID_SUFFIX}"
 
 
 class Appointment(models.Model):

@@ -16,7 +16,7 @@ from accounts.models import User
 from mentoring.crypto import decrypt, encrypt
 from sessions_app.calendars.busy import CalendarUnreadable, busy_intervals
 from sessions_app.calendars.fetch import CalendarFetchError, fetch_calendar
-from sessions_app.models import BusyInterval, CalendarConnection
+from sessions_app.models import SESSION_UID_SUFFIX, BusyInterval, CalendarConnection
 
 WINDOW = timedelta(weeks=26)  # the longest booking horizon
 REREAD_AFTER = timedelta(days=1)  # read again in full once the window has moved on a day
@@ -49,6 +49,7 @@ def _read(
             zone=connection.user.zoneinfo,
             start=now - timedelta(days=1),
             end=now + WINDOW,
+            skip_uid_suffix=SESSION_UID_SUFFIX,  # sessions booked here count by themselves
         )
     except CalendarUnreadable as error:
         raise CalendarProblem(

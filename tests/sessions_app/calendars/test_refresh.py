@@ -8,9 +8,12 @@ import pytest
 from django.conf import settings
 
 from sessions_app.models import CalendarConnection
+from sessions_app.selectors.slots import slot_is_free
 from sessions_app.services.calendars import CalendarProblem, calendar_connect, calendar_refresh
 from sessions_app.tasks.calendars import calendars_refresh_due_task
+from tests.factories import AppointmentFactory
 from tests.sessions_app.calendars.conftest import Page
+from tests.sessions_app.test_slots import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +123,34 @@ def test_beat_runs_the_calendar_scan_every_ten_minutes():
     entry = settings.CELERY_BEAT_SCHEDULE["calendars-refresh-due"]
     assert entry["task"] == "sessions_app.tasks.calendars.calendars_refresh_due_task"
     assert entry["schedule"] == 10 * 60
+
+
+def test_a_session_booked_here_in_the_persons_own_calendar_is_not_a_busy_time(
+    calendar_server, mentor, pairing
+):
+    session = AppointmentFactory(
+        pairing=pairing, starts_at=datetime(2026, 3, 4, 15, tzinfo=UTC), length=60
+    )
+    copy = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example//EN\r\n"
+        f"BEGIN:VEVENT\r\nUID:{session.uid}\r\nDTSTAMP:20260301T000000Z\r\n"
+        "DTSTART:20260304T150000Z\r\nDTEND:20260304T160000Z\r\nSUMMARY:Mentoring\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+    calendar_server.pages["/mine.ics"] = Page(body=copy)
+    connection = calendar_connect(
+        user=mentor, name="Work", url=calendar_server.url("/mine.ics"), now=NOW
+    )
+    assert busy_of(connection) == []
+    # Moving the session: its own time stays free to choose, its copy does not hold it.
+    mentor.timezone = "UTC"
+    mentor.save()
+    publish(mentor, hours=("09:00", "17:00"))
+    assert slot_is_free(
+        mentor=mentor,
+        mentee=pairing.mentee,
+        starts_at=session.starts_at,
+        length=60,
+        now=NOW,
+        exclude_appointment_id=session.pk,
+    )
