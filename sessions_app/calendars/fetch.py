@@ -160,6 +160,8 @@ def fetch_calendar(url: str, *, etag: str = "", last_modified: str = "") -> Fetc
                 )
             finally:
                 response.release_conn()
+        except urllib3.exceptions.NewConnectionError as error:  # a TimeoutError subclass
+            raise CalendarFetchError(_("The calendar's server could not be reached.")) from error
         except urllib3.exceptions.TimeoutError as error:
             raise CalendarFetchError(_("The calendar's server took too long to answer.")) from error
         except urllib3.exceptions.SSLError as error:

@@ -101,6 +101,11 @@ def calendar_connect(*, user: User, name: str, url: str, now: datetime) -> Calen
     return connection
 
 
+def calendar_disconnect(*, connection: CalendarConnection) -> None:
+    """Remove the connection and its busy times: the slots they blocked open again."""
+    connection.delete()
+
+
 def calendar_refresh(*, connection_id: int, now: datetime) -> bool:
     """Read one connection again; True when its busy times are current. Safe to run twice."""
     connection = CalendarConnection.objects.select_related("user").filter(pk=connection_id).first()
