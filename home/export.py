@@ -48,6 +48,8 @@ from sessions_app.models import (
     AgendaItem,
     Appointment,
     Availability,
+    BusyInterval,
+    CalendarConnection,
     CalendarFeed,
     DateOverride,
     Reminder,
@@ -190,6 +192,16 @@ EXPORTED: dict[type[Model], Section] = {
         "Your calendar feed (its secret address is not exported).",
         _both(CalendarFeed, "user"),
         SECRET,
+    ),
+    CalendarConnection: Section(
+        "Your own calendars connected to show when you are busy (their secret addresses are "
+        "not exported).",
+        _both(CalendarConnection, "user"),
+        frozenset({"url_encrypted"}),
+    ),
+    BusyInterval: Section(
+        "The busy times read from your connected calendars.",
+        lambda u: BusyInterval.objects.filter(connection__user=u),
     ),
     Feedback: Section("Your feedback: ratings and words.", _both(Feedback, "person")),
     Message: Section(

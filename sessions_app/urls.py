@@ -8,6 +8,7 @@ from sessions_app.views import (
     agenda,
     availability,
     booking,
+    calendars,
     feed,
     goal_agenda,
     reminders,
@@ -26,6 +27,7 @@ urlpatterns = [
                 *series.urlpatterns,
                 *agenda.urlpatterns,
                 *feed.urlpatterns,
+                *calendars.urlpatterns,
                 *reminders.urlpatterns,
             ]
         ),

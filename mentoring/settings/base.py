@@ -206,6 +206,9 @@ SOCIALACCOUNT_ADAPTER = "identity.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_STORE_TOKENS = False
 # Secrets at rest (mentoring.crypto): Fernet keys, newest first; derived from SECRET_KEY if unset.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+# People's calendar addresses are fetched only from public addresses; these host names (an
+# internal calendar server) are allowed to resolve to private ones.
+CALENDAR_ALLOWED_HOSTS = env.list("CALENDAR_ALLOWED_HOSTS", default=[])
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring] "
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home:dashboard"
@@ -270,6 +273,11 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-dispatch": {
         "task": "sessions_app.tasks.reminders.reminders_dispatch_task",
         "schedule": 60,
+    },
+    # Every 10 minutes: people's connected calendars not read since are read again.
+    "calendars-refresh-due": {
+        "task": "sessions_app.tasks.calendars.calendars_refresh_due_task",
+        "schedule": 10 * 60,
     },
     # Every 15 minutes: unanswered mentor requests expire and go to the mentee's next choice.
     "requests-expire-due": {

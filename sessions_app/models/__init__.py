@@ -120,8 +120,11 @@ class Series(models.Model):
         return f"Series every {self.every_weeks} weeks for pairing {self.pairing_id}"
 
 
+SESSION_UID_SUFFIX = "@mentoring"  # every session's calendar UID ends so
+
+
 def _uid() -> str:
-    return f"{uuid.uuid4()}@mentoring"
+    return f"{uuid.uuid4()}{SESSION_UID_SUFFIX}"
 
 
 class Appointment(models.Model):
@@ -362,3 +365,51 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user_id}"
+
+
+class CalendarConnection(models.Model):
+    """One of a person's own calendars, read from a secret ICS address: its busy times
+    (BusyInterval) keep them from being offered for sessions.
+
+    The address is a secret (whoever holds it reads the calendar), so it is kept encrypted
+    (mentoring.crypto) and never shown back in full. A failed refresh keeps the last good busy
+    times and says why in `last_error`, from `failing_since`.
+    """
+
+    class Kind(models.TextChoices):
+        ICS = "ics", _("ICS address")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_connections")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.ICS)
+    name = models.CharField(_("name"), max_length=80)
+    url_encrypted = models.TextField()
+    etag = models.CharField(max_length=255, blank=True)
+    last_modified = models.CharField(max_length=64, blank=True)
+    busy_known_until = models.DateTimeField(null=True, blank=True)  # the end of the read window
+    checked_at = models.DateTimeField(null=True, blank=True)  # the last attempt, good or not
+    last_synced_at = models.DateTimeField(null=True, blank=True)  # the last good one
+    last_error = models.TextField(blank=True)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["checked_at"])]
+
+    def __str__(self) -> str:
+        return f"Calendar {self.name} of {self.user_id}"
+
+
+class BusyInterval(models.Model):
+    """A time a connected calendar says its owner is busy (UTC)."""
+
+    connection = models.ForeignKey(
+        CalendarConnection, on_delete=models.CASCADE, related_name="busy"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["connection", "ends_at", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"Busy {self.starts_at:%Y-%m-%d %H:%M}-{self.ends_at:%H:%M}"

@@ -15,7 +15,7 @@ from accounts.models import User
 from pairings.models import Pairing
 from pairings.selectors.agreements import channels_both_allow
 from sessions_app.models import Appointment, Availability
-from sessions_app.selectors.slots import Slot, slot_is_free
+from sessions_app.selectors.slots import Slot, calendar_busy_of, slot_is_free
 
 SERIES_MAX = 52  # a year of weekly sessions: "until the cohort ends" stops here at the latest
 
@@ -192,7 +192,8 @@ def series_plan(
     now: datetime,
 ) -> list[Occurrence]:
     """Each date of a series at the mentor's local time of `starts_at`, with whether it is
-    free; `count` None runs until the cohort ends. Two queries, then one per date."""
+    free; `count` None runs until the cohort ends. Three queries (the windows, the date
+    overrides and both people's calendar busy times), then one per date."""
     zone = pairing.mentor.zoneinfo
     starts = series_starts(
         first=starts_at,
@@ -206,6 +207,11 @@ def series_plan(
     prefetch_related_objects([availability], "windows")  # nothing to do when already read
     dates = (starts[0].astimezone(zone).date(), starts[-1].astimezone(zone).date())
     overrides = list(availability.overrides.filter(date__range=dates))
+    calendar_busy = calendar_busy_of(
+        people=[pairing.mentor_id, pairing.mentee_id],
+        start=starts[0] - timedelta(days=1),  # more than any buffer
+        end=starts[-1] + timedelta(days=1),
+    )
     duration = timedelta(minutes=length)
     return [
         Occurrence(
@@ -219,6 +225,7 @@ def series_plan(
                 now=_judged_at(starts_at=start, now=now, availability=availability),
                 availability=availability,
                 overrides=overrides,
+                calendar_busy=calendar_busy,
             ),
         )
         for start in starts

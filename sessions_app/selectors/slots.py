@@ -13,8 +13,14 @@ How local time becomes UTC, so that slots stay right across DST changes:
   and ends at its last, so a London window 01:00-03:00 on 25 October 2026 offers all three
   real hours (00:00Z-03:00Z), each quarter hour once.
 
-Everything is read in at most four queries (availability, its weekly windows, the date
-overrides in range, and both people's booked sessions in range) and computed in Python.
+Both people's busy times from their connected calendars (BusyInterval, read from the database
+only) block slots like their sessions do; the copy of a session booked here in a person's own
+calendar is not among them (left out when the calendar is read), so a session being moved never
+blocks itself.
+
+Everything is read in at most five queries (availability, its weekly windows, the date
+overrides in range, both people's booked sessions in range and their busy times in range) and
+computed in Python.
 """
 
 import math
@@ -28,7 +34,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 
 from accounts.models import User
-from sessions_app.models import Appointment, Availability, DateOverride
+from sessions_app.models import Appointment, Availability, BusyInterval, DateOverride
 from sessions_app.selectors.availability import (
     DayHours,
     availability_for,
@@ -78,6 +84,18 @@ class SlotPlan:
     full_weeks: set[date] = field(default_factory=set)  # local Mondays at the weekly limit
 
 
+def calendar_busy_of(
+    *, people: list[int], start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """These people's busy times from their connected calendars overlapping [start, end); one
+    query."""
+    return list(
+        BusyInterval.objects.filter(
+            connection__user_id__in=people, starts_at__lt=end, ends_at__gt=start
+        ).values_list("starts_at", "ends_at")
+    )
+
+
 def slot_plan(
     *,
     availability: Availability,
@@ -89,9 +107,12 @@ def slot_plan(
     start: datetime | None = None,
     end: datetime | None = None,
     overrides: Iterable[DateOverride] | None = None,
+    calendar_busy: Iterable[tuple[datetime, datetime]] | None = None,
 ) -> SlotPlan:
-    """The free slots of `free_slots`, for an availability already read with its windows: two
-    queries (the date overrides in range, unless given, and both people's sessions)."""
+    """The free slots of `free_slots`, for an availability already read with its windows: three
+    queries (the date overrides in range, unless given, both people's sessions and both
+    people's calendar busy times, unless given: `calendar_busy` of the same people covering the
+    range, from `calendar_busy_of`)."""
     zone = mentor.zoneinfo
     opens = now + timedelta(hours=availability.notice_hours)
     if start is not None:
@@ -130,12 +151,19 @@ def slot_plan(
         "blocked_from", "blocked_until", "mentor_id", "starts_at"
     )
 
+    if calendar_busy is None:
+        calendar_busy = calendar_busy_of(people=people, start=query_from, end=query_to)
+
     per_week: Counter[date] = Counter()
-    starts: list[int] = []
-    ends: list[int] = []  # busy spans, merged: both lists ascend
+    spans: list[tuple[datetime, datetime]] = list(calendar_busy)
     for blocked_from, blocked_until, mentor_id, starts_at in rows:
         if mentor_id == mentor.pk:
             per_week[_monday(starts_at.astimezone(zone).date())] += 1
+        spans.append((blocked_from, blocked_until))
+    spans.sort()
+    starts: list[int] = []
+    ends: list[int] = []  # busy spans, merged: both lists ascend
+    for blocked_from, blocked_until in spans:
         busy_from, busy_until = (
             math.floor(blocked_from.timestamp()),
             math.ceil(blocked_until.timestamp()),
@@ -195,7 +223,8 @@ def free_slots(
     """Bookable starts for a session of `length` minutes with this mentor (and this mentee's
     other sessions left out too), from max(now + notice, start) to min(now + horizon, end),
     in order. `exclude_appointment_id`: the session being rescheduled does not block itself or
-    count against the weekly limit. At most 5 queries, whatever the number of appointments.
+    count against the weekly limit. At most 6 queries, whatever the number of appointments and
+    busy times.
 
     Empty when the mentor has not published availability or does not offer `length`.
     """
@@ -224,11 +253,13 @@ def slot_is_free(
     exclude_appointment_id: int | None = None,
     availability: Availability | None = None,
     overrides: Iterable[DateOverride] | None = None,
+    calendar_busy: Iterable[tuple[datetime, datetime]] | None = None,
 ) -> bool:
     """Whether `starts_at` is one of the free slots (on the grid, inside notice and horizon).
 
-    Checking many times of one mentor, pass the mentor's `availability` (its windows read)
-    and the date `overrides` that cover them: each check is then one query.
+    Checking many times of one mentor, pass the mentor's `availability` (its windows read),
+    the date `overrides` and both people's `calendar_busy` (calendar_busy_of) that cover them:
+    each check is then one query.
     """
     if availability is None:
         availability = availability_for(mentor)
@@ -244,6 +275,7 @@ def slot_is_free(
         start=starts_at,
         end=starts_at + timedelta(seconds=1),
         overrides=overrides,
+        calendar_busy=calendar_busy,
     ).slots
     return any(slot.starts_at == starts_at for slot in slots)
 
@@ -263,7 +295,7 @@ def availability_week(
     *, availability: Availability, mentor: User, length: int, now: datetime, first_day: date
 ) -> list[WeekDay]:
     """Seven local dates from `first_day` (today at the earliest) with their hours and free
-    starts, as a mentee with no other sessions would see them; two queries."""
+    starts, as a mentee with no other sessions would see them; three queries."""
     zone = mentor.zoneinfo
     first_day = max(first_day, local_today(user=mentor, now=now))
     week = [first_day + timedelta(days=n) for n in range(7)]

@@ -1,3 +1,3 @@
 """Celery entry points for sessions_app (found by autodiscover through this package)."""
 
-from sessions_app.tasks import booking, reminders  # noqa: F401
+from sessions_app.tasks import booking, calendars, reminders  # noqa: F401

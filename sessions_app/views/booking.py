@@ -96,7 +96,7 @@ def _picker(
 ) -> dict:
     """Fresh free times for `length`, one week of them put into the form (the first free time
     proposed when `propose`), and the length form."""
-    # free_slots for the availability the page already read: two queries instead of four.
+    # free_slots for the availability the page already read: three queries instead of five.
     slots = slot_plan(
         availability=availability,
         mentor=mentor,

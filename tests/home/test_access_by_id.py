@@ -29,6 +29,7 @@ from feedback.models import Feedback
 from goals.services import goal_create
 from home.models import DataExport
 from matching.models import MatchRun, MentorRequest
+from mentoring.crypto import encrypt
 from organisations.models import Membership, Role
 from organisations.services import membership_ensure
 from oversight.models import Announcement
@@ -36,7 +37,7 @@ from pairings.models import Pairing, PairingPause
 from programmes.models import Cohort, Enrolment, EnrolmentQuestion, ImportJob, Invite
 from provisioning.models import ScimGroup, ScimToken
 from provisioning.services.tokens import token_create
-from sessions_app.models import Appointment, Availability, DateOverride
+from sessions_app.models import Appointment, Availability, CalendarConnection, DateOverride
 from tests.factories import (
     PASSWORD,
     AppointmentFactory,
@@ -146,6 +147,9 @@ def world(db) -> dict:
         "membership": bobs_membership,
         "pause": pause,
         "webauthn": webauthn,
+        "calendar": CalendarConnection.objects.create(
+            user=alice, name="Work", url_encrypted=encrypt("https://example.org/alice.ics")
+        ),
         "export": DataExport.objects.create(
             user=alice, status=DataExport.Status.READY, file_name="exports/alice.zip"
         ),
@@ -264,6 +268,7 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
         "slug": w["organisation"].slug,
         "membership_id": w["membership"].pk,
     },
+    "sessions_app:calendar_remove": lambda w: {"connection_id": w["calendar"].pk},
     "mfa_remove_webauthn": lambda w: {"pk": w["webauthn"].pk},
     "mfa_edit_webauthn": lambda w: {"pk": w["webauthn"].pk},
     # The organisation's provisioning page: its owners only (Dana and Olga administer cohorts
@@ -368,6 +373,7 @@ def _state(world: dict) -> tuple:
         tuple(Membership.objects.order_by("pk").values_list("organisation_id", "user_id", "role")),
         tuple(world["organisation"].domains.values_list("domain", "verified_at")),
         tuple(Branding.objects.values_list("organisation_id", "name", "main_colour")),
+        CalendarConnection.objects.filter(pk=world["calendar"].pk).exists(),
     )
 
 

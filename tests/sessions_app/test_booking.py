@@ -489,7 +489,8 @@ def test_a_series_until_the_cohort_ends_runs_past_the_booking_horizon(agreed, ho
 def test_a_series_plan_reads_the_mentors_rules_once_then_one_query_a_date(
     agreed, hours, count, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(2 + count):  # windows, date overrides, then the dates
+    # windows, date overrides, calendar busy times, then one query a date
+    with django_assert_max_num_queries(3 + count):
         plan = series_plan(
             pairing=agreed,
             availability=hours,

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sessions_app.models import Appointment
+from sessions_app.models import Appointment, BusyInterval, CalendarConnection
 from sessions_app.selectors.slots import free_slots, slot_is_free
 from sessions_app.services.availability import availability_save, date_override_add
 from tests.factories import AppointmentFactory, PairingFactory, UserFactory
@@ -516,3 +516,78 @@ def test_free_slots_reads_at_most_five_queries_however_many_sessions(
         slots = free_slots(mentor=mentor, mentee=mentee, length=60, now=utc(2026, 5, 1))
 
     assert slots
+
+
+def busy_in_calendar(person, *spans: tuple[datetime, datetime]) -> None:
+    connection = CalendarConnection.objects.create(user=person, name="Work", url_encrypted="x")
+    BusyInterval.objects.bulk_create(
+        BusyInterval(connection=connection, starts_at=starts_at, ends_at=ends_at)
+        for starts_at, ends_at in spans
+    )
+
+
+def test_busy_times_in_either_persons_calendar_block_slots(db, mentee):
+    mentor = UserFactory(timezone="UTC")
+    publish(mentor, hours=("09:00", "13:00"), after=15)
+    busy_in_calendar(mentor, (utc(2026, 5, 4, 9, 30), utc(2026, 5, 4, 10)))
+    busy_in_calendar(mentee, (utc(2026, 5, 4, 11, 45), utc(2026, 5, 4, 12, 15)))
+    busy_in_calendar(UserFactory(), (utc(2026, 5, 4, 9), utc(2026, 5, 4, 13)))  # someone else
+
+    slots = free_slots(
+        mentor=mentor,
+        mentee=mentee,
+        length=60,
+        now=utc(2026, 5, 1),
+        start=utc(2026, 5, 4),
+        end=utc(2026, 5, 5),
+    )
+
+    # An hour and 15 free minutes after: 10:00 is the first start clear of the mentor's
+    # 9:30-10:00, and 12:15 the first clear of the mentee's 11:45-12:15 but it runs past 13:00.
+    assert starts(slots) == [utc(2026, 5, 4, 10), utc(2026, 5, 4, 10, 15), utc(2026, 5, 4, 10, 30)]
+    assert slot_is_free(
+        mentor=mentor, mentee=mentee, starts_at=utc(2026, 5, 4, 10), length=60, now=utc(2026, 5, 1)
+    )
+    assert not slot_is_free(
+        mentor=mentor, mentee=mentee, starts_at=utc(2026, 5, 4, 9), length=60, now=utc(2026, 5, 1)
+    )
+
+
+def test_without_the_mentee_only_the_mentors_busy_times_block(db, mentee):
+    mentor = UserFactory(timezone="UTC")
+    publish(mentor, hours=("09:00", "11:00"))
+    busy_in_calendar(mentee, (utc(2026, 5, 4, 9), utc(2026, 5, 4, 11)))
+
+    slots = free_slots(
+        mentor=mentor,
+        mentee=None,
+        length=60,
+        now=utc(2026, 5, 1),
+        start=utc(2026, 5, 4),
+        end=utc(2026, 5, 5),
+    )
+
+    assert starts(slots)[0] == utc(2026, 5, 4, 9)
+
+
+@pytest.mark.parametrize("busy", [5, 500])
+def test_free_slots_reads_one_query_more_however_many_busy_times(
+    db, mentee, django_assert_max_num_queries, busy
+):
+    mentor = UserFactory(timezone="Europe/London")
+    publish(mentor, days=WEEKDAYS, before=10, after=10, horizon=8)
+    book(mentor, mentee, utc(2026, 5, 5, 10))
+    first = utc(2026, 5, 4, 6)
+    busy_in_calendar(
+        mentor,
+        *(
+            (first + timedelta(hours=3 * n), first + timedelta(hours=3 * n, minutes=30))
+            for n in range(busy)
+        ),
+    )
+
+    with django_assert_max_num_queries(5):
+        slots = free_slots(mentor=mentor, mentee=mentee, length=60, now=utc(2026, 5, 1))
+
+    assert slots
+    assert utc(2026, 5, 4, 9) not in starts(slots)  # 09:00Z-09:30Z is busy (10:00 in London)

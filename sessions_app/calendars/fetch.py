@@ -1,0 +1,175 @@
+"""Fetching a calendar address a person gave us, without letting it reach our own network.
+
+The address's host is resolved once, every address it resolves to is checked (no loopback,
+private, link-local (cloud metadata), multicast, reserved or unspecified address, unless the
+host is in CALENDAR_ALLOWED_HOSTS), and the connection goes to that checked address, so a
+second DNS answer cannot slip another one in. Each redirect is checked the same way (at most
+MAX_REDIRECTS); the body is read in pieces up to MAX_BYTES, within TIMEOUT seconds in all.
+The last ETag and Last-Modified are sent back, and 304 means the calendar has not changed.
+"""
+
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import urllib3
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_REDIRECTS = 3
+TIMEOUT = 15.0  # seconds for the whole fetch, redirects included
+CHUNK = 64 * 1024
+
+
+class CalendarFetchError(Exception):
+    """The calendar could not be fetched; the message says why, in words."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    changed: bool  # False: 304, the calendar is as it was
+    body: bytes = b""
+    etag: str = ""
+    last_modified: str = ""
+
+
+def _refused(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return (
+        address.is_loopback
+        or address.is_private
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or not address.is_global
+    )
+
+
+def _resolve(host: str, port: int) -> str:
+    """The first address `host` resolves to, after checking all of them."""
+    try:
+        answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise CalendarFetchError(_("The calendar's server name could not be found.")) from error
+    addresses = [ipaddress.ip_address(answer[4][0].split("%", 1)[0]) for answer in answers]
+    if not addresses:
+        raise CalendarFetchError(_("The calendar's server name could not be found."))
+    allowed = host.lower() in {name.lower() for name in settings.CALENDAR_ALLOWED_HOSTS}
+    if not allowed and any(_refused(address) for address in addresses):
+        raise CalendarFetchError(
+            _("The calendar's address points to a private network, which is not allowed.")
+        )
+    return str(addresses[0])
+
+
+def _pool(scheme: str, host: str, port: int, address: str, timeout: urllib3.Timeout):
+    if scheme == "https":
+        return urllib3.HTTPSConnectionPool(
+            address,
+            port,
+            timeout=timeout,
+            retries=False,
+            server_hostname=host,
+            assert_hostname=host,
+            cert_reqs="CERT_REQUIRED",
+        )
+    return urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False)
+
+
+def fetch_calendar(url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
+    """GET the calendar at `url` (http or https), conditionally when `etag` or
+    `last_modified` is given. Raises CalendarFetchError with the reason in words."""
+    deadline = time.monotonic() + TIMEOUT
+    for _hop in range(MAX_REDIRECTS + 1):
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise CalendarFetchError(
+                _("The calendar's address must start with https:// or http://.")
+            )
+        if parts.username or parts.password:
+            raise CalendarFetchError(_("The calendar's address must not contain a password."))
+        host = parts.hostname
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError as error:
+            raise CalendarFetchError(_("The calendar's address is not valid.")) from error
+        address = _resolve(host, port)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise CalendarFetchError(_("The calendar's server took too long to answer."))
+        headers = {
+            "Host": parts.netloc.rsplit("@", 1)[-1],
+            "Accept": "text/calendar, */*;q=0.5",
+            "User-Agent": "Mentoring calendar reader",
+        }
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        path = parts.path or "/"
+        if parts.query:
+            path += "?" + parts.query
+        pool = _pool(parts.scheme, host, port, address, urllib3.Timeout(total=remaining))
+        try:
+            response = pool.urlopen(
+                "GET",
+                path,
+                headers=headers,
+                redirect=False,
+                preload_content=False,
+                assert_same_host=False,
+            )
+            try:
+                if response.status in (301, 302, 303, 307, 308):
+                    location = response.headers.get("Location")
+                    if not location:
+                        raise CalendarFetchError(
+                            _("The calendar's server answered a redirect without an address.")
+                        )
+                    url = urljoin(url, location)
+                    continue
+                if response.status == 304:
+                    return Fetched(changed=False, etag=etag, last_modified=last_modified)
+                if response.status != 200:
+                    raise CalendarFetchError(
+                        _("The calendar's server answered with error %(status)s.")
+                        % {"status": response.status}
+                    )
+                body = bytearray()
+                for chunk in response.stream(CHUNK):
+                    body += chunk
+                    if len(body) > MAX_BYTES:
+                        raise CalendarFetchError(
+                            _("The calendar is larger than %(megabytes)s MB.")
+                            % {"megabytes": MAX_BYTES // (1024 * 1024)}
+                        )
+                    if time.monotonic() > deadline:
+                        raise CalendarFetchError(
+                            _("The calendar's server took too long to answer.")
+                        )
+                return Fetched(
+                    changed=True,
+                    body=bytes(body),
+                    etag=response.headers.get("ETag", ""),
+                    last_modified=response.headers.get("Last-Modified", ""),
+                )
+            finally:
+                response.release_conn()
+        except urllib3.exceptions.NewConnectionError as error:  # a TimeoutError subclass
+            raise CalendarFetchError(_("The calendar's server could not be reached.")) from error
+        except urllib3.exceptions.TimeoutError as error:
+            raise CalendarFetchError(_("The calendar's server took too long to answer.")) from error
+        except urllib3.exceptions.SSLError as error:
+            raise CalendarFetchError(
+                _("The calendar's server did not prove it is who it claims to be (TLS).")
+            ) from error
+        except urllib3.exceptions.HTTPError as error:
+            raise CalendarFetchError(_("The calendar's server could not be reached.")) from error
+        finally:
+            pool.close()
+    raise CalendarFetchError(_("The calendar's address redirects too many times."))
