@@ -8,12 +8,14 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from icalendar import Calendar
+from icalendar import Calendar, vDuration
+from vobject.icalendar import stringToDurations
 
 from sessions_app.models import Appointment, CalendarFeed
 from sessions_app.services.agenda import session_note_save
 from sessions_app.services.feed import calendar_feed_enable, calendar_feed_revoke
 from tests.factories import AppointmentFactory
+from tests.sessions_app.calendars import parse_both, vobject_of
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +198,18 @@ def test_the_feed_makes_as_many_queries_for_20_sessions_as_for_2(
         response = client.get(feed_url(feed))
 
     assert len(events_in(response)) == 20
+
+
+def test_the_feed_tells_calendar_apps_to_refresh_hourly_in_duration_form(client, mentee):
+    """X-PUBLISHED-TTL (Outlook) and REFRESH-INTERVAL (RFC 7986) are RFC 5545 durations: a
+    calendar app reading `1:00:00` falls back to its own, often daily, refresh."""
+    feed = calendar_feed_enable(user=mentee)
+
+    response = client.get(feed_url(feed))
+
+    calendar = parse_both(response.content)
+    assert calendar["X-PUBLISHED-TTL"].to_ical() == b"PT1H"
+    assert calendar["REFRESH-INTERVAL"].to_ical() == b"PT1H"
+    assert vDuration.from_ical(calendar["X-PUBLISHED-TTL"].to_ical().decode()) == timedelta(hours=1)
+    as_read = vobject_of(response.content)
+    assert stringToDurations(as_read.contents["x-published-ttl"][0].value) == [timedelta(hours=1)]
