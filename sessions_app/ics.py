@@ -4,9 +4,9 @@ One session is one VEVENT with the appointment's stable UID; every change raises
 calendar replaces the old version instead of adding a second event. Times are written in UTC:
 every calendar shows them in its owner's zone, and no VTIMEZONE is needed.
 
-The organizer is the platform's own address, and both people are attendees asked to RSVP:
-neither person's calendar then treats the invite as one they sent themselves, and a reply goes
-to an address that expects it.
+The organizer is the platform's own address, and both people are attendees, asked to RSVP in a
+REQUEST only: neither person's calendar then treats the invite as one they sent themselves, and
+a reply goes to an address that expects it.
 """
 
 from email.utils import parseaddr
@@ -83,17 +83,15 @@ def event_for(appointment: Appointment, *, method: str, viewer: User | None = No
         url=page,
         status="CANCELLED" if cancelled else "CONFIRMED",
         organizer=vCalAddress.new(address, cn=name or None),
-        attendees=[
-            vCalAddress.new(
-                person.email,
-                cn=person.name,
-                cutype="INDIVIDUAL",
-                role="REQ-PARTICIPANT",
-                partstat="NEEDS-ACTION",
-                rsvp=True,
-            )
-            for person in (mentor, mentee)
-        ],
+        attendees=[_attendee(person, method=method) for person in (mentor, mentee)],
+    )
+
+
+def _attendee(person: User, *, method: str) -> vCalAddress:
+    """An ATTENDEE. A PUBLISH expects no reply (RFC 5546 §3.2.1): no PARTSTAT, no RSVP."""
+    asked = {"partstat": "NEEDS-ACTION", "rsvp": True} if method != PUBLISH else {}
+    return vCalAddress.new(
+        person.email, cn=person.name, cutype="INDIVIDUAL", role="REQ-PARTICIPANT", **asked
     )
 
 

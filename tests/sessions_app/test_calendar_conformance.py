@@ -1,0 +1,93 @@
+"""RFC 5546 (iTIP) rules for every calendar object sessions produce, each parsed with both
+icalendar and vobject: a PUBLISH (the feed, the session's .ics) asks no one to reply, a REQUEST
+asks both people, a CANCEL asks no one."""
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from sessions_app.services.feed import calendar_feed_enable
+from tests.sessions_app.calendars import parse_both, vobject_of
+from tests.sessions_app.test_booking import agree, book, open_hours
+from tests.sessions_app.test_ics import calendar_parts
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+PEOPLE = {"mailto:alice@example.org", "mailto:bob@example.org"}
+
+
+@pytest.fixture(autouse=True)
+def _monday_noon():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def agreed(pairing):
+    open_hours(pairing.mentor)
+    agree(pairing, ["video", "in_person"])
+    return pairing
+
+
+def attendee_params(data: bytes) -> dict[str, dict[str, str]]:
+    """Each ATTENDEE's parameters, upper-cased, as icalendar reads them; vobject must read the
+    same attendees with the same RSVP."""
+    (event,) = parse_both(data).walk("VEVENT")
+    by_icalendar = {
+        str(a): {k.upper(): str(v) for k, v in a.params.items()} for a in event.get("ATTENDEE")
+    }
+    vevent = vobject_of(data).vevent
+    by_vobject = {
+        line.value: {k.upper(): v[0] for k, v in line.params.items()}
+        for line in vevent.contents["attendee"]
+    }
+    assert set(by_icalendar) == set(by_vobject) == PEOPLE
+    for address, params in by_icalendar.items():
+        assert params.get("RSVP") == by_vobject[address].get("RSVP")
+    return by_icalendar
+
+
+def feed_body(client, person) -> bytes:
+    feed = calendar_feed_enable(user=person)
+    return client.get(reverse("sessions_app:feed", args=[feed.token])).content
+
+
+def test_the_sessions_calendar_file_asks_no_one_to_reply(client, agreed):
+    appointment = book(agreed)
+    client.force_login(agreed.mentee)
+
+    data = client.get(reverse("sessions_app:ics", args=[appointment.pk])).content
+
+    assert parse_both(data)["METHOD"] == "PUBLISH"
+    for params in attendee_params(data).values():
+        assert "RSVP" not in params
+        assert "PARTSTAT" not in params
+
+
+def test_the_feed_asks_no_one_to_reply(client, agreed):
+    book(agreed)
+
+    data = feed_body(client, agreed.mentor)
+
+    assert parse_both(data)["METHOD"] == "PUBLISH"
+    for params in attendee_params(data).values():
+        assert "RSVP" not in params
+        assert "PARTSTAT" not in params
+
+
+def test_a_booking_invite_asks_both_people_to_reply(
+    agreed, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        book(agreed)
+
+    for message in mailoutbox:
+        for part in calendar_parts(message):
+            data = part.get_payload(decode=True)
+            assert parse_both(data)["METHOD"] == "REQUEST"
+            for params in attendee_params(data).values():
+                assert params["RSVP"] == "TRUE"
+                assert params["PARTSTAT"] == "NEEDS-ACTION"
