@@ -95,6 +95,12 @@ def _attendee(person: User, *, method: str) -> vCalAddress:
     )
 
 
+def content_type_for(method: str) -> str:
+    """The MIME type of a calendar object whose METHOD is `method`: RFC 5545 §3.7.2 asks for
+    the same `method=` parameter, which is how mail clients tell an invite from a copy."""
+    return f"text/calendar; charset=utf-8; method={method}"
+
+
 def calendar_for(events: list[Event], *, method: str | None) -> Calendar:
     """A VCALENDAR around `events`; `method` None for a subscribed feed (no iTIP method)."""
     calendar = Calendar()

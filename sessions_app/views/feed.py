@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from icalendar import vDuration
 
-from sessions_app.ics import PUBLISH, calendar_for, event_for
+from sessions_app.ics import PUBLISH, calendar_for, content_type_for, event_for
 from sessions_app.selectors.feed import calendar_feed_for, calendar_feed_get, feed_appointments_for
 from sessions_app.services.feed import calendar_feed_enable, calendar_feed_revoke
 
@@ -62,7 +62,7 @@ def feed_view(request: HttpRequest, token: str) -> HttpResponse:
     calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
     # An X- property has no known type: without vDuration icalendar writes `1:00:00`.
     calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(calendar.to_ical(), content_type=content_type_for(PUBLISH))
     response["Content-Disposition"] = 'inline; filename="mentoring.ics"'
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"

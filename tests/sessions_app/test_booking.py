@@ -846,7 +846,7 @@ def test_the_session_downloads_as_a_calendar_file(client, agreed):
 
     response = client.get(reverse("sessions_app:ics", args=[appointment.pk]))
 
-    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Type"] == "text/calendar; charset=utf-8; method=PUBLISH"
     assert f"UID:{appointment.uid}" in response.content.decode()
 
 

@@ -3,11 +3,13 @@ icalendar and vobject: a PUBLISH (the feed, the session's .ics) asks no one to r
 asks both people, a CANCEL asks no one."""
 
 from datetime import UTC, datetime
+from email.message import Message
 
 import pytest
 import time_machine
 from django.urls import reverse
 
+from sessions_app.services.booking import appointment_cancel
 from sessions_app.services.feed import calendar_feed_enable
 from tests.sessions_app.calendars import parse_both, vobject_of
 from tests.sessions_app.test_booking import agree, book, open_hours
@@ -91,3 +93,48 @@ def test_a_booking_invite_asks_both_people_to_reply(
             for params in attendee_params(data).values():
                 assert params["RSVP"] == "TRUE"
                 assert params["PARTSTAT"] == "NEEDS-ACTION"
+
+
+def content_type_params(value: str) -> tuple[str, dict[str, str]]:
+    message = Message()
+    message["Content-Type"] = value
+    return message.get_content_type(), dict(message.get_params()[1:])
+
+
+@pytest.mark.parametrize("where", ["feed", "session file"])
+def test_a_published_calendar_names_its_method_in_the_content_type(client, agreed, where):
+    """RFC 5545 §3.7.2: a METHOD in the object goes with the same `method=` in the MIME type."""
+    appointment = book(agreed)
+    if where == "feed":
+        response = client.get(
+            reverse("sessions_app:feed", args=[calendar_feed_enable(user=agreed.mentee).token])
+        )
+    else:
+        client.force_login(agreed.mentee)
+        response = client.get(reverse("sessions_app:ics", args=[appointment.pk]))
+
+    kind, params = content_type_params(response["Content-Type"])
+    assert kind == "text/calendar"
+    assert params == {"charset": "utf-8", "method": "PUBLISH"}
+    assert parse_both(response.content)["METHOD"] == params["method"].upper()
+
+
+def test_the_invite_and_its_attachment_name_the_same_method_as_the_calendar(
+    agreed, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = book(agreed)
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_cancel(appointment=appointment, by=agreed.mentee, reason="Ill")
+
+    assert len(mailoutbox) == 4
+    for message, method in zip(mailoutbox, ["REQUEST", "REQUEST", "CANCEL", "CANCEL"], strict=True):
+        alternative, attachment = calendar_parts(message)
+        assert alternative.get_filename() is None
+        assert attachment.get_filename() == "invite.ics"
+        assert alternative.get_payload(decode=True) == attachment.get_payload(decode=True)
+        for part in (alternative, attachment):
+            assert part.get_content_type() == "text/calendar"
+            assert part.get_param("method") == method
+            assert part.get_param("charset") == "utf-8"
+            assert parse_both(part.get_payload(decode=True))["METHOD"] == method

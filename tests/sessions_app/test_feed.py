@@ -102,7 +102,7 @@ def test_the_feed_lists_my_upcoming_sessions_in_utc_without_signing_in(
     response = client.get(feed_url(feed))
 
     assert response.status_code == 200
-    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Type"] == "text/calendar; charset=utf-8; method=PUBLISH"
     body = response.content.decode()
     assert "DTSTART:20260304T140000Z" in body
     assert "DTEND:20260304T150000Z" in body

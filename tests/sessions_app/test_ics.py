@@ -33,23 +33,25 @@ def agreed(pairing):
 
 def calendar_parts(message) -> list[Message]:
     """The MIME parts that carry calendar data: the alternative and the attachment."""
-    return [
+    parts = [
         part
         for part in message.message().walk()
         if part.get_content_type() in ("text/calendar", "application/ics")
     ]
+    return sorted(parts, key=lambda part: part.get_filename() is not None)
 
 
 def invite_of(message) -> Calendar:
     """The calendar in the email, after checking that both copies of it say the same."""
     alternative, attachment = calendar_parts(message)
-    assert alternative.get_content_type() == "text/calendar"
+    assert alternative.get_content_type() == attachment.get_content_type() == "text/calendar"
     assert attachment.get_filename() == "invite.ics"
     assert alternative.get_param("charset") == "utf-8"
     same = alternative.get_payload(decode=True)
     assert attachment.get_payload(decode=True) == same
     calendar = Calendar.from_ical(same)
     assert alternative.get_param("method") == calendar["METHOD"]
+    assert attachment.get_param("method") == calendar["METHOD"]
     return calendar
 
 
