@@ -88,8 +88,9 @@ def event_for(appointment: Appointment, *, method: str, viewer: User | None = No
 
 
 def _attendee(person: User, *, method: str) -> vCalAddress:
-    """An ATTENDEE. A PUBLISH expects no reply (RFC 5546 §3.2.1): no PARTSTAT, no RSVP."""
-    asked = {"partstat": "NEEDS-ACTION", "rsvp": True} if method != PUBLISH else {}
+    """An ATTENDEE. Only a REQUEST asks for a reply (PARTSTAT=NEEDS-ACTION, RSVP=TRUE); a
+    PUBLISH expects none (RFC 5546 §3.2.1), and a CANCEL leaves nothing to answer (§3.2.5)."""
+    asked = {"partstat": "NEEDS-ACTION", "rsvp": True} if method == REQUEST else {}
     return vCalAddress.new(
         person.email, cn=person.name, cutype="INDIVIDUAL", role="REQ-PARTICIPANT", **asked
     )

@@ -138,3 +138,25 @@ def test_the_invite_and_its_attachment_name_the_same_method_as_the_calendar(
             assert part.get_param("method") == method
             assert part.get_param("charset") == "utf-8"
             assert parse_both(part.get_payload(decode=True))["METHOD"] == method
+
+
+def test_a_cancellation_names_both_people_and_asks_no_one_to_reply(
+    agreed, mailoutbox, django_capture_on_commit_callbacks
+):
+    """RFC 5546 §3.2.5: a CANCEL of the whole event names every attendee, and there is
+    nothing to answer: no RSVP, no PARTSTAT asking for an action."""
+    appointment = book(agreed)
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_cancel(appointment=appointment, by=agreed.mentor, reason="Ill")
+
+    assert {tuple(m.to) for m in mailoutbox} == {("alice@example.org",), ("bob@example.org",)}
+    for message in mailoutbox:
+        for part in calendar_parts(message):
+            data = part.get_payload(decode=True)
+            calendar = parse_both(data)
+            assert calendar["METHOD"] == "CANCEL"
+            assert calendar.events[0]["STATUS"] == "CANCELLED"
+            assert vobject_of(data).vevent.status.value == "CANCELLED"
+            for params in attendee_params(data).values():
+                assert "RSVP" not in params
+                assert "PARTSTAT" not in params
