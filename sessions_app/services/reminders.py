@@ -241,7 +241,8 @@ def _reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
                 "appointment": appointment,
                 "zone": recipient.timezone,
                 "phone": phone,
-                "pairing_url": absolute("exchange:thread", appointment.pairing_id),
+                "pairing_url": absolute("exchange:thread", appointment.pairing_id),  # the chat
+                "session_url": absolute("sessions_app:detail", appointment.pk),
                 "settings_url": absolute("sessions_app:reminder_settings"),
             },
         )

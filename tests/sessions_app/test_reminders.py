@@ -376,7 +376,10 @@ def test_a_reminder_gives_each_person_the_time_in_their_own_zone_and_the_video_l
         assert f"Video call. Join at: {VIDEO_URL}" in message.body
         assert f'href="{VIDEO_URL}"' in html
         assert f"http://testserver{reverse('sessions_app:reminder_settings')}" in message.body
-        assert f"/exchange/messages/pairing/{pairing.pk}/" in message.body
+        session_page = f"http://testserver{reverse('sessions_app:detail', args=[appointment.pk])}"
+        assert f"Agenda, notes and your pairing: {session_page}\n" in message.body
+        assert f'Agenda, notes and your pairing: <a href="{session_page}">' in html
+        assert "/exchange/messages/" not in message.body  # a video session: no chat link
         reminder = Reminder.objects.get(pk=message.extra_headers["X-Reminder-Id"])
         assert reminder.recipient.email == message.to[0]
         assert message.extra_headers["Message-ID"] == f"<reminder-{reminder.pk}.{appointment.uid}>"
