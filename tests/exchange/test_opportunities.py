@@ -18,6 +18,7 @@ from mentoring.errors import DomainError
 from notifications.models import Notification
 from pairings.models import Pairing
 from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory
+from tests.sessions_app.calendars import parse_both
 
 pytestmark = pytest.mark.django_db
 
@@ -437,9 +438,10 @@ def test_the_calendar_file_holds_the_event_in_utc_with_a_stable_uid(
 
     response = client.get(ics_url(opportunity))
 
-    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Type"] == "text/calendar; charset=utf-8; method=PUBLISH"
     assert "attachment" in response["Content-Disposition"]
-    calendar = Calendar.from_ical(response.content)
+    calendar = parse_both(response.content)
+    assert calendar["METHOD"] == "PUBLISH"
     (event,) = calendar.walk("VEVENT")
     assert event.start == MEETUP_START
     assert event.start.utcoffset() == timedelta(0)
