@@ -12,6 +12,7 @@ from icalendar import Calendar
 
 from sessions_app.ics import CANCEL, REQUEST, calendar_for, event_for
 from sessions_app.services.booking import appointment_cancel, appointment_reschedule
+from tests.sessions_app.calendars import parse_both
 from tests.sessions_app.test_booking import TUE_10_NY, WED_10_NY, agree, book, open_hours
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def invite_of(message) -> Calendar:
     assert alternative.get_param("charset") == "utf-8"
     same = alternative.get_payload(decode=True)
     assert attachment.get_payload(decode=True) == same
-    calendar = Calendar.from_ical(same)
+    calendar = parse_both(same)
     assert alternative.get_param("method") == calendar["METHOD"]
     assert attachment.get_param("method") == calendar["METHOD"]
     return calendar
@@ -146,7 +147,7 @@ def test_an_in_person_invite_carries_the_place(
 def test_a_calendar_without_a_method_is_a_plain_copy_for_a_feed(agreed):
     appointment = book(agreed)
 
-    calendar = Calendar.from_ical(
+    calendar = parse_both(
         calendar_for([event_for(appointment, method="PUBLISH")], method=None).to_ical()
     )
 
