@@ -2,8 +2,8 @@
 
 Each email carries the calendar data twice: as a `text/calendar; method=…` alternative part,
 which Gmail and Outlook read as an invite (without the method parameter Gmail ignores updates
-and cancellations), and as an invite.ics attachment for every other client. Times in the text
-are in the recipient's own zone; the calendar data is in UTC.
+and cancellations), and as an invite.ics attachment of the same type and method for every other
+client. Times in the text are in the recipient's own zone; the calendar data is in UTC.
 """
 
 from zoneinfo import ZoneInfo
@@ -69,7 +69,8 @@ def invite_email_build(*, appointment: Appointment, recipient: User) -> EmailMul
     ).to_ical()
     # Django adds `charset="utf-8"` itself; naming it here as well would write it twice.
     message.attach_alternative(calendar.decode(), f"text/calendar; method={method}")
-    message.attach("invite.ics", calendar, "application/ics")
+    # The attachment says the same: a client that reads only the file also sees the method.
+    message.attach("invite.ics", calendar, f"text/calendar; method={method}")
     return message
 
 

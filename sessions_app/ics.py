@@ -4,9 +4,9 @@ One session is one VEVENT with the appointment's stable UID; every change raises
 calendar replaces the old version instead of adding a second event. Times are written in UTC:
 every calendar shows them in its owner's zone, and no VTIMEZONE is needed.
 
-The organizer is the platform's own address, and both people are attendees asked to RSVP:
-neither person's calendar then treats the invite as one they sent themselves, and a reply goes
-to an address that expects it.
+The organizer is the platform's own address, and both people are attendees, asked to RSVP in a
+REQUEST only: neither person's calendar then treats the invite as one they sent themselves, and
+a reply goes to an address that expects it.
 """
 
 from email.utils import parseaddr
@@ -83,18 +83,23 @@ def event_for(appointment: Appointment, *, method: str, viewer: User | None = No
         url=page,
         status="CANCELLED" if cancelled else "CONFIRMED",
         organizer=vCalAddress.new(address, cn=name or None),
-        attendees=[
-            vCalAddress.new(
-                person.email,
-                cn=person.name,
-                cutype="INDIVIDUAL",
-                role="REQ-PARTICIPANT",
-                partstat="NEEDS-ACTION",
-                rsvp=True,
-            )
-            for person in (mentor, mentee)
-        ],
+        attendees=[_attendee(person, method=method) for person in (mentor, mentee)],
     )
+
+
+def _attendee(person: User, *, method: str) -> vCalAddress:
+    """An ATTENDEE. Only a REQUEST asks for a reply (PARTSTAT=NEEDS-ACTION, RSVP=TRUE); a
+    PUBLISH expects none (RFC 5546 §3.2.1), and a CANCEL leaves nothing to answer (§3.2.5)."""
+    asked = {"partstat": "NEEDS-ACTION", "rsvp": True} if method == REQUEST else {}
+    return vCalAddress.new(
+        person.email, cn=person.name, cutype="INDIVIDUAL", role="REQ-PARTICIPANT", **asked
+    )
+
+
+def content_type_for(method: str) -> str:
+    """The MIME type of a calendar object whose METHOD is `method`: RFC 5545 §3.7.2 asks for
+    the same `method=` parameter, which is how mail clients tell an invite from a copy."""
+    return f"text/calendar; charset=utf-8; method={method}"
 
 
 def calendar_for(events: list[Event], *, method: str | None) -> Calendar:

@@ -26,6 +26,7 @@ from exchange.selectors.opportunities import (
 from exchange.services.opportunities import opportunity_respond, opportunity_share
 from mentoring.errors import DomainError
 from mentoring.htmx import is_htmx
+from sessions_app.ics import PUBLISH, content_type_for
 
 PAGE_SIZE = 20
 SENT, RECEIVED = "sent", "received"
@@ -155,7 +156,7 @@ def opportunity_ics_view(request: HttpRequest, opportunity_id: int) -> HttpRespo
     if opportunity.starts_at is None:
         raise Http404("No time to put in a calendar.")
     response = HttpResponse(
-        opportunity_calendar(opportunity).to_ical(), content_type="text/calendar; charset=utf-8"
+        opportunity_calendar(opportunity).to_ical(), content_type=content_type_for(PUBLISH)
     )
     response["Content-Disposition"] = f'attachment; filename="opportunity-{opportunity.pk}.ics"'
     return response

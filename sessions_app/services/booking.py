@@ -28,13 +28,14 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from pairings.models import Pairing
 from sessions_app.errors import BookingRefused, SlotUnavailable
 from sessions_app.models import Appointment, Availability, Series
 from sessions_app.selectors.appointments import booking_modes_for
-from sessions_app.selectors.slots import slot_is_free
+from sessions_app.selectors.slots import slot_plan
 from sessions_app.services.agenda import action_items_carry_over
 from sessions_app.services.reminders import reminder_rows_sync
 from sessions_app.services.submits import submit_key, submit_once
@@ -47,6 +48,49 @@ def _taken() -> SlotUnavailable:
     return SlotUnavailable(
         _("That time is no longer free: it was booked a moment ago. Pick one of the free times.")
     )
+
+
+def _week_full(mentor: User, limit: int) -> SlotUnavailable:
+    return SlotUnavailable(
+        ngettext(
+            "%(mentor)s takes at most %(limit)s session a week, and that week is now full. "
+            "Pick a time in another week.",
+            "%(mentor)s takes at most %(limit)s sessions a week, and that week is now full. "
+            "Pick a time in another week.",
+            limit,
+        )
+        % {"mentor": mentor.name, "limit": limit}
+    )
+
+
+def _check_free(
+    *,
+    availability: Availability,
+    mentor: User,
+    mentee: User,
+    starts_at: datetime,
+    length: int,
+    now: datetime,
+    exclude_appointment_id: int | None = None,
+) -> None:
+    """Refuse a time that is not one of the free slots, saying why when the mentor's weekly
+    limit is what filled it (the week's count is known from the same read)."""
+    plan = slot_plan(
+        availability=availability,
+        mentor=mentor,
+        mentee=mentee,
+        length=length,
+        now=now,
+        exclude_appointment_id=exclude_appointment_id,
+        start=starts_at,
+        end=starts_at + timedelta(seconds=1),
+    )
+    if any(slot.starts_at == starts_at for slot in plan.slots):
+        return
+    local = starts_at.astimezone(mentor.zoneinfo).date()
+    if local - timedelta(days=local.weekday()) in plan.full_weeks:
+        raise _week_full(mentor, availability.weekly_limit)
+    raise _taken()
 
 
 # --- shared steps ---------------------------------------------------------------------------
@@ -240,15 +284,14 @@ def _appointment_book(
     _check_request(
         pairing=pairing, availability=availability, length=length, mode=mode, place=place
     )
-    if not slot_is_free(
+    _check_free(
+        availability=availability,
         mentor=pairing.mentor,
         mentee=pairing.mentee,
         starts_at=starts_at,
         length=length,
         now=now,
-        availability=availability,
-    ):
-        raise _taken()
+    )
     appointment = _insert(
         pairing=pairing,
         availability=availability,
@@ -284,16 +327,15 @@ def appointment_reschedule(
         minutes=length
     ):
         return appointment
-    if not slot_is_free(
+    _check_free(
+        availability=availability,
         mentor=appointment.mentor,
         mentee=appointment.mentee,
         starts_at=starts_at,
         length=length,
         now=now,
         exclude_appointment_id=appointment.pk,
-        availability=availability,
-    ):
-        raise _taken()
+    )
     _set_time(appointment, availability=availability, starts_at=starts_at, length=length)
     appointment.sequence += 1
     _save(appointment)

@@ -8,6 +8,9 @@ conditional UPDATE, keeps it locked through the SMTP exchange and commits after 
 accepted the mail, so a duplicate task waits, then finds it sent. A worker killed mid-send
 leaves the row claimed; a claim older than REMINDER_CLAIM_STALE_SECONDS is claimed again by
 the next scan, so none is lost.
+
+A session booked or moved less than an hour before it starts, past every reminder a person
+chose, gets that person one "starting soon" notice instead, through the same rows and sends.
 """
 
 from collections.abc import Iterable
@@ -35,6 +38,10 @@ from sessions_app.selectors.reminders import reminder_offsets_for
 # twice: a send in progress holds the row (SKIP LOCKED passes it by), a later one finds it sent.
 CLAIM_STALE_SECONDS = 5 * 60
 CLAIM_BATCH = 500
+# A session booked (or moved) this close to its start, past every reminder its person chose,
+# gets one "starting soon" notice instead: a row with this offset, sent at once.
+STARTING_SOON = 0
+SOON_WINDOW = timedelta(hours=1)
 # Claims waiting to be sent, at most. Workers must send them within the stale timeout, or the
 # next scans queue them again (harmless, but wasted): 1,000 in 5 minutes is 3.3 a second.
 MAX_IN_FLIGHT = 1000
@@ -62,7 +69,10 @@ def _rows_match(
     for pk, appointment_id, recipient_id, offset, session_starts_at, status in rows:
         starts_at = by_id[appointment_id].starts_at
         existing.add((appointment_id, recipient_id, offset, session_starts_at))
-        wanted = session_starts_at == starts_at and offset in offsets_by_user[recipient_id]
+        chosen = offsets_by_user[recipient_id]
+        wanted = session_starts_at == starts_at and (
+            offset in chosen or (offset == STARTING_SOON and bool(chosen))
+        )
         if not wanted and status in (Reminder.Status.PENDING, Reminder.Status.CLAIMED):
             skip.append(pk)
         elif (
@@ -114,13 +124,36 @@ def reminder_rows_sync(*, appointment: Appointment) -> None:
             appointment=appointment, status__in=(Reminder.Status.PENDING, Reminder.Status.CLAIMED)
         ).update(status=Reminder.Status.SKIPPED)
         return
-    _rows_match(
-        appointments=[appointment],
-        offsets_by_user=reminder_offsets_for(
-            user_ids=[appointment.mentor_id, appointment.mentee_id]
-        ),
-        now=timezone.now(),
-    )
+    offsets_by_user = reminder_offsets_for(user_ids=[appointment.mentor_id, appointment.mentee_id])
+    now = timezone.now()
+    _rows_match(appointments=[appointment], offsets_by_user=offsets_by_user, now=now)
+    _starting_soon(appointment=appointment, offsets_by_user=offsets_by_user, now=now)
+
+
+def _starting_soon(
+    *, appointment: Appointment, offsets_by_user: dict[int, list[int]], now: datetime
+) -> None:
+    """Booked or moved less than SOON_WINDOW before it starts: each person who wants reminders
+    but will get none of theirs any more gets one "starting soon" row, claimed at once and sent
+    by a task once the booking commits. The row's unique key makes it once per session time;
+    the scan passes over the claim, and the send's conditional UPDATE mails it once."""
+    if not now < appointment.starts_at <= now + SOON_WINDOW:
+        return
+    created = []
+    for person, offsets in offsets_by_user.items():
+        if not offsets or any(appointment.starts_at - timedelta(minutes=o) > now for o in offsets):
+            continue
+        reminder, new = Reminder.objects.get_or_create(
+            appointment=appointment,
+            recipient_id=person,
+            offset_minutes=STARTING_SOON,
+            session_starts_at=appointment.starts_at,
+            defaults={"due_at": now, "status": Reminder.Status.CLAIMED, "claimed_at": now},
+        )
+        if new:
+            created.append(reminder.pk)
+    if created:
+        transaction.on_commit(partial(_enqueue_sends, created))
 
 
 @transaction.atomic
@@ -228,20 +261,26 @@ def _reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
     phone = None
     if appointment.mode == Appointment.Mode.PHONE:
         phone = phone_display(partner_phone_for(pairing=appointment.pairing, viewer=recipient))
+    soon = reminder.offset_minutes == STARTING_SOON
     with timezone.override(recipient.zoneinfo), translation.override(recipient.email_language):
         when = date_format(timezone.localtime(appointment.starts_at), "D j M, H:i")
+        if soon:
+            subject = _("Starting soon: session with %(partner)s, %(when)s")
+        else:
+            subject = _("Reminder: session with %(partner)s, %(when)s")
         message = email_build(
             template="sessions_app/reminder",
             to=recipient.email,
-            subject=_("Reminder: session with %(partner)s, %(when)s")
-            % {"partner": partner.name, "when": when},
+            subject=subject % {"partner": partner.name, "when": when},
             context={
+                "soon": soon,
                 "recipient": recipient,
                 "partner": partner,
                 "appointment": appointment,
                 "zone": recipient.timezone,
                 "phone": phone,
-                "pairing_url": absolute("exchange:thread", appointment.pairing_id),
+                "pairing_url": absolute("exchange:thread", appointment.pairing_id),  # the chat
+                "session_url": absolute("sessions_app:detail", appointment.pk),
                 "settings_url": absolute("sessions_app:reminder_settings"),
             },
         )

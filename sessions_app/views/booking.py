@@ -29,7 +29,7 @@ from sessions_app.forms.booking import (
     AppointmentRescheduleForm,
     LengthForm,
 )
-from sessions_app.ics import PUBLISH, calendar_for, event_for
+from sessions_app.ics import PUBLISH, calendar_for, content_type_for, event_for
 from sessions_app.models import Appointment, Availability
 from sessions_app.selectors.agenda import partner_in
 from sessions_app.selectors.appointments import (
@@ -236,7 +236,7 @@ def appointment_ics_view(request: HttpRequest, appointment_id: int) -> HttpRespo
     calendar = calendar_for(
         [event_for(appointment, method=PUBLISH, viewer=request.user)], method=PUBLISH
     )
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(calendar.to_ical(), content_type=content_type_for(PUBLISH))
     response["Content-Disposition"] = f'attachment; filename="session-{appointment.pk}.ics"'
     return response
 

@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
+from icalendar import vDuration
 
-from sessions_app.ics import PUBLISH, calendar_for, event_for
+from sessions_app.ics import PUBLISH, calendar_for, content_type_for, event_for
 from sessions_app.selectors.feed import calendar_feed_for, calendar_feed_get, feed_appointments_for
 from sessions_app.services.feed import calendar_feed_enable, calendar_feed_revoke
 
@@ -59,8 +60,9 @@ def feed_view(request: HttpRequest, token: str) -> HttpResponse:
     calendar = calendar_for(events, method=PUBLISH)
     calendar.add("X-WR-CALNAME", _("Mentoring sessions"))
     calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("X-PUBLISHED-TTL", REFRESH)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    # An X- property has no known type: without vDuration icalendar writes `1:00:00`.
+    calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
+    response = HttpResponse(calendar.to_ical(), content_type=content_type_for(PUBLISH))
     response["Content-Disposition"] = 'inline; filename="mentoring.ics"'
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"

@@ -255,3 +255,44 @@ def test_a_mail_connection_the_server_dropped_costs_a_retry_not_a_reminder(
         assert mailed(sink) == Counter(after)
     retry = rf"{re.escape(SEND_TASK)}\[[\w-]+\] retry: Retry in \d+s: SMTPServerDisconnected"
     assert len(re.findall(retry, worker.log())) == 1
+
+
+def test_a_session_booked_inside_the_hour_mails_each_person_one_starting_soon_notice(
+    pairing: Pairing, smtp_sink: SmtpSink, start_workers: Callable[..., list[Worker]]
+) -> None:
+    start_workers(2)
+    scanning = threading.Event()
+    scans: list[int] = []
+
+    def scan_while_booking() -> None:
+        try:
+            while not scanning.is_set():
+                scans.append(reminders_dispatch_task())
+        finally:
+            connection.close()
+
+    scanner = threading.Thread(target=scan_while_booking)
+    scanner.start()
+    try:
+        with transaction.atomic():  # booked 20 minutes ahead, as the booking service does it
+            appointment = AppointmentFactory(
+                pairing=pairing,
+                starts_at=timezone.now() + timedelta(minutes=20),
+                video_url="https://meet.jit.si/mentoring-integration",
+            )
+            reminder_rows_sync(appointment=appointment)
+        ids = list(appointment.reminders.values_list("pk", flat=True))
+        assert len(ids) == 2
+        wait_for_mail(smtp_sink, ids)
+        wait_until_sent(ids)
+    finally:
+        scanning.set()
+        scanner.join()
+
+    assert reminders_dispatch_task() == 0
+    assert mailed(smtp_sink) == Counter(ids)
+    subjects = {m["To"]: m["Subject"] for m in smtp_sink.messages}
+    assert subjects.keys() == {pairing.mentee.email, pairing.mentor.email}
+    assert subjects[pairing.mentee.email].startswith("[Mentoring] Starting soon: session with Bob")
+    assert subjects[pairing.mentor.email].startswith("[Mentoring] Starting soon: session with Ali")
+    assert sum(scans) == 0  # the scan never took a notice that was already on its way

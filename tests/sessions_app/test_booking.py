@@ -625,6 +625,26 @@ def test_a_time_taken_after_the_page_loaded_gets_a_clear_message_and_fresh_times
     assert Appointment.objects.filter(pairing=agreed).count() == 0
 
 
+def test_a_week_filled_up_after_the_page_loaded_is_refused_for_the_weekly_limit(
+    client, pairing, other_mentee
+):
+    open_hours(pairing.mentor, weekly_limit=1)
+    agree(pairing, ["video"])
+    client.force_login(pairing.mentee)
+    page = client.get(book_url(pairing), {"length": 45})
+    other = PairingFactory(cohort=CohortFactory(), mentor=pairing.mentor, mentee=other_mentee)
+    agree(other, ["video"])
+    book(other, starts_at=WED_10_NY)  # Charlie takes the week's only session, another time
+
+    response = client.post(book_url(pairing), form_data(page, starts_at=slot_value(TUE_10_NY)))
+
+    html = response.content.decode()
+    assert "Bob Mentor takes at most 1 session a week, and that week is now full." in html
+    assert "booked a moment ago" not in html
+    assert f'value="{slot_value(TUE_10_NY)}"' not in html
+    assert not Appointment.objects.filter(pairing=pairing).exists()
+
+
 def test_a_double_clicked_submit_books_once(client, agreed, django_capture_on_commit_callbacks):
     client.force_login(agreed.mentee)
     page = client.get(book_url(agreed), {"length": 45})
@@ -847,7 +867,7 @@ def test_the_session_downloads_as_a_calendar_file(client, agreed):
 
     response = client.get(reverse("sessions_app:ics", args=[appointment.pk]))
 
-    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Type"] == "text/calendar; charset=utf-8; method=PUBLISH"
     assert f"UID:{appointment.uid}" in response.content.decode()
 
 

@@ -8,12 +8,14 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from icalendar import Calendar
+from icalendar import vDuration
+from vobject.icalendar import stringToDurations
 
 from sessions_app.models import Appointment, CalendarFeed
 from sessions_app.services.agenda import session_note_save
 from sessions_app.services.feed import calendar_feed_enable, calendar_feed_revoke
 from tests.factories import AppointmentFactory
+from tests.sessions_app.calendars import parse_both, vobject_of
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +34,7 @@ def feed_url(feed: CalendarFeed) -> str:
 
 
 def events_in(response) -> list:
-    return Calendar.from_ical(response.content).walk("VEVENT")
+    return parse_both(response.content).walk("VEVENT")
 
 
 def test_a_person_makes_their_private_address_once_and_sees_it(client, mentee):
@@ -100,11 +102,11 @@ def test_the_feed_lists_my_upcoming_sessions_in_utc_without_signing_in(
     response = client.get(feed_url(feed))
 
     assert response.status_code == 200
-    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Type"] == "text/calendar; charset=utf-8; method=PUBLISH"
     body = response.content.decode()
     assert "DTSTART:20260304T140000Z" in body
     assert "DTEND:20260304T150000Z" in body
-    calendar = Calendar.from_ical(response.content)
+    calendar = parse_both(response.content)
     assert calendar["METHOD"] == "PUBLISH"
     [event] = events_in(response)
     assert event["UID"] == upcoming.uid
@@ -196,3 +198,18 @@ def test_the_feed_makes_as_many_queries_for_20_sessions_as_for_2(
         response = client.get(feed_url(feed))
 
     assert len(events_in(response)) == 20
+
+
+def test_the_feed_tells_calendar_apps_to_refresh_hourly_in_duration_form(client, mentee):
+    """X-PUBLISHED-TTL (Outlook) and REFRESH-INTERVAL (RFC 7986) are RFC 5545 durations: a
+    calendar app reading `1:00:00` falls back to its own, often daily, refresh."""
+    feed = calendar_feed_enable(user=mentee)
+
+    response = client.get(feed_url(feed))
+
+    calendar = parse_both(response.content)
+    assert calendar["X-PUBLISHED-TTL"].to_ical() == b"PT1H"
+    assert calendar["REFRESH-INTERVAL"].to_ical() == b"PT1H"
+    assert vDuration.from_ical(calendar["X-PUBLISHED-TTL"].to_ical().decode()) == timedelta(hours=1)
+    as_read = vobject_of(response.content)
+    assert stringToDurations(as_read.contents["x-published-ttl"][0].value) == [timedelta(hours=1)]

@@ -1,6 +1,7 @@
 """Calendar invites: every email's calendar data parsed with icalendar and checked against
 RFC 5546 (iTIP): METHOD, a stable UID, a SEQUENCE that only goes up, DTSTAMP, ORGANIZER and
-ATTENDEEs asked to RSVP, in a `text/calendar; method=…` part and an invite.ics attachment."""
+ATTENDEEs (asked to RSVP in a REQUEST only), in a `text/calendar; method=…` part and an
+invite.ics attachment."""
 
 from datetime import UTC, datetime, timedelta
 from email.message import Message
@@ -11,6 +12,7 @@ from icalendar import Calendar
 
 from sessions_app.ics import CANCEL, REQUEST, calendar_for, event_for
 from sessions_app.services.booking import appointment_cancel, appointment_reschedule
+from tests.sessions_app.calendars import parse_both
 from tests.sessions_app.test_booking import TUE_10_NY, WED_10_NY, agree, book, open_hours
 
 pytestmark = pytest.mark.django_db
@@ -33,23 +35,25 @@ def agreed(pairing):
 
 def calendar_parts(message) -> list[Message]:
     """The MIME parts that carry calendar data: the alternative and the attachment."""
-    return [
+    parts = [
         part
         for part in message.message().walk()
         if part.get_content_type() in ("text/calendar", "application/ics")
     ]
+    return sorted(parts, key=lambda part: part.get_filename() is not None)
 
 
 def invite_of(message) -> Calendar:
     """The calendar in the email, after checking that both copies of it say the same."""
     alternative, attachment = calendar_parts(message)
-    assert alternative.get_content_type() == "text/calendar"
+    assert alternative.get_content_type() == attachment.get_content_type() == "text/calendar"
     assert attachment.get_filename() == "invite.ics"
     assert alternative.get_param("charset") == "utf-8"
     same = alternative.get_payload(decode=True)
     assert attachment.get_payload(decode=True) == same
-    calendar = Calendar.from_ical(same)
+    calendar = parse_both(same)
     assert alternative.get_param("method") == calendar["METHOD"]
+    assert attachment.get_param("method") == calendar["METHOD"]
     return calendar
 
 
@@ -69,8 +73,12 @@ def check_itip(calendar: Calendar, *, method: str, appointment, sequence: int) -
     attendees = {str(a): a.params for a in event.attendees}
     assert set(attendees) == {"mailto:alice@example.org", "mailto:bob@example.org"}
     for params in attendees.values():
-        assert params["RSVP"] == "TRUE"
-        assert params["PARTSTAT"] == "NEEDS-ACTION"
+        if method == CANCEL:  # nothing left to answer
+            assert "RSVP" not in params
+            assert "PARTSTAT" not in params
+        else:
+            assert params["RSVP"] == "TRUE"
+            assert params["PARTSTAT"] == "NEEDS-ACTION"
         assert params["ROLE"] == "REQ-PARTICIPANT"
     assert event.status == ("CANCELLED" if method == CANCEL else "CONFIRMED")
 
@@ -139,7 +147,7 @@ def test_an_in_person_invite_carries_the_place(
 def test_a_calendar_without_a_method_is_a_plain_copy_for_a_feed(agreed):
     appointment = book(agreed)
 
-    calendar = Calendar.from_ical(
+    calendar = parse_both(
         calendar_for([event_for(appointment, method="PUBLISH")], method=None).to_ical()
     )
 

@@ -353,6 +353,73 @@ def test_the_beat_task_sends_each_due_reminder_once(
     }
 
 
+# --- a session booked inside the reminder window ----------------------------------------------
+
+
+def test_a_session_booked_half_an_hour_ahead_sends_each_person_one_starting_soon_notice(
+    pairing, mentee, mentor, mailoutbox, django_capture_on_commit_callbacks
+):
+    starts_at = NOW + timedelta(minutes=30)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = book(pairing, starts_at=starts_at)
+    # The scan runs too, now and a minute later: nothing goes out twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_dispatch_task() == 0
+    with (
+        time_machine.travel(NOW + timedelta(minutes=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert reminders_dispatch_task() == 0
+
+    [to_alice] = mails_to(mailoutbox, mentee.email)
+    [to_bob] = mails_to(mailoutbox, mentor.email)
+    assert (
+        to_alice.subject == "[Mentoring] Starting soon: session with Bob Mentor, Mon 10 Mar, 12:30"
+    )
+    assert "Your session with Bob Mentor starts soon:" in to_alice.body
+    assert f"Monday 10 March 2031, 12:30{DASH}13:30 (Europe/London time)" in to_alice.body
+    assert f"Video call. Join at: {VIDEO_URL}" in to_alice.body
+    assert "Your session with Alice Mentee starts soon:" in to_bob.body
+    assert rows(appointment) == {
+        (person.email, 0, starts_at, Status.SENT) for person in (mentee, mentor)
+    }
+    for reminder in appointment.reminders.all():
+        assert reminder_send(reminder_id=reminder.pk) is False
+    assert len(mailoutbox) == 2
+
+
+def test_syncing_a_session_inside_the_hour_again_sends_no_second_notice(
+    pairing, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = book(pairing, starts_at=NOW + timedelta(minutes=40))
+    with django_capture_on_commit_callbacks(execute=True):
+        reminder_rows_sync(appointment=appointment)
+
+    assert len(mailoutbox) == 2
+    assert appointment.reminders.count() == 2
+
+
+def test_no_starting_soon_notice_when_a_chosen_reminder_still_comes_or_none_is_wanted(
+    pairing, mentee, mentor
+):
+    ReminderSettings.objects.create(user=mentor, offsets=[15])  # still ahead of a 30 min start
+    ReminderSettings.objects.create(user=mentee, offsets=[])  # reminders turned off
+
+    appointment = book(pairing, starts_at=NOW + timedelta(minutes=30))
+
+    assert {(email, offset) for email, offset, _at, _status in rows(appointment)} == {
+        (mentor.email, 15)
+    }
+
+
+def test_a_session_booked_more_than_an_hour_ahead_gets_its_usual_reminder_only(pairing):
+    appointment = book(pairing, starts_at=NOW + timedelta(minutes=61))
+
+    assert {offset for _email, offset, _at, _status in rows(appointment)} == {HOUR}
+
+
 # --- the send ----------------------------------------------------------------------------------
 
 
@@ -376,7 +443,10 @@ def test_a_reminder_gives_each_person_the_time_in_their_own_zone_and_the_video_l
         assert f"Video call. Join at: {VIDEO_URL}" in message.body
         assert f'href="{VIDEO_URL}"' in html
         assert f"http://testserver{reverse('sessions_app:reminder_settings')}" in message.body
-        assert f"/exchange/messages/pairing/{pairing.pk}/" in message.body
+        session_page = f"http://testserver{reverse('sessions_app:detail', args=[appointment.pk])}"
+        assert f"Agenda, notes and your pairing: {session_page}\n" in message.body
+        assert f'Agenda, notes and your pairing: <a href="{session_page}">' in html
+        assert "/exchange/messages/" not in message.body  # a video session: no chat link
         reminder = Reminder.objects.get(pk=message.extra_headers["X-Reminder-Id"])
         assert reminder.recipient.email == message.to[0]
         assert message.extra_headers["Message-ID"] == f"<reminder-{reminder.pk}.{appointment.uid}>"
