@@ -17,7 +17,7 @@ from mentoring.errors import DomainError
 from notifications.models import Notification
 from pairings.models import Pairing
 from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory
-from tests.sessions_app.calendars import parse_both
+from tests.sessions_app.two_parsers import parse_both
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from sessions_app.services.booking import appointment_cancel
 from sessions_app.services.feed import calendar_feed_enable
-from tests.sessions_app.calendars import parse_both, vobject_of
 from tests.sessions_app.test_booking import agree, book, open_hours
 from tests.sessions_app.test_ics import calendar_parts
+from tests.sessions_app.two_parsers import parse_both, vobject_of
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from sessions_app.models import Appointment, CalendarFeed
 from sessions_app.services.agenda import session_note_save
 from sessions_app.services.feed import calendar_feed_enable, calendar_feed_revoke
 from tests.factories import AppointmentFactory
-from tests.sessions_app.calendars import parse_both, vobject_of
+from tests.sessions_app.two_parsers import parse_both, vobject_of
 
 pytestmark = pytest.mark.django_db
 

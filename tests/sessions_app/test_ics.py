@@ -12,8 +12,8 @@ from icalendar import Calendar
 
 from sessions_app.ics import CANCEL, REQUEST, calendar_for, event_for
 from sessions_app.services.booking import appointment_cancel, appointment_reschedule
-from tests.sessions_app.calendars import parse_both
 from tests.sessions_app.test_booking import TUE_10_NY, WED_10_NY, agree, book, open_hours
+from tests.sessions_app.two_parsers import parse_both
 
 pytestmark = pytest.mark.django_db
 
