@@ -79,6 +79,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         self, request: HttpRequest, provider: str | None = None, client_id: str | None = None
     ) -> list[SocialApp]:
         found = IdentityProvider.objects.filter(enabled=True).select_related("organisation")
+        slug = _organisation_slug_named(provider, client_id)
+        if slug is not None:  # one organisation's sign-in: build (and decrypt) only its app
+            found = found.filter(organisation__slug=slug)
         apps = [social_app_for(idp) for idp in found]
         if provider:
             apps = [app for app in apps if provider in (app.provider, app.provider_id)]
@@ -120,6 +123,17 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if existing is not None:
             request.session[PENDING_LINK] = sociallogin.serialize()
             raise ImmediateHttpResponse(HttpResponseRedirect(reverse("identity:link")))
+
+
+def _organisation_slug_named(provider: str | None, client_id: str | None) -> str | None:
+    """The organisation a sign-in step names: by its provider id (org-<slug>, saml-<slug>) or,
+    for SAML, by its client id (the slug in allauth's SAML URLs)."""
+    for prefix in ("org-", "saml-"):
+        if provider and provider.startswith(prefix):
+            return provider.removeprefix(prefix)
+    if provider == SAML and client_id:
+        return client_id
+    return None
 
 
 def _vouch_only_for_own_domains(sociallogin: SocialLogin, organisation: Organisation) -> None:
