@@ -1,6 +1,7 @@
 """Fetching calendar addresses from a real HTTP server on 127.0.0.1: private addresses refused
 after resolution, redirects checked again, size and time limits, conditional requests."""
 
+import base64
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sessions_app.calendars import fetch
-from sessions_app.calendars.fetch import CalendarFetchError, fetch_calendar
+from sessions_app.calendars.fetch import CalendarFetchError, calendar_request, fetch_calendar
 
 ICS = (Path(__file__).parent / "cancelled.ics").read_bytes()
 ETAG = '"v1"'
@@ -57,7 +58,22 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/slow":
             time.sleep(2)
             return self._send(200, ICS)
+        if self.path.startswith("/elsewhere/"):  # the same server under another host name
+            port = self.server.server_address[1]
+            return self._send(302, headers={"Location": f"http://localhost:{port}/cal.ics"})
         return self._send(404, b"not here")
+
+    def _write(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode()
+        Handler.seen.append(
+            {"path": self.path, "method": self.command, "body": body, **self.headers}
+        )
+        if self.path.startswith("/hop/"):
+            return self._send(301, headers={"Location": "/dav/"})
+        return self._send(201 if self.command == "PUT" else 207, b"<done/>")
+
+    do_PROPFIND = do_PUT = do_DELETE = do_REPORT = _write
 
 
 class Server(ThreadingHTTPServer):
@@ -167,3 +183,58 @@ def test_a_slow_server_is_given_up_on(server, allowed, monkeypatch):
 def test_an_error_answer_is_told_in_words(server, allowed):
     with pytest.raises(CalendarFetchError, match="error 404"):
         fetch_calendar(f"{server}/missing.ics")
+
+
+PASSWORD = ("mentor", "app-pässword")
+
+
+def test_a_password_goes_only_over_https_unless_the_host_is_allowed(server, settings):
+    settings.CALENDAR_ALLOWED_HOSTS = []
+    with pytest.raises(CalendarFetchError, match="never sent without encryption"):
+        calendar_request(f"{server}/dav/", method="PROPFIND", auth=PASSWORD)
+    assert Handler.seen == []  # refused before connecting
+
+
+def test_a_request_carries_its_method_body_headers_and_password(server, allowed):
+    answer = calendar_request(
+        f"{server}/dav/",
+        method="REPORT",
+        headers={"Depth": "1", "Content-Type": "application/xml"},
+        body=b"<query/>",
+        auth=PASSWORD,
+    )
+    assert (answer.status, answer.body) == (207, b"<done/>")
+    request = Handler.seen[-1]
+    assert (request["method"], request["body"], request["Depth"]) == ("REPORT", "<query/>", "1")
+    user, password = base64.b64decode(request["Authorization"].split()[1]).decode().split(":")
+    assert (user, password) == PASSWORD
+
+
+def test_discovery_follows_a_redirect_with_its_method_and_body(server, allowed):
+    answer = calendar_request(
+        f"{server}/hop/0", method="PROPFIND", body=b"<propfind/>", auth=PASSWORD
+    )
+    assert answer.status == 207
+    assert answer.url == f"{server}/dav/"
+    assert [(r["method"], r["path"], r["body"]) for r in Handler.seen] == [
+        ("PROPFIND", "/hop/0", "<propfind/>"),
+        ("PROPFIND", "/dav/", "<propfind/>"),
+    ]
+    assert all("Authorization" in request for request in Handler.seen)
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "REPORT"])
+def test_a_write_or_a_report_is_never_redirected(server, allowed, method):
+    answer = calendar_request(f"{server}/hop/0", method=method, body=b"x", auth=PASSWORD)
+    assert answer.status == 301
+    assert [request["path"] for request in Handler.seen] == ["/hop/0"]
+
+
+def test_the_password_is_not_sent_to_a_redirect_target_on_another_host(server, settings):
+    settings.CALENDAR_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    answer = calendar_request(f"{server}/elsewhere/", auth=PASSWORD)
+    assert answer.body == ICS
+    first, second = Handler.seen
+    assert first["Authorization"].startswith("Basic ")
+    assert second["Host"].startswith("localhost:")
+    assert "Authorization" not in second
