@@ -134,8 +134,10 @@ def _propfind(account: DavAccount, url: str, query: bytes, *, depth: str) -> Ans
 
 def _check(answer: Answer) -> None:
     """Refuse an answer that is not a success, saying why in words."""
-    if answer.status in (401, 403):
+    if answer.status == 401:
         raise _wrong_password()
+    if answer.status == 403:
+        raise CalDavError(_("The calendar server does not let this account use this calendar."))
     if answer.status == 404:
         raise CalDavError(
             _("The calendar was not found on its server: it may have been removed there.")
@@ -156,12 +158,15 @@ def _principal(account: DavAccount) -> str:
     """The principal URL of the account: asked at the address typed, then at the host's
     /.well-known/caldav (whose redirects the fetcher follows and checks)."""
     candidates = [account.server_url, urljoin(account.server_url, "/.well-known/caldav")]
+    forbidden = False
     for url in candidates:
         answer = _send(
             account, url, "PROPFIND", body=PRINCIPAL_QUERY, headers={**XML, "Depth": "0"}
         )
-        if answer.status in (401, 403):
+        if answer.status == 401:
             raise _wrong_password()
+        # 403: signed in, but this address is someone else's; the well-known one may still do.
+        forbidden = forbidden or answer.status == 403
         if answer.status != 207:
             continue
         try:
@@ -172,7 +177,7 @@ def _principal(account: DavAccount) -> str:
             principal = _href(props, f"{{{DAV}}}current-user-principal", answer.url)
             if principal:
                 return principal
-    raise _not_caldav()
+    raise _wrong_password() if forbidden else _not_caldav()
 
 
 def _calendar(url: str, props: dict[str, etree._Element]) -> DavCalendar | None:
@@ -290,6 +295,8 @@ def event_put(
         body=ics,
         headers={"Content-Type": "text/calendar; charset=utf-8"},
     )
+    if b"no-uid-conflict" in answer.body:  # RFC 4791 §5.3.2.1 precondition, 403 or 409
+        raise CalDavError(_("This calendar already holds the session under another address."))
     if answer.status in (401, 403):
         raise CalDavError(
             _(
@@ -297,7 +304,7 @@ def event_put(
                 "Choose a calendar you may change, or check the password."
             )
         )
-    if answer.status == 404:
+    if answer.status in (404, 409):  # 409: the collection to put it in does not exist
         raise CalDavError(
             _("The calendar was not found on its server: it may have been removed there.")
         )

@@ -143,6 +143,7 @@ def calendar_request(
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError as error:
             raise CalendarFetchError(_("The calendar's address is not valid.")) from error
+        address = _resolve(host, port)
         # Only the address the person typed, or that same host moving to https, gets the password.
         same_host = _origin(parts) == _origin(first) or (
             parts.scheme == "https" and (parts.hostname or "").lower() == _origin(first)[1]
@@ -155,7 +156,6 @@ def calendar_request(
                     "a password is never sent without encryption."
                 )
             )
-        address = _resolve(host, port)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise CalendarFetchError(_("The calendar's server took too long to answer."))

@@ -188,11 +188,12 @@ def test_an_error_answer_is_told_in_words(server, allowed):
 PASSWORD = ("mentor", "app-pässword")
 
 
-def test_a_password_goes_only_over_https_unless_the_host_is_allowed(server, settings):
+def test_a_password_goes_only_over_https_unless_the_host_is_allowed(settings):
     settings.CALENDAR_ALLOWED_HOSTS = []
+    started = time.monotonic()
     with pytest.raises(CalendarFetchError, match="never sent without encryption"):
-        calendar_request(f"{server}/dav/", method="PROPFIND", auth=PASSWORD)
-    assert Handler.seen == []  # refused before connecting
+        calendar_request("http://93.184.215.14/dav/", method="PROPFIND", auth=PASSWORD)
+    assert time.monotonic() - started < 0.5  # refused before connecting
 
 
 def test_a_request_carries_its_method_body_headers_and_password(server, allowed):
