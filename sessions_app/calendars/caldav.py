@@ -158,16 +158,13 @@ def _principal(account: DavAccount) -> str:
     """The principal URL of the account: asked at the address typed, then at the host's
     /.well-known/caldav (whose redirects the fetcher follows and checks)."""
     candidates = [account.server_url, urljoin(account.server_url, "/.well-known/caldav")]
-    forbidden = False
     for url in candidates:
         answer = _send(
             account, url, "PROPFIND", body=PRINCIPAL_QUERY, headers={**XML, "Depth": "0"}
         )
         if answer.status == 401:
             raise _wrong_password()
-        # 403: signed in, but this address is someone else's; the well-known one may still do.
-        forbidden = forbidden or answer.status == 403
-        if answer.status != 207:
+        if answer.status != 207:  # 403 too: another user's folder, the well-known one may do
             continue
         try:
             found = _multistatus(answer)
@@ -177,7 +174,7 @@ def _principal(account: DavAccount) -> str:
             principal = _href(props, f"{{{DAV}}}current-user-principal", answer.url)
             if principal:
                 return principal
-    raise _wrong_password() if forbidden else _not_caldav()
+    raise _not_caldav()
 
 
 def _calendar(url: str, props: dict[str, etree._Element]) -> DavCalendar | None:
@@ -195,11 +192,8 @@ def _calendar(url: str, props: dict[str, etree._Element]) -> DavCalendar | None:
         granted.tag in WRITE_PRIVILEGES for granted in privileges.iterfind(f"{{{DAV}}}privilege/*")
     )
     url = url if url.endswith("/") else url + "/"
-    name = (
-        (props[f"{{{DAV}}}displayname"].text or "").strip()
-        if (f"{{{DAV}}}displayname" in props)
-        else ""
-    )
+    shown = props.get(f"{{{DAV}}}displayname")
+    name = (shown.text or "").strip() if shown is not None else ""
     return DavCalendar(
         url=url,
         name=name or unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]),

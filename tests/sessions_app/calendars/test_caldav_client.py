@@ -64,7 +64,8 @@ def test_her_calendars_are_found_from_the_bare_server_address(radicale):
 def test_her_calendars_are_found_from_an_address_deep_in_the_tree(radicale):
     work = radicale.make_calendar("Work")
     radicale.put(work, "standup.ics", (HERE / "all_day.ics").read_bytes())
-    for deep in (work, work + "standup.ics", f"{radicale.base_url}/mentor"):
+    elsewhere = f"{radicale.base_url}/someone-else/"  # not hers: the well-known address leads on
+    for deep in (work, work + "standup.ics", f"{radicale.base_url}/mentor", elsewhere):
         assert [calendar.url for calendar in discover(account_for(radicale, deep))] == [work]
 
 
