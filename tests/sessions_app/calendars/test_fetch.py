@@ -1,13 +1,16 @@
 """Fetching calendar addresses from a real HTTP server on 127.0.0.1: private addresses refused
-after resolution, redirects checked again, size and time limits, conditional requests."""
+after resolution, redirects checked again, size and time limits, conditional requests, the
+password rules of CalDAV requests, and certificates checked over https (a throw-away CA)."""
 
 import base64
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import trustme
 
 from sessions_app.calendars import fetch
 from sessions_app.calendars.fetch import CalendarFetchError, calendar_request, fetch_calendar
@@ -239,3 +242,58 @@ def test_the_password_is_not_sent_to_a_redirect_target_on_another_host(server, s
     assert first["Authorization"].startswith("Basic ")
     assert second["Host"].startswith("localhost:")
     assert "Authorization" not in second
+
+
+@pytest.fixture
+def https_server(allowed):
+    """Serves Handler over https with a certificate from a fresh CA, for the host names given."""
+    servers = []
+
+    def serve(*names: str) -> tuple[str, trustme.CA]:
+        ca = trustme.CA()
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert(*names).configure_cert(context)
+        httpd = Server(("127.0.0.1", 0), Handler)
+        httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        servers.append(httpd)
+        return f"https://127.0.0.1:{httpd.server_address[1]}", ca
+
+    Handler.seen = []
+    yield serve
+    for httpd in servers:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def trust(ca: trustme.CA, tmp_path, monkeypatch) -> None:
+    """Trust `ca` alone, as a machine whose certificate store holds it would (OpenSSL reads
+    SSL_CERT_FILE each time a connection loads the default certificates)."""
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+
+
+def test_a_server_whose_certificate_authority_is_not_trusted_is_refused(https_server):
+    base, _ca = https_server("127.0.0.1", "localhost")
+    with pytest.raises(
+        CalendarFetchError, match=r"did not prove it is who it claims to be \(TLS\)"
+    ):
+        fetch_calendar(f"{base}/cal.ics")
+    assert Handler.seen == []  # nothing was asked of it
+
+
+def test_a_server_with_a_trusted_certificate_is_fetched(https_server, tmp_path, monkeypatch):
+    base, ca = https_server("127.0.0.1", "localhost")
+    trust(ca, tmp_path, monkeypatch)
+    assert fetch_calendar(f"{base}/cal.ics").body == ICS
+
+
+def test_a_trusted_certificate_for_another_host_name_is_refused(
+    https_server, tmp_path, monkeypatch
+):
+    base, ca = https_server("calendar.example.org")
+    trust(ca, tmp_path, monkeypatch)
+    with pytest.raises(CalendarFetchError, match="TLS"):
+        fetch_calendar(f"{base}/cal.ics")
+    assert Handler.seen == []
