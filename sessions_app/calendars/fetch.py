@@ -116,18 +116,14 @@ def calendar_request(
     headers: Mapping[str, str] | None = None,
     body: bytes = b"",
     auth: tuple[str, str] | None = None,
-    follow_redirects: bool | None = None,
 ) -> Answer:
     """Send `method` to `url` (http or https) with `headers`, `body` and, when `auth`
     (user, password) is given, Basic authentication, and return whatever the server answered.
 
     Redirects are followed (each target checked like the first address) for GET and PROPFIND
-    (calendar discovery), or as `follow_redirects` says; a redirect not followed is returned
-    as it came. The password goes only over https, or over http to a host in
-    CALENDAR_ALLOWED_HOSTS, and never to a redirect target on another host. Raises
-    CalendarFetchError with the reason in words."""
-    if follow_redirects is None:
-        follow_redirects = method in FOLLOWED_METHODS
+    (calendar discovery) only; any other method gets its redirect back as the answer. The
+    password goes only over https, or over http to a host in CALENDAR_ALLOWED_HOSTS, and never
+    to a redirect target on another host. Raises CalendarFetchError with the reason in words."""
     deadline = time.monotonic() + TIMEOUT
     first = urlsplit(url)
     for _hop in range(MAX_REDIRECTS + 1):
@@ -178,7 +174,7 @@ def calendar_request(
                 assert_same_host=False,
             )
             try:
-                if follow_redirects and response.status in REDIRECTS:
+                if method in FOLLOWED_METHODS and response.status in REDIRECTS:
                     location = response.headers.get("Location")
                     if not location:
                         raise CalendarFetchError(
