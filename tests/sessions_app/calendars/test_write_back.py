@@ -4,6 +4,7 @@ SCHEDULE-AGENT=CLIENT; never counted as busy against themselves; written once ho
 the task runs. Time stands still on Monday 2 March 2026, 12:00 UTC (Bob is in New York)."""
 
 from datetime import timedelta
+from urllib.parse import unquote, urlsplit
 
 import pytest
 import time_machine
@@ -21,6 +22,7 @@ from sessions_app.services.calendars import (
 )
 from sessions_app.tasks.calendars import session_write_back_task
 from tests.sessions_app.test_booking import NOW, TUE_10_NY, WED_10_NY, agree, book, open_hours
+from tests.sessions_app.two_parsers import parse_both
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +57,10 @@ def sessions_calendar(radicale, mentor) -> str:
 
 
 def stored_event(radicale, url: str):
-    (calendar,) = radicale.objects(url)
+    """The one event stored in the calendar, as both icalendar and vobject read its file."""
+    folder = radicale.storage / "collection-root" / unquote(urlsplit(url).path.strip("/"))
+    (path,) = (p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    calendar = parse_both(path.read_bytes())
     assert "METHOD" not in calendar
     (event,) = calendar.walk("VEVENT")
     return event
