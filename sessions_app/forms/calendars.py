@@ -120,7 +120,8 @@ class CalDavChoicesForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=gettext_lazy(
             "Each session you book, move or cancel is put in that calendar too, with a link to "
-            "its page. Only one of your calendars receives them."
+            "its page. Only one of your calendars receives them; calendars you may only read "
+            "are not offered."
         ),
     )
 

@@ -113,6 +113,7 @@ def test_an_account_is_connected_its_calendars_chosen_and_then_listed(signed_in,
     ) == [("Sessions", False, True), ("Work", True, False)]
     assert "mentor (127.0.0.1)" in saved.text
     assert "<td>1</td>" in saved.text  # the board meeting
+    assert "Your sessions are written to “Sessions”." in saved.text
     assert "Board meeting" not in saved.text
 
     again = signed_in.get(reverse("sessions_app:calendar_choose", args=[account.pk]))
