@@ -174,11 +174,11 @@ def _dav_store(
     with transaction.atomic():
         if not CalendarConnection.objects.select_for_update().filter(pk=connection.pk).exists():
             return False
-        ids = dict(connection.calendars.values_list("url", "pk"))
+        ids = dict(connection.calendars.filter(counts_busy=True).values_list("url", "pk"))
         for url, (state, spans) in read.items():
             calendar_id = ids.get(url)
             if calendar_id is None:
-                continue  # the calendar is gone from the account meanwhile
+                continue  # unticked (or gone) while it was being read: it no longer counts
             BusyInterval.objects.filter(calendar_id=calendar_id).delete()
             BusyInterval.objects.bulk_create(
                 BusyInterval(
