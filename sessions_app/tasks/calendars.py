@@ -11,7 +11,12 @@ from sessions_app.services.calendar_writes import session_write_back
 from sessions_app.services.calendars import calendar_refresh, calendars_due
 
 
-@shared_task(soft_time_limit=TIMEOUT + 30, time_limit=TIMEOUT + 40)
+# An ICS address is one fetch; a CalDAV account asks two questions per ticked calendar, each
+# within TIMEOUT, and a server that answers at all answers them in well under a second.
+REFRESH_LIMIT = TIMEOUT * 8
+
+
+@shared_task(soft_time_limit=REFRESH_LIMIT + 30, time_limit=REFRESH_LIMIT + 40)
 def calendar_refresh_task(connection_id: int) -> bool:
     return calendar_refresh(connection_id=connection_id, now=timezone.now())
 
