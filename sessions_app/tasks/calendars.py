@@ -10,7 +10,6 @@ from sessions_app.emails import calendar_failing_email_send
 from sessions_app.services.calendar_writes import session_write_back
 from sessions_app.services.calendars import calendar_refresh, calendars_due
 
-
 # An ICS address is one fetch; a CalDAV account asks two questions per ticked calendar, each
 # within TIMEOUT, and a server that answers at all answers them in well under a second.
 REFRESH_LIMIT = TIMEOUT * 8
