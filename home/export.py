@@ -51,10 +51,12 @@ from sessions_app.models import (
     BusyInterval,
     CalendarConnection,
     CalendarFeed,
+    ConnectedCalendar,
     DateOverride,
     Reminder,
     ReminderSettings,
     Series,
+    SessionEventWrite,
     SessionNote,
     WeeklyWindow,
 )
@@ -194,10 +196,19 @@ EXPORTED: dict[type[Model], Section] = {
         SECRET,
     ),
     CalendarConnection: Section(
-        "Your own calendars connected to show when you are busy (their secret addresses are "
-        "not exported).",
+        "Your own calendars connected to show when you are busy (their secret addresses and "
+        "app passwords are not exported).",
         _both(CalendarConnection, "user"),
-        frozenset({"url_encrypted"}),
+        frozenset({"url_encrypted", "password_encrypted"}),
+    ),
+    ConnectedCalendar: Section(
+        "The calendars found in your CalDAV accounts: whether each counts as busy and which "
+        "one receives your sessions.",
+        _both(ConnectedCalendar, "user"),
+    ),
+    SessionEventWrite: Section(
+        "Sessions written into your chosen calendar, and which version of each.",
+        lambda u: SessionEventWrite.objects.filter(calendar__user=u),
     ),
     BusyInterval: Section(
         "The busy times read from your connected calendars.",

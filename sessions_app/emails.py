@@ -19,7 +19,7 @@ from accounts.services import email_send_once
 from mentoring.links import absolute
 from pairings.selectors.agreements import partner_phone_for, phone_display
 from sessions_app.ics import CANCEL, REQUEST, calendar_for, event_for
-from sessions_app.models import Appointment
+from sessions_app.models import Appointment, CalendarConnection
 
 
 def when_label(appointment: Appointment, zone: ZoneInfo) -> str:
@@ -94,4 +94,36 @@ def invite_send(*, appointment_id: int, sequence: int, recipient_id: int) -> boo
         key=f"appointment:{appointment.pk}:seq{sequence}",
         recipient=recipient,
         build=lambda: invite_email_build(appointment=appointment, recipient=recipient),
+    )
+
+
+def calendar_failing_email_build(*, connection: CalendarConnection) -> EmailMultiAlternatives:
+    """The email telling a person one of their calendars has not been read for a day."""
+    zone = connection.user.zoneinfo
+    with timezone.override(zone):
+        return email_build(
+            template="sessions_app/calendar_failing",
+            to=connection.user.email,
+            subject=_("Your calendar “%(name)s” cannot be read") % {"name": connection.name},
+            context={
+                "recipient": connection.user,
+                "connection": connection,
+                "since": timezone.localtime(connection.failing_since, zone),
+                "link": absolute("sessions_app:calendars"),
+            },
+        )
+
+
+def calendar_failing_email_send(*, connection_id: int) -> bool:
+    """Email the owner of a calendar that keeps failing, with the problem in words; once per
+    failing spell (it reads again, then fails anew: a new email). Skipped (False) when it was
+    removed or reads again meanwhile. Safe to run twice."""
+    connection = CalendarConnection.objects.select_related("user").filter(pk=connection_id).first()
+    if connection is None or connection.failing_since is None:
+        return False
+    return email_send_once(
+        kind="calendar_failing",
+        key=f"calendar:{connection.pk}:{connection.failing_since.isoformat()}",
+        recipient=connection.user,
+        build=lambda: calendar_failing_email_build(connection=connection),
     )

@@ -44,9 +44,16 @@ def _where(appointment: Appointment, viewer: User | None) -> str:
     }
 
 
-def event_for(appointment: Appointment, *, method: str, viewer: User | None = None) -> Event:
+def event_for(
+    appointment: Appointment, *, method: str, viewer: User | None = None, stored: bool = False
+) -> Event:
     """The session as a VEVENT. With `viewer` (one of the two people) the summary names their
     partner and a phone session shows the partner's number (one query more).
+
+    `stored`: for the copy written into a person's own calendar over CalDAV (with `method`
+    PUBLISH: nobody is asked to reply, and the object itself carries no METHOD). ORGANIZER and
+    ATTENDEEs then say SCHEDULE-AGENT=CLIENT, so the calendar server sends no invitations of
+    its own: the platform already emailed both people (RFC 6638 §7.1).
 
     STATUS is CANCELLED for a CANCEL message or a cancelled session, CONFIRMED otherwise.
     DTSTAMP is the session's last change, so the same version always reads the same.
@@ -82,9 +89,18 @@ def event_for(appointment: Appointment, *, method: str, viewer: User | None = No
         location=where,
         url=page,
         status="CANCELLED" if cancelled else "CONFIRMED",
-        organizer=vCalAddress.new(address, cn=name or None),
-        attendees=[_attendee(person, method=method) for person in (mentor, mentee)],
+        organizer=_client_scheduled(vCalAddress.new(address, cn=name or None), stored),
+        attendees=[
+            _client_scheduled(_attendee(person, method=method), stored)
+            for person in (mentor, mentee)
+        ],
     )
+
+
+def _client_scheduled(address: vCalAddress, stored: bool) -> vCalAddress:
+    if stored:
+        address.params["SCHEDULE-AGENT"] = "CLIENT"
+    return address
 
 
 def _attendee(person: User, *, method: str) -> vCalAddress:

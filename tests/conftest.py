@@ -27,6 +27,9 @@ from tests.factories import (
     second_factor_add,
 )
 
+# Test servers whose fixtures any test directory may use.
+pytest_plugins = ["tests.caldav_server"]
+
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Fail at once, and say why, when PostgreSQL or Redis is not there: never skip."""

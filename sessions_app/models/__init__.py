@@ -368,16 +368,19 @@ class CalendarFeed(models.Model):
 
 
 class CalendarConnection(models.Model):
-    """One of a person's own calendars, read from a secret ICS address: its busy times
-    (BusyInterval) keep them from being offered for sessions.
+    """One of a person's own calendars, read from a secret ICS address or a CalDAV account:
+    its busy times (BusyInterval) keep them from being offered for sessions.
 
     The address is a secret (whoever holds it reads the calendar), so it is kept encrypted
-    (mentoring.crypto) and never shown back in full. A failed refresh keeps the last good busy
-    times and says why in `last_error`, from `failing_since`.
+    (mentoring.crypto) and never shown back in full; for a CalDAV account `url_encrypted` holds
+    the server address and `password_encrypted` the app password. A failed refresh keeps the
+    last good busy times and says why in `last_error`, from `failing_since`; the owner is
+    emailed once per failing spell (`failure_emailed_at`, cleared when it reads again).
     """
 
     class Kind(models.TextChoices):
         ICS = "ics", _("ICS address")
+        CALDAV = "caldav", _("CalDAV account")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_connections")
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.ICS)
@@ -390,6 +393,9 @@ class CalendarConnection(models.Model):
     last_synced_at = models.DateTimeField(null=True, blank=True)  # the last good one
     last_error = models.TextField(blank=True)
     failing_since = models.DateTimeField(null=True, blank=True)
+    failure_emailed_at = models.DateTimeField(null=True, blank=True)
+    username = models.CharField(_("user name"), max_length=200, blank=True)  # CalDAV only
+    password_encrypted = models.TextField(blank=True)  # CalDAV only: the app password
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -399,11 +405,71 @@ class CalendarConnection(models.Model):
         return f"Calendar {self.name} of {self.user_id}"
 
 
+class ConnectedCalendar(models.Model):
+    """One calendar found in a CalDAV account. Its events count as busy while `counts_busy`
+    (the person unticks the ones that do not); `state` is the server's change marker at the
+    last read, so an unchanged calendar is not read again. At most one calendar of a person,
+    across all their accounts, receives their sessions (`receives_sessions`)."""
+
+    connection = models.ForeignKey(
+        CalendarConnection, on_delete=models.CASCADE, related_name="calendars"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="connected_calendars")
+    url = models.URLField(max_length=2000)
+    name = models.CharField(_("name"), max_length=200)
+    writable = models.BooleanField(default=True)
+    counts_busy = models.BooleanField(_("counts as busy"), default=True)
+    receives_sessions = models.BooleanField(default=False)
+    state = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "url"], name="connectedcalendar_unique_url_per_connection"
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(receives_sessions=True),
+                name="connectedcalendar_one_receiving_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"CalDAV calendar {self.name} of {self.user_id}"
+
+
+class SessionEventWrite(models.Model):
+    """A session written into a person's calendar: where (`href`) and which version
+    (`sequence`), so a repeated or late write-back never writes an older version again."""
+
+    appointment = models.ForeignKey(
+        "Appointment", on_delete=models.CASCADE, related_name="calendar_writes"
+    )
+    calendar = models.ForeignKey(ConnectedCalendar, on_delete=models.CASCADE, related_name="writes")
+    href = models.URLField(max_length=2000, blank=True)
+    sequence = models.IntegerField(default=-1)  # -1: not written yet
+    written_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "calendar"], name="sessioneventwrite_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Session {self.appointment_id} in calendar {self.calendar_id}"
+
+
 class BusyInterval(models.Model):
     """A time a connected calendar says its owner is busy (UTC)."""
 
     connection = models.ForeignKey(
         CalendarConnection, on_delete=models.CASCADE, related_name="busy"
+    )
+    # CalDAV: the calendar it was read from, so each is replaced alone; None for ICS.
+    calendar = models.ForeignKey(
+        ConnectedCalendar, on_delete=models.CASCADE, null=True, blank=True, related_name="busy"
     )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()

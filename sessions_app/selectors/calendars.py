@@ -2,18 +2,22 @@
 
 from urllib.parse import urlsplit
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from accounts.models import User
 from mentoring.crypto import decrypt
-from sessions_app.models import CalendarConnection
+from sessions_app.models import CalendarConnection, ConnectedCalendar
 
 
 def calendar_connections_for(*, user: User) -> QuerySet[CalendarConnection]:
-    """The person's connections, oldest first, each with `busy_count`; one query."""
+    """The person's connections, oldest first, each with `busy_count` and, for a CalDAV
+    account, its calendars (`calendars.all()`); two queries."""
     return (
         CalendarConnection.objects.filter(user=user)
         .annotate(busy_count=Count("busy"))
+        .prefetch_related(
+            Prefetch("calendars", queryset=ConnectedCalendar.objects.order_by("name", "pk"))
+        )
         .order_by("created_at", "pk")
     )
 

@@ -37,6 +37,7 @@ from sessions_app.models import Appointment, Availability, Series
 from sessions_app.selectors.appointments import booking_modes_for
 from sessions_app.selectors.slots import slot_plan
 from sessions_app.services.agenda import action_items_carry_over
+from sessions_app.services.calendar_writes import session_writes_queue
 from sessions_app.services.reminders import reminder_rows_sync
 from sessions_app.services.submits import submit_key, submit_once
 
@@ -184,7 +185,8 @@ def _save(appointment: Appointment) -> None:
 
 
 def _announce(appointment: Appointment) -> None:
-    """Reminders follow the change now; both people get the calendar update once committed."""
+    """Reminders follow the change now; both people get the calendar update once committed,
+    and it is written into the calendar each of them chose to receive sessions."""
     from sessions_app.tasks.booking import invite_send_task  # tasks import services, not back
 
     reminder_rows_sync(appointment=appointment)
@@ -192,6 +194,7 @@ def _announce(appointment: Appointment) -> None:
         transaction.on_commit(
             partial(invite_send_task.delay, appointment.pk, appointment.sequence, person_id)
         )
+    session_writes_queue(appointment=appointment)
 
 
 def _insert(

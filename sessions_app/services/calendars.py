@@ -1,51 +1,62 @@
-"""People's own calendars: connecting an ICS address and refreshing its busy times.
+"""People's own calendars: connecting an ICS address or a CalDAV account and refreshing
+their busy times.
 
-A refresh asks conditionally (ETag, Last-Modified) while the busy times read last still cover
-the window; on an answer it reads the busy times of the next WINDOW and replaces the old ones
-in one transaction. A failure keeps the last good busy times and records why, in words, with
-the moment it started failing. Beat scans every REFRESH_EVERY for the connections not tried
-since and queues one short refresh task each.
+A refresh asks conditionally while the busy times read last still cover the window: an ICS
+address with its ETag / Last-Modified, a CalDAV calendar by its change marker (getctag or
+sync-token), and an unchanged one is not read again. On a change it reads the busy times of the
+next WINDOW and replaces the old ones in one transaction. A failure keeps the last good busy
+times and records why, in words, with the moment it started failing; once it has failed for
+FAILING_LIMIT its owner is emailed, once per failing spell. Beat scans every REFRESH_EVERY for
+the connections not tried since and queues one short refresh task each.
 """
 
 from datetime import datetime, timedelta
+from functools import partial
+from urllib.parse import urlsplit
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mentoring.crypto import decrypt, encrypt
 from sessions_app.calendars.busy import CalendarUnreadable, busy_intervals
+from sessions_app.calendars.caldav import (
+    CalDavError,
+    DavAccount,
+    calendar_state,
+    discover,
+    events_between,
+)
 from sessions_app.calendars.fetch import CalendarFetchError, fetch_calendar
-from sessions_app.models import SESSION_UID_SUFFIX, BusyInterval, CalendarConnection
+from sessions_app.models import (
+    SESSION_UID_SUFFIX,
+    Appointment,
+    BusyInterval,
+    CalendarConnection,
+    ConnectedCalendar,
+)
 
 WINDOW = timedelta(weeks=26)  # the longest booking horizon
 REREAD_AFTER = timedelta(days=1)  # read again in full once the window has moved on a day
 REFRESH_EVERY = timedelta(minutes=10)
 MAX_INTERVALS = 10_000
 SCAN_BATCH = 500
+FAILING_LIMIT = timedelta(hours=24)  # a calendar failing this long: its owner is emailed once
+
+Spans = list[tuple[datetime, datetime]]
 
 
 class CalendarProblem(Exception):
     """A calendar that could not be read; the message says why, in words."""
 
 
-def _read(
-    connection: CalendarConnection, *, now: datetime, conditional: bool
-) -> list[tuple[datetime, datetime]] | None:
-    """The busy times at the connection's address, or None when unchanged since last read."""
-    try:
-        fetched = fetch_calendar(
-            decrypt(connection.url_encrypted),
-            etag=connection.etag if conditional else "",
-            last_modified=connection.last_modified if conditional else "",
-        )
-    except CalendarFetchError as error:
-        raise CalendarProblem(str(error)) from error
-    if not fetched.changed:
-        return None
+def _spans(document: bytes, *, connection: CalendarConnection, now: datetime) -> Spans:
+    """The busy times in `document` for the window, without the sessions booked here."""
     try:
         spans = busy_intervals(
-            fetched.body,
+            document,
             zone=connection.user.zoneinfo,
             start=now - timedelta(days=1),
             end=now + WINDOW,
@@ -58,21 +69,75 @@ def _read(
                 "Check that you copied its secret address."
             )
         ) from error
-    if len(spans) > MAX_INTERVALS:
-        raise CalendarProblem(
-            _(
-                "The calendar has more than %(count)s busy times ahead; "
-                "only smaller calendars can be read."
-            )
-            % {"count": MAX_INTERVALS}
-        )
-    connection.etag, connection.last_modified = fetched.etag[:255], fetched.last_modified[:64]
     return [(span.starts_at, span.ends_at) for span in spans]
 
 
-def _store(
-    connection: CalendarConnection, spans: list[tuple[datetime, datetime]] | None, now: datetime
-) -> bool:
+def _too_many() -> CalendarProblem:
+    return CalendarProblem(
+        _(
+            "The calendar has more than %(count)s busy times ahead; "
+            "only smaller calendars can be read."
+        )
+        % {"count": MAX_INTERVALS}
+    )
+
+
+def _read(connection: CalendarConnection, *, now: datetime, conditional: bool) -> Spans | None:
+    """The busy times at the connection's address, or None when unchanged since last read."""
+    try:
+        fetched = fetch_calendar(
+            decrypt(connection.url_encrypted),
+            etag=connection.etag if conditional else "",
+            last_modified=connection.last_modified if conditional else "",
+        )
+    except CalendarFetchError as error:
+        raise CalendarProblem(str(error)) from error
+    if not fetched.changed:
+        return None
+    spans = _spans(fetched.body, connection=connection, now=now)
+    if len(spans) > MAX_INTERVALS:
+        raise _too_many()
+    connection.etag, connection.last_modified = fetched.etag[:255], fetched.last_modified[:64]
+    return spans
+
+
+def account_of(connection: CalendarConnection) -> DavAccount:
+    """The CalDAV account of a connection, its password decrypted (never keep it around)."""
+    return DavAccount(
+        server_url=decrypt(connection.url_encrypted),
+        username=connection.username,
+        password=decrypt(connection.password_encrypted),
+    )
+
+
+def _dav_read(
+    connection: CalendarConnection,
+    calendars: list[ConnectedCalendar],
+    *,
+    now: datetime,
+    conditional: bool,
+) -> dict[str, tuple[str, Spans]]:
+    """The change marker and busy times of each calendar that changed since last read (all of
+    them when not `conditional`), by calendar address; an unchanged one costs one request."""
+    account = account_of(connection)
+    read: dict[str, tuple[str, Spans]] = {}
+    try:
+        for calendar in calendars:
+            state = calendar_state(account, calendar.url)
+            if conditional and state and state == calendar.state:
+                continue
+            document = events_between(
+                account, calendar.url, start=now - timedelta(days=1), end=now + WINDOW
+            )
+            read[calendar.url] = (state[:255], _spans(document, connection=connection, now=now))
+    except CalDavError as error:
+        raise CalendarProblem(str(error)) from error
+    if sum(len(spans) for _state, spans in read.values()) > MAX_INTERVALS:
+        raise _too_many()
+    return read
+
+
+def _store(connection: CalendarConnection, spans: Spans | None, now: datetime) -> bool:
     """Keep what was read; False when the connection was removed while it was being read."""
     with transaction.atomic():
         if connection.pk is None:
@@ -86,9 +151,48 @@ def _store(
                 for starts_at, ends_at in spans
             )
             connection.busy_known_until = now + WINDOW
-        connection.checked_at = connection.last_synced_at = now
-        connection.last_error, connection.failing_since = "", None
-        connection.save()
+        _mark_good(connection, now)
+    return True
+
+
+def _mark_good(connection: CalendarConnection, now: datetime) -> None:
+    connection.checked_at = connection.last_synced_at = now
+    connection.last_error, connection.failing_since = "", None
+    connection.failure_emailed_at = None  # a new failing spell is worth a new email
+    connection.save()
+
+
+def _dav_store(
+    connection: CalendarConnection,
+    read: dict[str, tuple[str, Spans]],
+    *,
+    now: datetime,
+    complete: bool,
+) -> bool:
+    """Replace the busy times of each calendar read; `complete` when every ticked calendar
+    was read, so they now cover the whole window. False when the connection was removed."""
+    with transaction.atomic():
+        if not CalendarConnection.objects.select_for_update().filter(pk=connection.pk).exists():
+            return False
+        ids = dict(connection.calendars.filter(counts_busy=True).values_list("url", "pk"))
+        for url, (state, spans) in read.items():
+            calendar_id = ids.get(url)
+            if calendar_id is None:
+                continue  # unticked (or gone) while it was being read: it no longer counts
+            BusyInterval.objects.filter(calendar_id=calendar_id).delete()
+            BusyInterval.objects.bulk_create(
+                BusyInterval(
+                    connection=connection,
+                    calendar_id=calendar_id,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                )
+                for starts_at, ends_at in spans
+            )
+            ConnectedCalendar.objects.filter(pk=calendar_id).update(state=state)
+        if complete:
+            connection.busy_known_until = now + WINDOW
+        _mark_good(connection, now)
     return True
 
 
@@ -106,6 +210,112 @@ def calendar_disconnect(*, connection: CalendarConnection) -> None:
     connection.delete()
 
 
+def _dav_connection_name(username: str, server_url: str) -> str:
+    return f"{username} ({urlsplit(server_url).hostname or server_url})"[:80]
+
+
+def calendar_caldav_connect(
+    *, user: User, server_url: str, username: str, password: str, now: datetime
+) -> CalendarConnection:
+    """Connect a CalDAV account: find its calendars (each counts as busy until the person
+    unticks it; none receives sessions until chosen) and read their busy times at once.
+    Raises CalendarProblem, saving nothing, when the account cannot be reached or read."""
+    account = DavAccount(server_url=server_url, username=username, password=password)
+    try:
+        found = discover(account)
+    except CalDavError as error:
+        raise CalendarProblem(str(error)) from error
+    connection = CalendarConnection(
+        user=user,
+        kind=CalendarConnection.Kind.CALDAV,
+        name=_dav_connection_name(username, server_url),
+        url_encrypted=encrypt(server_url),
+        username=username,
+        password_encrypted=encrypt(password),
+    )
+    calendars = [
+        ConnectedCalendar(
+            connection=connection,
+            user=user,
+            url=calendar.url,
+            name=calendar.name[:200],
+            writable=calendar.writable,
+        )
+        for calendar in {calendar.url: calendar for calendar in found}.values()
+    ]
+    read = _dav_read(connection, calendars, now=now, conditional=False)
+    with transaction.atomic():
+        connection.save()
+        for calendar in calendars:
+            calendar.connection = connection
+        ConnectedCalendar.objects.bulk_create(calendars)
+        _dav_store(connection, read, now=now, complete=True)
+    return connection
+
+
+@transaction.atomic
+def calendar_caldav_choose(
+    *, connection: CalendarConnection, busy_ids: set[int], receiving_id: int | None
+) -> None:
+    """Keep the person's choices for an account's calendars.
+
+    The calendars in `busy_ids` count as busy: an unticked one's busy times go at once, a newly
+    ticked one is read at the next refresh. The calendar `receiving_id` (one of the account's,
+    writable) receives the person's sessions from now on, and the sessions to come are written
+    into it; any other calendar of theirs, in any account, stops receiving them. None: no
+    calendar of this account receives them.
+    """
+    User.objects.select_for_update().filter(pk=connection.user_id).first()  # one at a time
+    calendars = {c.pk: c for c in connection.calendars.select_for_update()}
+    for calendar in calendars.values():
+        counts = calendar.pk in busy_ids
+        if counts != calendar.counts_busy:
+            calendar.counts_busy, calendar.state = counts, ""  # "": read in full when ticked
+            calendar.save(update_fields=["counts_busy", "state"])
+            if not counts:
+                calendar.busy.all().delete()
+    chosen = calendars.get(receiving_id) if receiving_id is not None else None
+    if chosen is not None and chosen.writable and chosen.receives_sessions:
+        return
+    mine = ConnectedCalendar.objects.filter(user_id=connection.user_id, receives_sessions=True)
+    if chosen is None or not chosen.writable:
+        mine.filter(connection=connection).update(receives_sessions=False)
+        return
+    mine.update(receives_sessions=False)
+    chosen.receives_sessions = True
+    chosen.save(update_fields=["receives_sessions"])
+    _write_upcoming(user_id=connection.user_id)
+
+
+def _write_upcoming(*, user_id: int) -> None:
+    """Once committed, write the person's sessions to come into their chosen calendar."""
+    from sessions_app.tasks.calendars import session_write_back_task  # tasks import services
+
+    upcoming = Appointment.objects.filter(
+        Q(mentor_id=user_id) | Q(mentee_id=user_id),
+        status=Appointment.Status.BOOKED,
+        ends_at__gt=timezone.now(),
+    ).values_list("pk", flat=True)
+    for appointment_id in upcoming:
+        transaction.on_commit(partial(session_write_back_task.delay, appointment_id, user_id))
+
+
+def _failed(connection: CalendarConnection, problem: CalendarProblem, now: datetime) -> None:
+    """Record the problem, keeping the busy times read before; once the calendar has failed
+    for FAILING_LIMIT, its owner is emailed (once, until it reads again and fails anew)."""
+    from sessions_app.tasks.calendars import calendar_failing_email_task  # tasks import services
+
+    with transaction.atomic():
+        found = CalendarConnection.objects.filter(pk=connection.pk)
+        found.update(checked_at=now, last_error=str(problem))
+        found.filter(failing_since=None).update(failing_since=now)
+        claimed = found.filter(
+            failing_since__lte=now - FAILING_LIMIT, failure_emailed_at=None
+        ).update(failure_emailed_at=now)
+        if claimed:
+            transaction.on_commit(partial(calendar_failing_email_task.delay, connection.pk))
+
+
 def calendar_refresh(*, connection_id: int, now: datetime) -> bool:
     """Read one connection again; True when its busy times are current. Safe to run twice."""
     connection = CalendarConnection.objects.select_related("user").filter(pk=connection_id).first()
@@ -116,14 +326,15 @@ def calendar_refresh(*, connection_id: int, now: datetime) -> bool:
         and connection.busy_known_until >= now + WINDOW - REREAD_AFTER
     )
     try:
-        spans = _read(connection, now=now, conditional=conditional)
+        # The problem is kept in words for the owner: their page and their email show it.
+        with translation.override(connection.user.email_language):
+            if connection.kind == CalendarConnection.Kind.CALDAV:
+                ticked = list(connection.calendars.filter(counts_busy=True).order_by("pk"))
+                read = _dav_read(connection, ticked, now=now, conditional=conditional)
+                return _dav_store(connection, read, now=now, complete=len(read) == len(ticked))
+            spans = _read(connection, now=now, conditional=conditional)
     except CalendarProblem as problem:
-        CalendarConnection.objects.filter(pk=connection.pk).update(
-            checked_at=now, last_error=str(problem)
-        )
-        CalendarConnection.objects.filter(pk=connection.pk, failing_since=None).update(
-            failing_since=now
-        )
+        _failed(connection, problem, now)
         return False
     return _store(connection, spans, now)
 

@@ -37,7 +37,13 @@ from pairings.models import Pairing, PairingPause
 from programmes.models import Cohort, Enrolment, EnrolmentQuestion, ImportJob, Invite
 from provisioning.models import ScimGroup, ScimToken
 from provisioning.services.tokens import token_create
-from sessions_app.models import Appointment, Availability, CalendarConnection, DateOverride
+from sessions_app.models import (
+    Appointment,
+    Availability,
+    CalendarConnection,
+    ConnectedCalendar,
+    DateOverride,
+)
 from tests.factories import (
     PASSWORD,
     AppointmentFactory,
@@ -150,10 +156,31 @@ def world(db) -> dict:
         "calendar": CalendarConnection.objects.create(
             user=alice, name="Work", url_encrypted=encrypt("https://example.org/alice.ics")
         ),
+        "caldav": _caldav_account(alice),
         "export": DataExport.objects.create(
             user=alice, status=DataExport.Status.READY, file_name="exports/alice.zip"
         ),
     }
+
+
+def _caldav_account(owner) -> CalendarConnection:
+    """A CalDAV account with one calendar that receives its owner's sessions."""
+    account = CalendarConnection.objects.create(
+        user=owner,
+        kind=CalendarConnection.Kind.CALDAV,
+        name="alice (dav.example.org)",
+        url_encrypted=encrypt("https://dav.example.org/"),
+        username="alice",
+        password_encrypted=encrypt("app-password"),
+    )
+    ConnectedCalendar.objects.create(
+        connection=account,
+        user=owner,
+        url="https://dav.example.org/alice/work/",
+        name="Work",
+        receives_sessions=True,
+    )
+    return account
 
 
 # The objects of Alice and Bob each pattern names, by its keyword arguments.
@@ -269,6 +296,7 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
         "membership_id": w["membership"].pk,
     },
     "sessions_app:calendar_remove": lambda w: {"connection_id": w["calendar"].pk},
+    "sessions_app:calendar_choose": lambda w: {"connection_id": w["caldav"].pk},
     "mfa_remove_webauthn": lambda w: {"pk": w["webauthn"].pk},
     "mfa_edit_webauthn": lambda w: {"pk": w["webauthn"].pk},
     # The organisation's provisioning page: its owners only (Dana and Olga administer cohorts
@@ -374,6 +402,9 @@ def _state(world: dict) -> tuple:
         tuple(world["organisation"].domains.values_list("domain", "verified_at")),
         tuple(Branding.objects.values_list("organisation_id", "name", "main_colour")),
         CalendarConnection.objects.filter(pk=world["calendar"].pk).exists(),
+        tuple(
+            ConnectedCalendar.objects.order_by("pk").values_list("counts_busy", "receives_sessions")
+        ),
     )
 
 

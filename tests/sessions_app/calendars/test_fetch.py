@@ -1,15 +1,19 @@
 """Fetching calendar addresses from a real HTTP server on 127.0.0.1: private addresses refused
-after resolution, redirects checked again, size and time limits, conditional requests."""
+after resolution, redirects checked again, size and time limits, conditional requests, the
+password rules of CalDAV requests, and certificates checked over https (a throw-away CA)."""
 
+import base64
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import trustme
 
 from sessions_app.calendars import fetch
-from sessions_app.calendars.fetch import CalendarFetchError, fetch_calendar
+from sessions_app.calendars.fetch import CalendarFetchError, calendar_request, fetch_calendar
 
 ICS = (Path(__file__).parent / "cancelled.ics").read_bytes()
 ETAG = '"v1"'
@@ -57,7 +61,22 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/slow":
             time.sleep(2)
             return self._send(200, ICS)
+        if self.path.startswith("/elsewhere/"):  # the same server under another host name
+            port = self.server.server_address[1]
+            return self._send(302, headers={"Location": f"http://localhost:{port}/cal.ics"})
         return self._send(404, b"not here")
+
+    def _write(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode()
+        Handler.seen.append(
+            {"path": self.path, "method": self.command, "body": body, **self.headers}
+        )
+        if self.path.startswith("/hop/"):
+            return self._send(301, headers={"Location": "/dav/"})
+        return self._send(201 if self.command == "PUT" else 207, b"<done/>")
+
+    do_PROPFIND = do_PUT = do_DELETE = do_REPORT = _write
 
 
 class Server(ThreadingHTTPServer):
@@ -167,3 +186,114 @@ def test_a_slow_server_is_given_up_on(server, allowed, monkeypatch):
 def test_an_error_answer_is_told_in_words(server, allowed):
     with pytest.raises(CalendarFetchError, match="error 404"):
         fetch_calendar(f"{server}/missing.ics")
+
+
+PASSWORD = ("mentor", "app-pässword")
+
+
+def test_a_password_goes_only_over_https_unless_the_host_is_allowed(settings):
+    settings.CALENDAR_ALLOWED_HOSTS = []
+    started = time.monotonic()
+    with pytest.raises(CalendarFetchError, match="never sent without encryption"):
+        calendar_request("http://93.184.215.14/dav/", method="PROPFIND", auth=PASSWORD)
+    assert time.monotonic() - started < 0.5  # refused before connecting
+
+
+def test_a_request_carries_its_method_body_headers_and_password(server, allowed):
+    answer = calendar_request(
+        f"{server}/dav/",
+        method="REPORT",
+        headers={"Depth": "1", "Content-Type": "application/xml"},
+        body=b"<query/>",
+        auth=PASSWORD,
+    )
+    assert (answer.status, answer.body) == (207, b"<done/>")
+    request = Handler.seen[-1]
+    assert (request["method"], request["body"], request["Depth"]) == ("REPORT", "<query/>", "1")
+    user, password = base64.b64decode(request["Authorization"].split()[1]).decode().split(":")
+    assert (user, password) == PASSWORD
+
+
+def test_discovery_follows_a_redirect_with_its_method_and_body(server, allowed):
+    answer = calendar_request(
+        f"{server}/hop/0", method="PROPFIND", body=b"<propfind/>", auth=PASSWORD
+    )
+    assert answer.status == 207
+    assert answer.url == f"{server}/dav/"
+    assert [(r["method"], r["path"], r["body"]) for r in Handler.seen] == [
+        ("PROPFIND", "/hop/0", "<propfind/>"),
+        ("PROPFIND", "/dav/", "<propfind/>"),
+    ]
+    assert all("Authorization" in request for request in Handler.seen)
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "REPORT"])
+def test_a_write_or_a_report_is_never_redirected(server, allowed, method):
+    answer = calendar_request(f"{server}/hop/0", method=method, body=b"x", auth=PASSWORD)
+    assert answer.status == 301
+    assert [request["path"] for request in Handler.seen] == ["/hop/0"]
+
+
+def test_the_password_is_not_sent_to_a_redirect_target_on_another_host(server, settings):
+    settings.CALENDAR_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    answer = calendar_request(f"{server}/elsewhere/", auth=PASSWORD)
+    assert answer.body == ICS
+    first, second = Handler.seen
+    assert first["Authorization"].startswith("Basic ")
+    assert second["Host"].startswith("localhost:")
+    assert "Authorization" not in second
+
+
+@pytest.fixture
+def https_server(allowed):
+    """Serves Handler over https with a certificate from a fresh CA, for the host names given."""
+    servers = []
+
+    def serve(*names: str) -> tuple[str, trustme.CA]:
+        ca = trustme.CA()
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert(*names).configure_cert(context)
+        httpd = Server(("127.0.0.1", 0), Handler)
+        httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        servers.append(httpd)
+        return f"https://127.0.0.1:{httpd.server_address[1]}", ca
+
+    Handler.seen = []
+    yield serve
+    for httpd in servers:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def trust(ca: trustme.CA, tmp_path, monkeypatch) -> None:
+    """Trust `ca` alone, as a machine whose certificate store holds it would (OpenSSL reads
+    SSL_CERT_FILE each time a connection loads the default certificates)."""
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+
+
+def test_a_server_whose_certificate_authority_is_not_trusted_is_refused(https_server):
+    base, _ca = https_server("127.0.0.1", "localhost")
+    with pytest.raises(
+        CalendarFetchError, match=r"did not prove it is who it claims to be \(TLS\)"
+    ):
+        fetch_calendar(f"{base}/cal.ics")
+    assert Handler.seen == []  # nothing was asked of it
+
+
+def test_a_server_with_a_trusted_certificate_is_fetched(https_server, tmp_path, monkeypatch):
+    base, ca = https_server("127.0.0.1", "localhost")
+    trust(ca, tmp_path, monkeypatch)
+    assert fetch_calendar(f"{base}/cal.ics").body == ICS
+
+
+def test_a_trusted_certificate_for_another_host_name_is_refused(
+    https_server, tmp_path, monkeypatch
+):
+    base, ca = https_server("calendar.example.org")
+    trust(ca, tmp_path, monkeypatch)
+    with pytest.raises(CalendarFetchError, match="TLS"):
+        fetch_calendar(f"{base}/cal.ics")
+    assert Handler.seen == []
