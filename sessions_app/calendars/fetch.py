@@ -13,8 +13,6 @@ never to a redirect target on another host, and only reads and discovery follow 
 """
 
 import base64
-import ipaddress
-import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +21,8 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 import urllib3
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from mentoring.outbound import HostNotFound, PrivateAddress, checked_address
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 3
@@ -52,38 +52,20 @@ class Answer:
     url: str  # the address that answered, after the redirects followed
 
 
-def _refused(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return (
-        address.is_loopback
-        or address.is_private
-        or address.is_link_local
-        or address.is_multicast
-        or address.is_reserved
-        or address.is_unspecified
-        or not address.is_global
-    )
-
-
 def _allowed(host: str) -> bool:
     return host.lower() in {name.lower() for name in settings.CALENDAR_ALLOWED_HOSTS}
 
 
 def _resolve(host: str, port: int) -> str:
-    """The first address `host` resolves to, after checking all of them."""
+    """The first address `host` resolves to, after checking all of them (mentoring.outbound)."""
     try:
-        answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as error:
+        return checked_address(host, port, allowed_hosts=settings.CALENDAR_ALLOWED_HOSTS)
+    except HostNotFound as error:
         raise CalendarFetchError(_("The calendar's server name could not be found.")) from error
-    addresses = [ipaddress.ip_address(answer[4][0].split("%", 1)[0]) for answer in answers]
-    if not addresses:
-        raise CalendarFetchError(_("The calendar's server name could not be found."))
-    if not _allowed(host) and any(_refused(address) for address in addresses):
+    except PrivateAddress as error:
         raise CalendarFetchError(
             _("The calendar's address points to a private network, which is not allowed.")
-        )
-    return str(addresses[0])
+        ) from error
 
 
 def _pool(scheme: str, host: str, port: int, address: str, timeout: urllib3.Timeout):
