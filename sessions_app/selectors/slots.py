@@ -241,7 +241,7 @@ def free_slots(
     """Bookable starts for a session of `length` minutes with this mentor (and this mentee's
     other sessions left out too), from max(now + notice, start) to min(now + horizon, end),
     in order. `exclude_appointment_id`: the session being rescheduled does not block itself or
-    count against the weekly limit. At most 6 queries, whatever the number of appointments and
+    count against the weekly limit. At most 5 queries, whatever the number of appointments and
     busy times.
 
     Empty when the mentor has not published availability or does not offer `length`.
