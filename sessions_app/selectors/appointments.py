@@ -194,8 +194,8 @@ def series_plan(
 ) -> list[Occurrence]:
     """Each date of a series at the mentor's local time of `starts_at`, with whether it is
     free (and, when not, whether the mentor's week is full); `count` None runs until the
-    cohort ends. Three queries (the windows, the date
-    overrides and both people's calendar busy times), then one per date."""
+    cohort ends. Three queries (the windows, the date overrides and both people's calendar
+    busy times), then one per date."""
     zone = pairing.mentor.zoneinfo
     starts = series_starts(
         first=starts_at,
