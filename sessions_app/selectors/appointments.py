@@ -15,7 +15,7 @@ from accounts.models import User
 from pairings.models import Pairing
 from pairings.selectors.agreements import channels_both_allow
 from sessions_app.models import Appointment, Availability
-from sessions_app.selectors.slots import Slot, calendar_busy_of, slot_is_free
+from sessions_app.selectors.slots import Slot, calendar_busy_of, slot_plan
 
 SERIES_MAX = 52  # a year of weekly sessions: "until the cohort ends" stops here at the latest
 
@@ -150,6 +150,7 @@ class Occurrence:
     starts_at: datetime  # aware, UTC
     ends_at: datetime
     free: bool
+    week_full: bool = False  # not free because the mentor's weekly limit is reached that week
 
 
 def series_starts(
@@ -192,8 +193,9 @@ def series_plan(
     now: datetime,
 ) -> list[Occurrence]:
     """Each date of a series at the mentor's local time of `starts_at`, with whether it is
-    free; `count` None runs until the cohort ends. Three queries (the windows, the date
-    overrides and both people's calendar busy times), then one per date."""
+    free (and, when not, whether the mentor's week is full); `count` None runs until the
+    cohort ends. Three queries (the windows, the date overrides and both people's calendar
+    busy times), then one per date."""
     zone = pairing.mentor.zoneinfo
     starts = series_starts(
         first=starts_at,
@@ -213,20 +215,27 @@ def series_plan(
         end=starts[-1] + timedelta(days=1),
     )
     duration = timedelta(minutes=length)
-    return [
-        Occurrence(
-            starts_at=start,
-            ends_at=start + duration,
-            free=slot_is_free(
-                mentor=pairing.mentor,
-                mentee=pairing.mentee,
-                starts_at=start,
-                length=length,
-                now=_judged_at(starts_at=start, now=now, availability=availability),
-                availability=availability,
-                overrides=overrides,
-                calendar_busy=calendar_busy,
-            ),
+    occurrences = []
+    for start in starts:
+        plan = slot_plan(
+            availability=availability,
+            mentor=pairing.mentor,
+            mentee=pairing.mentee,
+            length=length,
+            now=_judged_at(starts_at=start, now=now, availability=availability),
+            start=start,
+            end=start + timedelta(seconds=1),
+            overrides=overrides,
+            calendar_busy=calendar_busy,
         )
-        for start in starts
-    ]
+        free = any(slot.starts_at == start for slot in plan.slots)
+        local = start.astimezone(zone).date()
+        occurrences.append(
+            Occurrence(
+                starts_at=start,
+                ends_at=start + duration,
+                free=free,
+                week_full=not free and local - timedelta(days=local.weekday()) in plan.full_weeks,
+            )
+        )
+    return occurrences

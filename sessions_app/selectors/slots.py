@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import BigIntegerField, Func, Q
 
 from accounts.models import User
 from sessions_app.models import Appointment, Availability, BusyInterval, DateOverride
@@ -84,15 +84,36 @@ class SlotPlan:
     full_weeks: set[date] = field(default_factory=set)  # local Mondays at the weekly limit
 
 
-def calendar_busy_of(
-    *, people: list[int], start: datetime, end: datetime
-) -> list[tuple[datetime, datetime]]:
-    """These people's busy times from their connected calendars overlapping [start, end); one
-    query."""
+class _Seconds(Func):
+    """A moment as whole POSIX seconds, rounded down (or up, with `up`). Busy times are read
+    by the thousand: as integers from the database they cost half what datetimes do."""
+
+    output_field = BigIntegerField()
+
+    def __init__(self, expression: str, *, up: bool = False) -> None:
+        super().__init__(expression)
+        self.up = up
+
+    def as_sql(self, compiler, connection, **extra_context):  # PostgreSQL
+        rounding = "CEIL" if self.up else "FLOOR"
+        template = f"{rounding}(EXTRACT(EPOCH FROM %(expressions)s))::bigint"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        seconds = "ROUND((JULIANDAY(%(expressions)s) - 2440587.5) * 86400.0, 3)"  # as stored
+        template = f"CAST({seconds} AS INTEGER)"  # rounds toward zero: down, after 1970
+        if self.up:
+            template += f" + ({seconds} > CAST({seconds} AS INTEGER))"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+
+def calendar_busy_of(*, people: list[int], start: datetime, end: datetime) -> list[tuple[int, int]]:
+    """These people's busy times from their connected calendars overlapping [start, end), as
+    POSIX seconds (start rounded down, end up); one query."""
     return list(
         BusyInterval.objects.filter(
             connection__user_id__in=people, starts_at__lt=end, ends_at__gt=start
-        ).values_list("starts_at", "ends_at")
+        ).values_list(_Seconds("starts_at"), _Seconds("ends_at", up=True))
     )
 
 
@@ -107,7 +128,7 @@ def slot_plan(
     start: datetime | None = None,
     end: datetime | None = None,
     overrides: Iterable[DateOverride] | None = None,
-    calendar_busy: Iterable[tuple[datetime, datetime]] | None = None,
+    calendar_busy: Iterable[tuple[int, int]] | None = None,
 ) -> SlotPlan:
     """The free slots of `free_slots`, for an availability already read with its windows: three
     queries (the date overrides in range, unless given, both people's sessions and both
@@ -155,21 +176,18 @@ def slot_plan(
         calendar_busy = calendar_busy_of(people=people, start=query_from, end=query_to)
 
     per_week: Counter[date] = Counter()
-    spans: list[tuple[datetime, datetime]] = list(calendar_busy)
+    spans: list[tuple[int, int]] = list(calendar_busy)  # POSIX seconds
     for blocked_from, blocked_until, mentor_id, starts_at in rows:
         if mentor_id == mentor.pk:
             per_week[_monday(starts_at.astimezone(zone).date())] += 1
-        spans.append((blocked_from, blocked_until))
+        spans.append((math.floor(blocked_from.timestamp()), math.ceil(blocked_until.timestamp())))
     spans.sort()
     starts: list[int] = []
     ends: list[int] = []  # busy spans, merged: both lists ascend
-    for blocked_from, blocked_until in spans:
-        busy_from, busy_until = (
-            math.floor(blocked_from.timestamp()),
-            math.ceil(blocked_until.timestamp()),
-        )
+    for busy_from, busy_until in spans:
         if ends and busy_from <= ends[-1]:
-            ends[-1] = max(ends[-1], busy_until)
+            if busy_until > ends[-1]:
+                ends[-1] = busy_until
         else:
             starts.append(busy_from)
             ends.append(busy_until)
@@ -223,7 +241,7 @@ def free_slots(
     """Bookable starts for a session of `length` minutes with this mentor (and this mentee's
     other sessions left out too), from max(now + notice, start) to min(now + horizon, end),
     in order. `exclude_appointment_id`: the session being rescheduled does not block itself or
-    count against the weekly limit. At most 6 queries, whatever the number of appointments and
+    count against the weekly limit. At most 5 queries, whatever the number of appointments and
     busy times.
 
     Empty when the mentor has not published availability or does not offer `length`.
@@ -253,7 +271,7 @@ def slot_is_free(
     exclude_appointment_id: int | None = None,
     availability: Availability | None = None,
     overrides: Iterable[DateOverride] | None = None,
-    calendar_busy: Iterable[tuple[datetime, datetime]] | None = None,
+    calendar_busy: Iterable[tuple[int, int]] | None = None,
 ) -> bool:
     """Whether `starts_at` is one of the free slots (on the grid, inside notice and horizon).
 

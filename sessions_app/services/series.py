@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from mentoring.errors import DomainError
@@ -30,6 +31,19 @@ SERIES_COUNT_MAX = 26
 
 class SeriesChanged(DomainError):
     """A date the person confirmed in a series is no longer free: show the plan again."""
+
+
+def _week_full(mentor: User, limit: int) -> SeriesChanged:
+    return SeriesChanged(
+        ngettext(
+            "%(mentor)s takes at most %(limit)s session a week, and a week of this series is "
+            "now full. Here is the series as it is now.",
+            "%(mentor)s takes at most %(limit)s sessions a week, and a week of this series is "
+            "now full. Here is the series as it is now.",
+            limit,
+        )
+        % {"mentor": mentor.name, "limit": limit}
+    )
 
 
 def series_book(
@@ -110,6 +124,8 @@ def _series_book(
         now=now,
     )
     if not {o.starts_at for o in plan if o.free}.issuperset(chosen):
+        if any(o.week_full for o in plan if o.starts_at in chosen):
+            raise _week_full(pairing.mentor, availability.weekly_limit)
         raise SeriesChanged(
             _("Some of these dates were booked a moment ago. Here is the series as it is now.")
         )

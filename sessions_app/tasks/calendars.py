@@ -22,11 +22,15 @@ def calendar_refresh_task(connection_id: int) -> bool:
 
 @shared_task(soft_time_limit=50, time_limit=55)
 def calendars_refresh_due_task() -> int:
-    """Beat runs this every 10 minutes: queue a refresh of each connection not tried since."""
-    ids = calendars_due(now=timezone.now())
-    for connection_id in ids:
-        calendar_refresh_task.delay(connection_id)
-    return len(ids)
+    """Beat runs this every 10 minutes: queue a refresh of each connection not tried since,
+    claimed batch after batch until none is left, so every calendar is read every 10 minutes
+    however many there are."""
+    queued = 0
+    while ids := calendars_due(now=timezone.now()):
+        for connection_id in ids:
+            calendar_refresh_task.delay(connection_id)
+        queued += len(ids)
+    return queued
 
 
 @shared_task(

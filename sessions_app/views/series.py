@@ -85,6 +85,7 @@ def series_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
                     "form": form,
                     "plan": [(o, slot_value(o.starts_at)) for o in plan],
                     "free_count": sum(o.free for o in plan),
+                    "weekly_limit": availability.weekly_limit,
                     "error": error,
                 },
             )

@@ -524,6 +524,35 @@ def test_a_series_date_taken_after_the_preview_books_nothing(agreed, other_mente
     assert not Appointment.objects.filter(pairing=agreed).exists()
 
 
+def test_a_series_date_whose_week_filled_up_after_the_preview_says_the_week_is_full(
+    pairing, other_mentee
+):
+    open_hours(pairing.mentor, weekly_limit=1)
+    agree(pairing, ["video"])
+    other = PairingFactory(cohort=CohortFactory(), mentor=pairing.mentor, mentee=other_mentee)
+    agree(other, ["video"])
+    book(other, starts_at=NEXT_TUE_10_NY + timedelta(days=1))  # the week's only session
+
+    with pytest.raises(SeriesChanged) as refused:
+        series_book(
+            pairing=pairing,
+            booked_by=pairing.mentee,
+            starts_at=TUE_10_NY,
+            length=45,
+            every_weeks=1,
+            count=2,
+            mode="video",
+            confirmed=[TUE_10_NY, NEXT_TUE_10_NY],
+        )
+
+    message = str(refused.value)
+    assert "Bob Mentor takes at most 1 session a week, and a week of this series is now full." in (
+        message
+    )
+    assert "booked a moment ago" not in message
+    assert not Appointment.objects.filter(pairing=pairing).exists()
+
+
 def test_one_or_all_later_sessions_of_a_series_can_be_cancelled(agreed):
     series = series_book(
         pairing=agreed,
@@ -800,6 +829,38 @@ def test_a_series_is_previewed_with_its_conflicts_then_confirmed(client, agreed,
     done = client.post(url, {**data, "confirmed": confirmed, "confirm": "1"})
     assert done["Location"] == reverse("sessions_app:pairing_sessions", args=[agreed.pk])
     assert Appointment.objects.filter(pairing=agreed, series__isnull=False).count() == 2
+
+
+def test_a_series_date_in_a_week_that_filled_up_is_shown_as_a_full_week(
+    client, pairing, other_mentee
+):
+    open_hours(pairing.mentor, weekly_limit=1)
+    agree(pairing, ["video"])
+    client.force_login(pairing.mentee)
+    url = reverse("sessions_app:series", args=[pairing.pk])
+    page = client.get(url, {"length": 45})
+    data = {
+        **form_data(page, starts_at=slot_value(TUE_10_NY)),
+        "every_weeks": 1,
+        "ends": "count",
+        "count": 2,
+    }
+    confirmed = [slot_value(TUE_10_NY), slot_value(NEXT_TUE_10_NY)]
+    other = PairingFactory(cohort=CohortFactory(), mentor=pairing.mentor, mentee=other_mentee)
+    agree(other, ["video"])
+    book(other, starts_at=NEXT_TUE_10_NY + timedelta(days=1))  # Charlie takes that week's one
+
+    response = client.post(url, {**data, "confirmed": confirmed, "confirm": "1"})
+
+    html = response.content.decode()
+    assert "Bob Mentor takes at most 1 session a week, and a week of this series is now full." in (
+        html
+    )
+    assert "booked a moment ago" not in html
+    row = re.search(r"<tr>\s*<td>Tuesday 10 March 2026</td>.*?</tr>", html, re.S)
+    assert "Bob Mentor's week is full (at most 1 session a week)" in row[0]
+    assert "Book this session" in html  # only Tuesday 3 March is still free
+    assert not Appointment.objects.filter(pairing=pairing).exists()
 
 
 def test_a_series_date_taken_before_confirming_shows_the_dates_again(client, agreed, other_mentee):

@@ -553,6 +553,26 @@ def test_busy_times_in_either_persons_calendar_block_slots(db, mentee):
     )
 
 
+@pytest.mark.sqlite_too
+def test_a_busy_time_a_moment_past_the_quarter_hour_still_blocks_that_quarter(db):
+    mentor = UserFactory(timezone="UTC")
+    publish(mentor, hours=("09:00", "12:00"))
+    moment = timedelta(milliseconds=500)
+    busy_in_calendar(mentor, (utc(2026, 5, 4, 9, 30) - moment, utc(2026, 5, 4, 10) + moment))
+
+    slots = free_slots(
+        mentor=mentor,
+        mentee=None,
+        length=30,
+        now=utc(2026, 5, 1),
+        start=utc(2026, 5, 4),
+        end=utc(2026, 5, 5),
+    )
+
+    # 09:00 would end half a second into the busy time, 10:00 start half a second before its end.
+    assert starts(slots) == [utc(2026, 5, 4, 10, 15) + timedelta(minutes=15 * n) for n in range(6)]
+
+
 def test_without_the_mentee_only_the_mentors_busy_times_block(db, mentee):
     mentor = UserFactory(timezone="UTC")
     publish(mentor, hours=("09:00", "11:00"))

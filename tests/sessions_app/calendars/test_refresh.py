@@ -119,6 +119,23 @@ def test_the_scan_refreshes_only_the_connections_not_tried_for_ten_minutes(
     assert calendars_refresh_due_task() == 0  # just tried
 
 
+def test_one_scan_reads_every_due_calendar_even_more_than_a_batch(
+    calendar_server, mentor, monkeypatch
+):
+    monkeypatch.setattr("sessions_app.services.calendars.SCAN_BATCH", 2)
+    calendar_server.pages["/cal.ics"] = Page(body=CANCELLED, etag='"one"')
+    for n in range(5):
+        calendar_connect(
+            user=mentor, name=f"Calendar {n}", url=calendar_server.url("/cal.ics"), now=NOW
+        )
+    CalendarConnection.objects.update(checked_at=datetime.now(UTC) - timedelta(minutes=11))
+    calendar_server.pages["/cal.ics"] = Page(body=WEEKLY, etag='"two"')
+
+    assert calendars_refresh_due_task() == 5  # not 2 now and the rest 10 minutes later
+
+    assert set(CalendarConnection.objects.values_list("etag", flat=True)) == {'"two"'}
+
+
 def test_beat_runs_the_calendar_scan_every_ten_minutes():
     entry = settings.CELERY_BEAT_SCHEDULE["calendars-refresh-due"]
     assert entry["task"] == "sessions_app.tasks.calendars.calendars_refresh_due_task"
