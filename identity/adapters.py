@@ -7,6 +7,8 @@ An OpenID Connect provider is `openid_connect` with provider id `org-<slug>`; a 
 provider id `saml-<slug>` (a NameID is unique within its IdP only: accounts stay apart).
 """
 
+import logging
+
 from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -18,9 +20,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from identity.models import IdentityProvider
 from identity.receivers import organisation_of
+from identity.remote import MetadataUnavailable, identity_session, saml_metadata_from_url
 from identity.saml import saml_provider_id, sp_settings
 from identity.selectors import sso_landing_url
 from organisations.models import Organisation
+
+logger = logging.getLogger(__name__)
 
 PENDING_LINK = "identity_pending_link"  # session key: a social login waiting for proof (views)
 
@@ -56,11 +61,21 @@ def social_app_for(idp: IdentityProvider) -> SocialApp:
                 "organisation_id": organisation.pk,
             },
         )
-    idp_settings = {"entity_id": idp.entity_id}
-    if idp.metadata_url:
-        idp_settings["metadata_url"] = idp.metadata_url
+    if idp.metadata_url:  # read here, from a public address only; python3-saml never fetches
+        metadata = saml_metadata_from_url(idp.metadata_url)
+        idp_settings = {
+            "entity_id": idp.entity_id or metadata.entity_id,
+            "sso_url": metadata.sso_url,
+            "slo_url": metadata.slo_url,
+            "x509cert": metadata.x509_certificate,
+        }
     else:
-        idp_settings.update(sso_url=idp.sso_url, slo_url=idp.slo_url, x509cert=idp.x509_certificate)
+        idp_settings = {
+            "entity_id": idp.entity_id,
+            "sso_url": idp.sso_url,
+            "slo_url": idp.slo_url,
+            "x509cert": idp.x509_certificate,
+        }
     return SocialApp(
         provider=SAML,
         provider_id=saml_provider_id(organisation.slug),
@@ -74,6 +89,16 @@ def social_app_for(idp: IdentityProvider) -> SocialApp:
     )
 
 
+def _social_app_or_none(idp: IdentityProvider) -> SocialApp | None:
+    """In a list of every organisation's apps, one whose metadata cannot be read is left out
+    (its own sign-in says why) rather than failing everyone's."""
+    try:
+        return social_app_for(idp)
+    except MetadataUnavailable as error:
+        logger.warning("SAML metadata of %s unreadable: %s", idp.organisation.slug, error)
+        return None
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def list_apps(
         self, request: HttpRequest, provider: str | None = None, client_id: str | None = None
@@ -82,12 +107,18 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         slug = _organisation_slug_named(provider, client_id)
         if slug is not None:  # one organisation's sign-in: build (and decrypt) only its app
             found = found.filter(organisation__slug=slug)
-        apps = [social_app_for(idp) for idp in found]
+            apps = [social_app_for(idp) for idp in found]  # unreadable metadata: raised
+        else:
+            apps = list(filter(None, map(_social_app_or_none, found)))
         if provider:
             apps = [app for app in apps if provider in (app.provider, app.provider_id)]
         if client_id:
             apps = [app for app in apps if app.client_id == client_id]
         return apps
+
+    def get_requests_session(self):
+        """Every request allauth makes to a provider goes to public addresses only."""
+        return identity_session()
 
     def populate_user(self, request: HttpRequest, sociallogin: SocialLogin, data: dict) -> User:
         """The provider's name for the person becomes their display name."""

@@ -1,7 +1,10 @@
 """Input of the owner's sign-in settings and of the proof that links an existing account."""
 
+from urllib.parse import urlsplit
+
 from allauth.account.forms import AddEmailForm, ResetPasswordForm, SignupForm
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +12,7 @@ from identity.adapters import sso_required_message
 from identity.models import IdentityProvider
 from identity.saml import METADATA_MAX_CHARS, idp_metadata_parse
 from identity.selectors import identity_provider_for_email
+from mentoring.outbound import HostNotFound, PrivateAddress, checked_address
 
 
 def refuse_required_sso_domain(email: str) -> None:
@@ -37,6 +41,21 @@ class SsoAwareAddEmailForm(AddEmailForm):
         email = super().clean_email()
         refuse_required_sso_domain(email)
         return email
+
+
+def _reachable(url: str) -> str:
+    """A provider address on a private network is refused now, in words (a name that does not
+    resolve at the moment is kept: sign-in says so while it lasts)."""
+    parts = urlsplit(url)
+    if parts.hostname:
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            checked_address(parts.hostname, port, allowed_hosts=settings.IDENTITY_ALLOWED_HOSTS)
+        except PrivateAddress as error:
+            raise forms.ValidationError(str(error), code="private") from None
+        except (HostNotFound, ValueError):
+            pass  # a bad port is the URL field's to refuse; a failed lookup is kept
+    return url
 
 
 def _https_by_default(field, **kwargs) -> forms.Field | None:
@@ -107,6 +126,12 @@ class IdentityProviderForm(forms.ModelForm):
             else _("Shown once by the provider when you create it.")
         )
         self.secret_stored = stored
+
+    def clean_issuer(self) -> str:
+        return _reachable(self.cleaned_data.get("issuer", ""))
+
+    def clean_metadata_url(self) -> str:
+        return _reachable(self.cleaned_data.get("metadata_url", ""))
 
     def clean_metadata_xml(self) -> str:
         xml = self.cleaned_data.get("metadata_xml", "")

@@ -45,6 +45,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from lxml import etree
 from onelogin.saml2.errors import OneLogin_Saml2_Error
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
+from requests import RequestException
 
 from accounts.adapters import logout_redirect
 
@@ -302,6 +303,13 @@ class SamlMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         match = request.resolver_match
+        if (
+            match is not None
+            and (match.url_name or "").startswith("saml_")
+            and isinstance(exception, RequestException)  # the IdP's metadata: unreadable
+        ):
+            logger.warning("SAML metadata unreadable: %s", exception)
+            return render(request, "socialaccount/authentication_error.html", status=502)
         if match is None or match.url_name != "saml_finish_acs":
             return None
         if not isinstance(exception, PermissionDenied):

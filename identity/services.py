@@ -5,6 +5,7 @@ from django.db import transaction
 
 from accounts.models import User
 from identity.models import IdentityProvider
+from identity.remote import saml_metadata_forget
 from organisations.models import Membership, Organisation
 from organisations.services import membership_ensure
 
@@ -48,6 +49,8 @@ def identity_provider_save(
         changes["client_secret"] = ["", SECRET_CHANGED]
     idp.full_clean()
     idp.save()
+    for url in {before["metadata_url"], idp.metadata_url} - {""}:
+        saml_metadata_forget(url)  # saving reads the provider's metadata afresh
     if changes:
         LogEntry.objects.log_create(
             idp,

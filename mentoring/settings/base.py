@@ -213,6 +213,9 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 # People's calendar addresses are fetched only from public addresses; these host names (an
 # internal calendar server) are allowed to resolve to private ones.
 CALENDAR_ALLOWED_HOSTS = env.list("CALENDAR_ALLOWED_HOSTS", default=[])
+# Likewise for organisations' identity providers (OpenID Connect discovery and tokens, SAML
+# metadata): these host names (a provider on the internal network) may resolve to private ones.
+IDENTITY_ALLOWED_HOSTS = env.list("IDENTITY_ALLOWED_HOSTS", default=[])
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring] "
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home:dashboard"

@@ -19,3 +19,6 @@ from mentoring.settings.base import *  # noqa: F403
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 SITE_URL = "http://testserver"
+# The test identity providers (tests/oidc_provider, tests/saml_idp) run on this machine;
+# tests/identity/test_outbound.py takes this away to see private addresses refused.
+IDENTITY_ALLOWED_HOSTS = ["127.0.0.1"]

@@ -619,6 +619,7 @@ def test_a_time_taken_after_the_page_loaded_gets_a_clear_message_and_fresh_times
     assert response.status_code == 200
     html = response.content.decode()
     assert "That time is no longer free" in html
+    assert "highlighted fields" not in html  # nothing is highlighted: the message says it all
     assert f'value="{slot_value(TUE_10_NY)}"' not in html
     assert f'value="{slot_value(WED_10_NY)}"' in html
     assert response.context["form"]["mode"].value() == "chat"
