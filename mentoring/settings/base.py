@@ -471,6 +471,9 @@ REST_FRAMEWORK = {
         "api.throttling.PerAddressThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"token": API_RATE_PER_TOKEN, "address": API_RATE_PER_ADDRESS},
+    # The client's address: X-Forwarded-For only as far as our own proxies set it (0: the
+    # connection's address; a header the client sent itself would let it dodge the rate).
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
