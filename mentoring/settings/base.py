@@ -489,6 +489,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_common_errors",
+    ],
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui-5.36.0",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui-5.36.0/favicon-32x32.png",
 }
