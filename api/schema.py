@@ -1,6 +1,7 @@
 """What every operation of the schema may answer besides its own responses: 401 without a
 valid token or session, 403 when the token may not do this, 429 over the rate (with
-Retry-After). Each is `{"detail": "..."}`, so clients and schema checks know them."""
+Retry-After), and for a list read by cursor 404 when the cursor is not one it gave. Each is
+`{"detail": "..."}`, so clients and schema checks know them."""
 
 ERROR = {
     "type": "object",
@@ -38,4 +39,13 @@ def document_common_errors(result: dict, generator, request, public) -> dict:
                 if status == "429":
                     answer["headers"] = RETRY_AFTER
                 responses.setdefault(status, answer)
+            if any(p.get("name") == "cursor" for p in operation.get("parameters", [])):
+                responses.setdefault(
+                    "404",
+                    {
+                        "description": "The cursor is not one this list gave (or the object "
+                        "is not yours).",
+                        "content": {"application/json": {"schema": reference}},
+                    },
+                )
     return result
