@@ -3,6 +3,7 @@ valid token or session, 403 when the token may not do this, 429 over the rate (w
 Retry-After), and for a list read by cursor 404 when the cursor is not one it gave. Each is
 `{"detail": "..."}`, so clients and schema checks know them."""
 
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 ERROR = {
     "type": "object",
     "properties": {
@@ -29,7 +30,9 @@ def document_common_errors(result: dict, generator, request, public) -> dict:
     result.setdefault("components", {}).setdefault("schemas", {}).setdefault("ErrorDetail", ERROR)
     reference = {"$ref": "#/components/schemas/ErrorDetail"}
     for operations in result.get("paths", {}).values():
-        for operation in operations.values():
+        for method, operation in operations.items():
+            if method not in HTTP_METHODS:
+                continue  # a path's own "parameters" or "summary", not an operation
             responses = operation.setdefault("responses", {})
             for status, description in COMMON.items():
                 answer = {
