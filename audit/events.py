@@ -23,6 +23,8 @@ SECURITY_EVENTS = {
     "email_changed": _("Email address changed"),
     "data_export_requested": _("A copy of your data asked for"),
     "account_deleted": _("Account deleted"),
+    "api_token_created": _("API token created"),
+    "api_token_revoked": _("API token revoked"),
 }
 
 

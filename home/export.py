@@ -251,6 +251,14 @@ EXPORTED: dict[type[Model], Section] = {
         "The groups of an organisation's directory you are in.",
         lambda u: ScimGroup.objects.filter(members__user=u).distinct(),
     ),
+    # home and api are sibling layers: the model is looked up by name, not imported.
+    apps.get_model("api", "ApiToken"): Section(
+        "Your API tokens, and the reporting tokens you made for an organisation: name, access, "
+        "when each was made, last used, expires or was revoked (the tokens themselves are not "
+        "kept, and their digests are not exported).",
+        lambda u: apps.get_model("api", "ApiToken").objects.filter(user=u),
+        frozenset({"digest", "hint"}),
+    ),
     ScimToken: Section(
         "Provisioning tokens you created for an organisation (their hashes are not exported).",
         _both(ScimToken, "created_by"),

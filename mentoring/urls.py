@@ -38,6 +38,7 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("", include("identity.urls")),
+    path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: visitors' language choice
     path("", include("accounts.urls")),
     path("", include("home.urls")),

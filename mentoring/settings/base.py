@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.socialaccount.providers.saml",
     "auditlog",
+    "rest_framework",
+    "drf_spectacular",
+    "django_filters",
     # Our apps, from the bottom layer up (README's architecture section has the map).
     "branding",
     "accounts",
@@ -66,6 +69,7 @@ INSTALLED_APPS = [
     "identity",
     "provisioning",
     "home",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -442,4 +446,53 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# The REST API (api/): tokens or the browser's session, cursor pagination, OpenAPI 3 schema.
+API_RATE_PER_TOKEN = env("API_RATE_PER_TOKEN", default="600/minute")
+API_RATE_PER_ADDRESS = env("API_RATE_PER_ADDRESS", default="1200/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.TokenScopeAllows",
+        "api.permissions.PersonalAccess",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.PerTokenThrottle",
+        "api.throttling.PerAddressThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"token": API_RATE_PER_TOKEN, "address": API_RATE_PER_ADDRESS},
+    # The client's address: X-Forwarded-For only as far as our own proxies set it (0: the
+    # connection's address; a header the client sent itself would let it dodge the rate).
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mentoring API",
+    "DESCRIPTION": (
+        "The distance-mentoring platform's REST API, version 1. Authenticate with "
+        "`Authorization: Bearer <token>` (a personal access token from your account page, or "
+        "an organisation's reporting token), or with the browser's session."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_common_errors",
+    ],
+    "SWAGGER_UI_DIST": "/static/vendor/swagger-ui-5.36.0",
+    "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui-5.36.0/favicon-32x32.png",
 }

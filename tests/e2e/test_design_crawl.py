@@ -27,7 +27,8 @@ WIDTHS = {"phone": 390, "desktop": 1280}
 MAX_PAGES = 70  # per persona: the demo has fewer distinct pages than this
 SKIP = re.compile(
     r"/accounts/logout|/admin/|/export|/download|\.csv|\.ics|/feed|/calendar\.|/branding|"
-    r"/healthz|/2fa/.*/(deactivate|regenerate)|/delete"
+    r"/healthz|/2fa/.*/(deactivate|regenerate)|/delete|"
+    r"/api/(docs|schema)/"  # Swagger UI, not our look: tests/api/test_schema.py checks it
 )
 
 
@@ -38,7 +39,9 @@ MUST_REACH = {
         "/organisations/northwind/",
         "/organisations/northwind/sign-in/",
         "/organisations/northwind/provisioning/",
-    }
+        "/api/organisations/northwind/tokens/",
+    },
+    "mentee": {"/api/tokens/"},
 }
 
 

@@ -78,6 +78,10 @@ SCIM_API = {
     "scim:not_found",
 }
 PUBLIC |= SCIM_API
+# The REST API's description: its OpenAPI schema and the Swagger UI that reads it. Public: they
+# describe the endpoints, not anyone's data (tests/api/test_schema.py).
+API_DOCS = {"api:schema", "api:docs"}
+PUBLIC |= API_DOCS
 
 
 def _our_named_routes() -> list[tuple[str, URLPattern]]:
@@ -111,7 +115,14 @@ def _sample_url(name: str, pattern: URLPattern) -> str:
         return reverse(name, args=["sample"] * pattern.pattern.regex.groups)
 
 
-ROUTES = [route for route in _our_named_routes() if route[0] not in PUBLIC]
+# The REST API's endpoints (/api/v1/): not pages. Without a token or a session each answers 401
+# in JSON with a Bearer challenge (tested below), whatever the method.
+REST_API = {
+    name
+    for name, pattern in _our_named_routes()
+    if name.startswith("api:") and _sample_url(name, pattern).startswith("/api/v1/")
+}
+ROUTES = [route for route in _our_named_routes() if route[0] not in PUBLIC | REST_API]
 
 
 @pytest.mark.parametrize(("name", "pattern"), ROUTES, ids=[name for name, _ in ROUTES])
@@ -159,6 +170,17 @@ def test_the_scim_api_answers_401_without_a_bearer_token(client, name):
     assert response.status_code == 401, name
     assert response["Content-Type"] == "application/scim+json"
     assert response.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+
+
+@pytest.mark.parametrize("name", sorted(REST_API))
+def test_the_rest_api_answers_401_without_a_token_or_session(client, name):
+    pattern = dict(_our_named_routes())[name]
+
+    response = client.get(_sample_url(name, pattern))
+
+    assert response.status_code == 401, name
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert "detail" in response.json()
 
 
 def test_the_programme_admins_group_carries_its_permission(programme_admin, mentee):

@@ -20,6 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.services import user_make_programme_admin
+from api.models import ApiToken
+from api.services import api_token_create
 from branding.models import Branding
 from exchange.models import Material, Message
 from exchange.services.materials import material_share_link
@@ -157,6 +159,10 @@ def world(db) -> dict:
             user=alice, name="Work", url_encrypted=encrypt("https://example.org/alice.ics")
         ),
         "caldav": _caldav_account(alice),
+        "api_token": api_token_create(user=alice, name="Diary", scope="read", expires_at=None)[0],
+        "organisation_api_token": api_token_create(
+            user=dana, organisation=northwind, name="Board", scope="read", expires_at=None
+        )[0],
         "export": DataExport.objects.create(
             user=alice, status=DataExport.Status.READY, file_name="exports/alice.zip"
         ),
@@ -302,6 +308,14 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     # The organisation's provisioning page: its owners only (Dana and Olga administer cohorts
     # there, they do not own it).
     "provisioning:settings": lambda w: {"slug": w["cohort"].organisation.slug},
+    # API tokens: a person's own (404 for anyone else's id); an organisation's, its owners only
+    # (Dana owns Northwind: Oscar owns another organisation, Olga and Rita own none).
+    "api:token_revoke": lambda w: {"token_id": w["api_token"].pk},
+    "api:organisation_tokens": lambda w: {"slug": w["organisation"].slug},
+    "api:organisation_token_revoke": lambda w: {
+        "slug": w["organisation"].slug,
+        "token_id": w["organisation_api_token"].pk,
+    },
     "provisioning:token_create": lambda w: {"slug": w["cohort"].organisation.slug},
     "provisioning:token_revoke": lambda w: {
         "slug": w["cohort"].organisation.slug,
@@ -397,6 +411,7 @@ def _state(world: dict) -> tuple:
         .get(),
         tuple(Enrolment.objects.order_by("pk").values_list("waiting_closed_at", flat=True)),
         tuple(ScimToken.objects.order_by("pk").values_list("name", "revoked_at")),
+        tuple(ApiToken.objects.order_by("pk").values_list("name", "revoked_at")),
         tuple(ScimGroup.objects.order_by("pk").values_list("cohort", "role")),
         tuple(Membership.objects.order_by("pk").values_list("organisation_id", "user_id", "role")),
         tuple(world["organisation"].domains.values_list("domain", "verified_at")),
