@@ -4,12 +4,20 @@ docs at /api/docs/ (Swagger UI, vendored under static/vendor/)."""
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from api.views.admin_cohorts import AdminCohortDetailView, AdminCohortListView
 from api.views.me import MeView
 
 app_name = "api"
 
 v1 = [
     path("me/", MeView.as_view(), name="me"),
+    # Programme admins and organisation tokens: the cohorts they may read (api.access).
+    path("admin/cohorts/", AdminCohortListView.as_view(), name="admin_cohort_list"),
+    path(
+        "admin/cohorts/<int:cohort_id>/",
+        AdminCohortDetailView.as_view(),
+        name="admin_cohort_detail",
+    ),
 ]
 
 urlpatterns = [
