@@ -21,6 +21,9 @@ NOT_FOUND = OpenApiResponse(description="No such cohort among those you may read
 
 @extend_schema(tags=["admin"], summary="The cohorts you run, with their head counts")
 class AdminCohortListView(AdminEndpoint, ListAPIView):
+    """The cohorts you run (an organisation's token: all of its cohorts), newest first,
+    each with its organisation and head counts."""
+
     serializer_class = AdminCohortSerializer
     ordering = ["-starts_on"]
     ordering_fields = ["starts_on", "ends_on", "id"]
@@ -30,6 +33,9 @@ class AdminCohortListView(AdminEndpoint, ListAPIView):
 
 
 class AdminCohortDetailView(AdminEndpoint, APIView):
+    """One cohort you may read, with the headline figures of its cohort page. "This month"
+    is the calendar month in your time zone (an organisation token's: its maker's)."""
+
     @extend_schema(
         tags=["admin"],
         summary="One cohort with its page's headline figures",
