@@ -15,10 +15,3 @@ class AdminOrganisationSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
     slug = serializers.CharField(read_only=True)
-
-
-class RefusalSerializer(serializers.Serializer):
-    """What a refused request answers: the reason in words and a code a program can act on."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField()

@@ -18,9 +18,9 @@ from api.access import admin_announcement_get, admin_cohort_get
 from api.serializers.admin_announcements import (
     AnnouncementCreateSerializer,
     AnnouncementDetailSerializer,
+    AnnouncementRefusalSerializer,
     AnnouncementSerializer,
 )
-from api.serializers.admin_common import RefusalSerializer
 from api.views.admin_common import AdminEndpoint
 from mentoring.errors import DomainError
 from oversight.models import Announcement
@@ -50,7 +50,7 @@ def _detail(announcement: Announcement, *, status_code: int = status.HTTP_200_OK
         responses={
             201: AnnouncementDetailSerializer,
             400: OpenApiResponse(
-                RefusalSerializer,
+                AnnouncementRefusalSerializer,
                 description="A field's value is refused (the body names the field), or the "
                 "cohort has nobody to send to yet (detail and code).",
             ),
