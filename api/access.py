@@ -55,7 +55,7 @@ class AdminAccess(permissions.BasePermission):
 ADMIN_PERMISSIONS = [permissions.IsAuthenticated, TokenScopeAllows, AdminAccess]
 
 
-def admin_cohorts(request: Request) -> QuerySet[Cohort]:
+def admin_cohorts(*, request: Request) -> QuerySet[Cohort]:
     """The cohorts the request may read: the organisation's for its token, else the caller's."""
     organisation_id = token_organisation_id(request)
     if organisation_id is None:
@@ -63,7 +63,7 @@ def admin_cohorts(request: Request) -> QuerySet[Cohort]:
     return Cohort.objects.filter(organisation_id=organisation_id)
 
 
-def admin_cohort_get(request: Request, cohort_id: int) -> Cohort:
+def admin_cohort_get(*, request: Request, cohort_id: int) -> Cohort:
     """One of admin_cohorts, or 404 (the admin pages' own selector for a person)."""
     organisation_id = token_organisation_id(request)
     if organisation_id is None:
@@ -74,7 +74,7 @@ def admin_cohort_get(request: Request, cohort_id: int) -> Cohort:
     )
 
 
-def admin_announcement_get(request: Request, announcement_id: int) -> Announcement:
+def admin_announcement_get(*, request: Request, announcement_id: int) -> Announcement:
     """An announcement of one of admin_cohorts, or 404 (the page's selector for a person)."""
     organisation_id = token_organisation_id(request)
     if organisation_id is None:

@@ -70,7 +70,7 @@ class AdminAnnouncementListView(AdminEndpoint, ListAPIView):
 
     @cached_property
     def cohort(self) -> Cohort:
-        return admin_cohort_get(self.request, self.kwargs["cohort_id"])
+        return admin_cohort_get(request=self.request, cohort_id=self.kwargs["cohort_id"])
 
     def get_queryset(self) -> QuerySet[Announcement]:
         if getattr(self, "swagger_fake_view", False):  # the schema's generation
@@ -110,4 +110,4 @@ class AdminAnnouncementDetailView(AdminEndpoint, APIView):
         },
     )
     def get(self, request: Request, announcement_id: int) -> Response:
-        return _detail(admin_announcement_get(request, announcement_id))
+        return _detail(admin_announcement_get(request=request, announcement_id=announcement_id))

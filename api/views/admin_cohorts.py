@@ -29,7 +29,7 @@ class AdminCohortListView(AdminEndpoint, ListAPIView):
     ordering_fields = ["starts_on", "ends_on", "id"]
 
     def get_queryset(self) -> QuerySet[Cohort]:
-        return cohorts_with_head_counts(cohorts=admin_cohorts(self.request))
+        return cohorts_with_head_counts(cohorts=admin_cohorts(request=self.request))
 
 
 class AdminCohortDetailView(AdminEndpoint, APIView):
@@ -42,7 +42,7 @@ class AdminCohortDetailView(AdminEndpoint, APIView):
         responses={200: AdminCohortDetailSerializer, 404: NOT_FOUND},
     )
     def get(self, request: Request, cohort_id: int) -> Response:
-        cohort = admin_cohort_get(request, cohort_id)
+        cohort = admin_cohort_get(request=request, cohort_id=cohort_id)
         figures = cohort_figures(cohort=cohort, now=timezone.now(), tz=request.user.zoneinfo)
         serializer = AdminCohortDetailSerializer(cohort, context={"figures": figures})
         return Response(serializer.data)

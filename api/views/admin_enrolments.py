@@ -35,7 +35,7 @@ class AdminEnrolmentListView(AdminEndpoint, ListAPIView):
 
     @cached_property
     def cohort(self) -> Cohort:
-        return admin_cohort_get(self.request, self.kwargs["cohort_id"])
+        return admin_cohort_get(request=self.request, cohort_id=self.kwargs["cohort_id"])
 
     def get_queryset(self) -> QuerySet[Enrolment]:
         if getattr(self, "swagger_fake_view", False):  # the schema's generation

@@ -78,7 +78,7 @@ class AdminSessionListView(AdminEndpoint, ListAPIView):
 
     @cached_property
     def cohort(self) -> Cohort:
-        return admin_cohort_get(self.request, self.kwargs["cohort_id"])
+        return admin_cohort_get(request=self.request, cohort_id=self.kwargs["cohort_id"])
 
     @cached_property
     def now(self) -> datetime:
