@@ -56,9 +56,33 @@ class CohortFiguresSerializer(serializers.Serializer):
         return [{"rating": r, "count": n} for r, n in sorted(figures.ratings.items())]
 
 
+class NeedsYouNowSerializer(serializers.Serializer):
+    """How long each list of the cohort page's "Needs you now" is."""
+
+    at_risk = serializers.IntegerField(help_text="Active pairings at risk (not snoozed).")
+    attention = serializers.IntegerField(help_text="Active pairings needing attention.")
+    snoozed = serializers.IntegerField(help_text="Flags an admin snoozed until a later date.")
+    mentees_waiting = serializers.IntegerField(
+        help_text="Mentees left without a mentor after a decline or an unanswered request."
+    )
+    pauses_awaiting = serializers.IntegerField(help_text="Pauses waiting for an admin's answer.")
+
+
+class CohortWeekSerializer(serializers.Serializer):
+    """One week of the cohort page's charts (weeks start on Monday, in your time zone)."""
+
+    week = serializers.DateField(help_text="Its Monday.")
+    sessions_held = serializers.IntegerField()
+    on_track = serializers.IntegerField(help_text="Pairings on track at the week's end.")
+    attention = serializers.IntegerField(help_text="Pairings needing attention at its end.")
+    at_risk = serializers.IntegerField(help_text="Pairings at risk at the week's end.")
+
+
 class AdminCohortDetailSerializer(serializers.ModelSerializer):
     organisation = AdminOrganisationSerializer(read_only=True)
     figures = serializers.SerializerMethodField()
+    needs_you_now = serializers.SerializerMethodField()
+    weeks = serializers.SerializerMethodField(help_text="From its first week to this one.")
 
     class Meta:
         model = Cohort
@@ -74,9 +98,19 @@ class AdminCohortDetailSerializer(serializers.ModelSerializer):
             "first_session_in_person",
             "matching_mode",
             "figures",
+            "needs_you_now",
+            "weeks",
         ]
         read_only_fields = fields
 
     @extend_schema_field(CohortFiguresSerializer)
     def get_figures(self, cohort: Cohort) -> dict:
         return CohortFiguresSerializer(self.context["figures"]).data
+
+    @extend_schema_field(NeedsYouNowSerializer)
+    def get_needs_you_now(self, cohort: Cohort) -> dict:
+        return NeedsYouNowSerializer(self.context["needs_you_now"]).data
+
+    @extend_schema_field(CohortWeekSerializer(many=True))
+    def get_weeks(self, cohort: Cohort) -> list[dict]:
+        return CohortWeekSerializer(self.context["weeks"], many=True).data
