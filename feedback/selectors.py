@@ -26,6 +26,8 @@ The API, for pages and for the admin's cohort page and CSV export:
   the viewer may see anything; feedback_views_for(viewer=, rows=) turns rows into views.
 - feedback_ratings_for_cohort(cohort=) -> iterator of FeedbackView as the cohort's admins see
   them (the caller got `cohort` through cohort_get_for_admin), for tables and the CSV export.
+- feedback_answered_for_cohort(cohort=) -> QuerySet, and feedback_views_for_admins(rows=) ->
+  list of FeedbackView as the cohort's admins see them: for paged tables (the REST API).
 - feedback_rating_summary_for_cohort(cohort=, kind=) -> RatingSummary (count, mean, 1-5
   distribution), one query; ratings are always the admins' to see.
 """
@@ -255,6 +257,21 @@ def feedback_ratings_for_cohort(
         view = _view(row, {ADMIN})
         if view is not None:
             yield view
+
+
+def feedback_answered_for_cohort(*, cohort: Cohort) -> QuerySet[Feedback]:
+    """The cohort's answered feedback rows, relations loaded, for its admins' tables (the
+    caller got `cohort` through cohort_get_for_admin). Show them with feedback_views_for_admins."""
+    return _with_relations(
+        Feedback.objects.filter(pairing__cohort=cohort, answered_at__isnull=False)
+    )
+
+
+def feedback_views_for_admins(*, rows: Iterable[Feedback]) -> list[FeedbackView]:
+    """`rows` of one cohort as its admins see them (the module's table), whoever else the
+    reader may be in the pairing: numbers always, words only when shared with the team."""
+    views = (_view(row, {ADMIN}) for row in rows)
+    return [view for view in views if view is not None]
 
 
 @dataclass(frozen=True)

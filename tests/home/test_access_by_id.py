@@ -305,6 +305,14 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     "sessions_app:calendar_choose": lambda w: {"connection_id": w["caldav"].pk},
     "mfa_remove_webauthn": lambda w: {"pk": w["webauthn"].pk},
     "mfa_edit_webauthn": lambda w: {"pk": w["webauthn"].pk},
+    # The REST API's programme-admin endpoints (tests/api/test_admin_*.py try tokens too).
+    "api:admin_cohort_detail": lambda w: {"cohort_id": w["cohort"].pk},
+    "api:admin_enrolment_list": lambda w: {"cohort_id": w["cohort"].pk},
+    "api:admin_pairing_list": lambda w: {"cohort_id": w["cohort"].pk},
+    "api:admin_session_list": lambda w: {"cohort_id": w["cohort"].pk},
+    "api:admin_feedback_list": lambda w: {"cohort_id": w["cohort"].pk},
+    "api:admin_announcement_list": lambda w: {"cohort_id": w["cohort"].pk},
+    "api:admin_announcement_detail": lambda w: {"announcement_id": w["announcement"].pk},
     # The organisation's provisioning page: its owners only (Dana and Olga administer cohorts
     # there, they do not own it).
     "provisioning:settings": lambda w: {"slug": w["cohort"].organisation.slug},
@@ -433,6 +441,8 @@ def test_outsiders_get_404_403_or_the_sign_in_page_and_change_nothing(world, out
             response = getattr(client, method)(url)
             if who == "anonymous" and response.status_code == 302:
                 assert response["Location"].startswith(reverse("account_login")), (who, url)
+            elif who == "anonymous" and name.startswith("api:"):
+                assert response.status_code == 401, (who, method, url, response)  # no sign-in page
             else:
                 # 405: that method is refused before any object is read.
                 assert response.status_code in (403, 404, 405), (who, method, url, response)
