@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.services import user_make_programme_admin
 from branding.models import Branding
+from chat.models import ChatConnection, ChatPost
 from exchange.models import Material, Message
 from exchange.services.materials import material_share_link
 from exchange.services.messages import message_send
@@ -150,6 +151,12 @@ def world(db) -> dict:
         "calendar": CalendarConnection.objects.create(
             user=alice, name="Work", url_encrypted=encrypt("https://example.org/alice.ics")
         ),
+        "chat": ChatConnection.objects.create(
+            cohort=cohort,
+            service="slack",
+            address_encrypted=encrypt("https://hooks.slack.com/services/T0/B0/secret"),
+            address_hint="hooks.slack.com …cret",
+        ),
         "export": DataExport.objects.create(
             user=alice, status=DataExport.Status.READY, file_name="exports/alice.zip"
         ),
@@ -229,6 +236,10 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     "oversight:cohort_trail": lambda w: {"cohort_id": w["cohort"].pk},
     "oversight:cohort_health_settings": lambda w: {"cohort_id": w["cohort"].pk},
     "oversight:announcement_new": lambda w: {"cohort_id": w["cohort"].pk},
+    "chat:connections": lambda w: {"cohort_id": w["cohort"].pk},
+    "chat:connection_update": lambda w: {"connection_id": w["chat"].pk},
+    "chat:connection_test": lambda w: {"connection_id": w["chat"].pk},
+    "chat:connection_remove": lambda w: {"connection_id": w["chat"].pk},
     "oversight:announcement_detail": lambda w: {"announcement_id": w["announcement"].pk},
     "oversight:announcement_progress": lambda w: {"announcement_id": w["announcement"].pk},
     "sessions_app:availability_override_remove": lambda w: {"override_id": w["override"].pk},
@@ -374,6 +385,12 @@ def _state(world: dict) -> tuple:
         tuple(world["organisation"].domains.values_list("domain", "verified_at")),
         tuple(Branding.objects.values_list("organisation_id", "name", "main_colour")),
         CalendarConnection.objects.filter(pk=world["calendar"].pk).exists(),
+        tuple(
+            ChatConnection.objects.order_by("pk").values_list(
+                "pk", "posts_at_risk", "posts_weekly", "posts_announcements"
+            )
+        ),
+        ChatPost.objects.count(),
     )
 
 
