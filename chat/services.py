@@ -42,7 +42,6 @@ from mentoring.outbound import (
 )
 from oversight.models import Announcement
 from oversight.selectors.weekly import WEEK
-from pairings.models import Pairing
 from programmes.models import Cohort
 from programmes.selectors import cohorts_for_admin
 
@@ -188,17 +187,13 @@ def chat_test_send(*, connection: ChatConnection, by: User) -> None:
 
 def chat_at_risk_queue(*, pairing_ids: list[int], day: date) -> int:
     """Queue a post about each pairing that turned at risk on `day` to its cohort's channels
-    that want them; returns how many posts were queued."""
-    cohorts: dict[int, list[int]] = {}
-    for pairing_id, cohort_id in Pairing.objects.filter(pk__in=pairing_ids).values_list(
-        "pk", "cohort_id"
-    ):
-        cohorts.setdefault(cohort_id, []).append(pairing_id)
-    connections = ChatConnection.objects.filter(cohort_id__in=cohorts, posts_at_risk=True)
+    that want them; returns how many posts were queued. One query."""
+    pairs = ChatConnection.objects.filter(
+        posts_at_risk=True, cohort__pairings__pk__in=pairing_ids
+    ).values_list("pk", "cohort__pairings__pk")
     posts = [
-        (connection.pk, ChatPostKind.AT_RISK, f"{pairing_id}:{day.isoformat()}")
-        for connection in connections.only("pk", "cohort_id")
-        for pairing_id in cohorts[connection.cohort_id]
+        (connection_id, ChatPostKind.AT_RISK, f"{pairing_id}:{day.isoformat()}")
+        for connection_id, pairing_id in pairs.order_by("pk", "cohort__pairings__pk")
     ]
     _queue(posts)
     return len(posts)
