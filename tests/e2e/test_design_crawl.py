@@ -38,6 +38,7 @@ MUST_REACH = {
         "/organisations/northwind/",
         "/organisations/northwind/sign-in/",
         "/organisations/northwind/provisioning/",
+        "/programmes/cohorts/N/chat/",  # pages with ids are known by their shape (_shape)
     }
 }
 
