@@ -54,11 +54,17 @@ def mrkdwn_escape(text: str) -> str:
 
 
 def _mrkdwn(text: str, limit: int) -> dict:
-    # Escaping lengthens the text: cut the escaped text, never in the middle of an entity.
     escaped = mrkdwn_escape(text)
-    while len(escaped) > limit:
-        text = shorten(text, len(text) - (len(escaped) - limit) - 1)
-        escaped = mrkdwn_escape(text)
+    if len(escaped) > limit:
+        # Escaping lengthens the text: cut it escaped, never in the middle of an entity.
+        pieces, size = [], 0
+        for character in text:
+            piece = mrkdwn_escape(character)
+            if size + len(piece) > limit - 1:
+                break
+            pieces.append(piece)
+            size += len(piece)
+        escaped = "".join(pieces).rstrip() + "…"
     return {"type": "mrkdwn", "text": escaped}
 
 
