@@ -47,7 +47,8 @@ from programmes.selectors import cohorts_for_admin
 
 TIMEOUT = 10  # seconds, connecting and reading
 WEEKLY_HOUR = 9  # UTC, on Mondays
-PROBLEM_BODY_MAX = 200
+PROBLEM_BODY_MAX = 200  # characters of a refusal's answer kept in the problem's words
+CONNECTIONS_MAX = 5  # channels per cohort
 
 
 class ChatConnectionRefused(DomainError):
@@ -102,9 +103,6 @@ def chat_address_problem(*, address: str) -> str | None:
 def _require_admin(*, cohort: Cohort, by: User) -> None:
     if not cohorts_for_admin(user=by).filter(pk=cohort.pk).exists():
         raise ChatConnectionRefused(_("Only the cohort's programme team can connect channels."))
-
-
-CONNECTIONS_MAX = 5
 
 
 @transaction.atomic

@@ -111,7 +111,10 @@ def check_teams(payload: dict) -> dict:
 
 
 def check(service: str, payload: dict) -> None:
-    check_slack(payload) if service == "slack" else check_teams(payload)
+    if service == "slack":
+        check_slack(payload)
+    else:
+        check_teams(payload)
 
 
 def link_of(service: str, payload: dict) -> str:
