@@ -375,3 +375,34 @@ def test_what_is_posted_can_be_changed_and_the_channel_disconnected(
 
     client.post(reverse("chat:connection_remove", args=[connection.pk]))
     assert not ChatConnection.objects.exists()
+
+
+def test_only_what_a_channel_chose_is_posted_there(
+    cohort, programme_admin, pairing, receiver, django_capture_on_commit_callbacks
+):
+    connect(
+        cohort,
+        programme_admin,
+        "slack",
+        receiver.url,
+        posts_at_risk=False,
+        posts_weekly=False,
+        posts_announcements=True,
+    )
+    silent_for_weeks(pairing)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pairing_health_refresh(pairings=[pairing])
+        chat_weekly_dispatch(now=NOW)
+    assert not receiver.requests
+
+    with django_capture_on_commit_callbacks(execute=True):
+        announcement_send(
+            cohort=cohort,
+            by=programme_admin,
+            audience="everyone",
+            subject="Hello",
+            body="Welcome.",
+            key=uuid.uuid4(),
+        )
+    assert len(receiver.requests) == 1
