@@ -49,6 +49,7 @@ urlpatterns = [
     path("programmes/", include("matching.urls")),
     path("programmes/", include("goals.urls")),
     path("programmes/", include("oversight.urls")),
+    path("programmes/", include("chat.urls")),
     path("", include("sessions_app.urls")),  # sessions/ and programmes/goals/<id>/agenda/
     path("sessions/", include("feedback.urls")),
     path("exchange/", include("exchange.urls")),

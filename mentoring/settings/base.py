@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "oversight",
     "identity",
     "provisioning",
+    "chat",
     "home",
     "api",
 ]
@@ -216,6 +217,10 @@ CALENDAR_ALLOWED_HOSTS = env.list("CALENDAR_ALLOWED_HOSTS", default=[])
 # Likewise for organisations' identity providers (OpenID Connect discovery and tokens, SAML
 # metadata): these host names (a provider on the internal network) may resolve to private ones.
 IDENTITY_ALLOWED_HOSTS = env.list("IDENTITY_ALLOWED_HOSTS", default=[])
+# Webhook endpoints and Slack or Teams addresses are posted to only at public addresses, over
+# HTTPS; these host names (a receiver on the internal network) may resolve to private ones and
+# be reached over plain HTTP.
+WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring] "
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home:dashboard"
@@ -320,6 +325,12 @@ CELERY_BEAT_SCHEDULE = {
     # their cohorts' health this week; once a week, and only when there is something to say.
     "health-weekly-dispatch": {
         "task": "oversight.tasks.weekly.health_weekly_dispatch_task",
+        "schedule": crontab(minute=0),
+    },
+    # Every hour, on the hour (as the weekly health email): on Mondays from 09:00 UTC, each
+    # cohort's Slack or Teams channels that want it get the week's summary, once a week.
+    "chat-weekly-dispatch": {
+        "task": "chat.tasks.chat_weekly_dispatch_task",
         "schedule": crontab(minute=0),
     },
 }

@@ -5,8 +5,9 @@ A refresh reads and writes each chunk of up to 1,000 pairings in a fixed number 
 whatever the chunk's size: the pairings with their last contacts and next booked session (1),
 the days of their held sessions (1) and of their messages (1), their agreed pauses (1),
 agreements that hold (1), recent ratings (1), latest check-ins (1), lifting snoozes that a
-worse status ends (1, when any pairing is flagged), the assessments (1) and today's snapshots
-(1), in one transaction.
+worse status ends (1, when any pairing is flagged), which of those at risk were at risk before
+(1, when any is), the assessments (1) and today's snapshots (1), in one transaction. Pairings
+that turned at risk are announced with `oversight.signals.pairings_turned_at_risk`.
 """
 
 from collections import defaultdict
@@ -48,6 +49,7 @@ from oversight.health import (
 )
 from oversight.models import HealthSnapshot, HealthStatus, PairingHealth
 from oversight.selectors.cohort_dashboard import held_sessions
+from oversight.signals import pairings_turned_at_risk
 from pairings.models import Pairing
 from pairings.selectors.agreements import pairing_ids_with_agreement_holding
 from pairings.selectors.pauses import agreed_pauses_by_pairing
@@ -278,6 +280,16 @@ def _refresh_chunk(*, ids: list[int], now: datetime, today: date) -> int:
     # so a snooze an admin set a moment ago for the new status stays.
     to_attention = [r.pairing_id for r in rows if r.status == NEEDS_ATTENTION]
     to_risk = [r.pairing_id for r in rows if r.status == AT_RISK]
+    # Those at risk now that were not at the assessment before (or had none) turned at risk.
+    already = (
+        set(
+            PairingHealth.objects.filter(pairing_id__in=to_risk, status=AT_RISK).values_list(
+                "pairing_id", flat=True
+            )
+        )
+        if to_risk
+        else set()
+    )
     if to_attention or to_risk:
         PairingHealth.objects.filter(snoozed_until__gte=today).filter(
             Q(pairing_id__in=to_attention, status=ON_TRACK)
@@ -293,6 +305,9 @@ def _refresh_chunk(*, ids: list[int], now: datetime, today: date) -> int:
         [HealthSnapshot(pairing_id=r.pairing_id, day=today, status=r.status) for r in rows],
         ignore_conflicts=True,
     )
+    turned = [pairing_id for pairing_id in to_risk if pairing_id not in already]
+    if turned:
+        pairings_turned_at_risk.send(sender=PairingHealth, pairing_ids=turned, day=today)
     return len(rows)
 
 

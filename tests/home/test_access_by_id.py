@@ -23,6 +23,7 @@ from accounts.services import user_make_programme_admin
 from api.models import ApiToken
 from api.services import api_token_create
 from branding.models import Branding
+from chat.models import ChatConnection, ChatPost
 from exchange.models import Material, Message
 from exchange.services.materials import material_share_link
 from exchange.services.messages import message_send
@@ -163,6 +164,12 @@ def world(db) -> dict:
         "organisation_api_token": api_token_create(
             user=dana, organisation=northwind, name="Board", scope="read", expires_at=None
         )[0],
+        "chat": ChatConnection.objects.create(
+            cohort=cohort,
+            service="slack",
+            address_encrypted=encrypt("https://hooks.slack.com/services/T0/B0/secret"),
+            address_hint="hooks.slack.com …cret",
+        ),
         "export": DataExport.objects.create(
             user=alice, status=DataExport.Status.READY, file_name="exports/alice.zip"
         ),
@@ -262,6 +269,10 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     "oversight:cohort_trail": lambda w: {"cohort_id": w["cohort"].pk},
     "oversight:cohort_health_settings": lambda w: {"cohort_id": w["cohort"].pk},
     "oversight:announcement_new": lambda w: {"cohort_id": w["cohort"].pk},
+    "chat:connections": lambda w: {"cohort_id": w["cohort"].pk},
+    "chat:connection_update": lambda w: {"connection_id": w["chat"].pk},
+    "chat:connection_test": lambda w: {"connection_id": w["chat"].pk},
+    "chat:connection_remove": lambda w: {"connection_id": w["chat"].pk},
     "oversight:announcement_detail": lambda w: {"announcement_id": w["announcement"].pk},
     "oversight:announcement_progress": lambda w: {"announcement_id": w["announcement"].pk},
     "sessions_app:availability_override_remove": lambda w: {"override_id": w["override"].pk},
@@ -428,6 +439,12 @@ def _state(world: dict) -> tuple:
         tuple(
             ConnectedCalendar.objects.order_by("pk").values_list("counts_busy", "receives_sessions")
         ),
+        tuple(
+            ChatConnection.objects.order_by("pk").values_list(
+                "pk", "posts_at_risk", "posts_weekly", "posts_announcements"
+            )
+        ),
+        ChatPost.objects.count(),
     )
 
 

@@ -1,0 +1,5 @@
+from chat import views
+
+app_name = "chat"
+
+urlpatterns = views.urlpatterns
