@@ -5,11 +5,34 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views.me import MeView
+from api.views.pairings import AgreementView, FreeTimesView, PairingDetailView, PairingListView
+from api.views.sessions import (
+    SessionCancelView,
+    SessionDetailView,
+    SessionListView,
+    SessionMoveView,
+)
 
 app_name = "api"
 
 v1 = [
     path("me/", MeView.as_view(), name="me"),
+    path("pairings/", PairingListView.as_view(), name="pairings"),
+    path("pairings/<int:pairing_id>/", PairingDetailView.as_view(), name="pairing"),
+    path("pairings/<int:pairing_id>/agreement/", AgreementView.as_view(), name="pairing_agreement"),
+    path(
+        "pairings/<int:pairing_id>/free-times/",
+        FreeTimesView.as_view(),
+        name="pairing_free_times",
+    ),
+    path("sessions/", SessionListView.as_view(), name="sessions"),
+    path("sessions/<int:appointment_id>/", SessionDetailView.as_view(), name="session"),
+    path("sessions/<int:appointment_id>/move/", SessionMoveView.as_view(), name="session_move"),
+    path(
+        "sessions/<int:appointment_id>/cancel/",
+        SessionCancelView.as_view(),
+        name="session_cancel",
+    ),
 ]
 
 urlpatterns = [
