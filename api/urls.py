@@ -4,6 +4,7 @@ docs at /api/docs/ (Swagger UI, vendored under static/vendor/)."""
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from api.views.agenda import AgendaItemView, AgendaListView, NotesView
 from api.views.me import MeView
 from api.views.pairings import AgreementView, FreeTimesView, PairingDetailView, PairingListView
 from api.views.sessions import (
@@ -33,6 +34,13 @@ v1 = [
         SessionCancelView.as_view(),
         name="session_cancel",
     ),
+    path("sessions/<int:appointment_id>/agenda/", AgendaListView.as_view(), name="session_agenda"),
+    path(
+        "sessions/<int:appointment_id>/agenda/<int:item_id>/",
+        AgendaItemView.as_view(),
+        name="session_agenda_item",
+    ),
+    path("sessions/<int:appointment_id>/notes/", NotesView.as_view(), name="session_notes"),
 ]
 
 urlpatterns = [

@@ -17,11 +17,15 @@ from tests.factories import CohortFactory, PairingFactory, ProfileFactory
 from tests.sessions_app.test_booking import open_hours
 
 
+def bearer_text(user: User, *, scope: str = "read-write") -> str:
+    """A new personal token of `user`'s, as its owner is shown it once."""
+    return api_token_create(user=user, name="tests", scope=scope, expires_at=None)[1]
+
+
 def bearer(user: User, *, scope: str = "read-write") -> APIClient:
     """An API client with a new personal token of `user`'s."""
-    _token, text = api_token_create(user=user, name="tests", scope=scope, expires_at=None)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {text}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer_text(user, scope=scope)}")
     return client
 
 
