@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from api.views.agenda import AgendaItemView, AgendaListView, NotesView
 from api.views.me import MeView
+from api.views.messages import MessageListView
 from api.views.pairings import AgreementView, FreeTimesView, PairingDetailView, PairingListView
 from api.views.sessions import (
     SessionCancelView,
@@ -25,6 +26,11 @@ v1 = [
         "pairings/<int:pairing_id>/free-times/",
         FreeTimesView.as_view(),
         name="pairing_free_times",
+    ),
+    path(
+        "pairings/<int:pairing_id>/messages/",
+        MessageListView.as_view(),
+        name="pairing_messages",
     ),
     path("sessions/", SessionListView.as_view(), name="sessions"),
     path("sessions/<int:appointment_id>/", SessionDetailView.as_view(), name="session"),
