@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views.agenda import AgendaItemView, AgendaListView, NotesView
+from api.views.materials import MaterialDownloadView, MaterialListView
 from api.views.me import MeView
 from api.views.messages import MessageListView
 from api.views.pairings import AgreementView, FreeTimesView, PairingDetailView, PairingListView
@@ -31,6 +32,16 @@ v1 = [
         "pairings/<int:pairing_id>/messages/",
         MessageListView.as_view(),
         name="pairing_messages",
+    ),
+    path(
+        "pairings/<int:pairing_id>/materials/",
+        MaterialListView.as_view(),
+        name="pairing_materials",
+    ),
+    path(
+        "materials/<int:material_id>/download/",
+        MaterialDownloadView.as_view(),
+        name="material_download",
     ),
     path("sessions/", SessionListView.as_view(), name="sessions"),
     path("sessions/<int:appointment_id>/", SessionDetailView.as_view(), name="session"),
