@@ -5,6 +5,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views.agenda import AgendaItemView, AgendaListView, NotesView
+from api.views.goals import (
+    GoalDetailView,
+    GoalListView,
+    MilestoneDetailView,
+    MilestoneListView,
+)
 from api.views.materials import MaterialDownloadView, MaterialListView
 from api.views.me import MeView
 from api.views.messages import MessageListView
@@ -42,6 +48,14 @@ v1 = [
         "materials/<int:material_id>/download/",
         MaterialDownloadView.as_view(),
         name="material_download",
+    ),
+    path("pairings/<int:pairing_id>/goals/", GoalListView.as_view(), name="pairing_goals"),
+    path("goals/<int:goal_id>/", GoalDetailView.as_view(), name="goal"),
+    path("goals/<int:goal_id>/milestones/", MilestoneListView.as_view(), name="goal_milestones"),
+    path(
+        "goals/<int:goal_id>/milestones/<int:milestone_id>/",
+        MilestoneDetailView.as_view(),
+        name="goal_milestone",
     ),
     path("sessions/", SessionListView.as_view(), name="sessions"),
     path("sessions/<int:appointment_id>/", SessionDetailView.as_view(), name="session"),
