@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views.agenda import AgendaItemView, AgendaListView, NotesView
+from api.views.feedback import FeedbackAnswerView, FeedbackDetailView, FeedbackListView
 from api.views.goals import (
     GoalDetailView,
     GoalListView,
@@ -56,6 +57,13 @@ v1 = [
         "goals/<int:goal_id>/milestones/<int:milestone_id>/",
         MilestoneDetailView.as_view(),
         name="goal_milestone",
+    ),
+    path("feedback/", FeedbackListView.as_view(), name="feedback_list"),
+    path("feedback/<int:feedback_id>/", FeedbackDetailView.as_view(), name="feedback"),
+    path(
+        "feedback/<int:feedback_id>/answer/",
+        FeedbackAnswerView.as_view(),
+        name="feedback_answer",
     ),
     path("sessions/", SessionListView.as_view(), name="sessions"),
     path("sessions/<int:appointment_id>/", SessionDetailView.as_view(), name="session"),
