@@ -6,7 +6,8 @@ Olga (the programme admin of another cohort, with her second factor), Oscar (the
 another organisation, running a cohort there, with his second factor), Rita (an admin of
 another organisation who used to run Spring: her role in Spring's organisation is now member,
 though the cohort still lists her) and an anonymous visitor, by GET and by POST. Each must get
-404, 403 (405 for a method the page does not take) or the sign-in page, and nothing may
+404, 403 (405 for a method the page does not take) or the sign-in page (the REST API answers
+the anonymous visitor 401), and nothing may
 change. A new pattern without an entry in OBJECT_FOR fails the test until one is added.
 """
 
@@ -26,7 +27,8 @@ from exchange.services.materials import material_share_link
 from exchange.services.messages import message_send
 from exchange.services.opportunities import opportunity_share
 from feedback.models import Feedback
-from goals.services import goal_create
+from goals.models import Goal, Milestone
+from goals.services import goal_create, milestone_add
 from home.models import DataExport
 from matching.models import MatchRun, MentorRequest
 from mentoring.crypto import encrypt
@@ -37,7 +39,13 @@ from pairings.models import Pairing, PairingPause
 from programmes.models import Cohort, Enrolment, EnrolmentQuestion, ImportJob, Invite
 from provisioning.models import ScimGroup, ScimToken
 from provisioning.services.tokens import token_create
-from sessions_app.models import Appointment, Availability, CalendarConnection, DateOverride
+from sessions_app.models import (
+    AgendaItem,
+    Appointment,
+    Availability,
+    CalendarConnection,
+    DateOverride,
+)
 from tests.factories import (
     PASSWORD,
     AppointmentFactory,
@@ -118,6 +126,10 @@ def world(db) -> dict:
         "material": material_share_link(pairing=pairing, by=bob, url="https://example.org/a"),
         "opportunity": opportunity,
         "goal": goal,
+        "milestone": milestone_add(goal=goal, by=alice, title="Ask one question"),
+        "agenda_item": AgendaItem.objects.create(
+            appointment=appointment, author=alice, text="How do I ask for a raise?"
+        ),
         "feedback": Feedback.objects.create(
             kind=Feedback.Kind.CHECK_IN, pairing=pairing, person=alice
         ),
@@ -273,6 +285,29 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     "mfa_edit_webauthn": lambda w: {"pk": w["webauthn"].pk},
     # The organisation's provisioning page: its owners only (Dana and Olga administer cohorts
     # there, they do not own it).
+    # The REST API's participant endpoints (tests/api/test_access.py also tries every method
+    # with a read-and-write token of another pairing's person: each answers 404).
+    "api:pairing": lambda w: {"pairing_id": w["pairing"].pk},
+    "api:pairing_agreement": lambda w: {"pairing_id": w["pairing"].pk},
+    "api:pairing_free_times": lambda w: {"pairing_id": w["pairing"].pk},
+    "api:pairing_messages": lambda w: {"pairing_id": w["pairing"].pk},
+    "api:pairing_materials": lambda w: {"pairing_id": w["pairing"].pk},
+    "api:pairing_goals": lambda w: {"pairing_id": w["pairing"].pk},
+    "api:material_download": lambda w: {"material_id": w["material"].pk},
+    "api:goal": lambda w: {"goal_id": w["goal"].pk},
+    "api:goal_milestones": lambda w: {"goal_id": w["goal"].pk},
+    "api:goal_milestone": lambda w: {"goal_id": w["goal"].pk, "milestone_id": w["milestone"].pk},
+    "api:feedback": lambda w: {"feedback_id": w["feedback"].pk},
+    "api:feedback_answer": lambda w: {"feedback_id": w["feedback"].pk},
+    "api:session": lambda w: {"appointment_id": w["appointment"].pk},
+    "api:session_move": lambda w: {"appointment_id": w["appointment"].pk},
+    "api:session_cancel": lambda w: {"appointment_id": w["appointment"].pk},
+    "api:session_agenda": lambda w: {"appointment_id": w["appointment"].pk},
+    "api:session_agenda_item": lambda w: {
+        "appointment_id": w["appointment"].pk,
+        "item_id": w["agenda_item"].pk,
+    },
+    "api:session_notes": lambda w: {"appointment_id": w["appointment"].pk},
     "provisioning:settings": lambda w: {"slug": w["cohort"].organisation.slug},
     "provisioning:token_create": lambda w: {"slug": w["cohort"].organisation.slug},
     "provisioning:token_revoke": lambda w: {
@@ -374,6 +409,13 @@ def _state(world: dict) -> tuple:
         tuple(world["organisation"].domains.values_list("domain", "verified_at")),
         tuple(Branding.objects.values_list("organisation_id", "name", "main_colour")),
         CalendarConnection.objects.filter(pk=world["calendar"].pk).exists(),
+        tuple(AgendaItem.objects.order_by("pk").values_list("text", "done")),
+        tuple(Milestone.objects.order_by("pk").values_list("title", "done_at")),
+        tuple(Goal.objects.order_by("pk").values_list("title", "status")),
+        tuple(Feedback.objects.order_by("pk").values_list("answered_at", flat=True)),
+        Appointment.objects.count(),
+        Message.objects.count(),
+        Material.objects.count(),
     )
 
 
@@ -387,6 +429,8 @@ def test_outsiders_get_404_403_or_the_sign_in_page_and_change_nothing(world, out
             response = getattr(client, method)(url)
             if who == "anonymous" and response.status_code == 302:
                 assert response["Location"].startswith(reverse("account_login")), (who, url)
+            elif who == "anonymous" and name.startswith("api:"):
+                assert response.status_code == 401, (method, url, response)  # no credentials
             else:
                 # 405: that method is refused before any object is read.
                 assert response.status_code in (403, 404, 405), (who, method, url, response)
