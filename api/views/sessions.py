@@ -109,7 +109,12 @@ class SessionListView(generics.ListCreateAPIView):
     filterset_class = SessionFilter
 
     def get_queryset(self):
-        return appointments_for_user(user=self.request.user)
+        # The list shows both people, not the pairing's cohort: no join for it.
+        return (
+            appointments_for_user(user=self.request.user)
+            .select_related(None)
+            .select_related("mentor", "mentee")
+        )
 
     def get_serializer_class(self):
         return BookSerializer if self.request.method == "POST" else SessionSerializer

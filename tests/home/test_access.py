@@ -78,6 +78,33 @@ SCIM_API = {
     "scim:not_found",
 }
 PUBLIC |= SCIM_API
+# The REST API's participant endpoints (/api/v1/): not pages. Without credentials each answers
+# 401 with a WWW-Authenticate header (tested below); another pairing's ids answer 404
+# (tests/home/test_access_by_id.py, tests/api/test_access.py).
+REST_API_PARTICIPANT = {
+    "api:pairings",
+    "api:pairing",
+    "api:pairing_agreement",
+    "api:pairing_free_times",
+    "api:pairing_messages",
+    "api:pairing_materials",
+    "api:pairing_goals",
+    "api:material_download",
+    "api:goal",
+    "api:goal_milestones",
+    "api:goal_milestone",
+    "api:feedback_list",
+    "api:feedback",
+    "api:feedback_answer",
+    "api:sessions",
+    "api:session",
+    "api:session_move",
+    "api:session_cancel",
+    "api:session_agenda",
+    "api:session_agenda_item",
+    "api:session_notes",
+}
+PUBLIC |= REST_API_PARTICIPANT
 
 
 def _our_named_routes() -> list[tuple[str, URLPattern]]:
@@ -138,6 +165,7 @@ def test_the_private_routes_include_the_pages_people_use():
         - {"branding:logo"}  # 404 until staff upload one
         - SIGN_IN_STEPS
         - SCIM_API
+        - REST_API_PARTICIPANT
     ),
 )
 def test_public_pages_open_without_login(client, name):
@@ -259,3 +287,16 @@ def test_the_dashboard_query_count_does_not_grow_with_pairings_cohorts_or_sessio
     assert "You also run programmes" in html
     assert len(re.findall(r'href="/programmes/pairings/\d+/"', html)) == 12
     assert len(re.findall(r'href="/sessions/\d+/"', html)) == 5  # the first five of twelve
+
+
+@pytest.mark.parametrize("name", sorted(REST_API_PARTICIPANT))
+def test_the_rest_api_answers_401_without_credentials(client, name):
+    pattern = dict(_our_named_routes())[name]
+    url = _sample_url(name, pattern)
+
+    for method in ("get", "post"):
+        response = getattr(client, method)(url)
+
+        assert response.status_code in (401, 405), (name, method)
+        if response.status_code == 401:
+            assert response["WWW-Authenticate"].startswith("Bearer")
