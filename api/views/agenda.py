@@ -42,6 +42,7 @@ class AgendaListView(generics.ListCreateAPIView):
     (until the session ends)."""
 
     serializer_class = AgendaItemSerializer
+    queryset = AgendaItem.objects.none()  # the model, for the schema; rows: get_queryset
     ordering = ("created_at", "id")
 
     def _appointment(self) -> Appointment:

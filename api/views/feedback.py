@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from api.serializers.common import RefusalSerializer
 from api.serializers.feedback import FeedbackAnswerSerializer, FeedbackSerializer
 from api.views.common import refused
+from feedback.models import Feedback
 from feedback.selectors import (
     feedback_get_for_writer,
     feedback_history_for,
@@ -34,6 +35,7 @@ from feedback.services import FeedbackRefused, feedback_answer
 )
 class FeedbackListView(generics.ListAPIView):
     serializer_class = FeedbackSerializer
+    queryset = Feedback.objects.none()  # the model, for the schema; rows: get_queryset
 
     def get_queryset(self):
         now = timezone.now()

@@ -18,7 +18,7 @@ from api.serializers.goals import (
     MilestoneTickSerializer,
 )
 from api.views.common import refused
-from goals.models import Goal
+from goals.models import Goal, Milestone
 from goals.selectors import goal_get_for_partner, goals_for_pairing, milestones_for
 from goals.services import (
     GoalRefused,
@@ -42,6 +42,7 @@ class GoalListView(generics.ListCreateAPIView):
     """GET: the pairing's goals, oldest first. POST: the mentee sets one."""
 
     serializer_class = GoalSerializer
+    queryset = Goal.objects.none()  # the model, for the schema; rows: get_queryset
     ordering = ("created_at", "id")
 
     def _pairing(self):
@@ -102,6 +103,7 @@ class MilestoneListView(generics.ListCreateAPIView):
     """GET: the goal's milestones in order. POST: the mentee adds one at the end."""
 
     serializer_class = MilestoneSerializer
+    queryset = Milestone.objects.none()  # the model, for the schema; rows: get_queryset
     ordering = ("position", "id")
 
     def _goal(self) -> Goal:

@@ -37,6 +37,7 @@ class MaterialListView(generics.ListCreateAPIView):
     """GET: the pairing's materials still shared. POST: share a file or a link."""
 
     serializer_class = MaterialSerializer
+    queryset = Material.objects.none()  # the model, for the schema; rows: get_queryset
     ordering = ("-created_at", "-id")
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 

@@ -46,6 +46,7 @@ class MessageListView(generics.ListCreateAPIView):
     """GET: the thread, newest first (page back with `next`). POST: send a message."""
 
     serializer_class = MessageSerializer
+    queryset = Message.objects.none()  # the model, for the schema; rows: get_queryset
     ordering = ("-created_at", "-id")
 
     def _pairing(self) -> Pairing:

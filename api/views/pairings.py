@@ -31,6 +31,7 @@ class PairingListView(generics.ListAPIView):
     """The pairings the viewer is in, as mentor or mentee, newest first."""
 
     serializer_class = PairingSerializer
+    queryset = Pairing.objects.none()  # the model, for the schema; rows: get_queryset
     ordering = ("-created_at", "-id")
     filterset_fields = ["status"]
 

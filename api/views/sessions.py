@@ -56,7 +56,6 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 class SessionFilter(django_filters.FilterSet):
     pairing = django_filters.NumberFilter(field_name="pairing_id")
     status = django_filters.ChoiceFilter(choices=Appointment.Status.choices)
-    # "from" and "to" are Python words: declared under other names, renamed below.
     starts_from = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
@@ -64,12 +63,12 @@ class SessionFilter(django_filters.FilterSet):
         model = Appointment
         fields = ["pairing", "status"]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.filters["from"] = self.filters.pop("starts_from")
-        self.filters["to"] = self.filters.pop("starts_before")
-        self.filters["from"].label = _("Sessions starting at or after (ISO 8601)")
-        self.filters["to"].label = _("Sessions starting before (ISO 8601)")
+
+# "from" and "to" are Python words: the filters are declared under other names, renamed here.
+SessionFilter.base_filters["from"] = SessionFilter.base_filters.pop("starts_from")
+SessionFilter.base_filters["to"] = SessionFilter.base_filters.pop("starts_before")
+SessionFilter.base_filters["from"].label = _("Sessions starting at or after (ISO 8601)")
+SessionFilter.base_filters["to"].label = _("Sessions starting before (ISO 8601)")
 
 
 def _conflict(
@@ -104,6 +103,7 @@ def _idempotency_key(request: Request) -> str | None:
 class SessionListView(generics.ListCreateAPIView):
     """GET: the viewer's sessions, soonest first. POST: book one."""
 
+    queryset = Appointment.objects.none()  # the model, for the schema; rows: get_queryset
     ordering = ("starts_at", "id")
     ordering_fields = ["starts_at"]
     filterset_class = SessionFilter
