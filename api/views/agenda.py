@@ -44,6 +44,7 @@ class AgendaListView(generics.ListCreateAPIView):
     serializer_class = AgendaItemSerializer
     queryset = AgendaItem.objects.none()  # the model, for the schema; rows: get_queryset
     ordering = ("created_at", "id")
+    ordering_fields: list[str] = []  # in the order added, as on the page
 
     def _appointment(self) -> Appointment:
         return appointment_get_for_user(

@@ -36,6 +36,7 @@ from feedback.services import FeedbackRefused, feedback_answer
 class FeedbackListView(generics.ListAPIView):
     serializer_class = FeedbackSerializer
     queryset = Feedback.objects.none()  # the model, for the schema; rows: get_queryset
+    ordering_fields = ["asked_at"]
 
     def get_queryset(self):
         now = timezone.now()

@@ -44,6 +44,7 @@ class GoalListView(generics.ListCreateAPIView):
     serializer_class = GoalSerializer
     queryset = Goal.objects.none()  # the model, for the schema; rows: get_queryset
     ordering = ("created_at", "id")
+    ordering_fields = ["created_at", "target_date"]
 
     def _pairing(self):
         return pairing_get_for_user(user=self.request.user, pairing_id=self.kwargs["pairing_id"])
@@ -105,6 +106,7 @@ class MilestoneListView(generics.ListCreateAPIView):
     serializer_class = MilestoneSerializer
     queryset = Milestone.objects.none()  # the model, for the schema; rows: get_queryset
     ordering = ("position", "id")
+    ordering_fields: list[str] = []  # the mentee's own order
 
     def _goal(self) -> Goal:
         return goal_get_for_partner(user=self.request.user, goal_id=self.kwargs["goal_id"])

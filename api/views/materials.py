@@ -39,6 +39,7 @@ class MaterialListView(generics.ListCreateAPIView):
     serializer_class = MaterialSerializer
     queryset = Material.objects.none()  # the model, for the schema; rows: get_queryset
     ordering = ("-created_at", "-id")
+    ordering_fields = ["created_at"]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def _pairing(self) -> Pairing:

@@ -48,6 +48,7 @@ class MessageListView(generics.ListCreateAPIView):
     serializer_class = MessageSerializer
     queryset = Message.objects.none()  # the model, for the schema; rows: get_queryset
     ordering = ("-created_at", "-id")
+    ordering_fields = ["created_at"]
 
     def _pairing(self) -> Pairing:
         return thread_get_for_user(user=self.request.user, pairing_id=self.kwargs["pairing_id"])

@@ -33,6 +33,7 @@ class PairingListView(generics.ListAPIView):
     serializer_class = PairingSerializer
     queryset = Pairing.objects.none()  # the model, for the schema; rows: get_queryset
     ordering = ("-created_at", "-id")
+    ordering_fields = ["created_at"]
     filterset_fields = ["status"]
 
     def get_queryset(self):
