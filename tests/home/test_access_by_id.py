@@ -6,9 +6,9 @@ Olga (the programme admin of another cohort, with her second factor), Oscar (the
 another organisation, running a cohort there, with his second factor), Rita (an admin of
 another organisation who used to run Spring: her role in Spring's organisation is now member,
 though the cohort still lists her) and an anonymous visitor, by GET and by POST. Each must get
-404, 403 (405 for a method the page does not take) or the sign-in page (the REST API answers
-the anonymous visitor 401), and nothing may
-change. A new pattern without an entry in OBJECT_FOR fails the test until one is added.
+404, 403 (405 for a method the page does not take) or the sign-in page (401 from the REST API
+for the anonymous visitor), and nothing may change. A new pattern without an entry in
+OBJECT_FOR fails the test until one is added.
 """
 
 from collections.abc import Callable
@@ -281,10 +281,6 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
         "membership_id": w["membership"].pk,
     },
     "sessions_app:calendar_remove": lambda w: {"connection_id": w["calendar"].pk},
-    "mfa_remove_webauthn": lambda w: {"pk": w["webauthn"].pk},
-    "mfa_edit_webauthn": lambda w: {"pk": w["webauthn"].pk},
-    # The organisation's provisioning page: its owners only (Dana and Olga administer cohorts
-    # there, they do not own it).
     # The REST API's participant endpoints (tests/api/test_access.py also tries every method
     # with a read-and-write token of another pairing's person: each answers 404).
     "api:pairing": lambda w: {"pairing_id": w["pairing"].pk},
@@ -308,6 +304,10 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
         "item_id": w["agenda_item"].pk,
     },
     "api:session_notes": lambda w: {"appointment_id": w["appointment"].pk},
+    "mfa_remove_webauthn": lambda w: {"pk": w["webauthn"].pk},
+    "mfa_edit_webauthn": lambda w: {"pk": w["webauthn"].pk},
+    # The organisation's provisioning page: its owners only (Dana and Olga administer cohorts
+    # there, they do not own it).
     "provisioning:settings": lambda w: {"slug": w["cohort"].organisation.slug},
     "provisioning:token_create": lambda w: {"slug": w["cohort"].organisation.slug},
     "provisioning:token_revoke": lambda w: {
