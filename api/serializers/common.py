@@ -3,6 +3,8 @@ shown by name only (never another person's contact details)."""
 
 from datetime import UTC, datetime
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from accounts.models import User
@@ -31,4 +33,21 @@ class RefusalSerializer(serializers.Serializer):
     """A refusal in words: what to do differently, and a code to tell refusals apart."""
 
     detail = serializers.CharField()
-    code = serializers.CharField()
+    code = serializers.CharField(required=False, help_text="Left out when the object is not yours.")
+
+
+BAD_REQUEST = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description='A refusal in words, `{"detail": "...", "code": "..."}`, or what is wrong with '
+    'the fields sent, `{"field": ["message"]}`.',
+)
+
+
+def list_schema(serializer: type[serializers.Serializer], **extra: object):
+    """The schema of a list read by cursor: a page of `serializer`, 400 for a query it cannot
+    read, 404 for a parent object that is not the viewer's."""
+    return extend_schema_view(
+        get=extend_schema(
+            responses={200: serializer, 400: BAD_REQUEST, 404: RefusalSerializer}, **extra
+        )
+    )

@@ -21,7 +21,10 @@ class FeedbackSerializer(serializers.ModelSerializer):
     timezone = serializers.SerializerMethodField()
     open = serializers.SerializerMethodField()
     asked_at = UtcDateTimeField(read_only=True)
-    answered_at = UtcDateTimeField(read_only=True)
+    answered_at = UtcDateTimeField(read_only=True, allow_null=True)
+    contact_working = serializers.CharField(
+        read_only=True, help_text="yes, partly or no; empty until answered at a check-in."
+    )
 
     class Meta:
         model = Feedback

@@ -50,7 +50,7 @@ class GoalWriteSerializer(serializers.Serializer):
 
 class MilestoneSerializer(serializers.ModelSerializer):
     done = serializers.SerializerMethodField()
-    done_at = UtcDateTimeField(read_only=True)
+    done_at = UtcDateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Milestone

@@ -17,6 +17,7 @@ class MaterialSerializer(serializers.ModelSerializer):
     session = serializers.IntegerField(source="appointment_id", read_only=True, allow_null=True)
     download = serializers.SerializerMethodField()
     host = serializers.CharField(read_only=True, default="")
+    url = serializers.CharField(read_only=True, help_text="A link's address; empty for a file.")
     created_at = UtcDateTimeField(read_only=True)
 
     class Meta:

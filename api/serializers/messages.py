@@ -13,9 +13,9 @@ class MessageSerializer(serializers.ModelSerializer):
     sender = serializers.SerializerMethodField()
     mine = serializers.SerializerMethodField()
     created_at = UtcDateTimeField(read_only=True)
-    edited_at = UtcDateTimeField(read_only=True)
-    deleted_at = UtcDateTimeField(read_only=True)
-    read_at = UtcDateTimeField(read_only=True)
+    edited_at = UtcDateTimeField(read_only=True, allow_null=True)
+    deleted_at = UtcDateTimeField(read_only=True, allow_null=True)
+    read_at = UtcDateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Message

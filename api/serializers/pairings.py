@@ -19,8 +19,8 @@ class PairingSerializer(serializers.ModelSerializer):
     role = serializers.SerializerMethodField()
     partner = serializers.SerializerMethodField()
     created_at = UtcDateTimeField(read_only=True)
-    accepted_at = UtcDateTimeField(read_only=True)
-    closed_at = UtcDateTimeField(read_only=True)
+    accepted_at = UtcDateTimeField(read_only=True, allow_null=True)
+    closed_at = UtcDateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Pairing

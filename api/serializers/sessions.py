@@ -26,7 +26,8 @@ class SessionSerializer(serializers.ModelSerializer):
     timezone = serializers.SerializerMethodField()
     length = serializers.SerializerMethodField()
     state = serializers.SerializerMethodField()
-    cancelled_at = UtcDateTimeField(read_only=True)
+    cancelled_at = UtcDateTimeField(read_only=True, allow_null=True)
+    video_url = serializers.CharField(read_only=True, help_text="Empty unless a video call.")
     created_at = UtcDateTimeField(read_only=True)
 
     class Meta:

@@ -16,7 +16,7 @@ from api.serializers.agenda import (
     NotesSerializer,
     NoteWriteSerializer,
 )
-from api.serializers.common import RefusalSerializer
+from api.serializers.common import BAD_REQUEST, RefusalSerializer, list_schema
 from api.views.common import refused
 from sessions_app.models import AgendaItem, Appointment
 from sessions_app.selectors.agenda import (
@@ -34,9 +34,10 @@ from sessions_app.services.agenda import (
     session_note_save,
 )
 
-WRITE_RESPONSES = {400: RefusalSerializer, 404: RefusalSerializer}
+WRITE_RESPONSES = {400: BAD_REQUEST, 404: RefusalSerializer}
 
 
+@list_schema(AgendaItemSerializer)
 class AgendaListView(generics.ListCreateAPIView):
     """GET: the session's agenda, in the order added. POST: add a goal, question or material
     (until the session ends)."""

@@ -4,13 +4,13 @@
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.serializers.common import RefusalSerializer
+from api.serializers.common import BAD_REQUEST, RefusalSerializer, list_schema
 from api.serializers.feedback import FeedbackAnswerSerializer, FeedbackSerializer
 from api.views.common import refused
 from feedback.models import Feedback
@@ -22,16 +22,15 @@ from feedback.selectors import (
 from feedback.services import FeedbackRefused, feedback_answer
 
 
-@extend_schema_view(
-    get=extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "answered",
-                OpenApiTypes.BOOL,
-                description="Your earlier answers (and questions no longer open) instead.",
-            )
-        ]
-    )
+@list_schema(
+    FeedbackSerializer,
+    parameters=[
+        OpenApiParameter(
+            "answered",
+            OpenApiTypes.BOOL,
+            description="Your earlier answers (and questions no longer open) instead.",
+        )
+    ],
 )
 class FeedbackListView(generics.ListAPIView):
     serializer_class = FeedbackSerializer
@@ -61,7 +60,7 @@ class FeedbackDetailView(APIView):
 class FeedbackAnswerView(APIView):
     @extend_schema(
         request=FeedbackAnswerSerializer,
-        responses={200: FeedbackSerializer, 400: RefusalSerializer, 404: RefusalSerializer},
+        responses={200: FeedbackSerializer, 400: BAD_REQUEST, 404: RefusalSerializer},
         summary="Answer (or change the answer) while the question is open",
     )
     def post(self, request: Request, feedback_id: int) -> Response:

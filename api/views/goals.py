@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.serializers.common import RefusalSerializer
+from api.serializers.common import BAD_REQUEST, RefusalSerializer, list_schema
 from api.serializers.goals import (
     GoalSerializer,
     GoalWriteSerializer,
@@ -30,7 +30,7 @@ from goals.services import (
 )
 from pairings.selectors import pairing_get_for_user
 
-WRITE_RESPONSES = {400: RefusalSerializer, 404: RefusalSerializer}
+WRITE_RESPONSES = {400: BAD_REQUEST, 404: RefusalSerializer}
 
 
 def _overview(goal: Goal) -> Goal:
@@ -38,6 +38,7 @@ def _overview(goal: Goal) -> Goal:
     return goals_for_pairing(pairing=goal.pairing).get(pk=goal.pk)
 
 
+@list_schema(GoalSerializer)
 class GoalListView(generics.ListCreateAPIView):
     """GET: the pairing's goals, oldest first. POST: the mentee sets one."""
 
@@ -100,6 +101,7 @@ class GoalDetailView(APIView):
         return Response(GoalSerializer(_overview(goal)).data)
 
 
+@list_schema(MilestoneSerializer)
 class MilestoneListView(generics.ListCreateAPIView):
     """GET: the goal's milestones in order. POST: the mentee adds one at the end."""
 

@@ -6,14 +6,14 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.serializers.common import RefusalSerializer
+from api.serializers.common import BAD_REQUEST, RefusalSerializer, list_schema
 from api.serializers.materials import MaterialSerializer, MaterialShareSerializer
 from api.views.common import refused
 from exchange.models import Material, materials_storage
@@ -33,6 +33,7 @@ from pairings.models import Pairing
 from pairings.selectors import pairing_get_for_user
 
 
+@list_schema(MaterialSerializer)
 class MaterialListView(generics.ListCreateAPIView):
     """GET: the pairing's materials still shared. POST: share a file or a link."""
 
@@ -54,7 +55,7 @@ class MaterialListView(generics.ListCreateAPIView):
 
     @extend_schema(
         request={"multipart/form-data": MaterialShareSerializer},
-        responses={201: MaterialSerializer, 400: RefusalSerializer, 404: RefusalSerializer},
+        responses={201: MaterialSerializer, 400: BAD_REQUEST, 404: RefusalSerializer},
         summary="Share a file or a link with your partner",
     )
     def post(self, request: Request, pairing_id: int) -> Response:
@@ -119,7 +120,11 @@ class MaterialDownloadView(APIView):
         return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: RefusalSerializer},
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            302: OpenApiResponse(description="A link: to its address (Location)."),
+            404: RefusalSerializer,
+        },
         summary="Download a shared file, with the content type found when it was checked",
     )
     def get(self, request: Request, material_id: int) -> FileResponse | HttpResponseRedirect:

@@ -9,7 +9,7 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.serializers.common import RefusalSerializer, local_time
+from api.serializers.common import BAD_REQUEST, RefusalSerializer, list_schema, local_time
 from api.serializers.messages import MessageSendSerializer, MessageSentSerializer, MessageSerializer
 from api.views.common import refused
 from exchange.models import Message
@@ -42,6 +42,7 @@ def _partner_email(message: Message, viewer: object) -> dict:
     }
 
 
+@list_schema(MessageSerializer)
 class MessageListView(generics.ListCreateAPIView):
     """GET: the thread, newest first (page back with `next`). POST: send a message."""
 
@@ -58,7 +59,7 @@ class MessageListView(generics.ListCreateAPIView):
 
     @extend_schema(
         request=MessageSendSerializer,
-        responses={201: MessageSentSerializer, 400: RefusalSerializer, 404: RefusalSerializer},
+        responses={201: MessageSentSerializer, 400: BAD_REQUEST, 404: RefusalSerializer},
         summary="Send a message; the answer says when the partner is emailed about it",
     )
     def post(self, request: Request, pairing_id: int) -> Response:

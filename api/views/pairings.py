@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from api.serializers.common import RefusalSerializer, local_time
+from api.serializers.common import BAD_REQUEST, RefusalSerializer, list_schema, local_time
 from api.serializers.pairings import (
     AgreementSerializer,
     FreeTimesQuerySerializer,
@@ -27,6 +27,7 @@ from sessions_app.selectors.availability import availability_for
 from sessions_app.selectors.slots import free_slots
 
 
+@list_schema(PairingSerializer)
 class PairingListView(generics.ListAPIView):
     """The pairings the viewer is in, as mentor or mentee, newest first."""
 
@@ -96,7 +97,7 @@ def free_times_data(
 class FreeTimesView(APIView):
     @extend_schema(
         parameters=[FreeTimesQuerySerializer],
-        responses={200: FreeTimesSerializer, 400: RefusalSerializer, 404: RefusalSerializer},
+        responses={200: FreeTimesSerializer, 400: BAD_REQUEST, 404: RefusalSerializer},
         summary="Free times to book a session of one length, in UTC and the viewer's zone",
     )
     def get(self, request: Request, pairing_id: int) -> Response:

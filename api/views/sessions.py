@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.serializers.common import RefusalSerializer
+from api.serializers.common import BAD_REQUEST, RefusalSerializer, list_schema
 from api.serializers.sessions import (
     BookSerializer,
     CancelSerializer,
@@ -100,6 +100,7 @@ def _idempotency_key(request: Request) -> str | None:
     return key[:IDEMPOTENCY_KEY_MAX] or None
 
 
+@list_schema(SessionSerializer)
 class SessionListView(generics.ListCreateAPIView):
     """GET: the viewer's sessions, soonest first. POST: book one."""
 
@@ -124,7 +125,7 @@ class SessionListView(generics.ListCreateAPIView):
         parameters=[IDEMPOTENCY_KEY],
         responses={
             201: SessionDetailSerializer,
-            400: RefusalSerializer,
+            400: BAD_REQUEST,
             404: RefusalSerializer,
             409: SlotUnavailableSerializer,
         },
@@ -194,7 +195,7 @@ def _move(request: Request, appointment_id: int) -> Response:
 
 MOVE_RESPONSES = {
     200: SessionDetailSerializer,
-    400: RefusalSerializer,
+    400: BAD_REQUEST,
     404: RefusalSerializer,
     409: SlotUnavailableSerializer,
 }
@@ -228,7 +229,7 @@ class SessionMoveView(APIView):
 class SessionCancelView(APIView):
     @extend_schema(
         request=CancelSerializer,
-        responses={200: SessionDetailSerializer, 400: RefusalSerializer, 404: RefusalSerializer},
+        responses={200: SessionDetailSerializer, 400: BAD_REQUEST, 404: RefusalSerializer},
         summary="Cancel the session, saying why; cancelling it again changes nothing",
     )
     def post(self, request: Request, appointment_id: int) -> Response:
