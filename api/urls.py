@@ -1,10 +1,11 @@
 """/api/v1/ (versioned in the path), the OpenAPI 3 schema at /api/schema/ and its browsable
 docs at /api/docs/ (Swagger UI, vendored under static/vendor/)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views.agenda import AgendaItemView, AgendaListView, NotesView
+from api.views.common import not_found
 from api.views.feedback import FeedbackAnswerView, FeedbackDetailView, FeedbackListView
 from api.views.goals import (
     GoalDetailView,
@@ -84,6 +85,7 @@ v1 = [
 
 urlpatterns = [
     path("v1/", include(v1)),
+    re_path(r"^v1/", not_found),  # any other address under v1/ (a negative id, say): JSON 404
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -1,6 +1,8 @@
-"""What the participant views share: refusals of the services as 400 in words, and the
-viewer a serializer shows local times for."""
+"""What the participant views share: refusals of the services as 400 in words, and a JSON 404
+for an address under /api/v1/ that names no endpoint."""
 
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -13,3 +15,10 @@ def refused(exc: DomainError, *, code: str, field: str | None = None) -> Respons
     if field:
         return Response({field: [str(exc.message)]}, status=status.HTTP_400_BAD_REQUEST)
     return Response({"detail": str(exc.message), "code": code}, status=status.HTTP_400_BAD_REQUEST)
+
+
+def not_found(request: HttpRequest) -> JsonResponse:
+    """An address under /api/v1/ that names no endpoint: 404 in JSON, as the API's others."""
+    return JsonResponse(
+        {"detail": _("There is nothing at this address."), "code": "not_found"}, status=404
+    )

@@ -7,7 +7,7 @@ times; other refusals 400 in words. A POST with an `Idempotency-Key` header book
 often it is retried (the booking form's one-time token, for ten minutes).
 """
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
@@ -53,11 +53,18 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 time compared in UTC (PostgreSQL refuses some offsets one may write)."""
+
+    def filter(self, qs, value):
+        return super().filter(qs, value.astimezone(UTC) if value else value)
+
+
 class SessionFilter(django_filters.FilterSet):
     pairing = django_filters.NumberFilter(field_name="pairing_id")
     status = django_filters.ChoiceFilter(choices=Appointment.Status.choices)
-    starts_from = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_from = UtcDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = UtcDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Appointment

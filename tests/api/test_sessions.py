@@ -278,3 +278,16 @@ def test_the_list_costs_the_same_queries_for_3_or_30_sessions(
     with django_assert_num_queries(2):
         response = alice.get(SESSIONS)
     assert len(response.json()["results"]) == rows
+
+
+def test_a_time_with_an_unusual_offset_filters_in_utc(people):
+    response = bearer(people.alice).get(SESSIONS, {"from": "1244-02-08T12:23:14+23:38"})
+
+    assert response.status_code == 200
+
+
+def test_an_address_that_names_no_endpoint_answers_404_in_json(people):
+    response = bearer(people.alice).get("/api/v1/sessions/-3/")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
