@@ -3,6 +3,7 @@ for an address under /api/v1/ that names no endpoint."""
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -17,6 +18,7 @@ def refused(exc: DomainError, *, code: str, field: str | None = None) -> Respons
     return Response({"detail": str(exc.message), "code": code}, status=status.HTTP_400_BAD_REQUEST)
 
 
+@csrf_exempt  # it changes nothing, by any method; a token client sends no CSRF cookie
 def not_found(request: HttpRequest) -> JsonResponse:
     """An address under /api/v1/ that names no endpoint: 404 in JSON, as the API's others."""
     return JsonResponse(

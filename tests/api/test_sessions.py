@@ -287,7 +287,8 @@ def test_a_time_with_an_unusual_offset_filters_in_utc(people):
 
 
 def test_an_address_that_names_no_endpoint_answers_404_in_json(people):
-    response = bearer(people.alice).get("/api/v1/sessions/-3/")
+    for method in ("get", "post", "delete"):
+        response = getattr(bearer(people.alice), method)("/api/v1/sessions/-3/")
 
-    assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
