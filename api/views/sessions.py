@@ -7,7 +7,7 @@ times; other refusals 400 in words. A POST with an `Idempotency-Key` header book
 often it is retried (the booking form's one-time token, for ten minutes).
 """
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from api.serializers.common import BAD_REQUEST, RefusalSerializer, list_schema
 from api.serializers.sessions import (
     BookSerializer,
@@ -82,8 +83,8 @@ def _conflict(
     exc: SlotUnavailable,
     *,
     pairing: Pairing,
-    viewer: object,
-    starts_at,
+    viewer: User,
+    starts_at: datetime,
     length: int,
     exclude_appointment_id: int | None = None,
 ) -> Response:
