@@ -6,8 +6,9 @@ Olga (the programme admin of another cohort, with her second factor), Oscar (the
 another organisation, running a cohort there, with his second factor), Rita (an admin of
 another organisation who used to run Spring: her role in Spring's organisation is now member,
 though the cohort still lists her) and an anonymous visitor, by GET and by POST. Each must get
-404, 403 (405 for a method the page does not take) or the sign-in page, and nothing may
-change. A new pattern without an entry in OBJECT_FOR fails the test until one is added.
+404, 403 (405 for a method the page does not take) or the sign-in page (401 from the REST API
+for the anonymous visitor), and nothing may change. A new pattern without an entry in
+OBJECT_FOR fails the test until one is added.
 """
 
 from collections.abc import Callable
@@ -29,7 +30,8 @@ from exchange.services.materials import material_share_link
 from exchange.services.messages import message_send
 from exchange.services.opportunities import opportunity_share
 from feedback.models import Feedback
-from goals.services import goal_create
+from goals.models import Goal, Milestone
+from goals.services import goal_create, milestone_add
 from home.models import DataExport
 from matching.models import MatchRun, MentorRequest
 from mentoring.crypto import encrypt
@@ -41,6 +43,7 @@ from programmes.models import Cohort, Enrolment, EnrolmentQuestion, ImportJob, I
 from provisioning.models import ScimGroup, ScimToken
 from provisioning.services.tokens import token_create
 from sessions_app.models import (
+    AgendaItem,
     Appointment,
     Availability,
     CalendarConnection,
@@ -127,6 +130,10 @@ def world(db) -> dict:
         "material": material_share_link(pairing=pairing, by=bob, url="https://example.org/a"),
         "opportunity": opportunity,
         "goal": goal,
+        "milestone": milestone_add(goal=goal, by=alice, title="Ask one question"),
+        "agenda_item": AgendaItem.objects.create(
+            appointment=appointment, author=alice, text="How do I ask for a raise?"
+        ),
         "feedback": Feedback.objects.create(
             kind=Feedback.Kind.CHECK_IN, pairing=pairing, person=alice
         ),
@@ -314,6 +321,29 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     },
     "sessions_app:calendar_remove": lambda w: {"connection_id": w["calendar"].pk},
     "sessions_app:calendar_choose": lambda w: {"connection_id": w["caldav"].pk},
+    # The REST API's participant endpoints (tests/api/test_access.py also tries every method
+    # with a read-and-write token of another pairing's person: each answers 404).
+    "api:pairing": lambda w: {"pairing_id": w["pairing"].pk},
+    "api:pairing_agreement": lambda w: {"pairing_id": w["pairing"].pk},
+    "api:pairing_free_times": lambda w: {"pairing_id": w["pairing"].pk},
+    "api:pairing_messages": lambda w: {"pairing_id": w["pairing"].pk},
+    "api:pairing_materials": lambda w: {"pairing_id": w["pairing"].pk},
+    "api:pairing_goals": lambda w: {"pairing_id": w["pairing"].pk},
+    "api:material_download": lambda w: {"material_id": w["material"].pk},
+    "api:goal": lambda w: {"goal_id": w["goal"].pk},
+    "api:goal_milestones": lambda w: {"goal_id": w["goal"].pk},
+    "api:goal_milestone": lambda w: {"goal_id": w["goal"].pk, "milestone_id": w["milestone"].pk},
+    "api:feedback": lambda w: {"feedback_id": w["feedback"].pk},
+    "api:feedback_answer": lambda w: {"feedback_id": w["feedback"].pk},
+    "api:session": lambda w: {"appointment_id": w["appointment"].pk},
+    "api:session_move": lambda w: {"appointment_id": w["appointment"].pk},
+    "api:session_cancel": lambda w: {"appointment_id": w["appointment"].pk},
+    "api:session_agenda": lambda w: {"appointment_id": w["appointment"].pk},
+    "api:session_agenda_item": lambda w: {
+        "appointment_id": w["appointment"].pk,
+        "item_id": w["agenda_item"].pk,
+    },
+    "api:session_notes": lambda w: {"appointment_id": w["appointment"].pk},
     "mfa_remove_webauthn": lambda w: {"pk": w["webauthn"].pk},
     "mfa_edit_webauthn": lambda w: {"pk": w["webauthn"].pk},
     # The REST API's programme-admin endpoints (tests/api/test_admin_*.py try tokens too).
@@ -445,6 +475,13 @@ def _state(world: dict) -> tuple:
             )
         ),
         ChatPost.objects.count(),
+        tuple(AgendaItem.objects.order_by("pk").values_list("text", "done")),
+        tuple(Milestone.objects.order_by("pk").values_list("title", "done_at")),
+        tuple(Goal.objects.order_by("pk").values_list("title", "status")),
+        tuple(Feedback.objects.order_by("pk").values_list("answered_at", flat=True)),
+        Appointment.objects.count(),
+        Message.objects.count(),
+        Material.objects.count(),
     )
 
 
