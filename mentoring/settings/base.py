@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "organisations",
+    "webhooks",
     "notifications",
     "programmes",
     "pairings",
@@ -216,6 +217,9 @@ CALENDAR_ALLOWED_HOSTS = env.list("CALENDAR_ALLOWED_HOSTS", default=[])
 # Likewise for organisations' identity providers (OpenID Connect discovery and tokens, SAML
 # metadata): these host names (a provider on the internal network) may resolve to private ones.
 IDENTITY_ALLOWED_HOSTS = env.list("IDENTITY_ALLOWED_HOSTS", default=[])
+# Likewise for organisations' webhook endpoints (and chat addresses): these host names may
+# resolve to private addresses, and may use http://. Every other endpoint is public and HTTPS.
+WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring] "
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home:dashboard"
@@ -308,6 +312,12 @@ CELERY_BEAT_SCHEDULE = {
     # their stale claims taken again.
     "announcements-resume": {
         "task": "oversight.tasks.outreach.announcements_resume_task",
+        "schedule": 60,
+    },
+    # Every minute: claim the webhook deliveries due (retries, and any a worker never got)
+    # and queue one short send task each.
+    "webhooks-dispatch": {
+        "task": "webhooks.tasks.deliveries_dispatch_task",
         "schedule": 60,
     },
     # Every night at 02:30 UTC: reassess every active pairing's health and snapshot the day.
