@@ -42,7 +42,7 @@ class CohortSerializer(serializers.Serializer):
 class _Scoped(serializers.Serializer):
     organisation = OrganisationSerializer()
     cohort = CohortSerializer()
-    url = serializers.URLField(help_text="The page about it on this site.")
+    url = serializers.CharField(help_text="The page about it on this site.")
 
 
 class EnrolmentCreatedSerializer(_Scoped):
@@ -57,7 +57,7 @@ class PairingSerializer(_Scoped):
 
     pairing_id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=["proposed", "active", "declined", "closed"])
-    source = serializers.CharField(help_text="matching, request or admin")
+    source = serializers.CharField(help_text="matching or request")
     mentor = PersonSerializer()
     mentee = PersonSerializer()
     created_at = UtcDateTimeField()
@@ -72,7 +72,7 @@ class SessionSerializer(_Scoped):
     session_id = serializers.IntegerField()
     pairing_id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=["booked", "cancelled"])
-    mode = serializers.CharField(help_text="video, phone or in_person")
+    mode = serializers.CharField(help_text="video, phone, in_person or chat")
     starts_at = UtcDateTimeField()
     ends_at = UtcDateTimeField()
     sequence = serializers.IntegerField(help_text="0 when booked; +1 for each move or cancel.")
@@ -99,11 +99,18 @@ class FeedbackSubmittedSerializer(_Scoped):
     answered_at = UtcDateTimeField()
 
 
+class HealthReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField(help_text="In words, as the cohort page says it.")
+
+
 class HealthChangedSerializer(_Scoped):
     pairing_id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=["on_track", "needs_attention", "at_risk"])
-    previous_status = serializers.CharField(allow_blank=True)
-    reasons = serializers.ListField(child=serializers.CharField(), help_text="In words.")
+    status = serializers.ChoiceField(choices=["on_track", "attention", "at_risk"])
+    previous_status = serializers.CharField(
+        allow_blank=True, help_text="Blank at the pairing's first assessment."
+    )
+    reasons = HealthReasonSerializer(many=True, help_text="Most serious first.")
     mentor = PersonSerializer()
     mentee = PersonSerializer()
     computed_at = UtcDateTimeField()
@@ -115,7 +122,7 @@ class PersonDeprovisionedSerializer(serializers.Serializer):
     pairings_closed = serializers.ListField(child=serializers.IntegerField())
     account_deactivated = serializers.BooleanField()
     deprovisioned_at = UtcDateTimeField()
-    url = serializers.URLField(help_text="The organisation's people page.")
+    url = serializers.CharField(help_text="The organisation's people page.")
 
 
 class TestEventSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from mentoring.crypto import decrypt, encrypt
 from mentoring.errors import DomainError
-from mentoring.outbound import AddressRefused, checked_address
+from mentoring.outbound import AddressRefused, PrivateAddress, checked_address
 from organisations.models import Organisation
 from webhooks.models import EventKind, WebhookEndpoint
 
@@ -47,19 +47,24 @@ def endpoint_url_problem(*, url: str) -> str | None:
     host = (parts.hostname or "").lower()
     if not host:
         return _("Give a full address, starting with https://.")
-    if parts.scheme != "https" and not (parts.scheme == "http" and host in allowed):
-        return _("The address must start with https://: deliveries are sent encrypted only.")
     if parts.username or parts.password:
         return _("Leave the user name and password out of the address.")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         return _("The port in this address is not a number between 1 and 65535.")
+    if parts.scheme not in ("http", "https"):
+        return _("The address must start with https://: deliveries are sent encrypted only.")
+    not_found = None
     try:
         checked_address(host, port, allowed_hosts=allowed)
-    except AddressRefused as refused:
+    except PrivateAddress as refused:
         return str(refused)
-    return None
+    except AddressRefused as refused:
+        not_found = str(refused)
+    if parts.scheme != "https" and host not in allowed:
+        return _("The address must start with https://: deliveries are sent encrypted only.")
+    return not_found
 
 
 def _kinds(event_kinds: list[str]) -> list[str]:

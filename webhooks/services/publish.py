@@ -6,6 +6,7 @@ if it commits, the deliveries are handed to workers at once, and the scan takes 
 worker never got.
 """
 
+from collections.abc import Callable
 from functools import partial
 
 from django.db import transaction
@@ -45,23 +46,37 @@ def _write(
     return event
 
 
-def event_publish(
-    *, organisation: Organisation | int, kind: str, data: dict
-) -> WebhookEvent | None:
-    """Record the event for the organisation's enabled endpoints subscribed to `kind`, one
-    delivery each, sent once the caller's transaction commits. Call it inside that
-    transaction. Returns the event, or None when no endpoint wants it (nothing is written:
-    one query). Raises rest_framework's ValidationError when `data` does not fit the kind."""
-    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
-    endpoints = [
+def _listening(*, organisation_id: int, kind: str) -> list[WebhookEndpoint]:
+    return [
         endpoint
         for endpoint in WebhookEndpoint.objects.filter(
             organisation_id=organisation_id, enabled=True
         ).only("pk", "event_kinds")
         if kind in endpoint.event_kinds
     ]
+
+
+def event_wanted(*, organisation: Organisation | int, kind: str) -> bool:
+    """Whether some enabled endpoint of the organisation subscribed to `kind`: a caller about
+    to publish many events asks once, and builds nothing when none is wanted."""
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    return bool(_listening(organisation_id=organisation_id, kind=kind))
+
+
+def event_publish(
+    *, organisation: Organisation | int, kind: str, data: dict | Callable[[], dict]
+) -> WebhookEvent | None:
+    """Record the event for the organisation's enabled endpoints subscribed to `kind`, one
+    delivery each, sent once the caller's transaction commits. Call it inside that
+    transaction. `data` may be a function that builds it, called only when some endpoint
+    wants the event. Returns the event, or None when none does (nothing is written, one
+    query). Raises rest_framework's ValidationError when `data` does not fit the kind."""
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    endpoints = _listening(organisation_id=organisation_id, kind=kind)
     if not endpoints:
         return None
+    if callable(data):
+        data = data()
     with transaction.atomic():
         return _write(organisation_id=organisation_id, kind=kind, data=data, endpoints=endpoints)
 
