@@ -94,9 +94,11 @@ def test_a_delivery_replayed_with_an_old_timestamp_is_refused_by_the_library(
     [captured] = receiver.all()
     assert captured.verified is not None
 
-    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
-        with pytest.raises(WebhookVerificationError, match="timestamp too old"):
-            Webhook(receiver.secret).verify(captured.body, captured.headers)
+    with (
+        time_machine.travel(timezone.now() + timedelta(minutes=6)),
+        pytest.raises(WebhookVerificationError, match="timestamp too old"),
+    ):
+        Webhook(receiver.secret).verify(captured.body, captured.headers)
     # Nor can the attacker give it a fresh timestamp: the signature covers it.
     moved = {**captured.headers, "webhook-timestamp": str(int(timezone.now().timestamp()))}
     moved["webhook-timestamp"] = str(int(moved["webhook-timestamp"]) + 60)
@@ -304,14 +306,18 @@ def test_an_event_rolled_back_with_its_change_is_never_sent(
     from django.db import transaction
 
     subscribe(receiver)
+
+    @transaction.atomic
+    def failing_change() -> None:
+        event_publish(
+            organisation=organisation,
+            kind=EventKind.ENROLMENT_CREATED,
+            data=enrolment_data(organisation),
+        )
+        raise RuntimeError("the change failed")
+
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            event_publish(
-                organisation=organisation,
-                kind=EventKind.ENROLMENT_CREATED,
-                data=enrolment_data(organisation),
-            )
-            raise RuntimeError("the change failed")
+        failing_change()
 
     assert not WebhookEvent.objects.exists()
     assert receiver.all() == []
