@@ -38,6 +38,7 @@ MUST_REACH = {
         "/organisations/northwind/",
         "/organisations/northwind/sign-in/",
         "/organisations/northwind/provisioning/",
+        "/organisations/northwind/webhooks/",
     }
 }
 
