@@ -6,7 +6,11 @@ from celery import shared_task
 from django.utils import timezone
 
 from accounts.tasks import RETRY
-from webhooks.services.delivery import deliveries_dispatch, delivery_send
+from webhooks.services.delivery import (
+    deliveries_dispatch,
+    delivery_send,
+    webhook_events_expire,
+)
 from webhooks.services.notify import endpoint_disabled_notify
 
 
@@ -27,3 +31,9 @@ def endpoint_disabled_notify_task(endpoint_id: int, disabled_at: str) -> int:
     return endpoint_disabled_notify(
         endpoint_id=endpoint_id, disabled_at=datetime.fromisoformat(disabled_at)
     )
+
+
+@shared_task(soft_time_limit=300, time_limit=320)
+def webhook_events_expire_task() -> int:
+    """Beat runs this every night: the delivery log keeps 30 days."""
+    return webhook_events_expire(now=timezone.now())

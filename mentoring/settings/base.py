@@ -320,6 +320,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.deliveries_dispatch_task",
         "schedule": 60,
     },
+    # Every night at 03:45 UTC: webhook events older than 30 days leave the delivery log.
+    "webhook-events-expire": {
+        "task": "webhooks.tasks.webhook_events_expire_task",
+        "schedule": crontab(hour=3, minute=45),
+    },
     # Every night at 02:30 UTC: reassess every active pairing's health and snapshot the day.
     "pairing-health-refresh": {
         "task": "oversight.tasks.health.pairing_health_refresh_task",

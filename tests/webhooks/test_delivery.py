@@ -378,3 +378,23 @@ def test_the_body_is_sent_exactly_as_signed(
 
     [got] = receiver.all()
     assert json.loads(got.body) == event.payload
+
+
+def test_the_log_keeps_events_30_days_unless_still_retrying(
+    organisation, make_receiver, subscribe, django_capture_on_commit_callbacks
+):
+    from webhooks.services.delivery import webhook_events_expire
+
+    subscribe(make_receiver([200]))
+    subscribe(make_receiver([500]))
+    publish(django_capture_on_commit_callbacks, organisation)
+    later = timezone.now() + timedelta(days=31)
+
+    assert webhook_events_expire(now=later) == 0  # one delivery is still retrying
+    WebhookDelivery.objects.filter(status=WebhookDelivery.Status.FAILED).update(
+        status=WebhookDelivery.Status.ABANDONED
+    )
+    assert webhook_events_expire(now=timezone.now() + timedelta(days=29)) == 0
+    assert webhook_events_expire(now=later) == 1
+    assert not WebhookEvent.objects.exists()
+    assert not WebhookAttempt.objects.exists()

@@ -24,7 +24,13 @@ from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
 from mentoring.outbound import guarded_session, refusal_of
-from webhooks.models import TEST_KIND, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from webhooks.models import (
+    TEST_KIND,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from webhooks.services.endpoints import signing_secrets
 
 # After the 1st, 2nd … failed attempt, the next one waits this long; after the last, give up.
@@ -45,6 +51,8 @@ DISABLE_AFTER_FAILING_FOR = timedelta(hours=24)
 CLAIM_STALE = timedelta(minutes=5)
 CLAIM_BATCH = 500
 USER_AGENT = "Mentoring-Webhooks/1"
+# The delivery log keeps an event this long (unless one of its deliveries is still retrying).
+LOG_KEPT_FOR = timedelta(days=30)
 
 
 # --- claiming -----------------------------------------------------------------------------
@@ -250,3 +258,20 @@ def delivery_send(*, delivery_id: int, by_hand: bool = False) -> bool:
         # and the endpoint's count of failures is about the automatic ones.
         delivery.save()
     return succeeded
+
+
+# --- the log's retention --------------------------------------------------------------------
+
+
+def webhook_events_expire(*, now: datetime) -> int:
+    """Delete events older than LOG_KEPT_FOR with their deliveries and attempts, except those
+    with a delivery still waiting to be retried; returns how many events. Safe to repeat."""
+    retrying = WebhookDelivery.objects.filter(
+        status__in=(WebhookDelivery.Status.PENDING, WebhookDelivery.Status.FAILED)
+    ).values("event_id")
+    expired = WebhookEvent.objects.filter(created_at__lt=now - LOG_KEPT_FOR).exclude(
+        pk__in=retrying
+    )
+    count = expired.count()
+    expired.delete()
+    return count
