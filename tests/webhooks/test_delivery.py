@@ -398,3 +398,20 @@ def test_the_log_keeps_events_30_days_unless_still_retrying(
     assert webhook_events_expire(now=later) == 1
     assert not WebhookEvent.objects.exists()
     assert not WebhookAttempt.objects.exists()
+
+
+def test_an_endpoint_failing_for_a_whole_day_is_switched_off_before_20_failures(
+    organisation, make_receiver, subscribe, django_capture_on_commit_callbacks
+):
+    receiver = make_receiver([500])
+    endpoint = subscribe(receiver)
+    publish(django_capture_on_commit_callbacks, organisation)
+
+    with time_machine.travel(timezone.now() + timedelta(hours=24, minutes=5)):
+        scan(django_capture_on_commit_callbacks, after=timedelta(0))
+    endpoint.refresh_from_db()
+
+    assert endpoint.consecutive_failures == 2
+    assert not endpoint.enabled
+    assert endpoint.disabled_reason == "Every delivery failed for a day."
+    assert [m.to for m in mail.outbox] == [["olivia@example.org"]]
