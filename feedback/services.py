@@ -32,11 +32,16 @@ from feedback.selectors import (
     open_filter,
 )
 from mentoring.errors import DomainError
+from mentoring.links import absolute
 from notifications.models import Notification
 from notifications.services import notification_schedule
 from pairings.models import Pairing
+from sessions_app.events import appointment_event_publish
 from sessions_app.models import Appointment
 from sessions_app.services.booking import appointment_reported_not_held_set
+from webhooks.models import EventKind
+from webhooks.payloads import cohort_ref, organisation_ref, person_ref
+from webhooks.services.publish import event_publish
 
 BATCH = 200  # occasions per transaction: a long backlog is taken a batch at a time
 
@@ -124,8 +129,22 @@ def feedback_ask_after_sessions(*, now: datetime) -> int:
                 )
             ]
             total += _ask(rows=rows, now=now)
+            _sessions_held_publish(appointment_ids=[pk for pk, *_people in taken if pk not in done])
         if len(taken) < BATCH:
             return total
+
+
+def _sessions_held_publish(*, appointment_ids: list[int]) -> None:
+    """The organisation's webhooks hear that these sessions were held: the moment the scan
+    first asks for their feedback (their end passed, still booked, in an active pairing).
+    Nothing else marks a session held; a partner may later answer that it did not happen."""
+    if not appointment_ids:
+        return
+    sessions = Appointment.objects.filter(pk__in=appointment_ids).select_related(
+        "pairing__cohort__organisation", "mentor", "mentee", "booked_by", "cancelled_by"
+    )
+    for appointment in sessions.order_by("ends_at", "pk"):
+        appointment_event_publish(appointment=appointment, kind=EventKind.SESSION_HELD)
 
 
 def _check_ins_due(*, now: datetime) -> dict[int, int]:
@@ -281,6 +300,33 @@ def feedback_scan(*, now: datetime) -> ScanResult:
 # --- answering ------------------------------------------------------------------------------
 
 
+def _feedback_submitted_publish(row: Feedback) -> None:
+    """The organisation's webhooks get the answer's figures, as the cohort page shows them;
+    the words stay with the people they were written for."""
+    pairing = row.pairing
+    cohort = pairing.cohort
+
+    def data() -> dict:
+        return {
+            "feedback_id": row.pk,
+            "kind": row.kind,
+            "pairing_id": pairing.pk,
+            "session_id": row.appointment_id,
+            "person": person_ref(row.person),
+            "role": "mentor" if row.person_id == pairing.mentor_id else "mentee",
+            "took_place": row.took_place,
+            "rating": row.rating,
+            "satisfaction": row.satisfaction,
+            "wants_help": row.wants_help,
+            "answered_at": row.answered_at,
+            "organisation": organisation_ref(cohort.organisation),
+            "cohort": cohort_ref(cohort),
+            "url": absolute("oversight:cohort_detail", cohort.pk),
+        }
+
+    event_publish(organisation=cohort.organisation_id, kind=EventKind.FEEDBACK_SUBMITTED, data=data)
+
+
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise FeedbackRefused(message)
@@ -372,6 +418,7 @@ def feedback_answer(
                 appointment_id=row.appointment_id, kind=Feedback.Kind.SESSION, took_place=False
             ).exists(),
         )
+    _feedback_submitted_publish(row)
     # Answered on the site: the request and its reminder need not go out.
     Notification.objects.filter(feedback=row, status=Notification.Status.PENDING).update(
         status=Notification.Status.SKIPPED

@@ -60,6 +60,7 @@ from sessions_app.models import (
     SessionNote,
     WeeklyWindow,
 )
+from webhooks.models import WebhookEndpoint
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,11 @@ EXPORTED: dict[type[Model], Section] = {
         "Provisioning tokens you created for an organisation (their hashes are not exported).",
         _both(ScimToken, "created_by"),
         frozenset({"token_hash"}),
+    ),
+    WebhookEndpoint: Section(
+        "Webhook endpoints you added for an organisation (their signing secrets are not exported).",
+        _both(WebhookEndpoint, "created_by"),
+        frozenset({"secret_encrypted", "previous_secret_encrypted"}),
     ),
 }
 

@@ -63,5 +63,6 @@ urlpatterns = [
     ),
     path("scim/v2/", include("provisioning.urls")),
     path("organisations/<slug:slug>/provisioning/", include("provisioning.owner_urls")),
+    path("organisations/<slug:slug>/webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,8 +13,11 @@ from matching.services.participants import (
     weights_for_cohort,
 )
 from mentoring.errors import DomainError
+from pairings.events import pairing_event_publish
 from pairings.models import Pairing
 from programmes.models import Cohort
+from webhooks.models import EventKind
+from webhooks.services.publish import event_wanted
 
 
 class MatchingRefused(DomainError):
@@ -125,6 +128,13 @@ def match_run_publish(*, run: MatchRun) -> list[Pairing]:
         for pair in run.pairs.all()
         if (pair.mentee_id, pair.mentor_id) not in live
     )
+    if new and event_wanted(
+        organisation=run.cohort.organisation_id, kind=EventKind.PAIRING_PROPOSED
+    ):
+        for pairing in Pairing.objects.filter(pk__in=[p.pk for p in new]).select_related(
+            "cohort__organisation", "mentor", "mentee"
+        ):
+            pairing_event_publish(pairing=pairing, kind=EventKind.PAIRING_PROPOSED)
     run.status = MatchRun.Status.PUBLISHED
     run.published_at = timezone.now()
     run.save(update_fields=["status", "published_at"])

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "organisations",
+    "webhooks",
     "notifications",
     "programmes",
     "pairings",
@@ -314,6 +315,17 @@ CELERY_BEAT_SCHEDULE = {
     "announcements-resume": {
         "task": "oversight.tasks.outreach.announcements_resume_task",
         "schedule": 60,
+    },
+    # Every minute: claim the webhook deliveries due (retries, and any a worker never got)
+    # and queue one short send task each.
+    "webhooks-dispatch": {
+        "task": "webhooks.tasks.deliveries_dispatch_task",
+        "schedule": 60,
+    },
+    # Every night at 03:45 UTC: webhook events older than 30 days leave the delivery log.
+    "webhook-events-expire": {
+        "task": "webhooks.tasks.webhook_events_expire_task",
+        "schedule": crontab(hour=3, minute=45),
     },
     # Every night at 02:30 UTC: reassess every active pairing's health and snapshot the day.
     "pairing-health-refresh": {

@@ -35,6 +35,7 @@ from audit.events import admin_event_log
 from exchange.models import Message
 from feedback.models import Feedback
 from mentoring.errors import DomainError
+from mentoring.links import absolute
 from oversight.health import (
     AT_RISK,
     MENTEE,
@@ -55,6 +56,9 @@ from pairings.selectors.agreements import pairing_ids_with_agreement_holding
 from pairings.selectors.pauses import agreed_pauses_by_pairing
 from programmes.selectors import cohorts_for_admin
 from sessions_app.models import Appointment
+from webhooks.models import EventKind
+from webhooks.payloads import cohort_ref, organisation_ref, person_ref
+from webhooks.services.publish import event_publish, event_wanted
 
 CHUNK = 1000
 
@@ -237,6 +241,53 @@ def _ids_of(pairings: Iterable[Pairing] | QuerySet[Pairing]) -> list[int]:
     return [pairing.pk for pairing in pairings]
 
 
+def _health_changes_publish(*, pairings: list[Pairing], rows: list[PairingHealth]) -> None:
+    """The organisations' webhooks hear of each pairing whose status changed (a first
+    assessment counts when it is not on track), in the refresh's transaction. Read before the
+    new statuses are written; one query per organisation when none of its endpoints listens."""
+    by_organisation: dict[int, list[int]] = {}
+    for pairing in pairings:
+        by_organisation.setdefault(pairing.cohort.organisation_id, []).append(pairing.pk)
+    listening = {
+        organisation_id
+        for organisation_id in by_organisation
+        if event_wanted(organisation=organisation_id, kind=EventKind.HEALTH_CHANGED)
+    }
+    if not listening:
+        return
+    wanted = [p for pairing_ids in (by_organisation[o] for o in listening) for p in pairing_ids]
+    before = dict(
+        PairingHealth.objects.filter(pairing_id__in=wanted).values_list("pairing_id", "status")
+    )
+    people = Pairing.objects.select_related("cohort__organisation", "mentor", "mentee").in_bulk(
+        wanted
+    )
+    for row in rows:
+        if row.pairing_id not in people:
+            continue
+        previous = before.get(row.pairing_id, "")
+        if row.status == (previous or ON_TRACK):
+            continue
+        pairing = people[row.pairing_id]
+        cohort = pairing.cohort
+        event_publish(
+            organisation=cohort.organisation_id,
+            kind=EventKind.HEALTH_CHANGED,
+            data={
+                "pairing_id": pairing.pk,
+                "status": row.status,
+                "previous_status": previous,
+                "reasons": row.reasons,
+                "mentor": person_ref(pairing.mentor),
+                "mentee": person_ref(pairing.mentee),
+                "computed_at": row.computed_at,
+                "organisation": organisation_ref(cohort.organisation),
+                "cohort": cohort_ref(cohort),
+                "url": absolute("oversight:cohort_detail", cohort.pk),
+            },
+        )
+
+
 @transaction.atomic
 def _refresh_chunk(*, ids: list[int], now: datetime, today: date) -> int:
     pairings = list(_pairings_with_facts(ids=ids, now=now))
@@ -274,6 +325,8 @@ def _refresh_chunk(*, ids: list[int], now: datetime, today: date) -> int:
                 computed_at=now,
             )
         )
+
+    _health_changes_publish(pairings=pairings, rows=rows)
 
     # A snooze quiets a flag as it stood: a status more serious than the one before ends it.
     # Done before the new statuses are written, and decided by the database's current row,

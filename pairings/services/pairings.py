@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from mentoring.errors import DomainError
+from pairings.events import pairing_event_publish
 from pairings.models import Pairing
 from pairings.services.agreements import agreement_open
 from pairings.signals import pairing_closing
 from programmes.models import Cohort, Enrolment, ParticipantRole
 from programmes.selectors import cohort_admins
+from webhooks.models import EventKind
 
 
 class PairingRefused(DomainError):
@@ -61,6 +63,7 @@ def _activate(pairing: Pairing) -> Pairing:
             _("%(name)s already has a mentor in this cohort.") % {"name": pairing.mentee}
         ) from None
     agreement_open(pairing=pairing)
+    pairing_event_publish(pairing=pairing, kind=EventKind.PAIRING_ACTIVATED)
     return pairing
 
 
@@ -135,6 +138,7 @@ def pairing_close(*, pairing: Pairing, by: User, reason: str, note: str = "") ->
     pairing.close_reason = reason
     pairing.close_note = note
     pairing.save(update_fields=["status", "closed_at", "closed_by", "close_reason", "close_note"])
+    pairing_event_publish(pairing=pairing, kind=EventKind.PAIRING_CLOSED)
     _notify(pairing, "closed", *(u for u in (pairing.mentor, pairing.mentee) if u.pk != by.pk))
     return pairing
 

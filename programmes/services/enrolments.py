@@ -5,8 +5,30 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import profile_defaults_from_enrolment, profile_role_add
+from mentoring.links import absolute
 from organisations.services import membership_ensure
 from programmes.models import Cohort, Enrolment, MentorPreference, ParticipantRole
+from webhooks.models import EventKind
+from webhooks.payloads import cohort_ref, organisation_ref, person_ref
+from webhooks.services.publish import event_publish
+
+
+def _enrolment_created_publish(enrolment: Enrolment) -> None:
+    """The organisation's webhooks hear of the new enrolment, in its transaction."""
+    cohort = enrolment.cohort
+    event_publish(
+        organisation=cohort.organisation_id,
+        kind=EventKind.ENROLMENT_CREATED,
+        data=lambda: {
+            "enrolment_id": enrolment.pk,
+            "role": enrolment.role,
+            "person": person_ref(enrolment.user),
+            "created_at": enrolment.created_at,
+            "organisation": organisation_ref(cohort.organisation),
+            "cohort": cohort_ref(cohort),
+            "url": absolute("oversight:cohort_detail", cohort.pk),
+        },
+    )
 
 
 def enrolment_join(
@@ -38,6 +60,7 @@ def enrolment_join(
     try:
         with transaction.atomic():  # a savepoint: a concurrent join may have won
             enrolment.save()
+            _enrolment_created_publish(enrolment)
     except IntegrityError:
         return Enrolment.objects.get(cohort=cohort, user=user, role=role)
     return enrolment

@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from scim2_models import InvalidValueException, UniquenessException
 
 from accounts.models import User
 from accounts.services import former_participant_email
 from matching.models import MentorRequest
 from matching.services.requests import request_decline
+from mentoring.links import absolute
 from organisations.models import Membership, Organisation, OrganisationDomain, Role
 from organisations.services import membership_ensure
 from pairings.models import Pairing
@@ -19,6 +21,9 @@ from pairings.services.pairings import pairing_close
 from programmes.models import Cohort, Enrolment
 from provisioning import resources
 from provisioning.models import ProvisionedUser
+from webhooks.models import EventKind
+from webhooks.payloads import organisation_ref, person_ref
+from webhooks.services.publish import event_publish
 
 # The longest userName, externalId or group name kept (the columns' size).
 MAX_LENGTH = 255
@@ -180,9 +185,12 @@ def provisioned_user_deprovision(*, provisioned: ProvisionedUser) -> None:
     open sessions end. What their partners hold stays. Safe to repeat.
     """
     user = provisioned.user
+    was_active = provisioned.active
     cohorts = _organisation_cohorts(provisioned.organisation_id)
-    live = Pairing.objects.filter(
-        Q(mentor=user) | Q(mentee=user), cohort__in=cohorts, status__in=Pairing.LIVE
+    live = list(
+        Pairing.objects.filter(
+            Q(mentor=user) | Q(mentee=user), cohort__in=cohorts, status__in=Pairing.LIVE
+        )
     )
     for pairing in live:
         pairing_close(pairing=pairing, by=user, reason=Pairing.CloseReason.LEFT_ORGANISATION)
@@ -201,6 +209,26 @@ def provisioned_user_deprovision(*, provisioned: ProvisionedUser) -> None:
         # email_send_once sends it nothing.
         User.objects.filter(pk=user.pk).update(is_active=False)
         user.is_active = False
+    if was_active:
+        _deprovisioned_publish(provisioned=provisioned, pairings_closed=[p.pk for p in live])
+
+
+def _deprovisioned_publish(*, provisioned: ProvisionedUser, pairings_closed: list[int]) -> None:
+    """The organisation's webhooks hear that its directory removed the person."""
+    organisation = provisioned.organisation
+    user = provisioned.user
+    event_publish(
+        organisation=organisation,
+        kind=EventKind.PERSON_DEPROVISIONED,
+        data=lambda: {
+            "organisation": organisation_ref(organisation),
+            "person": person_ref(user),
+            "pairings_closed": pairings_closed,
+            "account_deactivated": not user.is_active,
+            "deprovisioned_at": timezone.now(),
+            "url": absolute("organisations:detail", organisation.slug),
+        },
+    )
 
 
 def _enrolments_without_pairings(*, user: User, cohorts):

@@ -33,6 +33,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from pairings.models import Pairing
 from sessions_app.errors import BookingRefused, SlotUnavailable
+from sessions_app.events import appointment_event_publish
 from sessions_app.models import Appointment, Availability, Series
 from sessions_app.selectors.appointments import booking_modes_for
 from sessions_app.selectors.slots import slot_plan
@@ -185,11 +186,13 @@ def _save(appointment: Appointment) -> None:
 
 
 def _announce(appointment: Appointment) -> None:
-    """Reminders follow the change now; both people get the calendar update once committed,
-    and it is written into the calendar each of them chose to receive sessions."""
+    """Reminders and the organisation's webhook events follow the change now; both people get
+    the calendar update once committed, and it is written into the calendar each of them chose
+    to receive sessions."""
     from sessions_app.tasks.booking import invite_send_task  # tasks import services, not back
 
     reminder_rows_sync(appointment=appointment)
+    appointment_event_publish(appointment=appointment)  # the organisation's webhooks
     for person_id in (appointment.mentor_id, appointment.mentee_id):
         transaction.on_commit(
             partial(invite_send_task.delay, appointment.pk, appointment.sequence, person_id)

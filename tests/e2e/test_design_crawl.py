@@ -41,6 +41,7 @@ MUST_REACH = {
         "/organisations/northwind/provisioning/",
         "/api/organisations/northwind/tokens/",
         "/programmes/cohorts/N/chat/",  # pages with ids are known by their shape (_shape)
+        "/organisations/northwind/webhooks/",
     },
     "mentee": {"/api/tokens/"},
 }

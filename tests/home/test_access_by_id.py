@@ -61,6 +61,7 @@ from tests.factories import (
     cohort_admin_add,
     second_factor_add,
 )
+from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -180,6 +181,7 @@ def world(db) -> dict:
         "export": DataExport.objects.create(
             user=alice, status=DataExport.Status.READY, file_name="exports/alice.zip"
         ),
+        "webhook_delivery": _webhook_delivery(cohort.organisation, dana),
     }
 
 
@@ -201,6 +203,23 @@ def _caldav_account(owner) -> CalendarConnection:
         receives_sessions=True,
     )
     return account
+
+
+def _webhook_delivery(organisation, owner) -> WebhookDelivery:
+    """An endpoint of Dana's organisation with one delivery waiting in its log."""
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=organisation,
+        url="https://hooks.example.org/in",
+        event_kinds=["session.booked"],
+        secret_encrypted=encrypt("whsec_c2VjcmV0"),
+        created_by=owner,
+    )
+    event = WebhookEvent.objects.create(
+        organisation=organisation, kind="session.booked", payload={"type": "session.booked"}
+    )
+    return WebhookDelivery.objects.create(
+        event=event, endpoint=endpoint, next_attempt_at=timezone.now() + timedelta(days=1)
+    )
 
 
 # The objects of Alice and Bob each pattern names, by its keyword arguments.
@@ -374,6 +393,21 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
         "slug": w["cohort"].organisation.slug,
         "group_id": w["scim_group"].pk,
     },
+    # The organisation's webhook pages: its owners only, like provisioning.
+    "webhooks:list": lambda w: {"slug": w["cohort"].organisation.slug},
+    "webhooks:create": lambda w: {"slug": w["cohort"].organisation.slug},
+    **{
+        f"webhooks:{name}": lambda w: {
+            "slug": w["cohort"].organisation.slug,
+            "endpoint_id": w["webhook_delivery"].endpoint_id,
+        }
+        for name in ("endpoint", "update", "rotate", "test", "enable", "disable", "delete")
+    },
+    "webhooks:replay": lambda w: {
+        "slug": w["cohort"].organisation.slug,
+        "endpoint_id": w["webhook_delivery"].endpoint_id,
+        "delivery_id": w["webhook_delivery"].pk,
+    },
 }
 
 
@@ -482,6 +516,15 @@ def _state(world: dict) -> tuple:
         Appointment.objects.count(),
         Message.objects.count(),
         Material.objects.count(),
+        tuple(
+            WebhookEndpoint.objects.order_by("pk").values_list(
+                "enabled", "secret_encrypted", "event_kinds", "description"
+            )
+        ),
+        tuple(
+            WebhookDelivery.objects.order_by("pk").values_list("claimed_at", "attempts", "status")
+        ),
+        WebhookEvent.objects.count(),
     )
 
 

@@ -326,10 +326,11 @@ def test_the_refresh_of_30_pairings_issues_as_many_queries_as_for_one(cohort):
         pairing_health_refresh(pairings=thirty)
 
     # Pairings with facts, session days, message days, pauses, agreements, ratings,
-    # check-ins, lifting snoozes, which were at risk before, the assessments, the snapshots,
-    # the channels of chat's receiver for those turned at risk, and the transaction's
-    # savepoint and its release.
-    assert len(for_thirty) == len(for_one) == 14
+    # check-ins, the organisation's webhook endpoints listening for health changes (one per
+    # organisation), lifting snoozes, which were at risk before, the assessments, the
+    # snapshots, the channels of chat's receiver for those turned at risk, and the
+    # transaction's savepoint and its release.
+    assert len(for_thirty) == len(for_one) == 15
     assert PairingHealth.objects.filter(status=HealthStatus.AT_RISK).count() == 31
     assert HealthSnapshot.objects.count() == 31
 
