@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 # C0 control characters and DEL: never part of an address or a search a person typed. NUL in
 # particular reaches PostgreSQL, which refuses it with an error (a 500) rather than no match.
@@ -35,6 +36,14 @@ class RefuseControlCharactersMiddleware:
         ):
             if request.path.startswith("/scim/"):  # an organisation's directory: a SCIM error
                 return JsonResponse(_SCIM_CONTROL_ERROR, status=400, content_type=_SCIM_JSON)
+            if request.path.startswith("/api/"):  # the REST API: its errors are JSON
+                return JsonResponse(
+                    {
+                        "detail": _("The address or its query string carries a control character."),
+                        "code": "control_character",
+                    },
+                    status=400,
+                )
             return render(request, "errors/control_characters.html", status=400)
         return self.get_response(request)
 

@@ -485,8 +485,10 @@ REST_FRAMEWORK = {
     # The client's address: X-Forwarded-For only as far as our own proxies set it (0: the
     # connection's address; a header the client sent itself would let it dodge the rate).
     "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every error in one shape, {"detail", "code"} (api.errors), and documented so (api.schema).
+    "DEFAULT_RENDERER_CLASSES": ["api.errors.ErrorJSONRenderer"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -506,4 +508,10 @@ SPECTACULAR_SETTINGS = {
     ],
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui-5.36.0",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui-5.36.0/favicon-32x32.png",
+    # Three models have a "status": each its own enum in the schema, named after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "PairingStatusEnum": "pairings.models.Pairing.Status",
+        "SessionStatusEnum": "sessions_app.models.Appointment.Status",
+        "GoalStatusEnum": "goals.models.Goal.Status",
+    },
 }
