@@ -108,29 +108,43 @@ def document_common_errors(result: dict, generator, request, public) -> dict:
     return result
 
 
-def _blank_in_model(field: serializers.ChoiceField) -> bool:
-    """A model serializer's field whose model field may be blank ('' until set)."""
+def _model_fields(field: serializers.Field) -> list:
+    """The model fields a model serializer's field reads, along its dotted source (a pairing's
+    `mentor.email`: the pairing's mentor, then the mentor's email); [] when not known."""
     model = getattr(getattr(field.parent, "Meta", None), "model", None)
-    if model is None or not field.source or "." in field.source:
-        return False
-    try:
-        return bool(model._meta.get_field(field.source).blank)
-    except FieldDoesNotExist:
-        return False
+    if model is None or not field.source or field.source == "*":
+        return []
+    path = []
+    for name in field.source.split("."):
+        try:
+            model_field = model._meta.get_field(name)
+        except (FieldDoesNotExist, AttributeError):
+            return []  # a property or method: the field says itself what it gives
+        path.append(model_field)
+        model = model_field.related_model
+    return path
+
+
+def _may_be_null(model_field: object) -> bool:
+    """A nullable column, or a one-to-one from the other side (DRF gives null when missing)."""
+    if getattr(model_field, "concrete", False):
+        return bool(model_field.null)
+    return bool(getattr(model_field, "one_to_one", False))
 
 
 class ApiAutoSchema(AutoSchema):
-    """drf-spectacular's, but a read-only choice of a model that may be blank (a pairing's
-    close reason before it closes) documents '' among its values, as it answers: DRF drops
-    `allow_blank` from read-only model fields."""
+    """drf-spectacular's, documenting answers as DRF gives them from the model: a field read
+    from a nullable model field (or through a nullable relation) answers null, allow_null or
+    not; and a read-only choice that may be blank (a pairing's close reason before it closes)
+    answers '' too (DRF drops `allow_blank` from read-only model fields)."""
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
-        if (
-            isinstance(field, serializers.ChoiceField)
-            and field.read_only
-            and not field.allow_blank
-            and _blank_in_model(field)
-        ):
+        path = _model_fields(field) if direction == "response" else []
+        null = any(_may_be_null(model_field) for model_field in path)
+        blank = bool(path) and path[-1].blank and isinstance(field, serializers.ChoiceField)
+        if (null and not field.allow_null) or (blank and not field.allow_blank):
             field = copy.copy(field)
-            field.allow_blank = True
+            field.allow_null = field.allow_null or null
+            if blank:
+                field.allow_blank = True
         return super()._map_serializer_field(field, direction, bypass_extensions)

@@ -7,12 +7,17 @@ import json
 import pytest
 from django.core.management import call_command
 from django.test import Client, RequestFactory
+from django.urls import path
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
 from rest_framework.test import APIClient
 
 from api.errors import error_body, server_error
 from api.schema import ERROR, HTTP_METHODS
 from api.services import api_token_create
 from mentoring import urls
+from pairings.models import Pairing
 
 pytestmark = pytest.mark.django_db
 COHORTS = "/api/v1/admin/cohorts/"
@@ -106,7 +111,7 @@ def test_the_schema_documents_every_error_with_the_one_shape():
     schema = json.loads(Client().get("/api/schema/?format=json").content)
 
     assert schema["components"]["schemas"]["Error"] == ERROR
-    for path, operations in schema["paths"].items():
+    for address, operations in schema["paths"].items():
         for method, operation in operations.items():
             if method not in HTTP_METHODS:
                 continue
@@ -115,12 +120,12 @@ def test_the_schema_documents_every_error_with_the_one_shape():
                 if status.startswith(("4", "5")):
                     assert answer["content"]["application/json"]["schema"] == {
                         "$ref": "#/components/schemas/Error"
-                    }, (method, path, status)
+                    }, (method, address, status)
             where = {p["in"] for p in operation.get("parameters", [])}
             if "query" in where or "requestBody" in operation:
-                assert "400" in responses, (method, path)
+                assert "400" in responses, (method, address)
             if "path" in where:
-                assert "404" in responses, (method, path)
+                assert "404" in responses, (method, address)
 
 
 def test_the_schema_generates_valid_and_without_a_warning(tmp_path):
@@ -129,3 +134,35 @@ def test_the_schema_generates_valid_and_without_a_warning(tmp_path):
     )
 
     assert (tmp_path / "schema.yaml").read_text().startswith("openapi:")
+
+
+class _PairingSketch(serializers.ModelSerializer):
+    """Fields declared as a hurried serializer might: neither null nor blank allowed."""
+
+    closed_at = serializers.DateTimeField(read_only=True)
+    mentor_name = serializers.CharField(source="mentor.display_name", read_only=True)
+    closer = serializers.CharField(source="closed_by.display_name", read_only=True)
+    close_reason = serializers.ChoiceField(choices=Pairing.CloseReason.choices, read_only=True)
+
+    class Meta:
+        model = Pairing
+        fields = ["closed_at", "mentor_name", "closer", "close_reason"]
+
+
+class _SketchView(GenericAPIView):
+    serializer_class = _PairingSketch
+    queryset = Pairing.objects.none()
+
+    def get(self, request: object) -> None: ...
+
+
+def test_the_schema_says_null_and_blank_where_the_model_may_give_them():
+    schema = SchemaGenerator(patterns=[path("sketch/", _SketchView.as_view())]).get_schema(
+        request=None, public=True
+    )
+
+    fields = schema["components"]["schemas"]["_PairingSketch"]["properties"]
+    assert fields["closed_at"]["nullable"] is True
+    assert fields["mentor_name"].get("nullable") is None  # a pairing always has its mentor
+    assert fields["closer"]["nullable"] is True  # no closer while open
+    assert {"$ref": "#/components/schemas/BlankEnum"} in fields["close_reason"]["oneOf"]
