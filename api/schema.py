@@ -81,7 +81,7 @@ def _drop_unused_components(result: dict) -> None:
     """Error bodies views declared themselves are replaced by `Error`: their components go."""
     schemas = result.get("components", {}).get("schemas", {})
     while True:
-        used = set(COMPONENT_REF.findall(json.dumps(result)))
+        used = set(COMPONENT_REF.findall(json.dumps(result, default=str)))
         unused = [name for name in schemas if name not in used]
         if not unused:
             return

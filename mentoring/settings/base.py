@@ -513,5 +513,9 @@ SPECTACULAR_SETTINGS = {
         "PairingStatusEnum": "pairings.models.Pairing.Status",
         "SessionStatusEnum": "sessions_app.models.Appointment.Status",
         "GoalStatusEnum": "goals.models.Goal.Status",
+        # And three have a "kind".
+        "FeedbackKindEnum": "feedback.models.Feedback.Kind",
+        "MaterialKindEnum": "exchange.models.Material.Kind",
+        "AgendaItemKindEnum": "sessions_app.models.AgendaItem.Kind",
     },
 }
