@@ -63,6 +63,18 @@ def test_a_control_character_in_an_api_query_string_answers_400_in_json(admin_cl
     assert Client().get("/", {"q": "a\x03"})["Content-Type"].startswith("text/html")
 
 
+@pytest.mark.parametrize(
+    "address", [f"{COHORTS}?ordering=%FF%FE", f"{COHORTS}?cursor=%C0%80", "/api/v1/admin/%FF/"]
+)
+def test_bytes_that_are_not_utf_8_get_json_too(admin_client, address):
+    response = admin_client.get(address)
+
+    assert response.status_code in {200, 400, 404}
+    assert response["Content-Type"] == "application/json"
+    if response.status_code != 200:
+        assert set(response.json()) >= {"detail", "code"}
+
+
 def test_a_server_error_under_api_is_json_and_the_pages_keep_their_page():
     assert urls.handler500 == "api.errors.server_error"
     api = server_error(RequestFactory().get("/api/v1/me/"))
