@@ -66,3 +66,9 @@ urlpatterns = [
     path("organisations/<slug:slug>/webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The pages' error pages; under /api/ the same errors in the API's JSON (api.errors).
+handler400 = "api.errors.bad_request"
+handler403 = "api.errors.permission_denied"
+handler404 = "api.errors.page_not_found"
+handler500 = "api.errors.server_error"

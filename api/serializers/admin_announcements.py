@@ -86,16 +86,3 @@ class AnnouncementCreateSerializer(serializers.Serializer):
         help_text="Any UUID you choose, so that a retry sends nothing twice; one is made if "
         "you give none.",
     )
-
-
-class AnnouncementRefusalSerializer(serializers.Serializer):
-    """A refused announcement: either the fields whose values were refused, each with its
-    messages, or the reason in words with a code (announcement_refused: nobody to send to)."""
-
-    detail = serializers.CharField(required=False)
-    code = serializers.CharField(required=False)
-    audience = serializers.ListField(child=serializers.CharField(), required=False)
-    subject = serializers.ListField(child=serializers.CharField(), required=False)
-    body = serializers.ListField(child=serializers.CharField(), required=False)
-    key = serializers.ListField(child=serializers.CharField(), required=False)
-    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)

@@ -18,7 +18,6 @@ from api.access import admin_announcement_get, admin_cohort_get
 from api.serializers.admin_announcements import (
     AnnouncementCreateSerializer,
     AnnouncementDetailSerializer,
-    AnnouncementRefusalSerializer,
     AnnouncementSerializer,
 )
 from api.views.admin_common import AdminEndpoint
@@ -50,9 +49,8 @@ def _detail(announcement: Announcement, *, status_code: int = status.HTTP_200_OK
         responses={
             201: AnnouncementDetailSerializer,
             400: OpenApiResponse(
-                AnnouncementRefusalSerializer,
-                description="A field's value is refused (the body names the field), or the "
-                "cohort has nobody to send to yet (detail and code).",
+                description="A field's value is refused (`errors` names it), or the cohort has "
+                "nobody to send to yet (`announcement_refused`).",
             ),
             403: OpenApiResponse(description="An organisation's or a read-only token."),
             404: NOT_FOUND,

@@ -1,8 +1,7 @@
 """What every programme-admin endpoint shares: who may call it (api.access) and how its lists
-are ordered and paged."""
+are ordered and paged, and how a refused filter is documented."""
 
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 
@@ -27,14 +26,6 @@ class AdminEndpoint:
     filter_backends = [StableOrdering]
 
 
-def filter_errors(name: str, query: type[serializers.Serializer]) -> OpenApiResponse:
-    """The 400 of a list whose `query` parameters were refused: each refused parameter with
-    its messages."""
-    fields = {
-        field: serializers.ListField(child=serializers.CharField(), required=False)
-        for field in query().fields
-    }
-    return OpenApiResponse(
-        inline_serializer(name, fields),
-        description="A filter's value is refused: the body names it, with the messages.",
-    )
+FILTER_REFUSED = OpenApiResponse(
+    description="A filter's value is refused: `errors` names it, with its messages."
+)

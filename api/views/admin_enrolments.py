@@ -9,7 +9,7 @@ from rest_framework.generics import ListAPIView
 
 from api.access import admin_cohort_get
 from api.serializers.admin_enrolments import AdminEnrolmentSerializer, EnrolmentQuerySerializer
-from api.views.admin_common import AdminEndpoint, filter_errors
+from api.views.admin_common import FILTER_REFUSED, AdminEndpoint
 from programmes.models import Cohort, Enrolment
 from programmes.selectors.cohorts import enrolments_for_review
 
@@ -20,7 +20,7 @@ from programmes.selectors.cohorts import enrolments_for_review
     parameters=[EnrolmentQuerySerializer],
     responses={
         200: AdminEnrolmentSerializer(many=True),
-        400: filter_errors("EnrolmentFilterErrors", EnrolmentQuerySerializer),
+        400: FILTER_REFUSED,
         404: OpenApiResponse(description="No such cohort among those you may read."),
     },
 )

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from api.access import admin_cohort_get
 from api.serializers.admin_feedback import AdminFeedbackSerializer, FeedbackQuerySerializer
-from api.views.admin_common import AdminEndpoint, filter_errors
+from api.views.admin_common import FILTER_REFUSED, AdminEndpoint
 from feedback.models import Feedback
 from feedback.selectors import feedback_answered_for_cohort, feedback_views_for_admins
 from programmes.models import Cohort
@@ -23,7 +23,7 @@ from programmes.models import Cohort
     parameters=[FeedbackQuerySerializer],
     responses={
         200: AdminFeedbackSerializer(many=True),
-        400: filter_errors("FeedbackFilterErrors", FeedbackQuerySerializer),
+        400: FILTER_REFUSED,
         404: OpenApiResponse(description="No such cohort among those you may read."),
     },
 )

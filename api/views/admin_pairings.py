@@ -12,7 +12,7 @@ from rest_framework.generics import ListAPIView
 
 from api.access import admin_cohort_get
 from api.serializers.admin_pairings import AdminPairingSerializer, PairingQuerySerializer
-from api.views.admin_common import AdminEndpoint, filter_errors
+from api.views.admin_common import FILTER_REFUSED, AdminEndpoint
 from oversight.selectors.cohort_dashboard import held_sessions, pairing_table_for_admin
 from pairings.models import Pairing
 from programmes.models import Cohort
@@ -31,7 +31,7 @@ def _first_met_in_person(*, now: datetime) -> Subquery:
     parameters=[PairingQuerySerializer],
     responses={
         200: AdminPairingSerializer(many=True),
-        400: filter_errors("PairingFilterErrors", PairingQuerySerializer),
+        400: FILTER_REFUSED,
         404: OpenApiResponse(description="No such cohort among those you may read."),
     },
 )

@@ -11,7 +11,7 @@ from rest_framework.generics import ListAPIView
 
 from api.access import admin_cohort_get
 from api.serializers.admin_sessions import AdminSessionSerializer, SessionQuerySerializer
-from api.views.admin_common import AdminEndpoint, filter_errors
+from api.views.admin_common import FILTER_REFUSED, AdminEndpoint
 from programmes.models import Cohort
 from sessions_app.models import Appointment
 
@@ -65,7 +65,7 @@ def sessions_of_cohort(
     parameters=[SessionQuerySerializer],
     responses={
         200: AdminSessionSerializer(many=True),
-        400: filter_errors("SessionFilterErrors", SessionQuerySerializer),
+        400: FILTER_REFUSED,
         404: OpenApiResponse(description="No such cohort among those you may read."),
     },
 )

@@ -497,8 +497,10 @@ REST_FRAMEWORK = {
     # The client's address: X-Forwarded-For only as far as our own proxies set it (0: the
     # connection's address; a header the client sent itself would let it dodge the rate).
     "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every error in one shape, {"detail", "code"} (api.errors), and documented so (api.schema).
+    "DEFAULT_RENDERER_CLASSES": ["api.errors.ErrorJSONRenderer"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -523,5 +525,9 @@ SPECTACULAR_SETTINGS = {
         "PairingStatusEnum": "pairings.models.Pairing.Status",
         "SessionStatusEnum": "sessions_app.models.Appointment.Status",
         "GoalStatusEnum": "goals.models.Goal.Status",
+        # And three have a "kind".
+        "FeedbackKindEnum": "feedback.models.Feedback.Kind",
+        "MaterialKindEnum": "exchange.models.Material.Kind",
+        "AgendaItemKindEnum": "sessions_app.models.AgendaItem.Kind",
     },
 }

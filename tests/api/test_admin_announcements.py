@@ -91,7 +91,7 @@ def test_a_refused_field_is_named_and_nothing_is_sent(programme_admin, pairing, 
     response = client.post(url, {"audience": "managers", "subject": "x" * 201, "body": "Hi"})
 
     assert response.status_code == 400
-    assert set(response.json()) == {"audience", "subject"}
+    assert set(response.json()["errors"]) == {"audience", "subject"}
     assert not Announcement.objects.exists()
 
 

@@ -60,7 +60,7 @@ def test_the_list_filters_by_role_and_names_a_wrong_one(programme_admin, pairing
 
     assert [row["person"]["email"] for row in mentors] == ["bob@example.org"]
     assert wrong.status_code == 400
-    assert list(wrong.json()) == ["role"]
+    assert list(wrong.json()["errors"]) == ["role"]
 
 
 def test_an_organisation_token_reads_the_enrolments_of_its_cohorts(pairing, cohort):

@@ -80,7 +80,7 @@ def test_the_list_filters_by_kind_and_names_a_wrong_one(programme_admin, cohort,
 
     assert [row["id"] for row in rows] == [answers["check_in"].pk]
     assert wrong.status_code == 400
-    assert list(wrong.json()) == ["kind"]
+    assert list(wrong.json()["errors"]) == ["kind"]
 
 
 def test_an_organisation_token_reads_the_same_numbers(cohort, answers):

@@ -75,7 +75,7 @@ def test_the_table_filters_by_status_and_health_and_names_a_wrong_filter(
     assert ids(ordering="-health_rank") == [proposed.pk, quiet.pk, pairing.pk]
     wrong = client.get(url, {"health": "grim"})
     assert wrong.status_code == 400
-    assert list(wrong.json()) == ["health"]
+    assert list(wrong.json()["errors"]) == ["health"]
 
 
 def test_a_snoozed_flag_reads_snoozed_with_who_snoozed_it(programme_admin, pairing, cohort):
