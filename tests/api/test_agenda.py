@@ -51,7 +51,7 @@ def test_an_agenda_item_needs_text_and_a_kind_one_may_add(people):
     )
 
     assert response.status_code == 400
-    assert set(response.json()) == {"kind", "text"}
+    assert set(response.json()["errors"]) == {"kind", "text"}
 
 
 def test_notes_open_when_the_session_starts_and_the_partner_reads_only_shared_ones(people):

@@ -64,7 +64,7 @@ def test_an_answer_missing_is_refused_in_words_and_a_bad_rating_by_field(people,
 
     bad = alice.post(f"/api/v1/feedback/{asked.pk}/answer/", {"took_place": True, "rating": 9})
     assert bad.status_code == 400
-    assert "rating" in bad.json()
+    assert "rating" in bad.json()["errors"]
 
 
 def test_the_partner_and_another_pairing_get_404(people, asked):

@@ -46,7 +46,7 @@ def test_a_goal_needs_a_title_and_a_real_date(people):
     )
 
     assert response.status_code == 400
-    assert set(response.json()) == {"title", "target_date"}
+    assert set(response.json()["errors"]) == {"title", "target_date"}
 
 
 def test_editing_a_goal_changes_only_the_fields_given_and_sets_its_status(people):

@@ -49,7 +49,7 @@ def test_a_file_that_is_not_what_its_name_says_is_refused_by_field(people, mater
     response = bearer(people.alice).post(url(people.pairing), {"file": upload}, format="multipart")
 
     assert response.status_code == 400
-    assert "not a PDF" in response.json()["file"][0]
+    assert "not a PDF" in response.json()["errors"]["file"][0]
     assert not Material.objects.exists()
 
 
@@ -70,7 +70,7 @@ def test_nothing_to_share_names_the_file_field(people):
     response = bearer(people.alice).post(url(people.pairing), {"note": "Nothing"})
 
     assert response.status_code == 400
-    assert "file" in response.json()
+    assert "file" in response.json()["errors"]
 
 
 def test_another_pairings_materials_answer_404(people, materials_dir):

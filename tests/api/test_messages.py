@@ -71,7 +71,7 @@ def test_an_empty_message_is_refused_by_field(people):
     response = bearer(people.alice).post(url(people.pairing), {"body": "   "})
 
     assert response.status_code == 400
-    assert "body" in response.json()
+    assert "body" in response.json()["errors"]
 
 
 def test_a_read_only_token_reads_but_cannot_send(people):

@@ -85,7 +85,7 @@ def test_a_length_the_mentor_does_not_offer_is_refused_by_field(people):
     )
 
     assert response.status_code == 400
-    assert "30, 45, 60" in response.json()["length"][0]
+    assert "30, 45, 60" in response.json()["errors"]["length"][0]
 
 
 def test_free_times_of_another_pairing_answer_404(people):

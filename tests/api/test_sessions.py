@@ -109,7 +109,7 @@ def test_validation_errors_name_the_field(people):
     )
 
     assert response.status_code == 400
-    assert set(response.json()) == {"starts_at", "length", "mode"}
+    assert set(response.json()["errors"]) == {"starts_at", "length", "mode"}
 
 
 def test_booking_in_another_pairing_answers_404(people):
@@ -228,7 +228,7 @@ def test_cancelling_needs_a_reason_and_then_frees_the_time(people):
 
     no_reason = bob.post(f"{SESSIONS}{session.pk}/cancel/", {"reason": " "})
     assert no_reason.status_code == 400
-    assert "Say why you cancel" in no_reason.json()["reason"][0]
+    assert "Say why you cancel" in no_reason.json()["errors"]["reason"][0]
 
     done = bob.post(f"{SESSIONS}{session.pk}/cancel/", {"reason": "I am ill"})
     assert done.status_code == 200
