@@ -23,7 +23,7 @@ class UtcDateTimeField(serializers.DateTimeField):
         super().__init__(default_timezone=UTC, **kwargs)
 
 
-class PersonSerializer(serializers.Serializer):
+class WebhookPersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     display_name = serializers.CharField(allow_blank=True)
 
@@ -48,25 +48,25 @@ class _Scoped(serializers.Serializer):
 class EnrolmentCreatedSerializer(_Scoped):
     enrolment_id = serializers.IntegerField()
     role = serializers.ChoiceField(choices=["mentor", "mentee"])
-    person = PersonSerializer()
+    person = WebhookPersonSerializer()
     created_at = UtcDateTimeField()
 
 
-class PairingSerializer(_Scoped):
+class WebhookPairingSerializer(_Scoped):
     """pairing.proposed, pairing.activated and pairing.closed."""
 
     pairing_id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=["proposed", "active", "declined", "closed"])
     source = serializers.CharField(help_text="matching or request")
-    mentor = PersonSerializer()
-    mentee = PersonSerializer()
+    mentor = WebhookPersonSerializer()
+    mentee = WebhookPersonSerializer()
     created_at = UtcDateTimeField()
     accepted_at = UtcDateTimeField(allow_null=True)
     closed_at = UtcDateTimeField(allow_null=True)
     close_reason = serializers.CharField(allow_blank=True)
 
 
-class SessionSerializer(_Scoped):
+class WebhookSessionSerializer(_Scoped):
     """session.booked, session.moved, session.cancelled and session.held."""
 
     session_id = serializers.IntegerField()
@@ -76,10 +76,10 @@ class SessionSerializer(_Scoped):
     starts_at = UtcDateTimeField()
     ends_at = UtcDateTimeField()
     sequence = serializers.IntegerField(help_text="0 when booked; +1 for each move or cancel.")
-    mentor = PersonSerializer()
-    mentee = PersonSerializer()
-    booked_by = PersonSerializer(allow_null=True)
-    cancelled_by = PersonSerializer(allow_null=True)
+    mentor = WebhookPersonSerializer()
+    mentee = WebhookPersonSerializer()
+    booked_by = WebhookPersonSerializer(allow_null=True)
+    cancelled_by = WebhookPersonSerializer(allow_null=True)
     cancelled_at = UtcDateTimeField(allow_null=True)
 
 
@@ -90,7 +90,7 @@ class FeedbackSubmittedSerializer(_Scoped):
     kind = serializers.ChoiceField(choices=["session", "check_in", "closing"])
     pairing_id = serializers.IntegerField()
     session_id = serializers.IntegerField(allow_null=True)
-    person = PersonSerializer()
+    person = WebhookPersonSerializer()
     role = serializers.ChoiceField(choices=["mentor", "mentee"])
     took_place = serializers.BooleanField(allow_null=True)
     rating = serializers.IntegerField(allow_null=True, min_value=1, max_value=5)
@@ -99,7 +99,7 @@ class FeedbackSubmittedSerializer(_Scoped):
     answered_at = UtcDateTimeField()
 
 
-class HealthReasonSerializer(serializers.Serializer):
+class WebhookHealthReasonSerializer(serializers.Serializer):
     code = serializers.CharField()
     text = serializers.CharField(help_text="In words, as the cohort page says it.")
 
@@ -110,15 +110,15 @@ class HealthChangedSerializer(_Scoped):
     previous_status = serializers.CharField(
         allow_blank=True, help_text="Blank at the pairing's first assessment."
     )
-    reasons = HealthReasonSerializer(many=True, help_text="Most serious first.")
-    mentor = PersonSerializer()
-    mentee = PersonSerializer()
+    reasons = WebhookHealthReasonSerializer(many=True, help_text="Most serious first.")
+    mentor = WebhookPersonSerializer()
+    mentee = WebhookPersonSerializer()
     computed_at = UtcDateTimeField()
 
 
 class PersonDeprovisionedSerializer(serializers.Serializer):
     organisation = OrganisationSerializer()
-    person = PersonSerializer()
+    person = WebhookPersonSerializer()
     pairings_closed = serializers.ListField(child=serializers.IntegerField())
     account_deactivated = serializers.BooleanField()
     deprovisioned_at = UtcDateTimeField()
@@ -133,13 +133,13 @@ class TestEventSerializer(serializers.Serializer):
 
 PAYLOADS: dict[str, type[serializers.Serializer]] = {
     EventKind.ENROLMENT_CREATED: EnrolmentCreatedSerializer,
-    EventKind.PAIRING_PROPOSED: PairingSerializer,
-    EventKind.PAIRING_ACTIVATED: PairingSerializer,
-    EventKind.PAIRING_CLOSED: PairingSerializer,
-    EventKind.SESSION_BOOKED: SessionSerializer,
-    EventKind.SESSION_MOVED: SessionSerializer,
-    EventKind.SESSION_CANCELLED: SessionSerializer,
-    EventKind.SESSION_HELD: SessionSerializer,
+    EventKind.PAIRING_PROPOSED: WebhookPairingSerializer,
+    EventKind.PAIRING_ACTIVATED: WebhookPairingSerializer,
+    EventKind.PAIRING_CLOSED: WebhookPairingSerializer,
+    EventKind.SESSION_BOOKED: WebhookSessionSerializer,
+    EventKind.SESSION_MOVED: WebhookSessionSerializer,
+    EventKind.SESSION_CANCELLED: WebhookSessionSerializer,
+    EventKind.SESSION_HELD: WebhookSessionSerializer,
     EventKind.FEEDBACK_SUBMITTED: FeedbackSubmittedSerializer,
     EventKind.HEALTH_CHANGED: HealthChangedSerializer,
     EventKind.PERSON_DEPROVISIONED: PersonDeprovisionedSerializer,

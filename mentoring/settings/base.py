@@ -521,6 +521,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui-5.36.0",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui-5.36.0/favicon-32x32.png",
     # Three models have a "status": each its own enum in the schema, named after its model.
+    # The webhook payloads, one per event kind (webhooks/schema.py): an OpenAPI 3.1 feature.
+    "OAS_VERSION": "3.1.0",
+    "WEBHOOKS": "webhooks.schema.WEBHOOKS",
     "ENUM_NAME_OVERRIDES": {
         "PairingStatusEnum": "pairings.models.Pairing.Status",
         "SessionStatusEnum": "sessions_app.models.Appointment.Status",
