@@ -1,7 +1,5 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.db import connection
-from django.http import HttpRequest, JsonResponse
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy
 from django.views.generic import RedirectView
@@ -9,14 +7,7 @@ from django.views.generic import RedirectView
 from home.views.dashboard import home_view
 from identity.oidc import oidc_callback_view
 from identity.views import sign_in_view
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers and docker-compose: the app answers and reaches its database."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
-
+from mentoring.health import healthz, readyz
 
 # The admin has no login of its own: staff sign in through allauth's, with its rate limits (and
 # the second factor), and come back.
@@ -26,7 +17,8 @@ admin.site.site_title = gettext_lazy("Mentoring admin")
 
 urlpatterns = [
     path("", home_view, name="home"),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),  # liveness: the process answers
+    path("readyz", readyz, name="readyz"),  # readiness: database, cache, broker, migrations
     path("", include("branding.views")),
     # Before allauth's own at the same URLs and names: the sign-in page asks for the email first
     # (identity.views), and an OpenID Connect callback always checks the ID token's signature.

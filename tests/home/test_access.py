@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "home",
     "healthz",
+    "readyz",
     "account_login",
     "account_signup",
     "account_reset_password",
