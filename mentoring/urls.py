@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy
 from django.views.generic import RedirectView
 
+from home.metrics import metrics_view
 from home.views.dashboard import home_view
 from identity.oidc import oidc_callback_view
 from identity.views import sign_in_view
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", home_view, name="home"),
     path("healthz", healthz, name="healthz"),  # liveness: the process answers
     path("readyz", readyz, name="readyz"),  # readiness: database, cache, broker, migrations
+    path("metrics", metrics_view, name="metrics"),  # Prometheus, with METRICS_TOKEN only
     path("", include("branding.views")),
     # Before allauth's own at the same URLs and names: the sign-in page asks for the email first
     # (identity.views), and an OpenID Connect callback always checks the ID token's signature.

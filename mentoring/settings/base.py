@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_filters",
+    "django_prometheus",  # request metrics at /metrics (home.metrics), with our outbox gauges
     # Our apps, from the bottom layer up (README's architecture section has the map).
     "branding",
     "accounts",
@@ -75,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last, as django-prometheus wants: it times everything between the two.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,6 +96,7 @@ MIDDLEWARE = [
     "identity.saml.SamlMiddleware",  # after CSP: adds an IdP's origin to form-action
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "mentoring.urls"
@@ -461,6 +465,10 @@ CONTENT_SECURITY_POLICY = {
 # Permissions-Policy (mentoring.middleware.SecurityHeadersMiddleware): no page here needs a
 # camera, microphone, location, payment or USB device; video calls happen in other tools.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# Prometheus metrics at /metrics (home.metrics): only with this token set, and only for a request
+# with `Authorization: Bearer <token>`; otherwise the URL answers 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
 
 LOGGING = {
     "version": 1,

@@ -83,6 +83,10 @@ PUBLIC |= SCIM_API
 # describe the endpoints, not anyone's data (tests/api/test_schema.py).
 API_DOCS = {"api:schema", "api:docs"}
 PUBLIC |= API_DOCS
+# Prometheus's scrape: not a page, no sign-in; the bearer METRICS_TOKEN is the permission and
+# without it the URL answers 404 (tests/ops/test_metrics.py).
+METRICS = {"metrics"}
+PUBLIC |= METRICS
 
 
 def _our_named_routes() -> list[tuple[str, URLPattern]]:
@@ -150,6 +154,7 @@ def test_the_private_routes_include_the_pages_people_use():
         - {"branding:logo"}  # 404 until staff upload one
         - SIGN_IN_STEPS
         - SCIM_API
+        - METRICS
     ),
 )
 def test_public_pages_open_without_login(client, name):
