@@ -467,6 +467,26 @@ CONTENT_SECURITY_POLICY = {
 # camera, microphone, location, payment or USB device; video calls happen in other tools.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
+# Errors to Sentry (or a compatible service: GlitchTip…) when SENTRY_DSN is set: uncaught
+# exceptions of the web and of Celery tasks, with no personal data (no cookies, no user, no
+# client address, no request bodies). Traces only when the sample rate is above 0.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )
+
 # Prometheus metrics at /metrics (home.metrics): only with this token set, and only for a request
 # with `Authorization: Bearer <token>`; otherwise the URL answers 404.
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
