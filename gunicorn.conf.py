@@ -1,0 +1,80 @@
+"""gunicorn's settings for the web process. gunicorn reads ./gunicorn.conf.py from its working
+folder by itself (the image's /app), so `gunicorn mentoring.wsgi:application --bind 0.0.0.0:8000`
+uses this file; options given on the command line win over it.
+
+Environment (read here, not by Django's settings):
+- WEB_CONCURRENCY: at most this many worker processes. Default and ceiling: 2 x CPUs + 1.
+- GUNICORN_TIMEOUT: seconds a request may take before its worker is killed. Default 30.
+- PROMETHEUS_MULTIPROC_DIR: an empty folder (a tmpfs) where every worker keeps its request
+  metrics, so that /metrics adds up all workers instead of showing the one that answered.
+
+Request bodies: gunicorn does not limit their size. Django refuses a form post above
+DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, mentoring/settings/base.py) and file uploads above each
+form's own limit; the TLS proxy in front should cap the body too (nginx: client_max_body_size
+12m), so a huge upload is refused before it ties up a worker.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the CPUs this container may use
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def worker_count(cpus: int, cap: str | None) -> int:
+    """2 x CPUs + 1 (gunicorn's advice for sync workers), lowered to WEB_CONCURRENCY if set."""
+    workers = 2 * cpus + 1
+    if cap and cap.strip():
+        workers = min(workers, max(1, int(cap)))
+    return workers
+
+
+workers = worker_count(_cpus(), os.environ.get("WEB_CONCURRENCY"))
+worker_class = "sync"
+# Heartbeat files in memory: a slow overlay /tmp can make gunicorn think its workers hang.
+worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108
+
+# A request that takes longer is cut off (its worker restarted); on SIGTERM, running requests
+# get graceful_timeout seconds to finish. keepalive: behind a proxy that reuses connections.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# A worker restarts after about this many requests: memory does not creep up for weeks.
+max_requests = 2000
+max_requests_jitter = 200
+
+# Request heads: a request line (method, path and query) of at most 4 KB, at most 100 header
+# fields of at most 8 KB each. Longer is refused with 400 before Django sees it.
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+# One access log line per request on standard output, with its duration in milliseconds and
+# the request id that the response carries (mentoring.logs), to find its other log lines.
+accesslog = "-"
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms '
+    "request_id=%({x-request-id}o)s"
+)
+errorlog = "-"
+
+
+def on_starting(server) -> None:
+    """Start with an empty metrics folder: files of a previous run would add old counts."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        Path(folder).mkdir(parents=True, exist_ok=True)
+
+
+def child_exit(server, worker) -> None:
+    """A worker that ended no longer counts in the live gauges of /metrics."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,93 @@
+"""gunicorn.conf.py: it loads, sizes the workers from the CPUs and serves the app."""
+
+import os
+import runpy
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+
+
+def environment(**variables: str) -> dict[str, str]:
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": "mentoring.settings.test", **variables}
+
+
+def test_the_config_passes_gunicorns_own_check():
+    result = subprocess.run(
+        [GUNICORN, "--check-config", "-c", "gunicorn.conf.py", "mentoring.wsgi:application"],
+        cwd=ROOT,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("cpus", "cap", "expected"),
+    [(1, None, 3), (2, None, 5), (4, "", 9), (4, "3", 3), (2, "50", 5), (2, "0", 1)],
+)
+def test_workers_are_two_per_cpu_plus_one_capped_by_web_concurrency(cpus, cap, expected):
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["worker_count"](cpus, cap) == expected
+
+
+def test_the_limits_are_set(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "2")
+    monkeypatch.setenv("GUNICORN_TIMEOUT", "45")
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["workers"] <= 2
+    assert config["timeout"] == 45
+    assert config["graceful_timeout"] == 30
+    assert config["limit_request_line"] == 4094
+    assert config["limit_request_fields"] == 100
+    assert config["limit_request_field_size"] == 8190
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_gunicorn_serves_healthz_and_logs_the_request_id(tmp_path):
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [GUNICORN, "mentoring.wsgi:application", "--bind", f"127.0.0.1:{port}"],
+            cwd=ROOT,  # gunicorn finds ./gunicorn.conf.py by itself
+            env=environment(WEB_CONCURRENCY="1"),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/healthz", headers={"X-Request-ID": "probe-1"}
+                )
+                with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
+                    assert response.status == 200
+                    assert response.headers["X-Request-ID"] == "probe-1"
+                break
+            except OSError:
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=40)
+    text = log.read_text()
+    assert "Booting worker" in text
+    assert text.count("Booting worker") == 1  # WEB_CONCURRENCY=1
+    assert '"GET /healthz HTTP/1.1" 200' in text
+    assert "request_id=probe-1" in text
