@@ -64,6 +64,7 @@ def test_request_metrics_of_django_prometheus_are_exported(client):
     }
     assert "django_http_requests_before_middlewares" in families
     assert "django_http_responses_total_by_status_view_method" in families
+    assert "django_db_execute" in families  # the database backend counts its queries
 
 
 @pytest.fixture
