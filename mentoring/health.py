@@ -21,6 +21,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from mentoring.celery import app
+
 logger = logging.getLogger(__name__)
 
 CHECK_TIMEOUT = 2  # seconds per service: a probe must answer before the prober gives up
@@ -60,8 +62,6 @@ def check_cache() -> None:
 
 def check_broker() -> None:
     """The Celery broker takes a connection (Redis in production, a folder in embedded mode)."""
-    from mentoring.celery import app
-
     with app.connection_for_write(
         url=settings.CELERY_BROKER_URL, connect_timeout=CHECK_TIMEOUT
     ) as conn:
