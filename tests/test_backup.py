@@ -157,6 +157,18 @@ def test_a_dump_and_a_materials_archive_restore_everything(two_empty_databases, 
         str(dump),
     )
     run("tar", "-xzf", str(archive), "-C", str(restored_files))
+    # Again, over what is there now (restoring over the damaged live database): --clean
+    # --if-exists drops each object before recreating it, so nothing is doubled.
+    run(
+        "pg_restore",
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        *pg_args(db),
+        "-d",
+        restored,
+        str(dump),
+    )
 
     original, copy = snapshot(live, live_files), snapshot(restored, restored_files)
 
