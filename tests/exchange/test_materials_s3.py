@@ -10,6 +10,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -133,6 +135,14 @@ def s3_materials(materials_setting: dict, bucket) -> Iterator[None]:
             field.storage = before
 
 
+def anonymous_get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (http, built here)
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def test_the_settings_build_a_private_s3_storage_from_the_environment(
     materials_setting, s3_endpoint
 ):
@@ -175,6 +185,13 @@ def test_a_material_goes_to_the_bucket_and_only_the_pairing_gets_it_back(
     assert grants, "no ACL at all"
     assert not {g["Grantee"].get("URI") for g in grants} & PUBLIC_GRANTEES
     assert {g["Permission"] for g in grants} == {"FULL_CONTROL"}
+    # Asked for without credentials, the server refuses it (and serves a public object, so
+    # the refusal is the ACL's doing).
+    endpoint = bucket.meta.endpoint_url
+    assert anonymous_get(f"{endpoint}/{BUCKET}/{stored['Key']}") == 403
+    bucket.put_object(Bucket=BUCKET, Key="control/public.txt", Body=b"x", ACL="public-read")
+    assert anonymous_get(f"{endpoint}/{BUCKET}/control/public.txt") == 200
+    bucket.delete_object(Bucket=BUCKET, Key="control/public.txt")
 
     download = reverse("exchange:material_download", args=[material.pk])
     client.force_login(mentor)
