@@ -163,16 +163,18 @@ def test_a_material_goes_to_the_bucket_and_only_the_pairing_gets_it_back(
     bucket,
     s3_materials,
     django_capture_on_commit_callbacks,
+    mailoutbox,
 ):
     client.force_login(mentee)
-    page = client.post(
-        reverse("exchange:materials", args=[pairing.pk]),
-        {
-            "material-file": SimpleUploadedFile("Agenda.pdf", PDF, "application/pdf"),
-            "material-note": "Page 3, please.",
-        },
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            reverse("exchange:materials", args=[pairing.pk]),
+            {
+                "material-file": SimpleUploadedFile("Agenda.pdf", PDF, "application/pdf"),
+                "material-note": "Page 3, please.",
+            },
+            follow=True,
+        )
     assert page.status_code == 200
     material = Material.objects.get()
 
@@ -192,6 +194,11 @@ def test_a_material_goes_to_the_bucket_and_only_the_pairing_gets_it_back(
     bucket.put_object(Bucket=BUCKET, Key="control/public.txt", Body=b"x", ACL="public-read")
     assert anonymous_get(f"{endpoint}/{BUCKET}/control/public.txt") == 200
     bucket.delete_object(Bucket=BUCKET, Key="control/public.txt")
+
+    # The partner's email, sent by the task (a worker in production), carries the file read
+    # back from the bucket.
+    [email] = [m for m in mailoutbox if mentor.email in m.to]
+    assert email.attachments == [("Agenda.pdf", PDF, "application/pdf")]
 
     download = reverse("exchange:material_download", args=[material.pk])
     client.force_login(mentor)
