@@ -7,6 +7,7 @@ person, session, message, pairing and material of the original, each file with t
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -127,6 +128,8 @@ def snapshot(database: str, materials_root: Path) -> dict:
 
 
 def run(*command: str) -> None:
+    if shutil.which(command[0]) is None:
+        pytest.fail(f"{command[0]} is not on PATH: install PostgreSQL's client tools.")
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, f"{command[0]}: {done.stderr[-4000:]}"
 
