@@ -326,8 +326,22 @@ def test_dockerfile_serves_the_same_wsgi_module_as_compose(services):
     argv = json.loads(commands[-1])  # exec form, so gunicorn is PID 1 and gets SIGTERM
     assert argv[0] == "gunicorn"
     assert python_modules_in(argv) == python_modules_in(command_of(services["web"]))
-    assert argv[argv.index("--workers") + 1] == "2"
     assert argv[argv.index("--bind") + 1] == "0.0.0.0:8000"
+    # The number of workers comes from gunicorn.conf.py (the CPUs, WEB_CONCURRENCY).
+    assert "--workers" not in argv
+
+
+@pytest.mark.parametrize("where", ["Dockerfile", "docker-compose.yml"])
+def test_gunicorn_reads_its_config_file_from_the_image(services, where):
+    """Named with -c (a missing file stops gunicorn) and copied into the image's /app, the
+    working folder, by `COPY . .`."""
+    if where == "Dockerfile":
+        [argv] = [json.loads(a) for name, a in dockerfile_instructions() if name == "CMD"][-1:]
+    else:
+        argv = command_of(services["web"])
+    assert argv[argv.index("-c") + 1] == "gunicorn.conf.py"
+    assert (ROOT / "gunicorn.conf.py").is_file()
+    assert "gunicorn.conf.py" not in (ROOT / ".dockerignore").read_text()
 
 
 def test_dockerfile_installs_requirements_before_copying_the_project():
