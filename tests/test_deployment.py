@@ -135,7 +135,7 @@ DOTENV_HINT = (
 
 
 def test_compose_defines_every_service_of_the_stack(services):
-    assert {"web", "worker", "beat", "db", "redis", "mail"} <= set(services)
+    assert {"proxy", "web", "worker", "beat", "db", "redis", "mail"} <= set(services)
 
 
 def test_compose_has_no_obsolete_version_key(compose):
@@ -226,7 +226,7 @@ def test_services_waited_for_as_healthy_have_a_healthcheck(services):
         for name, rule in (service.get("depends_on") or {}).items()
         if rule.get("condition") == "service_healthy"
     }
-    assert awaited == {"db", "redis"}
+    assert awaited == {"db", "redis", "web"}
     assert all(services[name]["healthcheck"]["test"] for name in awaited)
 
 
@@ -256,6 +256,64 @@ def test_local_http_overrides_are_only_the_three_tls_switches(services):
     }
 
 
+# More than one machine's worth: web x2 and worker x2 behind one address, beat alone
+
+
+def replicas(service: dict) -> int:
+    return int((service.get("deploy") or {}).get("replicas", 1))
+
+
+def bind_port(argv: list[str]) -> str:
+    return next(value for option, value in itertools.pairwise(argv) if option in ("-b", "--bind"))
+
+
+def test_two_web_and_two_worker_containers_run_but_only_one_beat(services):
+    assert replicas(services["web"]) == 2
+    assert replicas(services["worker"]) == 2
+    assert replicas(services["beat"]) == 1
+
+
+def test_only_the_proxy_publishes_the_app_port_and_web_publishes_none(services):
+    """Two replicas cannot both publish one host port: people reach web through the proxy."""
+    assert "ports" not in services["web"]
+    assert services["proxy"]["ports"] == ["127.0.0.1:8000:8000"]
+    assert services["proxy"]["depends_on"]["web"]["condition"] == "service_healthy"
+
+
+def caddyfile_of(services: dict) -> tuple[Path, str]:
+    [mount] = [v for v in services["proxy"]["volumes"] if ":/etc/caddy/Caddyfile" in v]
+    host_path = ROOT / mount.split(":")[0]
+    return host_path, host_path.read_text()
+
+
+def test_the_proxy_spreads_requests_over_every_web_replica(services):
+    """Caddy looks the service name up in Docker's DNS (one address per replica) on the port
+    gunicorn binds, again and again so `--scale web=N` needs no reload."""
+    assert services["proxy"]["image"].startswith("caddy:2")
+    path, caddyfile = caddyfile_of(services)
+    assert path.is_relative_to(ROOT / "deploy"), path
+    gunicorn_port = bind_port(command_of(services["web"])).rsplit(":", 1)[1]
+    published_port = services["proxy"]["ports"][0].rsplit(":", 1)[1]
+    assert re.search(
+        rf"dynamic a \{{\s*name web\s*port {gunicorn_port}\s*refresh \d+s\s*\}}", caddyfile
+    ), caddyfile
+    assert re.search(rf"^:{published_port} \{{", caddyfile, re.MULTILINE)
+    assert re.search(r"^\s*lb_policy round_robin$", caddyfile, re.MULTILINE)
+    # A restarting replica costs a retry on the other, not an error page.
+    assert re.search(r"^\s*lb_try_duration \d+s$", caddyfile, re.MULTILINE)
+    assert caddyfile.count("{") == caddyfile.count("}")
+
+
+def test_every_web_and_worker_replica_shares_the_same_files(compose, services):
+    """Replicas of one service share its named volumes on one machine; across machines the
+    materials go to a bucket (MATERIALS_STORAGE=s3, tests/exchange/test_materials_s3.py)."""
+    mounts = {role: sorted(services[role]["volumes"]) for role in APP_SERVICES}
+    assert mounts["web"] == mounts["worker"] == mounts["beat"]
+    assert all(v.split(":")[0] in compose["volumes"] for v in mounts["web"])
+    assert 'MATERIALS_STORAGE = env("MATERIALS_STORAGE", default="local")' in SETTINGS_SOURCE
+    assert '"BACKEND": "storages.backends.s3.S3Storage"' in SETTINGS_SOURCE
+
+
 # Dockerfile
 
 
@@ -268,8 +326,22 @@ def test_dockerfile_serves_the_same_wsgi_module_as_compose(services):
     argv = json.loads(commands[-1])  # exec form, so gunicorn is PID 1 and gets SIGTERM
     assert argv[0] == "gunicorn"
     assert python_modules_in(argv) == python_modules_in(command_of(services["web"]))
-    assert argv[argv.index("--workers") + 1] == "2"
     assert argv[argv.index("--bind") + 1] == "0.0.0.0:8000"
+    # The number of workers comes from gunicorn.conf.py (the CPUs, WEB_CONCURRENCY).
+    assert "--workers" not in argv
+
+
+@pytest.mark.parametrize("where", ["Dockerfile", "docker-compose.yml"])
+def test_gunicorn_reads_its_config_file_from_the_image(services, where):
+    """Named with -c (a missing file stops gunicorn) and copied into the image's /app, the
+    working folder, by `COPY . .`."""
+    if where == "Dockerfile":
+        [argv] = [json.loads(a) for name, a in dockerfile_instructions() if name == "CMD"][-1:]
+    else:
+        argv = command_of(services["web"])
+    assert argv[argv.index("-c") + 1] == "gunicorn.conf.py"
+    assert (ROOT / "gunicorn.conf.py").is_file()
+    assert "gunicorn.conf.py" not in (ROOT / ".dockerignore").read_text()
 
 
 def test_dockerfile_installs_requirements_before_copying_the_project():
