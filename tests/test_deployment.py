@@ -237,13 +237,13 @@ def test_migrations_run_once_before_any_app_process_starts(services):
         assert condition == "service_completed_successfully"
 
 
-def test_web_healthcheck_calls_healthz_with_python_not_curl(services):
+def test_web_healthcheck_calls_readyz_with_python_not_curl(services):
     test = services["web"]["healthcheck"]["test"]
     assert test[:3] == ["CMD", "python", "-c"]
     script = test[3]
-    assert "http://127.0.0.1:8000/healthz" in script
+    assert "http://127.0.0.1:8000/readyz" in script
     compile(script, "healthcheck", "exec")  # a syntax error would only show as "unhealthy"
-    assert resolve("/healthz").url_name == "healthz"
+    assert resolve("/readyz").url_name == "readyz"
 
 
 def test_local_http_overrides_are_only_the_three_tls_switches(services):
