@@ -33,7 +33,7 @@ USER app
 EXPOSE 8000
 
 # No HEALTHCHECK here: the worker and beat run from this image too and serve no HTTP, so
-# docker-compose.yml gives only web its /healthz check. gunicorn.conf.py sets the rest (workers
+# docker-compose.yml gives only web its /readyz check. gunicorn.conf.py sets the rest (workers
 # from the CPUs, capped by WEB_CONCURRENCY; heartbeat files in /dev/shm; timeouts; access log);
 # named with -c so a missing file stops the start instead of silently using defaults.
 CMD ["gunicorn", "-c", "gunicorn.conf.py", "mentoring.wsgi:application", "--bind", "0.0.0.0:8000"]
