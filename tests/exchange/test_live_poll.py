@@ -7,8 +7,11 @@ import time
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from exchange.live import unread_changed
 from exchange.services.messages import message_delete, message_edit, message_send
 
 HX = {"HX-Request": "true"}
@@ -28,6 +31,11 @@ def nav_badge(html: str) -> str | None:
     nav = html.split('class="nav-messages"', 1)[1].split("</a>", 1)[0]
     found = re.search(r'class="visually-hidden">\((\d+) unread\)', nav)
     return found.group(1) if found else None
+
+
+@pytest.fixture(autouse=True)
+def _badge_cached(settings) -> None:
+    settings.UNREAD_BADGE_CACHE = True
 
 
 @pytest.fixture
@@ -127,7 +135,12 @@ def test_the_badge_is_fresh_after_each_write(
     client.force_login(mentee)
     inbox = reverse("exchange:inbox")
     assert nav_badge(client.get(inbox).content.decode()) is None
-    assert nav_badge(client.get(inbox).content.decode()) is None  # now from the cache
+    with CaptureQueriesContext(connection) as cached:
+        assert nav_badge(client.get(inbox).content.decode()) is None
+    unread_changed(user_id=mentee.pk)
+    with CaptureQueriesContext(connection) as counted:
+        client.get(inbox)
+    assert len(cached) == len(counted) - 1  # the badge, from the cache
     with django_capture_on_commit_callbacks(execute=True):
         message = message_send(pairing=pairing, sender=mentor, body="Hello")
     assert nav_badge(client.get(inbox).content.decode()) == "1"
