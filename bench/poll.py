@@ -55,6 +55,7 @@ def _rps(port: int, path: str, cookie: str, expected: int) -> tuple[float, int]:
 def main() -> None:
     os.environ["SECRET_KEY"] = SECRET_KEY
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"  # seed_demo's emails, sent in this process
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
     setup_django()
     from django.core.cache import cache
     from django.core.management import call_command
