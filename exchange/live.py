@@ -30,6 +30,11 @@ VERSION_TTL = 24 * 3600
 UNREAD_TTL = 3600
 
 
+def _shared() -> bool:
+    """Versions are trusted only from a cache every worker shares (Redis), not a per-process one."""
+    return getattr(settings, "LIVE_VERSIONS_CACHED", False)
+
+
 def _thread_key(pairing_id: int) -> str:
     return f"live:thread:{pairing_id}"
 
@@ -95,7 +100,7 @@ def unread_changed(*, user_id: int) -> None:
 def unread_cached(user_id: int, compute) -> int:
     """The person's unread count from the cache when their version has not moved (setting
     UNREAD_BADGE_CACHE, on unless a test turns it off)."""
-    if not getattr(settings, "UNREAD_BADGE_CACHE", True):
+    if not (_shared() and getattr(settings, "UNREAD_BADGE_CACHE", True)):
         return compute()
     version = _version(_unread_version_key(user_id))
     if version is None:
@@ -132,7 +137,7 @@ def poll_token(
 def poll_unchanged(*, token: str, session_key: str | None, pairing_id: int) -> bool:
     """True only when the token is genuine, fresh, for this session and pairing, and names the
     thread's current version. Reads the cache, never the database."""
-    if not token or not session_key:
+    if not token or not session_key or not _shared():
         return False
     try:
         token_pairing, version, digest, _user_id = signing.loads(

@@ -165,6 +165,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# An open thread's poll and the unread badge answer from versions in the cache (exchange/live.py)
+# only when every worker shares it: a per-process cache would miss other workers' bumps.
+LIVE_VERSIONS_CACHED = bool(REDIS_URL)
 
 # Accounts (django-allauth): email is the login, verified before first use.
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

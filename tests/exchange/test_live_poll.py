@@ -6,12 +6,19 @@ import time
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from exchange.live import unread_changed
+from exchange.live import (
+    poll_unchanged,
+    thread_changed,
+    thread_version,
+    unread_cached,
+    unread_changed,
+)
 from exchange.services.messages import message_delete, message_edit, message_send
 
 HX = {"HX-Request": "true"}
@@ -153,3 +160,24 @@ def test_the_badge_is_fresh_after_each_write(
     with django_capture_on_commit_callbacks(execute=True):
         client.get(reverse("exchange:thread", args=[pairing.pk]))  # reads them
     assert nav_badge(client.get(inbox).content.decode()) is None
+
+
+def test_a_cache_per_process_is_not_trusted(alice, pairing, opened, settings):
+    settings.LIVE_VERSIONS_CACHED = False  # no Redis: each worker would hold its own versions
+    assert alice.get(poll_url(pairing), opened, headers=HX).status_code == 200
+
+
+def test_the_cache_down_is_a_fall_through_not_an_error(alice, pairing, opened, settings):
+    """The poll's own cache reads: down means "ask the database" (the rest of the page, e.g.
+    the branding, has its own handling of a Redis outage)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    key = alice.cookies[django_settings.SESSION_COOKIE_NAME].value
+    assert not poll_unchanged(token=opened["live"], session_key=key, pairing_id=pairing.pk)
+    assert thread_version(pairing.pk) is None
+    assert unread_cached(1, lambda: 7) == 7
+    thread_changed(pairing_id=pairing.pk, people=[1, 2])  # logged, not raised
