@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from exchange.live import unread_cached
 from exchange.models import Message
 
 
@@ -20,8 +21,13 @@ def _unread_count(user) -> int:
 
 
 def unread_messages(request: HttpRequest) -> dict:
-    """`unread_messages`: counted only when a template shows it (one query)."""
+    """`unread_messages`: counted only when a template shows it, from the cache while the
+    person's unread version has not moved (exchange/live.py), else one query."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"unread_messages": 0}
-    return {"unread_messages": SimpleLazyObject(lambda: _unread_count(user))}
+    return {
+        "unread_messages": SimpleLazyObject(
+            lambda: unread_cached(user.pk, lambda: _unread_count(user))
+        )
+    }

@@ -1,14 +1,18 @@
-"""exchange's part when someone leaves the platform (accounts.events.user_leaving)."""
+"""exchange's part when someone leaves the platform (accounts.events.user_leaving), and the
+live versions (exchange/live.py) moved after every write to messages or pairings."""
 
 from functools import partial
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from accounts.events import user_leaving
 from accounts.models import User
-from exchange.models import Material, OpportunityRecipient, materials_storage
+from exchange.live import thread_changed
+from exchange.models import Material, Message, OpportunityRecipient, materials_storage
+from pairings.models import Pairing
 
 
 def _files_delete(names: list[str]) -> None:
@@ -28,3 +32,25 @@ def _forget_the_leaver(sender: type, *, user: User, **kwargs: object) -> None:
     # Deleted once committed, as a withdrawal does: a rollback keeps them.
     transaction.on_commit(partial(_files_delete, names))
     OpportunityRecipient.objects.filter(mentee=user).delete()
+
+
+def _members(pairing_id: int, instance: Message | None = None) -> list[int]:
+    if instance is not None and Message.pairing.is_cached(instance):
+        return [instance.pairing.mentor_id, instance.pairing.mentee_id]
+    return list(
+        Pairing.objects.filter(pk=pairing_id).values_list("mentor_id", "mentee_id").first() or []
+    )
+
+
+@receiver(post_save, sender=Message, dispatch_uid="exchange_live_message_saved")
+@receiver(post_delete, sender=Message, dispatch_uid="exchange_live_message_deleted")
+def _message_changed(sender: type, *, instance: Message, **kwargs: object) -> None:
+    """A message sent, edited or deleted: open threads and unread badges are asked afresh."""
+    thread_changed(pairing_id=instance.pairing_id, people=_members(instance.pairing_id, instance))
+
+
+@receiver(post_save, sender=Pairing, dispatch_uid="exchange_live_pairing_saved")
+@receiver(post_delete, sender=Pairing, dispatch_uid="exchange_live_pairing_deleted")
+def _pairing_changed(sender: type, *, instance: Pairing, **kwargs: object) -> None:
+    """A pairing started, ended or changed hands: its thread and its people's badges too."""
+    thread_changed(pairing_id=instance.pk, people=[instance.mentor_id, instance.mentee_id])

@@ -69,6 +69,13 @@ def _fresh_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _unread_badge_counted(settings) -> None:
+    """The pages' query-count tests count the navigation's unread badge as one query: it is
+    counted afresh here. tests/exchange/test_live_poll.py turns its cache back on."""
+    settings.UNREAD_BADGE_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def _site_language() -> Iterator[None]:
     """A request that activated a person's language leaves it active in this thread (Django
     resets it only when the next request starts): each test starts and ends in English."""

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from exchange.live import unread_changed
 from exchange.models import MESSAGE_MAX_LENGTH, Message
 from mentoring.errors import DomainError
 from notifications.models import Notification
@@ -134,8 +135,11 @@ def thread_mark_read(*, pairing: Pairing, reader: User) -> int:
     """Mark the partner's unread messages in the thread read by `reader` (one UPDATE); returns
     how many. Does not bump updated_at: a read changes nothing an open thread shows. Safe to
     repeat."""
-    return (
+    marked = (
         Message.objects.filter(pairing=pairing, read_at__isnull=True, deleted_at__isnull=True)
         .exclude(sender=reader)
         .update(read_at=timezone.now())
     )
+    if marked:
+        unread_changed(user_id=reader.pk)  # the badge; the thread itself shows nothing new
+    return marked

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exchange.forms.messages import MessageEditForm, MessageForm
+from exchange.live import poll_token, session_key_of, thread_version
 from exchange.models import Message
 from exchange.selectors.messages import (
     cursor_from,
@@ -83,6 +84,16 @@ def _for_display(
     return messages
 
 
+def _live_token(request: HttpRequest, pairing: Pairing, version: str | None) -> str:
+    """The token the next poll sends to be answered from the cache while nothing changes."""
+    return poll_token(
+        session_key=session_key_of(request) or request.session.session_key,
+        user_id=request.user.pk,
+        pairing_id=pairing.pk,
+        version=version,
+    )
+
+
 def _message_form(request: HttpRequest, pairing: Pairing, data: dict | None = None) -> MessageForm:
     return MessageForm(
         data,
@@ -101,6 +112,7 @@ def _thread_render(
     edit_id: int | None = None,
 ) -> HttpResponse:
     now = timezone.now()  # read before the page's query: the first poll asks from here
+    version = thread_version(pairing.pk)  # likewise: a write after it makes the next poll full
     page, has_older = thread_page(pairing=pairing, before_id=before_id)
     active = pairing.status == Pairing.Status.ACTIVE
     if active and form is None:
@@ -120,6 +132,7 @@ def _thread_render(
             "active": active,
             "form": form,
             "cursor": cursor_from(now),
+            "live_token": _live_token(request, pairing, version),
             "edit_minutes": EDIT_MINUTES,
         },
     )
@@ -192,12 +205,15 @@ def _send(request: HttpRequest, pairing: Pairing) -> HttpResponse:
 @require_GET
 def thread_poll_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
     """What changed since `?since=<cursor>`: new, edited and deleted messages (the partner's
-    new ones are marked read: the page is open and visible), and the next cursor."""
+    new ones are marked read: the page is open and visible), the next cursor and the next
+    `live` token. While the thread's version is the token's, exchange.middleware answers
+    before this view runs."""
     pairing = thread_get_for_user(user=request.user, pairing_id=pairing_id)
     cursor = cursor_parse(request.GET.get("since"))
     if cursor is None:
         return HttpResponseBadRequest()
     now = timezone.now()
+    version = thread_version(pairing.pk)  # before the query: a write after it shows next time
     changes, next_cursor = thread_changes_since(pairing=pairing, cursor=cursor, now=now)
     if any(
         m.sender_id != request.user.pk and m.read_at is None and m.deleted_at is None
@@ -211,6 +227,7 @@ def thread_poll_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
             "pairing": pairing,
             "thread_messages": _for_display(request, pairing, changes, now=now),
             "cursor": cursor_from(next_cursor),
+            "live_token": _live_token(request, pairing, version),
         },
         status=200 if pairing.status == Pairing.Status.ACTIVE else HTMX_STOP_POLLING,
     )

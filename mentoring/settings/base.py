@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "mentoring.logs.RequestIdMiddleware",  # X-Request-ID, and the request id of its log lines
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and the user: an unchanged thread's poll answers from the cache alone.
+    "exchange.middleware.ThreadPollNotModifiedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -171,6 +173,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# An open thread's poll and the unread badge answer from versions in the cache (exchange/live.py)
+# only when every worker shares it: a per-process cache would miss other workers' bumps.
+LIVE_VERSIONS_CACHED = bool(REDIS_URL)
 
 # Accounts (django-allauth): email is the login, verified before first use.
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
