@@ -1,13 +1,11 @@
 """Reads for single sign-on: whose provider an address belongs to, and the owner's settings."""
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from identity.models import IdentityProvider
 from organisations.models import Organisation
-from organisations.selectors import organisation_for_email, organisations_owned
+from organisations.selectors import organisation_for_email
 from programmes.models import Cohort
 from programmes.selectors.invites import invite_links_open
 
@@ -22,11 +20,6 @@ def identity_provider_for_email(email: str) -> IdentityProvider | None:
         .select_related("organisation")
         .first()
     )
-
-
-def organisation_get_for_owner(*, user: User, slug: str) -> Organisation:
-    """The organisation, if this person owns it; 404 otherwise (ids leak nothing)."""
-    return get_object_or_404(organisations_owned(user=user), slug=slug)
 
 
 def identity_provider_of(*, organisation: Organisation) -> IdentityProvider | None:

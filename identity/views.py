@@ -31,10 +31,10 @@ from identity.saml import sp_urls
 from identity.selectors import (
     identity_provider_for_email,
     identity_provider_of,
-    organisation_get_for_owner,
     organisation_has_verified_domain,
 )
 from identity.services import identity_provider_save
+from organisations.selectors import organisation_owned_get
 
 
 def provider_sign_in(request: HttpRequest, idp: IdentityProvider) -> HttpResponse:
@@ -176,7 +176,7 @@ def _values_for_the_provider(slug: str) -> dict:
 def settings_view(request: HttpRequest, slug: str) -> HttpResponse:
     """The owner's identity-provider settings: owners of this organisation only (404 for anyone
     else), with a second factor (or signed in through the provider)."""
-    organisation = organisation_get_for_owner(user=request.user, slug=slug)
+    organisation = organisation_owned_get(user=request.user, slug=slug)
     if second_factor_missing(request):
         return second_factor_setup_redirect(request)
     idp = identity_provider_of(organisation=organisation)

@@ -23,6 +23,12 @@ def organisations_owned(*, user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user, memberships__role=Role.OWNER)
 
 
+def organisation_owned_get(*, user: User, slug: str) -> Organisation:
+    """The organisation with this short name, if the person owns it; 404 otherwise (ids leak
+    nothing)."""
+    return get_object_or_404(organisations_owned(user=user), slug=slug)
+
+
 def organisation_for_email(email: str) -> Organisation | None:
     """The organisation that verified the domain of this address, if any."""
     domain = email.rpartition("@")[2].strip().lower()

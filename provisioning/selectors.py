@@ -7,9 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from scim2_models import NotFoundException
 
-from accounts.models import User
 from organisations.models import Organisation
-from organisations.selectors import organisations_owned
 from programmes.models import Cohort
 from provisioning.models import ProvisionedUser, ScimGroup, ScimToken
 
@@ -45,11 +43,6 @@ def scim_group_get(*, organisation: Organisation, scim_id: str) -> ScimGroup:
     if found is None:
         raise NotFoundException(detail="No such resource.")
     return found
-
-
-def organisation_owned_get(*, user: User, slug: str) -> Organisation:
-    """The organisation with this short name, if the person owns it; 404 otherwise."""
-    return get_object_or_404(organisations_owned(user=user), slug=slug)
 
 
 def tokens_for_owner(*, organisation: Organisation) -> QuerySet[ScimToken]:

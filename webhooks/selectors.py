@@ -3,15 +3,8 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import User
 from organisations.models import Organisation
-from organisations.selectors import organisations_owned
 from webhooks.models import WebhookDelivery, WebhookEndpoint
-
-
-def organisation_owned_get(*, user: User, slug: str) -> Organisation:
-    """The organisation with this short name, if the person owns it; 404 otherwise."""
-    return get_object_or_404(organisations_owned(user=user), slug=slug)
 
 
 def endpoints_for_owner(*, organisation: Organisation) -> QuerySet[WebhookEndpoint]:

@@ -3,11 +3,8 @@
 Owners only (404 for anyone else), with a second factor, as on the other owner pages.
 """
 
-from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.mfa import second_factor_setup_redirect, user_has_second_factor
+from organisations.decorators import owner_required
 from organisations.models import Organisation
 from webhooks import selectors
 from webhooks.forms import EndpointEditForm, EndpointForm
@@ -35,21 +32,6 @@ from webhooks.services.endpoints import (
 from webhooks.services.publish import endpoint_test_send
 
 LOG_PAGE_SIZE = 20
-
-
-def owner_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Log in first; only the organisation's owners get past (404 for anyone else), and only
-    with a second factor."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, slug: str, *args: object, **kwargs: object) -> HttpResponse:
-        organisation = selectors.organisation_owned_get(user=request.user, slug=slug)
-        if not user_has_second_factor(user=request.user):
-            return second_factor_setup_redirect(request)
-        return view(request, organisation, *args, **kwargs)
-
-    return wrapper
 
 
 def _list_page(

@@ -3,19 +3,16 @@ linked from the profile's sign-in settings) and an organisation's reporting toke
 only, with a second factor, like the organisation's other connections). A new token is shown
 once, on the page that answers the form, and never again."""
 
-from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.mfa import second_factor_setup_redirect, user_has_second_factor
 from api.forms import OrganisationTokenForm, PersonalTokenForm
 from api.selectors import (
     api_token_get_for_organisation,
@@ -25,8 +22,8 @@ from api.selectors import (
 )
 from api.services import api_token_create, api_token_revoke
 from mentoring.errors import DomainError
+from organisations.decorators import owner_required
 from organisations.models import Organisation
-from organisations.selectors import organisations_owned
 
 
 @never_cache
@@ -63,21 +60,6 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     api_token_revoke(token=token, by=request.user)
     messages.success(request, _("The token “%(name)s” no longer works.") % {"name": token.name})
     return redirect("api:tokens")
-
-
-def owner_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed in; the organisation's owners only (404 for anyone else, its admins too), and
-    only with a second factor."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, slug: str, *args: object, **kwargs: object) -> HttpResponse:
-        organisation = get_object_or_404(organisations_owned(user=request.user), slug=slug)
-        if not user_has_second_factor(user=request.user):
-            return second_factor_setup_redirect(request)
-        return view(request, organisation, *args, **kwargs)
-
-    return wrapper
 
 
 @never_cache

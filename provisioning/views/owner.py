@@ -1,38 +1,20 @@
 """The organisation owner's provisioning page: tokens for the directory, and what each of the
 directory's groups enrols its members in."""
 
-from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.mfa import second_factor_setup_redirect, user_has_second_factor
+from organisations.decorators import owner_required
 from organisations.models import Organisation
 from provisioning import selectors
 from provisioning.forms import GroupMapForm, TokenCreateForm
 from provisioning.services.groups import group_map
 from provisioning.services.tokens import token_create, token_revoke
-
-
-def owner_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Log in first; only the organisation's owners get past (404 for anyone else), and only
-    with a second factor, as for programme admins."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, slug: str, *args: object, **kwargs: object) -> HttpResponse:
-        organisation = selectors.organisation_owned_get(user=request.user, slug=slug)
-        if not user_has_second_factor(user=request.user):
-            return second_factor_setup_redirect(request)
-        return view(request, organisation, *args, **kwargs)
-
-    return wrapper
 
 
 def _page(
