@@ -3,7 +3,6 @@
 Owners only (404 for anyone else), with a second factor, as on the other owner pages.
 """
 
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch

@@ -3,7 +3,6 @@ linked from the profile's sign-in settings) and an organisation's reporting toke
 only, with a second factor, like the organisation's other connections). A new token is shown
 once, on the page that answers the form, and never again."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse

@@ -1,7 +1,6 @@
 """The organisation owner's provisioning page: tokens for the directory, and what each of the
 directory's groups enrols its members in."""
 
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
