@@ -3,18 +3,20 @@
 import smtplib
 
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
 from accounts.services import user_welcome_send
 
-# SMTP refusals and network failures are worth retrying; anything else is a bug to see.
+# SMTP refusals and network failures are worth retrying; anything else is a bug to see. The
+# schedule (settings.EMAIL_RETRY_*) outlasts a mail server down for 40 minutes.
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 RETRY = {
     "autoretry_for": SEND_ERRORS,
-    "retry_backoff": 5,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 10,
+    "retry_backoff": settings.EMAIL_RETRY_BACKOFF,
+    "retry_backoff_max": settings.EMAIL_RETRY_BACKOFF_MAX,
+    "retry_jitter": False,
+    "max_retries": settings.EMAIL_RETRIES,
 }
 
 

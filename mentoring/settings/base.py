@@ -245,6 +245,14 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mentoring <mentoring@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# A task whose email fails (the mail server down, refusing or unreachable) tries again after
+# 5, 10, 20 … seconds, doubling up to 10 minutes between tries, 10 times: 2,435 s (40 min) in all
+# before it gives up, so an outage of up to 40 minutes delays the emails but loses none. The
+# waits are exact (no jitter): Celery's jitter draws each wait between 0 and its cap, which
+# could give up within a few minutes. Tests shorten them.
+EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=5)
+EMAIL_RETRY_BACKOFF_MAX = env.int("EMAIL_RETRY_BACKOFF_MAX", default=600)
+EMAIL_RETRIES = env.int("EMAIL_RETRIES", default=10)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # links in emails sent by workers
 SITE_NAME = env("SITE_NAME", default="Mentoring")  # how emails and pages name the platform
 # Video sessions: each gets its own meeting link; {token} is 128 random bits, URL-safe.
