@@ -290,7 +290,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A worker process keeps its database connection for this many tasks instead of opening one
 # per task (half the cost of a short send). A task interrupted by a time limit mid-query can
 # spoil the connection for the next few tasks; reminders and emails are claimed rows that the
-# next scan or retry takes again, so nothing is lost.
+# next scan or retry takes again, so nothing is lost. Before each task the connection is checked
+# as before a request (mentoring/celery.py), so a database restart spoils no task.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100)
 CELERY_BEAT_SCHEDULE = {
     # Every night at 03:15 UTC: audit entries older than AUDIT_RETENTION_DAYS are deleted.
