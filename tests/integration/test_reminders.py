@@ -250,7 +250,7 @@ def test_a_mail_connection_the_server_dropped_costs_a_retry_not_a_reminder(
 
     with SmtpSink(smtp_port) as sink:
         assert reminders_dispatch_task() == 2
-        wait_for_mail(sink, after)  # retry_backoff=5 with jitter: within 5 seconds
+        wait_for_mail(sink, after)  # retry_backoff=5: after 5 seconds
         wait_until_sent(after)
         assert mailed(sink) == Counter(after)
     retry = rf"{re.escape(SEND_TASK)}\[[\w-]+\] retry: Retry in \d+s: SMTPServerDisconnected"

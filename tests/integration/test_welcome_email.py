@@ -134,7 +134,7 @@ def test_welcome_email_is_retried_until_the_smtp_server_answers(
     user.refresh_from_db()
     assert user.welcome_email_sent_at is None
     with SmtpSink(smtp_port) as sink:
-        # retry_backoff=5 with jitter: the next attempts come within 5, then 10 seconds.
+        # retry_backoff=5: the next attempts come after 5, then 10 seconds.
         welcome = sink.wait_for(is_welcome_to(user.email), timeout=60)
         assert f"{SITE_URL}{reverse('home:dashboard')}" in text_body(welcome)
         wait_until_marked_sent(user)
