@@ -7,7 +7,9 @@ sync-token), and an unchanged one is not read again. On a change it reads the bu
 next WINDOW and replaces the old ones in one transaction. A failure keeps the last good busy
 times and records why, in words, with the moment it started failing; once it has failed for
 FAILING_LIMIT its owner is emailed, once per failing spell. Beat scans every REFRESH_EVERY for
-the connections not tried since and queues one short refresh task each.
+the connections not tried since and queues one short refresh task each. The daily full read
+of a CalDAV account first asks the server for its calendars again, so one made there later
+counts too and one removed there goes.
 """
 
 from datetime import datetime, timedelta
@@ -135,6 +137,36 @@ def _dav_read(
     if sum(len(spans) for _state, spans in read.values()) > MAX_INTERVALS:
         raise _too_many()
     return read
+
+
+def _dav_rediscover(connection: CalendarConnection) -> None:
+    """Bring the account's calendars up to date with the server: one made there since counts
+    as busy (as every calendar does when an account is connected); one removed there goes,
+    with its busy times, and stops receiving sessions. Renamed ones take their new name."""
+    try:
+        found = {calendar.url: calendar for calendar in discover(account_of(connection))}
+    except CalDavError as error:
+        raise CalendarProblem(str(error)) from error
+    with transaction.atomic():
+        known = {c.url: c for c in connection.calendars.select_for_update()}
+        ConnectedCalendar.objects.bulk_create(
+            ConnectedCalendar(
+                connection=connection,
+                user_id=connection.user_id,
+                url=url,
+                name=calendar.name[:200],
+                writable=calendar.writable,
+            )
+            for url, calendar in found.items()
+            if url not in known
+        )
+        for url, calendar in known.items():
+            if url not in found:
+                calendar.delete()
+            elif (calendar.name, calendar.writable) != (found[url].name[:200], found[url].writable):
+                calendar.name, calendar.writable = found[url].name[:200], found[url].writable
+                calendar.receives_sessions = calendar.receives_sessions and calendar.writable
+                calendar.save(update_fields=["name", "writable", "receives_sessions"])
 
 
 def _store(connection: CalendarConnection, spans: Spans | None, now: datetime) -> bool:
@@ -329,6 +361,8 @@ def calendar_refresh(*, connection_id: int, now: datetime) -> bool:
         # The problem is kept in words for the owner: their page and their email show it.
         with translation.override(connection.user.email_language):
             if connection.kind == CalendarConnection.Kind.CALDAV:
+                if not conditional:  # once a day: calendars made or removed on the server
+                    _dav_rediscover(connection)
                 ticked = list(connection.calendars.filter(counts_busy=True).order_by("pk"))
                 read = _dav_read(connection, ticked, now=now, conditional=conditional)
                 return _dav_store(connection, read, now=now, complete=len(read) == len(ticked))
