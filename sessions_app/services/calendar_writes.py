@@ -23,10 +23,11 @@ from sessions_app.services.calendars import account_of
 
 
 def _calendars_for(appointment: Appointment, user_ids: list[int]):
-    """The people's calendars that receive sessions or hold this one already."""
-    return ConnectedCalendar.objects.filter(user_id__in=user_ids).filter(
-        Q(receives_sessions=True) | Q(writes__appointment=appointment)
-    )
+    """The people's calendars that receive sessions or hold this one already (not those of an
+    account being removed)."""
+    return ConnectedCalendar.objects.filter(
+        user_id__in=user_ids, connection__removing_since=None
+    ).filter(Q(receives_sessions=True) | Q(writes__appointment=appointment))
 
 
 def session_writes_queue(*, appointment: Appointment) -> None:

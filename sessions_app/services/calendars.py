@@ -29,6 +29,7 @@ from sessions_app.calendars.caldav import (
     DavAccount,
     calendar_state,
     discover,
+    event_delete,
     events_between,
 )
 from sessions_app.calendars.fetch import CalendarFetchError, fetch_calendar
@@ -38,6 +39,7 @@ from sessions_app.models import (
     BusyInterval,
     CalendarConnection,
     ConnectedCalendar,
+    SessionEventWrite,
 )
 
 WINDOW = timedelta(weeks=26)  # the longest booking horizon
@@ -237,9 +239,49 @@ def calendar_connect(*, user: User, name: str, url: str, now: datetime) -> Calen
     return connection
 
 
-def calendar_disconnect(*, connection: CalendarConnection) -> None:
-    """Remove the connection and its busy times: the slots they blocked open again."""
+def _written_ahead(connection: CalendarConnection, now: datetime):
+    """The sessions still to come that were written into the connection's calendars."""
+    return SessionEventWrite.objects.filter(
+        calendar__connection=connection, appointment__ends_at__gt=now
+    ).exclude(href="")
+
+
+def calendar_disconnect(*, connection: CalendarConnection, now: datetime) -> bool:
+    """Remove the connection: its busy times go at once, so the slots they blocked open again.
+
+    A CalDAV account that holds sessions still to come is first hidden and stops receiving;
+    a refresh task then takes those sessions out of its calendars (they would go stale there:
+    later moves and cancellations no longer reach them) and removes it. Past sessions stay in
+    the calendar as the record of what happened. True when sessions are being taken out."""
+    from sessions_app.tasks.calendars import calendar_refresh_task  # tasks import services
+
+    with transaction.atomic():
+        if not _written_ahead(connection, now).exists():
+            connection.delete()
+            return False
+        CalendarConnection.objects.filter(pk=connection.pk).update(removing_since=now)
+        connection.busy.all().delete()
+        connection.calendars.update(counts_busy=False, receives_sessions=False)
+        transaction.on_commit(partial(calendar_refresh_task.delay, connection.pk))
+    return True
+
+
+def _dav_remove(connection: CalendarConnection, *, now: datetime) -> bool:
+    """Take the sessions to come out of a removed account's calendars, then the account. A
+    server that cannot be reached is tried again at each scan for FAILING_LIMIT; after that
+    the account goes anyway, so a dead server never keeps a removed password."""
+    account = account_of(connection)
+    try:
+        for write in _written_ahead(connection, now):
+            event_delete(account, write.href)
+    except CalDavError as error:
+        if now - connection.removing_since < FAILING_LIMIT:
+            CalendarConnection.objects.filter(pk=connection.pk).update(
+                checked_at=now, last_error=str(error)
+            )
+            return False
     connection.delete()
+    return True
 
 
 def _dav_connection_name(username: str, server_url: str) -> str:
@@ -353,6 +395,8 @@ def calendar_refresh(*, connection_id: int, now: datetime) -> bool:
     connection = CalendarConnection.objects.select_related("user").filter(pk=connection_id).first()
     if connection is None:
         return False  # removed meanwhile
+    if connection.removing_since is not None:
+        return _dav_remove(connection, now=now)
     conditional = (
         connection.busy_known_until is not None
         and connection.busy_known_until >= now + WINDOW - REREAD_AFTER
