@@ -31,6 +31,7 @@ from api.views.materials import MaterialDownloadView, MaterialListView
 from api.views.me import MeView
 from api.views.messages import MessageDetailView, MessageListView
 from api.views.pairings import AgreementView, FreeTimesView, PairingDetailView, PairingListView
+from api.views.series import SeriesBookView, SeriesPlanView
 from api.views.sessions import (
     SessionCancelView,
     SessionDetailView,
@@ -92,6 +93,12 @@ v1 = [
         MessageListView.as_view(),
         name="pairing_messages",
     ),
+    path(
+        "pairings/<int:pairing_id>/series-plan/",
+        SeriesPlanView.as_view(),
+        name="pairing_series_plan",
+    ),
+    path("series/", SeriesBookView.as_view(), name="series"),
     path("messages/<int:message_id>/", MessageDetailView.as_view(), name="message"),
     path(
         "pairings/<int:pairing_id>/materials/",

@@ -350,6 +350,7 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     "api:pairing_agreement": lambda w: {"pairing_id": w["pairing"].pk},
     "api:pairing_free_times": lambda w: {"pairing_id": w["pairing"].pk},
     "api:pairing_messages": lambda w: {"pairing_id": w["pairing"].pk},
+    "api:pairing_series_plan": lambda w: {"pairing_id": w["pairing"].pk},
     "api:pairing_materials": lambda w: {"pairing_id": w["pairing"].pk},
     "api:pairing_goals": lambda w: {"pairing_id": w["pairing"].pk},
     "api:material_download": lambda w: {"material_id": w["material"].pk},
