@@ -424,6 +424,8 @@ class ConnectedCalendar(models.Model):
     counts_busy = models.BooleanField(_("counts as busy"), default=True)
     receives_sessions = models.BooleanField(default=False)
     state = models.CharField(max_length=255, blank=True)
+    # Why the last write-back of a session here failed, in words, until one succeeds again.
+    write_error = models.TextField(blank=True)
 
     class Meta:
         constraints = [

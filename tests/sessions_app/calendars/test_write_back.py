@@ -173,7 +173,7 @@ def test_a_session_booked_before_the_choice_is_written_when_a_calendar_is_chosen
 
 
 def test_a_server_that_refuses_says_why_and_the_task_tries_again_later(
-    agreed, sessions_calendar, mentor, django_capture_on_commit_callbacks
+    agreed, sessions_calendar, radicale, mentor, client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
         appointment = book(agreed)
@@ -182,6 +182,17 @@ def test_a_server_that_refuses_says_why_and_the_task_tries_again_later(
     with pytest.raises(CalDavError, match="password"):
         session_write_back(appointment_id=appointment.pk, user_id=mentor.pk)
     assert not SessionEventWrite.objects.filter(sequence__gte=0).exists()
+    # Bob's calendars page says so, until a write there succeeds again.
+    client.force_login(mentor)
+    page = client.get(reverse("sessions_app:calendars")).content.decode()
+    assert "Sessions could not be written to “Sessions”:" in page
+    assert "password" in page.lower()
+    CalendarConnection.objects.filter(user=mentor).update(
+        password_encrypted=encrypt(radicale.password)
+    )
+    assert session_write_back(appointment_id=appointment.pk, user_id=mentor.pk) == 1
+    page = client.get(reverse("sessions_app:calendars")).content.decode()
+    assert "could not be written" not in page
     assert CalDavError in session_write_back_task.autoretry_for
     assert session_write_back_task.retry_backoff
 
