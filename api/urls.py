@@ -12,7 +12,13 @@ from api.views.admin_enrolments import AdminEnrolmentListView
 from api.views.admin_feedback import AdminFeedbackListView
 from api.views.admin_pairings import AdminPairingListView
 from api.views.admin_sessions import AdminSessionListView
-from api.views.agenda import AgendaItemView, AgendaListView, NotesView
+from api.views.agenda import (
+    ActionItemView,
+    ActionListView,
+    AgendaItemView,
+    AgendaListView,
+    NotesView,
+)
 from api.views.common import not_found
 from api.views.feedback import FeedbackAnswerView, FeedbackDetailView, FeedbackListView
 from api.views.goals import (
@@ -23,8 +29,9 @@ from api.views.goals import (
 )
 from api.views.materials import MaterialDownloadView, MaterialListView
 from api.views.me import MeView
-from api.views.messages import MessageListView
+from api.views.messages import MessageDetailView, MessageListView
 from api.views.pairings import AgreementView, FreeTimesView, PairingDetailView, PairingListView
+from api.views.series import SeriesBookView, SeriesPlanView
 from api.views.sessions import (
     SessionCancelView,
     SessionDetailView,
@@ -87,6 +94,13 @@ v1 = [
         name="pairing_messages",
     ),
     path(
+        "pairings/<int:pairing_id>/series-plan/",
+        SeriesPlanView.as_view(),
+        name="pairing_series_plan",
+    ),
+    path("series/", SeriesBookView.as_view(), name="series"),
+    path("messages/<int:message_id>/", MessageDetailView.as_view(), name="message"),
+    path(
         "pairings/<int:pairing_id>/materials/",
         MaterialListView.as_view(),
         name="pairing_materials",
@@ -126,6 +140,14 @@ v1 = [
         name="session_agenda_item",
     ),
     path("sessions/<int:appointment_id>/notes/", NotesView.as_view(), name="session_notes"),
+    path(
+        "sessions/<int:appointment_id>/actions/", ActionListView.as_view(), name="session_actions"
+    ),
+    path(
+        "sessions/<int:appointment_id>/actions/<int:action_id>/",
+        ActionItemView.as_view(),
+        name="session_action",
+    ),
 ]
 
 urlpatterns = [

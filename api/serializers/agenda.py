@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from api.serializers.common import PersonSerializer, UtcDateTimeField
-from sessions_app.models import AgendaItem, SessionNote
+from sessions_app.models import ActionItem, AgendaItem, SessionNote
 
 ADDABLE_KINDS = [(kind.value, kind.label) for kind in AgendaItem.Kind if kind != "action"]
 
@@ -48,6 +48,10 @@ class ActionSerializer(serializers.Serializer):
     text = serializers.CharField()
     done = serializers.BooleanField()
     author = PersonSerializer()
+
+
+class ActionAddSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=ActionItem._meta.get_field("text").max_length)
 
 
 class NotesSerializer(serializers.Serializer):

@@ -48,6 +48,10 @@ class MessageSendSerializer(serializers.Serializer):
     )
 
 
+class MessageEditSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=MESSAGE_MAX_LENGTH)
+
+
 class PartnerEmailSerializer(serializers.Serializer):
     """When the partner is emailed about the message, by their contact hours and choice."""
 

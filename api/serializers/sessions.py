@@ -130,6 +130,10 @@ class CancelSerializer(serializers.Serializer):
             "blank": _("Say why you cancel: your partner will read it."),
         },
     )
+    following = serializers.BooleanField(
+        default=False,
+        help_text="In a series: also cancel every later session of it that is booked.",
+    )
 
 
 class SlotUnavailableSerializer(serializers.Serializer):

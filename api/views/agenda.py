@@ -1,5 +1,6 @@
 """A session's agenda (/api/v1/sessions/{id}/agenda/: list, add; …/agenda/{item}/: tick by
-PATCH, remove by DELETE) and notes (/sessions/{id}/notes/: read, write one's own by PUT),
+PATCH, remove by DELETE), notes (/sessions/{id}/notes/: read, write one's own by PUT) and
+action items (/sessions/{id}/actions/: add; …/actions/{action}/: tick by PATCH, DELETE),
 through the agenda page's services; the session comes only through appointment_get_for_user."""
 
 from django.http import Http404
@@ -10,6 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.serializers.agenda import (
+    ActionAddSerializer,
+    ActionSerializer,
     AgendaItemAddSerializer,
     AgendaItemSerializer,
     AgendaItemTickSerializer,
@@ -18,7 +21,7 @@ from api.serializers.agenda import (
 )
 from api.serializers.common import BAD_REQUEST, RefusalSerializer, list_schema
 from api.views.common import refused
-from sessions_app.models import AgendaItem, Appointment
+from sessions_app.models import ActionItem, AgendaItem, Appointment
 from sessions_app.selectors.agenda import (
     agenda_for,
     notes_are_open,
@@ -28,6 +31,9 @@ from sessions_app.selectors.agenda import (
 from sessions_app.selectors.appointments import appointment_get_for_user
 from sessions_app.services.agenda import (
     AgendaRefused,
+    action_item_add,
+    action_item_remove,
+    action_item_tick,
     agenda_item_add,
     agenda_item_remove,
     agenda_item_tick,
@@ -158,3 +164,69 @@ class NotesView(APIView):
         except AgendaRefused as exc:
             return refused(exc, code="notes_refused")
         return Response(_notes(request, appointment))
+
+
+def _action_data(action: ActionItem) -> dict:
+    return ActionSerializer(
+        {
+            "id": action.pk,
+            "text": action.text,
+            "done": action.done,
+            "author": {"id": action.author_id, "name": action.author.name},
+        }
+    ).data
+
+
+class ActionListView(APIView):
+    @extend_schema(
+        request=ActionAddSerializer,
+        responses={201: ActionSerializer, **WRITE_RESPONSES},
+        summary="Add an action item, once the session has started (it joins the next "
+        "session's agenda)",
+    )
+    def post(self, request: Request, appointment_id: int) -> Response:
+        appointment = appointment_get_for_user(user=request.user, appointment_id=appointment_id)
+        data = ActionAddSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            action = action_item_add(
+                appointment=appointment, author=request.user, **data.validated_data
+            )
+        except AgendaRefused as exc:
+            return refused(exc, code="notes_refused")
+        return Response(_action_data(action), status=status.HTTP_201_CREATED)
+
+
+def _action(request: Request, appointment_id: int, action_id: int) -> ActionItem:
+    appointment = appointment_get_for_user(user=request.user, appointment_id=appointment_id)
+    action = appointment.actions.select_related("author").filter(pk=action_id).first()
+    if action is None:
+        raise Http404
+    action.appointment = appointment
+    return action
+
+
+class ActionItemView(APIView):
+    @extend_schema(
+        request=AgendaItemTickSerializer,
+        responses={200: ActionSerializer, **WRITE_RESPONSES},
+        summary="Tick an action item done, or not (either person may)",
+    )
+    def patch(self, request: Request, appointment_id: int, action_id: int) -> Response:
+        action = _action(request, appointment_id, action_id)
+        data = AgendaItemTickSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            action = action_item_tick(action=action, by=request.user, **data.validated_data)
+        except AgendaRefused as exc:
+            return refused(exc, code="notes_refused")
+        return Response(_action_data(action))
+
+    @extend_schema(responses={204: None, **WRITE_RESPONSES}, summary="Delete one's own action item")
+    def delete(self, request: Request, appointment_id: int, action_id: int) -> Response:
+        action = _action(request, appointment_id, action_id)
+        try:
+            action_item_remove(action=action, by=request.user)
+        except AgendaRefused as exc:
+            return refused(exc, code="notes_refused")
+        return Response(status=status.HTTP_204_NO_CONTENT)

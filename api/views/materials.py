@@ -2,7 +2,7 @@
 (multipart) or a link; GET /api/v1/materials/{id}/download/ streams a file with the content
 type found when it was checked. Same checks and storage as the materials page."""
 
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,7 +16,8 @@ from rest_framework.views import APIView
 from api.serializers.common import BAD_REQUEST, RefusalSerializer, list_schema
 from api.serializers.materials import MaterialSerializer, MaterialShareSerializer
 from api.views.common import refused
-from exchange.models import Material, materials_storage
+from exchange.downloads import material_response
+from exchange.models import Material
 from exchange.selectors.materials import (
     material_get_for_user,
     material_sessions_for,
@@ -128,20 +129,4 @@ class MaterialDownloadView(APIView):
         summary="Download a shared file, with the content type found when it was checked",
     )
     def get(self, request: Request, material_id: int) -> FileResponse | HttpResponseRedirect:
-        material = material_get_for_user(user=request.user, material_id=material_id)
-        if material.kind == Material.Kind.LINK:
-            return HttpResponseRedirect(material.url)
-        try:
-            stream = materials_storage().open(material.file.name, "rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(
-            stream,
-            as_attachment=True,
-            filename=material.title,
-            content_type=material.content_type or "application/octet-stream",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return material_response(material_get_for_user(user=request.user, material_id=material_id))

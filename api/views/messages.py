@@ -8,13 +8,25 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from api.serializers.common import BAD_REQUEST, RefusalSerializer, list_schema, local_time
-from api.serializers.messages import MessageSendSerializer, MessageSentSerializer, MessageSerializer
+from api.serializers.messages import (
+    MessageEditSerializer,
+    MessageSendSerializer,
+    MessageSentSerializer,
+    MessageSerializer,
+)
 from api.views.common import refused
 from exchange.models import Message
-from exchange.selectors.messages import thread_get_for_user
-from exchange.services.messages import MessageBodyRefused, MessageRefused, message_send
+from exchange.selectors.messages import message_get_for_user, thread_get_for_user
+from exchange.services.messages import (
+    MessageBodyRefused,
+    MessageRefused,
+    message_delete,
+    message_edit,
+    message_send,
+)
 from notifications.models import Notification
 from pairings.models import Pairing
 
@@ -76,3 +88,37 @@ class MessageListView(generics.ListCreateAPIView):
         return Response(
             MessageSentSerializer(message, context=context).data, status=status.HTTP_201_CREATED
         )
+
+
+class MessageDetailView(APIView):
+    """One message of the viewer's pairings: change or delete one's own, for a short while
+    after sending it (the thread page's window); the partner's thread shows the change."""
+
+    @extend_schema(
+        request=MessageEditSerializer,
+        responses={200: MessageSerializer, 400: BAD_REQUEST, 404: RefusalSerializer},
+        summary="Change the text of one's own message, within the edit window",
+    )
+    def patch(self, request: Request, message_id: int) -> Response:
+        message = message_get_for_user(user=request.user, message_id=message_id)
+        data = MessageEditSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            message = message_edit(message=message, by=request.user, **data.validated_data)
+        except MessageBodyRefused as exc:
+            return refused(exc, code="message_refused", field="body")
+        except MessageRefused as exc:
+            return refused(exc, code="message_refused")
+        return Response(MessageSerializer(message, context={"request": request}).data)
+
+    @extend_schema(
+        responses={204: None, 400: BAD_REQUEST, 404: RefusalSerializer},
+        summary="Delete one's own message, within the edit window (it keeps its place, empty)",
+    )
+    def delete(self, request: Request, message_id: int) -> Response:
+        message = message_get_for_user(user=request.user, message_id=message_id)
+        try:
+            message_delete(message=message, by=request.user)
+        except MessageRefused as exc:
+            return refused(exc, code="message_refused")
+        return Response(status=status.HTTP_204_NO_CONTENT)

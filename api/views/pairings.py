@@ -94,6 +94,43 @@ def free_times_data(
     ]
 
 
+def bookable_lengths(pairing: Pairing) -> list[int] | Response:
+    """The session lengths the pairing's mentor offers, or the 400 saying why nothing can be
+    booked in it now (not active, no hours opened)."""
+    if pairing.status != Pairing.Status.ACTIVE:
+        return Response(
+            {
+                "detail": _("Sessions can be booked only while the pairing is active."),
+                "code": "inactive",
+            },
+            status=400,
+        )
+    availability = availability_for(pairing.mentor)
+    lengths = sorted(availability.session_lengths) if availability else []
+    if not lengths:
+        return Response(
+            {
+                "detail": _("%(mentor)s has not opened any times for sessions yet.")
+                % {"mentor": pairing.mentor.name},
+                "code": "no_hours",
+            },
+            status=400,
+        )
+    return lengths
+
+
+def length_refused(lengths: list[int]) -> Response:
+    return Response(
+        {
+            "length": [
+                _("Choose one of the lengths your mentor offers: %(lengths)s minutes.")
+                % {"lengths": ", ".join(str(n) for n in lengths)}
+            ]
+        },
+        status=400,
+    )
+
+
 class FreeTimesView(APIView):
     @extend_schema(
         parameters=[FreeTimesQuerySerializer],
@@ -104,36 +141,12 @@ class FreeTimesView(APIView):
         pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
         query = FreeTimesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        if pairing.status != Pairing.Status.ACTIVE:
-            return Response(
-                {
-                    "detail": _("Sessions can be booked only while the pairing is active."),
-                    "code": "inactive",
-                },
-                status=400,
-            )
-        availability = availability_for(pairing.mentor)
-        lengths = sorted(availability.session_lengths) if availability else []
-        if not lengths:
-            return Response(
-                {
-                    "detail": _("%(mentor)s has not opened any times for sessions yet.")
-                    % {"mentor": pairing.mentor.name},
-                    "code": "no_hours",
-                },
-                status=400,
-            )
+        lengths = bookable_lengths(pairing)
+        if isinstance(lengths, Response):
+            return lengths
         length = query.validated_data.get("length", lengths[0])
         if length not in lengths:
-            return Response(
-                {
-                    "length": [
-                        _("Choose one of the lengths your mentor offers: %(lengths)s minutes.")
-                        % {"lengths": ", ".join(str(n) for n in lengths)}
-                    ]
-                },
-                status=400,
-            )
+            return length_refused(lengths)
         free_times = free_times_data(
             pairing=pairing,
             viewer=request.user,

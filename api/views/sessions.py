@@ -42,6 +42,7 @@ from sessions_app.services.booking import (
     appointment_cancel,
     appointment_reschedule,
 )
+from sessions_app.services.series import series_cancel_from
 
 FREE_TIMES_ON_CONFLICT = 20  # fresh free times a 409 offers, from the day before the one asked
 IDEMPOTENCY_KEY_MAX = 200
@@ -238,16 +239,16 @@ class SessionCancelView(APIView):
     @extend_schema(
         request=CancelSerializer,
         responses={200: SessionDetailSerializer, 400: BAD_REQUEST, 404: RefusalSerializer},
-        summary="Cancel the session, saying why; cancelling it again changes nothing",
+        summary="Cancel the session (and with `following`, the later ones of its series), "
+        "saying why; cancelling it again changes nothing",
     )
     def post(self, request: Request, appointment_id: int) -> Response:
         appointment = appointment_get_for_user(user=request.user, appointment_id=appointment_id)
         data = CancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        cancel = series_cancel_from if data.validated_data["following"] else appointment_cancel
         try:
-            appointment_cancel(
-                appointment=appointment, by=request.user, reason=data.validated_data["reason"]
-            )
+            cancel(appointment=appointment, by=request.user, reason=data.validated_data["reason"])
         except BookingRefused as exc:
             return refused(exc, code="booking_refused")
         return Response(_detail(request, appointment))

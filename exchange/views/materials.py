@@ -5,11 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.http import (
-    FileResponse,
-    Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseRedirect,
 )
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -17,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from exchange.downloads import material_response
 from exchange.forms.materials import MaterialShareForm
-from exchange.models import Material, materials_storage
 from exchange.selectors.materials import (
     material_get_for_user,
     material_sessions_for,
@@ -134,25 +131,7 @@ def materials_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
 def material_download_view(request: HttpRequest, material_id: int) -> HttpResponse:
     """The file, to the pairing's two people only, as an attachment with the content type
     found when it was checked; a link redirects to its address."""
-    material = material_get_for_user(user=request.user, material_id=material_id)
-    if material.kind == Material.Kind.LINK:
-        return HttpResponseRedirect(material.url)
-    try:
-        stream = materials_storage().open(material.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        stream,
-        as_attachment=True,
-        filename=material.title,
-        content_type=material.content_type or "application/octet-stream",
-    )
-    # Never rendered by the browser as anything but what it was checked to be, and kept out
-    # of shared caches: these are private papers.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return material_response(material_get_for_user(user=request.user, material_id=material_id))
 
 
 @login_required

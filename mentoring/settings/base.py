@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "api.middleware.ApiAddressThrottleMiddleware",  # after locale: its refusal is in words
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
@@ -556,10 +557,8 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_THROTTLE_CLASSES": [
-        "api.throttling.PerTokenThrottle",
-        "api.throttling.PerAddressThrottle",
-    ],
+    # Per address: api.middleware, before authentication (a bad token is counted too).
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": API_RATE_PER_TOKEN, "address": API_RATE_PER_ADDRESS},
     # The client's address: X-Forwarded-For only as far as our own proxies set it (0: the
     # connection's address; a header the client sent itself would let it dodge the rate).

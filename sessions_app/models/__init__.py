@@ -376,6 +376,8 @@ class CalendarConnection(models.Model):
     the server address and `password_encrypted` the app password. A failed refresh keeps the
     last good busy times and says why in `last_error`, from `failing_since`; the owner is
     emailed once per failing spell (`failure_emailed_at`, cleared when it reads again).
+    A removed CalDAV account that wrote sessions waits, hidden and blocking nothing, from
+    `removing_since` until the sessions to come are taken out of its calendars.
     """
 
     class Kind(models.TextChoices):
@@ -396,6 +398,7 @@ class CalendarConnection(models.Model):
     failure_emailed_at = models.DateTimeField(null=True, blank=True)
     username = models.CharField(_("user name"), max_length=200, blank=True)  # CalDAV only
     password_encrypted = models.TextField(blank=True)  # CalDAV only: the app password
+    removing_since = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -421,6 +424,8 @@ class ConnectedCalendar(models.Model):
     counts_busy = models.BooleanField(_("counts as busy"), default=True)
     receives_sessions = models.BooleanField(default=False)
     state = models.CharField(max_length=255, blank=True)
+    # Why the last write-back of a session here failed, in words, until one succeeds again.
+    write_error = models.TextField(blank=True)
 
     class Meta:
         constraints = [

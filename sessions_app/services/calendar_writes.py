@@ -16,17 +16,19 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from sessions_app.calendars.caldav import event_put
+from accounts.models import User
+from sessions_app.calendars.caldav import CalDavError, event_put
 from sessions_app.ics import PUBLISH, calendar_for, event_for
 from sessions_app.models import Appointment, ConnectedCalendar, SessionEventWrite
 from sessions_app.services.calendars import account_of
 
 
 def _calendars_for(appointment: Appointment, user_ids: list[int]):
-    """The people's calendars that receive sessions or hold this one already."""
-    return ConnectedCalendar.objects.filter(user_id__in=user_ids).filter(
-        Q(receives_sessions=True) | Q(writes__appointment=appointment)
-    )
+    """The people's calendars that receive sessions or hold this one already (not those of an
+    account being removed)."""
+    return ConnectedCalendar.objects.filter(
+        user_id__in=user_ids, connection__removing_since=None
+    ).filter(Q(receives_sessions=True) | Q(writes__appointment=appointment))
 
 
 def session_writes_queue(*, appointment: Appointment) -> None:
@@ -37,6 +39,30 @@ def session_writes_queue(*, appointment: Appointment) -> None:
     people = _calendars_for(appointment, [appointment.mentor_id, appointment.mentee_id])
     for user_id in sorted(set(people.values_list("user_id", flat=True))):
         transaction.on_commit(partial(session_write_back_task.delay, appointment.pk, user_id))
+
+
+def _write_one(appointment: Appointment, person: User, calendar: ConnectedCalendar) -> int:
+    """Write the session's current version into one calendar; 1 if written, 0 if it holds it."""
+    SessionEventWrite.objects.get_or_create(appointment=appointment, calendar=calendar)
+    with transaction.atomic():  # a second run for the same calendar waits, then skips
+        write = SessionEventWrite.objects.select_for_update().get(
+            appointment=appointment, calendar=calendar
+        )
+        appointment.refresh_from_db()  # the version as it is now, whatever queued this
+        cancelled = appointment.status == Appointment.Status.CANCELLED
+        if write.sequence >= appointment.sequence or (cancelled and write.sequence < 0):
+            return 0
+        event = event_for(appointment, method=PUBLISH, viewer=person, stored=True)
+        write.href = event_put(
+            account_of(calendar.connection),
+            calendar.url,
+            uid=appointment.uid,
+            ics=calendar_for([event], method=None).to_ical(),
+            href=write.href,
+        )
+        write.sequence, write.written_at = appointment.sequence, timezone.now()
+        write.save(update_fields=["href", "sequence", "written_at"])
+    return 1
 
 
 def session_write_back(*, appointment_id: int, user_id: int) -> int:
@@ -56,24 +82,12 @@ def session_write_back(*, appointment_id: int, user_id: int) -> int:
     calendars = list(_calendars_for(appointment, [user_id]).select_related("connection").distinct())
     written = 0
     for calendar in calendars:
-        SessionEventWrite.objects.get_or_create(appointment=appointment, calendar=calendar)
-        with transaction.atomic():  # a second run for the same calendar waits, then skips
-            write = SessionEventWrite.objects.select_for_update().get(
-                appointment=appointment, calendar=calendar
-            )
-            appointment.refresh_from_db()  # the version as it is now, whatever queued this
-            cancelled = appointment.status == Appointment.Status.CANCELLED
-            if write.sequence >= appointment.sequence or (cancelled and write.sequence < 0):
-                continue
-            event = event_for(appointment, method=PUBLISH, viewer=person, stored=True)
-            write.href = event_put(
-                account_of(calendar.connection),
-                calendar.url,
-                uid=appointment.uid,
-                ics=calendar_for([event], method=None).to_ical(),
-                href=write.href,
-            )
-            write.sequence, write.written_at = appointment.sequence, timezone.now()
-            write.save(update_fields=["href", "sequence", "written_at"])
-            written += 1
+        try:
+            written += _write_one(appointment, person, calendar)
+        except CalDavError as error:
+            # Shown on the person's calendars page until a write there succeeds again.
+            ConnectedCalendar.objects.filter(pk=calendar.pk).update(write_error=str(error))
+            raise
+        if calendar.write_error:
+            ConnectedCalendar.objects.filter(pk=calendar.pk).update(write_error="")
     return written

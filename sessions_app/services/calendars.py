@@ -7,7 +7,9 @@ sync-token), and an unchanged one is not read again. On a change it reads the bu
 next WINDOW and replaces the old ones in one transaction. A failure keeps the last good busy
 times and records why, in words, with the moment it started failing; once it has failed for
 FAILING_LIMIT its owner is emailed, once per failing spell. Beat scans every REFRESH_EVERY for
-the connections not tried since and queues one short refresh task each.
+the connections not tried since and queues one short refresh task each. The daily full read
+of a CalDAV account first asks the server for its calendars again, so one made there later
+counts too and one removed there goes.
 """
 
 from datetime import datetime, timedelta
@@ -27,6 +29,7 @@ from sessions_app.calendars.caldav import (
     DavAccount,
     calendar_state,
     discover,
+    event_delete,
     events_between,
 )
 from sessions_app.calendars.fetch import CalendarFetchError, fetch_calendar
@@ -36,6 +39,7 @@ from sessions_app.models import (
     BusyInterval,
     CalendarConnection,
     ConnectedCalendar,
+    SessionEventWrite,
 )
 
 WINDOW = timedelta(weeks=26)  # the longest booking horizon
@@ -137,6 +141,36 @@ def _dav_read(
     return read
 
 
+def _dav_rediscover(connection: CalendarConnection) -> None:
+    """Bring the account's calendars up to date with the server: one made there since counts
+    as busy (as every calendar does when an account is connected); one removed there goes,
+    with its busy times, and stops receiving sessions. Renamed ones take their new name."""
+    try:
+        found = {calendar.url: calendar for calendar in discover(account_of(connection))}
+    except CalDavError as error:
+        raise CalendarProblem(str(error)) from error
+    with transaction.atomic():
+        known = {c.url: c for c in connection.calendars.select_for_update()}
+        ConnectedCalendar.objects.bulk_create(
+            ConnectedCalendar(
+                connection=connection,
+                user_id=connection.user_id,
+                url=url,
+                name=calendar.name[:200],
+                writable=calendar.writable,
+            )
+            for url, calendar in found.items()
+            if url not in known
+        )
+        for url, calendar in known.items():
+            if url not in found:
+                calendar.delete()
+            elif (calendar.name, calendar.writable) != (found[url].name[:200], found[url].writable):
+                calendar.name, calendar.writable = found[url].name[:200], found[url].writable
+                calendar.receives_sessions = calendar.receives_sessions and calendar.writable
+                calendar.save(update_fields=["name", "writable", "receives_sessions"])
+
+
 def _store(connection: CalendarConnection, spans: Spans | None, now: datetime) -> bool:
     """Keep what was read; False when the connection was removed while it was being read."""
     with transaction.atomic():
@@ -205,9 +239,49 @@ def calendar_connect(*, user: User, name: str, url: str, now: datetime) -> Calen
     return connection
 
 
-def calendar_disconnect(*, connection: CalendarConnection) -> None:
-    """Remove the connection and its busy times: the slots they blocked open again."""
+def _written_ahead(connection: CalendarConnection, now: datetime):
+    """The sessions still to come that were written into the connection's calendars."""
+    return SessionEventWrite.objects.filter(
+        calendar__connection=connection, appointment__ends_at__gt=now
+    ).exclude(href="")
+
+
+def calendar_disconnect(*, connection: CalendarConnection, now: datetime) -> bool:
+    """Remove the connection: its busy times go at once, so the slots they blocked open again.
+
+    A CalDAV account that holds sessions still to come is first hidden and stops receiving;
+    a refresh task then takes those sessions out of its calendars (they would go stale there:
+    later moves and cancellations no longer reach them) and removes it. Past sessions stay in
+    the calendar as the record of what happened. True when sessions are being taken out."""
+    from sessions_app.tasks.calendars import calendar_refresh_task  # tasks import services
+
+    with transaction.atomic():
+        if not _written_ahead(connection, now).exists():
+            connection.delete()
+            return False
+        CalendarConnection.objects.filter(pk=connection.pk).update(removing_since=now)
+        connection.busy.all().delete()
+        connection.calendars.update(counts_busy=False, receives_sessions=False)
+        transaction.on_commit(partial(calendar_refresh_task.delay, connection.pk))
+    return True
+
+
+def _dav_remove(connection: CalendarConnection, *, now: datetime) -> bool:
+    """Take the sessions to come out of a removed account's calendars, then the account. A
+    server that cannot be reached is tried again at each scan for FAILING_LIMIT; after that
+    the account goes anyway, so a dead server never keeps a removed password."""
+    account = account_of(connection)
+    try:
+        for write in _written_ahead(connection, now):
+            event_delete(account, write.href)
+    except CalDavError as error:
+        if now - connection.removing_since < FAILING_LIMIT:
+            CalendarConnection.objects.filter(pk=connection.pk).update(
+                checked_at=now, last_error=str(error)
+            )
+            return False
     connection.delete()
+    return True
 
 
 def _dav_connection_name(username: str, server_url: str) -> str:
@@ -321,6 +395,8 @@ def calendar_refresh(*, connection_id: int, now: datetime) -> bool:
     connection = CalendarConnection.objects.select_related("user").filter(pk=connection_id).first()
     if connection is None:
         return False  # removed meanwhile
+    if connection.removing_since is not None:
+        return _dav_remove(connection, now=now)
     conditional = (
         connection.busy_known_until is not None
         and connection.busy_known_until >= now + WINDOW - REREAD_AFTER
@@ -329,6 +405,8 @@ def calendar_refresh(*, connection_id: int, now: datetime) -> bool:
         # The problem is kept in words for the owner: their page and their email show it.
         with translation.override(connection.user.email_language):
             if connection.kind == CalendarConnection.Kind.CALDAV:
+                if not conditional:  # once a day: calendars made or removed on the server
+                    _dav_rediscover(connection)
                 ticked = list(connection.calendars.filter(counts_busy=True).order_by("pk"))
                 read = _dav_read(connection, ticked, now=now, conditional=conditional)
                 return _dav_store(connection, read, now=now, complete=len(read) == len(ticked))

@@ -5,7 +5,7 @@ goes, remove them. Their busy times keep slots from being offered."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sessions_app.forms.calendars import CalDavChoicesForm, CalDavConnectForm, CalendarConnectForm
 from sessions_app.models import CalendarConnection
-from sessions_app.selectors.calendars import calendar_connections_for, calendar_host
+from sessions_app.selectors.calendars import (
+    calendar_connection_get,
+    calendar_connections_for,
+    calendar_host,
+)
 from sessions_app.services.calendars import (
     CalendarProblem,
     calendar_caldav_choose,
@@ -105,11 +109,8 @@ def calendar_caldav_connect_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def calendar_choose_view(request: HttpRequest, connection_id: int) -> HttpResponse:
     """A CalDAV account's calendars: which count as busy, which one receives sessions."""
-    connection = get_object_or_404(
-        CalendarConnection,
-        pk=connection_id,
-        user=request.user,
-        kind=CalendarConnection.Kind.CALDAV,
+    connection = calendar_connection_get(
+        user=request.user, connection_id=connection_id, kind=CalendarConnection.Kind.CALDAV
     )
     calendars = list(connection.calendars.order_by("name", "pk"))
     form = CalDavChoicesForm(
@@ -136,13 +137,15 @@ def calendar_choose_view(request: HttpRequest, connection_id: int) -> HttpRespon
 @login_required
 @require_POST
 def calendar_remove_view(request: HttpRequest, connection_id: int) -> HttpResponse:
-    connection = get_object_or_404(CalendarConnection, pk=connection_id, user=request.user)
-    calendar_disconnect(connection=connection)
-    messages.success(
-        request,
-        _("“%(name)s” is removed: its busy times no longer block your free times.")
-        % {"name": connection.name},
-    )
+    connection = calendar_connection_get(user=request.user, connection_id=connection_id)
+    if calendar_disconnect(connection=connection, now=timezone.now()):
+        done = _(
+            "“%(name)s” is removed: its busy times no longer block your free times, and your "
+            "sessions to come are being taken out of its calendar."
+        )
+    else:
+        done = _("“%(name)s” is removed: its busy times no longer block your free times.")
+    messages.success(request, done % {"name": connection.name})
     return redirect("sessions_app:calendars")
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from sessions_app.models import AgendaItem, SessionNote
+from sessions_app.models import ActionItem, AgendaItem, SessionNote
 from sessions_app.services.agenda import session_note_save
 from tests.api.participants import bearer, people_make
 from tests.factories import AppointmentFactory
@@ -114,3 +114,56 @@ def test_an_item_of_another_session_answers_404(people):
     )
 
     assert response.status_code == 404
+
+
+def test_action_items_are_added_ticked_and_removed_as_on_the_notes_page(people):
+    """An action item added once the session started joins the next session's agenda; either
+    person ticks it; only its author deletes it; the notes show them all."""
+    started = AppointmentFactory(
+        pairing=people.pairing, starts_at=timezone.now() - timedelta(minutes=10)
+    )
+    upcoming = people.book()
+    alice, bob = bearer(people.alice), bearer(people.bob)
+    actions = f"/api/v1/sessions/{started.pk}/actions/"
+
+    added = alice.post(actions, {"text": "Send the CV to Bob"})
+    assert added.status_code == 201
+    action = added.json()
+    assert action["text"] == "Send the CV to Bob"
+    assert action["author"]["id"] == people.alice.pk
+    assert AgendaItem.objects.filter(appointment=upcoming, text="Send the CV to Bob").exists()
+
+    ticked = bob.patch(f"{actions}{action['id']}/", {"done": True})
+    assert ticked.status_code == 200
+    assert ticked.json()["done"] is True
+    notes = bob.get(f"/api/v1/sessions/{started.pk}/notes/").json()
+    assert [(a["text"], a["done"]) for a in notes["actions"]] == [("Send the CV to Bob", True)]
+
+    refused = bob.delete(f"{actions}{action['id']}/")
+    assert refused.status_code == 400
+    assert "Only the person who wrote" in refused.json()["detail"]
+    assert alice.delete(f"{actions}{action['id']}/").status_code == 204
+    assert bob.get(f"/api/v1/sessions/{started.pk}/notes/").json()["actions"] == []
+    assert not AgendaItem.objects.filter(appointment=upcoming).exists()
+
+
+def test_action_items_wait_for_the_session_and_stay_in_their_pairing(people):
+    session = people.book()
+    early = bearer(people.alice).post(f"/api/v1/sessions/{session.pk}/actions/", {"text": "x"})
+    assert early.status_code == 400
+    assert early.json()["code"] == "notes_refused"
+
+    started = AppointmentFactory(
+        pairing=people.pairing, starts_at=timezone.now() - timedelta(minutes=10)
+    )
+    action = ActionItem.objects.create(appointment=started, author=people.alice, text="Mine")
+    charlie = bearer(people.charlie)
+    url = f"/api/v1/sessions/{started.pk}/actions/"
+    assert charlie.post(url, {"text": "x"}).status_code == 404
+    assert charlie.patch(f"{url}{action.pk}/", {"done": True}).status_code == 404
+    assert charlie.delete(f"{url}{action.pk}/").status_code == 404
+    # An action of one session is not reached through another session's address.
+    other = f"/api/v1/sessions/{session.pk}/actions/{action.pk}/"
+    assert bearer(people.alice).patch(other, {"done": True}).status_code == 404
+    action.refresh_from_db()
+    assert action.done is False

@@ -107,3 +107,46 @@ def test_the_thread_costs_the_same_queries_for_3_or_30_messages(
     with django_assert_num_queries(3):
         response = alice.get(url(people.pairing))
     assert len(response.json()["results"]) == rows
+
+
+def test_changing_and_deleting_ones_own_message_within_the_window(people):
+    with time_machine.travel(TUESDAY_10_NY, tick=False):
+        message = message_send(pairing=people.pairing, sender=people.alice, body="Helo Bob")
+        alice = bearer(people.alice)
+
+        changed = alice.patch(f"/api/v1/messages/{message.pk}/", {"body": "Hello Bob"})
+        assert changed.status_code == 200
+        assert changed.json()["body"] == "Hello Bob"
+        assert changed.json()["edited_at"] == "2026-03-03T15:00:00Z"
+        thread = bearer(people.bob).get(url(people.pairing)).json()["results"]
+        assert [m["body"] for m in thread] == ["Hello Bob"]
+
+        # Bob cannot change or delete Alice's message.
+        bob = bearer(people.bob)
+        refused = bob.patch(f"/api/v1/messages/{message.pk}/", {"body": "Changed"})
+        assert refused.status_code == 400
+        assert refused.json()["code"] == "message_refused"
+        assert bob.delete(f"/api/v1/messages/{message.pk}/").status_code == 400
+
+        assert alice.delete(f"/api/v1/messages/{message.pk}/").status_code == 204
+    message.refresh_from_db()
+    assert message.body == ""
+    assert message.deleted_at is not None
+
+
+def test_a_message_can_no_longer_be_changed_once_the_window_has_passed(people):
+    with time_machine.travel(TUESDAY_10_NY, tick=False):
+        message = message_send(pairing=people.pairing, sender=people.alice, body="Hello")
+    with time_machine.travel(datetime(2026, 3, 3, 15, 6, tzinfo=UTC), tick=False):
+        late = bearer(people.alice).patch(f"/api/v1/messages/{message.pk}/", {"body": "Hi"})
+    assert late.status_code == 400
+    assert "that time has passed" in late.json()["detail"]
+    assert Message.objects.get(pk=message.pk).body == "Hello"
+
+
+def test_another_pairings_message_answers_404_and_stays_as_it_was(people):
+    message = message_send(pairing=people.pairing, sender=people.alice, body="Private")
+    charlie = bearer(people.charlie)
+    assert charlie.patch(f"/api/v1/messages/{message.pk}/", {"body": "x"}).status_code == 404
+    assert charlie.delete(f"/api/v1/messages/{message.pk}/").status_code == 404
+    assert Message.objects.get(pk=message.pk).body == "Private"

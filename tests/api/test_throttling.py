@@ -79,3 +79,21 @@ def test_a_forged_forwarded_for_header_does_not_make_a_new_address(rates):
     ]
 
     assert answers == [200, 200, 429]
+
+
+def test_bad_tokens_and_missing_ones_count_against_the_address(rates):
+    """A client guessing tokens gets 401 for each guess until its address is over the rate,
+    then 429: the guesses are counted before the token is looked at."""
+    rates(token="1000/minute", address="3/minute")
+    guesser = "198.51.100.20"
+
+    answers = [bearer(f"mtk_guess{n}", address=guesser).get(ME).status_code for n in range(3)]
+    answers.append(APIClient(REMOTE_ADDR=guesser).get(ME).status_code)
+
+    assert answers == [401, 401, 401, 429]
+    refused = bearer("mtk_guess9", address=guesser).get("/api/v1/nothing-here/")
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "throttled"
+    assert int(refused["Retry-After"]) > 0
+    # Someone else's address is not held back.
+    assert APIClient(REMOTE_ADDR="198.51.100.21").get(ME).status_code == 401

@@ -63,6 +63,11 @@ class Radicale:
         assert response.status == 201, (response.status, response.data)
         return url
 
+    def remove_calendar(self, calendar_url: str) -> None:
+        """Delete one calendar of the user, with its events."""
+        response = self._request("DELETE", calendar_url)
+        assert response.status in (200, 204), (response.status, response.data)
+
     def put(self, calendar_url: str, filename: str, ics: bytes) -> None:
         """Store `ics` (one event and its time zones) as `filename` in the calendar."""
         response = self._request(

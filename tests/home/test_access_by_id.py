@@ -43,6 +43,7 @@ from programmes.models import Cohort, Enrolment, EnrolmentQuestion, ImportJob, I
 from provisioning.models import ScimGroup, ScimToken
 from provisioning.services.tokens import token_create
 from sessions_app.models import (
+    ActionItem,
     AgendaItem,
     Appointment,
     Availability,
@@ -132,6 +133,9 @@ def world(db) -> dict:
         "opportunity": opportunity,
         "goal": goal,
         "milestone": milestone_add(goal=goal, by=alice, title="Ask one question"),
+        "action_item": ActionItem.objects.create(
+            appointment=appointment, author=alice, text="Draft the raise email"
+        ),
         "agenda_item": AgendaItem.objects.create(
             appointment=appointment, author=alice, text="How do I ask for a raise?"
         ),
@@ -346,6 +350,7 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
     "api:pairing_agreement": lambda w: {"pairing_id": w["pairing"].pk},
     "api:pairing_free_times": lambda w: {"pairing_id": w["pairing"].pk},
     "api:pairing_messages": lambda w: {"pairing_id": w["pairing"].pk},
+    "api:pairing_series_plan": lambda w: {"pairing_id": w["pairing"].pk},
     "api:pairing_materials": lambda w: {"pairing_id": w["pairing"].pk},
     "api:pairing_goals": lambda w: {"pairing_id": w["pairing"].pk},
     "api:material_download": lambda w: {"material_id": w["material"].pk},
@@ -363,6 +368,12 @@ OBJECT_FOR: dict[str, Callable[[dict], dict]] = {
         "item_id": w["agenda_item"].pk,
     },
     "api:session_notes": lambda w: {"appointment_id": w["appointment"].pk},
+    "api:session_actions": lambda w: {"appointment_id": w["appointment"].pk},
+    "api:session_action": lambda w: {
+        "appointment_id": w["appointment"].pk,
+        "action_id": w["action_item"].pk,
+    },
+    "api:message": lambda w: {"message_id": w["message"].pk},
     "mfa_remove_webauthn": lambda w: {"pk": w["webauthn"].pk},
     "mfa_edit_webauthn": lambda w: {"pk": w["webauthn"].pk},
     # The REST API's programme-admin endpoints (tests/api/test_admin_*.py try tokens too).
@@ -510,6 +521,7 @@ def _state(world: dict) -> tuple:
         ),
         ChatPost.objects.count(),
         tuple(AgendaItem.objects.order_by("pk").values_list("text", "done")),
+        tuple(ActionItem.objects.order_by("pk").values_list("text", "done")),
         tuple(Milestone.objects.order_by("pk").values_list("title", "done_at")),
         tuple(Goal.objects.order_by("pk").values_list("title", "status")),
         tuple(Feedback.objects.order_by("pk").values_list("answered_at", flat=True)),

@@ -36,8 +36,13 @@ def sentry_server():
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            if self.headers.get("Content-Encoding") == "gzip":
+            encoding = self.headers.get("Content-Encoding")
+            if encoding == "gzip":
                 body = gzip.decompress(body)
+            elif encoding == "br":  # the SDK's choice whenever brotli is installed
+                import brotli  # installed exactly when the SDK used it
+
+                body = brotli.decompress(body)
             received.append((self.path, body))
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

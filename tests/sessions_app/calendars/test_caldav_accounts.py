@@ -166,3 +166,27 @@ def test_one_calendar_of_a_person_receives_sessions_across_accounts(account, rad
     # And the database refuses two at once, whatever writes them.
     with pytest.raises(IntegrityError):
         ConnectedCalendar.objects.filter(pk=home.pk).update(receives_sessions=True)
+
+
+def test_the_daily_read_picks_up_calendars_made_and_removed_on_the_server(account, radicale):
+    """A calendar made on the server after connecting counts as busy from the next full read;
+    one removed there goes, with its busy times, and stops receiving sessions."""
+    work, home = account.calendars.get(name="Work"), account.calendars.get(name="Home")
+    calendar_caldav_choose(connection=account, busy_ids={work.pk, home.pk}, receiving_id=home.pk)
+    family = radicale.make_calendar("Family")
+    radicale.put(family, "school.ics", event("school-1", "20260306T080000Z", "20260306T090000Z"))
+
+    # Within the day the account's calendars are as they were: one request per calendar.
+    assert calendar_refresh(connection_id=account.pk, now=NOW + timedelta(minutes=10))
+    assert sorted(account.calendars.values_list("name", flat=True)) == ["Home", "Work"]
+
+    radicale.remove_calendar(home.url)
+    assert calendar_refresh(connection_id=account.pk, now=NOW + timedelta(days=1, minutes=1))
+    calendars = {c.name: c for c in account.calendars.all()}
+    assert sorted(calendars) == ["Family", "Work"]
+    assert calendars["Family"].counts_busy
+    assert not ConnectedCalendar.objects.filter(user=account.user, receives_sessions=True).exists()
+    assert busy_of(account) == [
+        (utc(2026, 3, 3, 13), utc(2026, 3, 3, 13, 45)),
+        (utc(2026, 3, 6, 8), utc(2026, 3, 6, 9)),
+    ]

@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from mentoring.crypto import encrypt
 from mentoring.links import absolute
@@ -172,7 +173,7 @@ def test_a_session_booked_before_the_choice_is_written_when_a_calendar_is_chosen
 
 
 def test_a_server_that_refuses_says_why_and_the_task_tries_again_later(
-    agreed, sessions_calendar, mentor, django_capture_on_commit_callbacks
+    agreed, sessions_calendar, radicale, mentor, client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
         appointment = book(agreed)
@@ -181,5 +182,68 @@ def test_a_server_that_refuses_says_why_and_the_task_tries_again_later(
     with pytest.raises(CalDavError, match="password"):
         session_write_back(appointment_id=appointment.pk, user_id=mentor.pk)
     assert not SessionEventWrite.objects.filter(sequence__gte=0).exists()
+    # Bob's calendars page says so, until a write there succeeds again.
+    client.force_login(mentor)
+    page = client.get(reverse("sessions_app:calendars")).content.decode()
+    assert "Sessions could not be written to “Sessions”:" in page
+    assert "password" in page.lower()
+    CalendarConnection.objects.filter(user=mentor).update(
+        password_encrypted=encrypt(radicale.password)
+    )
+    assert session_write_back(appointment_id=appointment.pk, user_id=mentor.pk) == 1
+    page = client.get(reverse("sessions_app:calendars")).content.decode()
+    assert "could not be written" not in page
     assert CalDavError in session_write_back_task.autoretry_for
     assert session_write_back_task.retry_backoff
+
+
+def uids_in(radicale, url: str) -> set[str]:
+    return {str(e["UID"]) for cal in radicale.objects(url) for e in cal.walk("VEVENT")}
+
+
+def test_removing_the_account_takes_the_sessions_to_come_out_of_its_calendar(
+    agreed, sessions_calendar, radicale, mentor, client, django_capture_on_commit_callbacks
+):
+    """Sessions to come would go stale in a calendar no longer updated: they are taken out.
+    The session already held stays there as the record of it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        held = book(agreed, starts_at=TUE_10_NY)
+        ahead = book(agreed, starts_at=WED_10_NY)
+    assert uids_in(radicale, sessions_calendar) == {held.uid, ahead.uid}
+    (account,) = CalendarConnection.objects.filter(user=mentor)
+
+    client.force_login(mentor)
+    with time_machine.travel(TUE_10_NY + timedelta(hours=2), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("sessions_app:calendar_remove", args=[account.pk]))
+        assert response.status_code == 302
+        page = client.get(reverse("sessions_app:calendars"))
+    assert "sessions to come are being taken out of its calendar" in page.content.decode()
+    assert reverse("sessions_app:calendar_remove", args=[account.pk]) not in page.content.decode()
+    assert uids_in(radicale, sessions_calendar) == {held.uid}
+    assert not CalendarConnection.objects.exists()
+
+
+def test_a_removed_account_whose_server_fails_is_tried_again_then_goes_anyway(
+    agreed, sessions_calendar, radicale, mentor, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = book(agreed)
+    (account,) = CalendarConnection.objects.filter(user=mentor)
+    CalendarConnection.objects.filter(pk=account.pk).update(password_encrypted=encrypt("revoked"))
+    account.refresh_from_db()
+
+    client.force_login(mentor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("sessions_app:calendar_remove", args=[account.pk]))
+    # Hidden at once, blocking nothing and receiving no more sessions, while it is tried again.
+    assert client.get(reverse("sessions_app:calendar_choose", args=[account.pk])).status_code == 404
+    assert not BusyInterval.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_cancel(appointment=appointment, by=agreed.mentee, reason="Ill")
+    assert uids_in(radicale, sessions_calendar) == {appointment.uid}  # untouched, not updated
+    assert not calendar_refresh(connection_id=account.pk, now=NOW + timedelta(minutes=10))
+    assert CalendarConnection.objects.filter(pk=account.pk).exists()
+
+    assert calendar_refresh(connection_id=account.pk, now=NOW + timedelta(hours=25))
+    assert not CalendarConnection.objects.exists()
