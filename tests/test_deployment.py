@@ -28,6 +28,7 @@ APP_SERVICES = ("web", "worker", "beat")
 
 # `env("NAME"`, `env.bool("NAME"`, `env.db("NAME"`…: every variable the settings read.
 ENV_READ = re.compile(r"\benv(?:\.\w+)?\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']")
+GUNICORN_READ = re.compile(r"os\.environ\.get\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']")
 # `NAME=value`, active or commented out (`# NAME=value`: a default no literal reproduces).
 ENV_EXAMPLE_LINE = re.compile(r"^(?:#\s?)?([A-Z][A-Z0-9_]*)=")
 # gunicorn's APP_MODULE (`package.module:callable`); a bind address starts with a digit.
@@ -36,6 +37,11 @@ WSGI_TARGET = re.compile(r"^([A-Za-z_][\w.]*):[A-Za-z_]\w*$")
 
 def settings_variables() -> set[str]:
     return set(ENV_READ.findall(SETTINGS_SOURCE))
+
+
+def gunicorn_variables() -> set[str]:
+    """What gunicorn.conf.py reads from the environment (workers, timeout, metrics folder)."""
+    return set(GUNICORN_READ.findall((ROOT / "gunicorn.conf.py").read_text()))
 
 
 def env_example_lines() -> list[str]:
@@ -204,8 +210,9 @@ def test_web_worker_and_beat_share_one_environment(services):
     assert web["DEBUG"] == "0"
 
 
-def test_compose_sets_only_variables_the_settings_read(services):
-    assert set(environment_of(services["web"])) - settings_variables() == set()
+def test_compose_sets_only_variables_the_settings_or_gunicorn_read(services):
+    read = settings_variables() | gunicorn_variables()
+    assert set(environment_of(services["web"])) - read == set()
 
 
 def test_secret_key_must_come_from_the_host_with_a_clear_error(services):
@@ -500,3 +507,11 @@ def test_seed_demo_refuses_to_run_with_debug_off_unless_forced(tmp_path):
     assert refused.returncode != 0
     assert "looks like production: nothing was loaded" in refused.stderr
     assert forced.returncode == 0, forced.stderr
+
+
+def test_metrics_add_up_every_gunicorn_worker_in_a_tmpfs_of_each_container(services):
+    """/metrics counts the requests of all of a container's workers, not only the one that
+    answers the scrape: each keeps its counts in one folder, private to the container."""
+    folder = services["web"]["environment"]["PROMETHEUS_MULTIPROC_DIR"]
+    for role in ("web", "worker", "beat"):
+        assert folder in services[role].get("tmpfs", []), role
