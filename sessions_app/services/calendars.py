@@ -11,7 +11,6 @@ the connections not tried since and queues one short refresh task each.
 """
 
 from datetime import datetime, timedelta
-from functools import partial
 from urllib.parse import urlsplit
 
 from django.db import transaction
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mentoring.crypto import decrypt, encrypt
+from outbox.services import task_enqueue_on_commit
 from sessions_app.calendars.busy import CalendarUnreadable, busy_intervals
 from sessions_app.calendars.caldav import (
     CalDavError,
@@ -297,7 +297,7 @@ def _write_upcoming(*, user_id: int) -> None:
         ends_at__gt=timezone.now(),
     ).values_list("pk", flat=True)
     for appointment_id in upcoming:
-        transaction.on_commit(partial(session_write_back_task.delay, appointment_id, user_id))
+        task_enqueue_on_commit(session_write_back_task, appointment_id, user_id)
 
 
 def _failed(connection: CalendarConnection, problem: CalendarProblem, now: datetime) -> None:
@@ -313,7 +313,7 @@ def _failed(connection: CalendarConnection, problem: CalendarProblem, now: datet
             failing_since__lte=now - FAILING_LIMIT, failure_emailed_at=None
         ).update(failure_emailed_at=now)
         if claimed:
-            transaction.on_commit(partial(calendar_failing_email_task.delay, connection.pk))
+            task_enqueue_on_commit(calendar_failing_email_task, connection.pk)
 
 
 def calendar_refresh(*, connection_id: int, now: datetime) -> bool:
