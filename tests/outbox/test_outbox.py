@@ -35,9 +35,13 @@ def welcome_emails(person) -> list:
 
 
 def test_a_task_enqueued_in_a_transaction_that_rolls_back_leaves_no_row_and_no_email(newcomer):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        task_enqueue_on_commit(user_welcome_send_task, newcomer.pk)
-        raise RuntimeError
+    def booking_that_fails() -> None:
+        with transaction.atomic():
+            task_enqueue_on_commit(user_welcome_send_task, newcomer.pk)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        booking_that_fails()
 
     assert not QueuedTask.objects.exists()
     assert welcome_emails(newcomer) == []
