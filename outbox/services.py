@@ -78,18 +78,28 @@ def task_enqueue_on_commit(task: Task, *args: Any) -> QueuedTask:
 
 
 def task_enqueue_many_on_commit(task: Task, arg_lists: Iterable[Iterable[Any]]) -> int:
-    """As `task_enqueue_on_commit` for many runs of one task (one insert); returns how many."""
+    """As `task_enqueue_on_commit` for many runs of one task: one insert, one callback that
+    publishes them all once committed. Returns how many."""
     rows = QueuedTask.objects.bulk_create(
         QueuedTask(name=task.name, args=list(args)) for args in arg_lists
     )
-    for row in rows:
-        transaction.on_commit(partial(_publish_row, row.pk, task, row.args))
+    if rows:
+        transaction.on_commit(partial(_publish_rows, [(row.pk, row.args) for row in rows], task))
     return len(rows)
 
 
 def _publish_row(pk: int, task: Task, args: list[Any]) -> None:
-    if task_publish(task, *args, task_id=f"{TASK_ID_PREFIX}{pk}"):
-        QueuedTask.objects.filter(pk=pk, published_at__isnull=True).update(
+    _publish_rows([(pk, args)], task)
+
+
+def _publish_rows(rows: list[tuple[int, list[Any]]], task: Task) -> None:
+    published = []
+    for pk, args in rows:
+        if not task_publish(task, *args, task_id=f"{TASK_ID_PREFIX}{pk}"):
+            break  # the broker is down: the scan publishes the rest
+        published.append(pk)
+    if published:
+        QueuedTask.objects.filter(pk__in=published, published_at__isnull=True).update(
             published_at=timezone.now(), publish_count=F("publish_count") + 1
         )
 
