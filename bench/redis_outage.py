@@ -18,6 +18,7 @@ bench.harness's; the private Redis, worker, beat and sink are the integration te
 (tests/integration/redis_fault.py, support.py).
 """
 
+import logging
 import os
 import statistics
 import sys
@@ -40,6 +41,7 @@ _tmp = Path(tempfile.mkdtemp(prefix="bench-redis-outage-"))
 
 
 def main() -> int:
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # the sink's line per SMTP command
     from tests.integration.redis_fault import PrivateRedis
 
     redis = PrivateRedis(_tmp / "redis")

@@ -44,16 +44,16 @@ class FailSoftRedisCache(RedisCache):
             return fallback
         try:
             return call()
-        except UNREACHABLE:
+        except UNREACHABLE as exc:
             with self._lock:
                 first = time.monotonic() >= self._down_until
                 self._down_until = time.monotonic() + RETRY_AFTER
-            if first:
+            if first:  # one line per outage and process, no traceback: the cause is known
                 logger.warning(
-                    "cache unreachable (%s): served without it for %.0f s",
+                    "cache unreachable (%s: %s): served without it for %.0f s",
                     operation,
+                    exc,
                     RETRY_AFTER,
-                    exc_info=True,
                 )
             return fallback
 

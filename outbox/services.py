@@ -55,13 +55,11 @@ def task_publish(task: Task, *args: Any, task_id: str | None = None) -> bool:
         return False
     try:
         task.apply_async(args, task_id=task_id, retry=False)
-    except BROKER_DOWN:
+    except BROKER_DOWN as exc:
         first = time.monotonic() >= _broker_down_until
         _broker_down_until = time.monotonic() + RETRY_AFTER
-        if first:
-            logger.warning(
-                "broker unreachable: %s left for the outbox scan", task.name, exc_info=True
-            )
+        if first:  # one line per outage and process, no traceback: the cause is known
+            logger.warning("broker unreachable (%s): %s left for the outbox scan", exc, task.name)
         return False
     return True
 
