@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 # Connection refused, reset, timed out, or the connection pool gave up: Redis is not there.
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
-RETRY_AFTER = 5.0  # seconds this process skips Redis after it failed once
+RETRY_AFTER = 10.0  # seconds this process skips Redis after it failed once
 
 
 class FailSoftRedisCache(RedisCache):

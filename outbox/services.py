@@ -30,7 +30,7 @@ from outbox.models import TASK_ID_PREFIX, QueuedTask
 logger = logging.getLogger(__name__)
 
 BROKER_DOWN = (BrokerOperationalError, RedisConnectionError, RedisTimeoutError, OSError)
-RETRY_AFTER = 5.0  # seconds this process leaves the broker alone after it refused once
+RETRY_AFTER = 10.0  # seconds this process leaves the broker alone after it refused once
 # A row this young may still be published by the request that wrote it, once it commits.
 PUBLISH_GRACE = timedelta(seconds=10)
 # Published and never finished for this long: the message was lost (Redis restarted without

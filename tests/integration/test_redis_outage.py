@@ -82,7 +82,7 @@ def stack(
             "BACKEND": "mentoring.cache.FailSoftRedisCache",
             "LOCATION": redis.url(1),
             "KEY_PREFIX": "mentoring",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     try:

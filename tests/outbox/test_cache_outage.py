@@ -24,7 +24,7 @@ def redis_gone():
             "BACKEND": "mentoring.cache.FailSoftRedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "KEY_PREFIX": "mentoring",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     with override_settings(CACHES=unreachable):
