@@ -7,7 +7,12 @@ the rate limits of sign-in and the API. So a Redis outage must cost a page its s
 page: reads return the default, writes do nothing, `add` answers "added" so that callers who
 wait on it (allauth's rate-limit lock, our submit guard) go ahead instead of looping. Rate
 limits therefore fail open while Redis is away, as do allauth's guards against reusing a TOTP
-code or a JWT (logged as warnings; readiness probes report the outage).
+code or a JWT (logged as warnings; /readyz reports the cache as degraded).
+
+A write missed during the outage (a version bump, the branding forgotten after a change) would
+leave a stale entry once Redis returns with its saved data. So each process remembers the keys
+it failed to write and deletes them before its first call that reaches Redis again: what was
+stale is read afresh from the database.
 
 After one failure the process leaves Redis alone for `RETRY_AFTER` seconds, so a hung Redis (a
 socket that accepts but never answers) costs one timeout every few seconds, not one per call.
@@ -16,7 +21,7 @@ socket that accepts but never answers) costs one timeout every few seconds, not 
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -29,6 +34,7 @@ logger = logging.getLogger(__name__)
 # Connection refused, reset, timed out, or the connection pool gave up: Redis is not there.
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 RETRY_AFTER = 10.0  # seconds this process skips Redis after it failed once
+MISSED_KEYS_KEPT = 10_000  # beyond this, the rest stay stale until their own timeout
 
 
 class FailSoftRedisCache(RedisCache):
@@ -37,14 +43,26 @@ class FailSoftRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._down_until = 0.0
+        self._missed: set[str] = set()
         self._lock = threading.Lock()
 
-    def _soft(self, operation: str, call: Callable[[], Any], fallback: Any) -> Any:
+    def _soft(
+        self,
+        operation: str,
+        call: Callable[[], Any],
+        fallback: Any,
+        writes: Iterable[str] = (),
+        version: int | None = None,
+    ) -> Any:
         if time.monotonic() < self._down_until:
+            self._remember(writes, version)
             return fallback
         try:
+            if self._missed:
+                self._forget_missed()
             return call()
         except UNREACHABLE as exc:
+            self._remember(writes, version)
             with self._lock:
                 first = time.monotonic() >= self._down_until
                 self._down_until = time.monotonic() + RETRY_AFTER
@@ -57,20 +75,44 @@ class FailSoftRedisCache(RedisCache):
                 )
             return fallback
 
+    def _remember(self, keys: Iterable[str], version: int | None) -> None:
+        with self._lock:
+            for key in keys:
+                if len(self._missed) >= MISSED_KEYS_KEPT:
+                    logger.error("cache: more missed writes than kept; some stay stale")
+                    return
+                self._missed.add(self.make_and_validate_key(key, version=version))
+
+    def _forget_missed(self) -> None:
+        """Delete every key this process failed to write while Redis was away."""
+        with self._lock:
+            keys, self._missed = list(self._missed), set()
+        try:
+            self._cache.delete_many(keys)
+        except UNREACHABLE:
+            with self._lock:
+                self._missed.update(keys)
+            raise
+        logger.info("cache reachable again: %d keys written during the outage dropped", len(keys))
+
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._soft("add", lambda: RedisCache.add(self, key, value, timeout, version), True)
+        call = lambda: RedisCache.add(self, key, value, timeout, version)  # noqa: E731
+        return self._soft("add", call, True, [key], version)
 
     def get(self, key, default=None, version=None):
         return self._soft("get", lambda: RedisCache.get(self, key, default, version), default)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        self._soft("set", lambda: RedisCache.set(self, key, value, timeout, version), None)
+        call = lambda: RedisCache.set(self, key, value, timeout, version)  # noqa: E731
+        self._soft("set", call, None, [key], version)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._soft("touch", lambda: RedisCache.touch(self, key, timeout, version), False)
+        call = lambda: RedisCache.touch(self, key, timeout, version)  # noqa: E731
+        return self._soft("touch", call, False, [key], version)
 
     def delete(self, key, version=None):
-        return self._soft("delete", lambda: RedisCache.delete(self, key, version), False)
+        call = lambda: RedisCache.delete(self, key, version)  # noqa: E731
+        return self._soft("delete", call, False, [key], version)
 
     def get_many(self, keys, version=None):
         return self._soft("get_many", lambda: RedisCache.get_many(self, keys, version), {})
@@ -80,13 +122,17 @@ class FailSoftRedisCache(RedisCache):
 
     def incr(self, key, delta=1, version=None):
         # Nothing stored can be counted on: answer as if the count started now.
-        return self._soft("incr", lambda: RedisCache.incr(self, key, delta, version), delta)
+        call = lambda: RedisCache.incr(self, key, delta, version)  # noqa: E731
+        return self._soft("incr", call, delta, [key], version)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._soft("set_many", lambda: RedisCache.set_many(self, data, timeout, version), [])
+        call = lambda: RedisCache.set_many(self, data, timeout, version)  # noqa: E731
+        return self._soft("set_many", call, [], list(data), version)
 
     def delete_many(self, keys, version=None):
-        self._soft("delete_many", lambda: RedisCache.delete_many(self, keys, version), None)
+        keys = list(keys)
+        call = lambda: RedisCache.delete_many(self, keys, version)  # noqa: E731
+        self._soft("delete_many", call, None, keys, version)
 
     def clear(self):
         return self._soft("clear", lambda: RedisCache.clear(self), False)

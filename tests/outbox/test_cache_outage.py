@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from branding.models import Branding
 from branding.selectors import branding_forget
+from tests.integration.redis_fault import PrivateRedis
 from tests.integration.support import free_port
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,35 @@ def test_the_cache_answers_misses_and_ignores_writes_while_redis_is_away(redis_g
     assert cache.add("k", 1) is True  # callers waiting on add (allauth's lock) go ahead
     assert cache.get_many(["k"]) == {}
     assert cache.delete("k") is False
+
+
+def test_a_write_missed_while_redis_was_away_is_not_read_stale_once_it_returns(
+    tmp_path, monkeypatch
+):
+    """The branding changed during the outage (its entry could not be forgotten) and Redis
+    came back with its saved data: the old branding must not be shown."""
+    monkeypatch.setattr("mentoring.cache.RETRY_AFTER", 0)  # try Redis again at once
+    redis = PrivateRedis(tmp_path / "redis")
+    redis.start()
+    saved = {
+        "default": {
+            "BACKEND": "mentoring.cache.FailSoftRedisCache",
+            "LOCATION": redis.url(0),
+            "KEY_PREFIX": "mentoring",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    try:
+        with override_settings(CACHES=saved):
+            cache.set("branding", "old look")
+            redis.stop()  # saves its data, as a service stop does
+            cache.delete("branding")  # the owner saved a new look: missed
+            cache.set("unread", 3)  # missed too
+            redis.start()
+
+            assert cache.get("branding") is None
+            assert cache.get("unread") is None
+            cache.set("branding", "new look")
+            assert cache.get("branding") == "new look"
+    finally:
+        redis.stop()
