@@ -6,11 +6,11 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
-from django.db import transaction
 from django.dispatch import Signal
 from django.http import HttpRequest
 
 from accounts.tasks import email_send_task
+from outbox.services import task_enqueue_on_commit
 
 # Sent before signing out, with the request: a receiver may answer a URL to go on to (e.g. the
 # identity provider that signed the person in, for its single logout), or None.
@@ -75,4 +75,4 @@ class AccountAdapter(DefaultAccountAdapter):
             "headers": dict(message.extra_headers),
             "alternatives": [tuple(a) for a in getattr(message, "alternatives", [])],
         }
-        transaction.on_commit(lambda: email_send_task.delay(payload))
+        task_enqueue_on_commit(email_send_task, payload)

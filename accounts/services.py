@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.emails import welcome_email_build
 from accounts.events import user_leaving
 from accounts.models import PROGRAMME_ADMINS_GROUP, EmailLog, Profile, Role, User
+from outbox.services import task_enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ def user_welcome_schedule(*, user: User) -> None:
         return
     from accounts.tasks import user_welcome_send_task
 
-    transaction.on_commit(lambda: user_welcome_send_task.delay(user.pk))
+    task_enqueue_on_commit(user_welcome_send_task, user.pk)
 
 
 def user_welcome_send(*, user_id: int) -> bool:

@@ -40,6 +40,7 @@ from mentoring.outbound import (
     guarded_session,
     refusal_of,
 )
+from outbox.services import task_enqueue_on_commit
 from oversight.models import Announcement
 from oversight.selectors.weekly import WEEK
 from programmes.models import Cohort
@@ -172,9 +173,8 @@ def _queue(posts: Iterable[tuple[int, str, str]]) -> None:
     commits (at once outside one)."""
     from chat.tasks import chat_post_task
 
-    posts = list(posts)
-    if posts:
-        transaction.on_commit(lambda: [chat_post_task.delay(*post) for post in posts], robust=True)
+    for post in posts:
+        task_enqueue_on_commit(chat_post_task, *post)
 
 
 def chat_test_send(*, connection: ChatConnection, by: User) -> None:

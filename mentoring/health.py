@@ -2,8 +2,9 @@
 
 /healthz only says the process answers: it touches nothing else, so a database outage does not
 get every web process restarted. /readyz says whether this process can serve real requests now:
-the database answers, the cache's Redis answers, the Celery broker takes connections and every
-migration on disk is applied. Each check has a short timeout; the whole probe costs one
+the database answers and every migration on disk is applied; the cache's Redis and the Celery
+broker are checked too, but their outage only makes it "degraded" (still 200): pages serve
+without them. Each check has a short timeout; the whole probe costs one
 connection to each service and two small queries.
 """
 
@@ -102,10 +103,16 @@ CHECKS: dict[str, Callable[[], None]] = {
 }
 
 
+# Pages serve without Redis (the cache fails soft, tasks wait as outbox rows): a Redis outage
+# must not take every web process out of the load balancer at once. Reported, not failing.
+DEGRADED_ONLY = {"cache", "broker"}
+
+
 @require_GET
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Readiness: 200 when every check passes, else 503 naming the ones that failed."""
+    """Readiness: 200 when the database answers and its migrations are applied ("degraded",
+    naming them, when only the cache or the broker is down), else 503 naming what failed."""
     checks: dict[str, dict[str, object]] = {}
     for name, check in CHECKS.items():
         if name == "migrations" and checks["database"]["status"] != "ok":
@@ -121,8 +128,11 @@ def readyz(request: HttpRequest) -> JsonResponse:
         else:
             checks[name] = {"status": "ok"}
         checks[name]["ms"] = round((time.monotonic() - started) * 1000, 1)
-    failing = [name for name, result in checks.items() if result["status"] == "failed"]
+    failed = [name for name, result in checks.items() if result["status"] == "failed"]
+    failing = [name for name in failed if name not in DEGRADED_ONLY]
     if failing:
-        body = {"status": "unavailable", "failing": failing, "checks": checks}
+        body = {"status": "unavailable", "failing": failed, "checks": checks}
         return JsonResponse(body, status=503)
+    if failed:
+        return JsonResponse({"status": "degraded", "degraded": failed, "checks": checks})
     return JsonResponse({"status": "ready", "checks": checks})

@@ -36,6 +36,7 @@ from mentoring.mail import mail_send_kept
 from notifications.emails import notification_email_build
 from notifications.kinds import kind_for, related_paths
 from notifications.models import Delivery, Notification, NotificationSettings
+from outbox.services import task_enqueue_on_commit, task_publish
 from pairings.models import ContactTerms, Pairing
 from pairings.selectors.agreements import (
     TermsView,
@@ -156,14 +157,11 @@ def notification_schedule(
         },
     )
     if created and due_at <= now:
-        transaction.on_commit(partial(_enqueue_dispatch, recipient.pk))
+        from notifications.tasks import notifications_dispatch_task
+
+        # Sent now rather than at the next scan; a broker outage only delays it.
+        task_enqueue_on_commit(notifications_dispatch_task, recipient.pk)
     return notification
-
-
-def _enqueue_dispatch(recipient_id: int) -> None:
-    from notifications.tasks import notifications_dispatch_task
-
-    notifications_dispatch_task.delay(recipient_id)
 
 
 # --- the scan -----------------------------------------------------------------------------
@@ -205,8 +203,9 @@ def notifications_claim_due(
 def _enqueue_sends(by_recipient: dict[int, list[int]]) -> None:
     from notifications.tasks import notifications_send_task
 
-    for recipient_id, ids in by_recipient.items():
-        notifications_send_task.delay(recipient_id, ids)
+    for recipient_id, ids in by_recipient.items():  # the broker down: the claims go stale
+        if not task_publish(notifications_send_task, recipient_id, ids):
+            return
 
 
 def notifications_dispatch(*, now: datetime, recipient_id: int | None = None) -> int:

@@ -18,12 +18,7 @@ from exchange.models import materials_storage
 from home.export import export_zip
 from home.models import DataExport
 from mentoring.links import absolute
-
-
-def _enqueue_build(export_id: int) -> None:
-    from home.tasks import data_export_build_task
-
-    data_export_build_task.delay(export_id)
+from outbox.services import task_enqueue_on_commit
 
 
 @transaction.atomic
@@ -34,7 +29,9 @@ def data_export_request(*, user: User) -> DataExport:
         return waiting
     export = DataExport.objects.create(user=user)
     security_event_log(user=user, event="data_export_requested")
-    transaction.on_commit(partial(_enqueue_build, export.pk))
+    from home.tasks import data_export_build_task
+
+    task_enqueue_on_commit(data_export_build_task, export.pk)
     return export
 
 

@@ -13,6 +13,7 @@ from matching.services.participants import (
     weights_for_cohort,
 )
 from mentoring.errors import DomainError
+from outbox.services import task_enqueue_many_on_commit
 from pairings.events import pairing_event_publish
 from pairings.models import Pairing
 from programmes.models import Cohort
@@ -140,8 +141,5 @@ def match_run_publish(*, run: MatchRun) -> list[Pairing]:
     run.save(update_fields=["status", "published_at"])
     from pairings.tasks.pairings import pairing_notify_task
 
-    notices = [(p.pk, p.mentor_id) for p in new]
-    transaction.on_commit(
-        lambda: [pairing_notify_task.delay(pk, "proposed", mentor) for pk, mentor in notices]
-    )
+    task_enqueue_many_on_commit(pairing_notify_task, ([p.pk, "proposed", p.mentor_id] for p in new))
     return new

@@ -27,6 +27,7 @@ from matching.selectors.requests import (
 )
 from mentoring.errors import DomainError
 from mentoring.links import absolute
+from outbox.services import task_enqueue_on_commit
 from pairings.models import Pairing
 from pairings.services.pairings import MentorFull, PairingRefused, pairing_create_active
 from programmes.emails import programme_email_build
@@ -42,7 +43,7 @@ class RequestRefused(DomainError):
 def _notify(request: MentorRequest, kind: str) -> None:
     from matching.tasks.requests import request_notify_task
 
-    transaction.on_commit(lambda: request_notify_task.delay(request.pk, kind))
+    task_enqueue_on_commit(request_notify_task, request.pk, kind)
 
 
 def _mentee_lock(*, cohort_id: int, mentee_id: int) -> Enrolment | None:

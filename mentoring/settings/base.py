@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_prometheus",  # request metrics at /metrics (home.metrics), with our outbox gauges
     # Our apps, from the bottom layer up (README's architecture section has the map).
+    "outbox",
     "branding",
     "accounts",
     "audit",
@@ -167,9 +168,12 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down is a cache miss, never an error page (mentoring/cache.py): short
+            # timeouts so a hung Redis costs a fraction of a second, then is skipped a while.
+            "BACKEND": "mentoring.cache.FailSoftRedisCache",
             "LOCATION": env("CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": "mentoring",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -273,8 +277,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Tasks are short; anything due later waits as a row, never in the broker.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Tasks are short; anything due later waits as a row, never in the broker. A Redis that
+    # hangs fails a publish in seconds; the work waits as a row (outbox) until it answers.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 2,
+    }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
@@ -288,13 +297,26 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that hangs (accepts, never answers) costs a publish 2 s, not several tries of 4 s;
+# workers and beat outlive a broker outage of any length: they keep reconnecting.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # A worker process keeps its database connection for this many tasks instead of opening one
 # per task (half the cost of a short send). A task interrupted by a time limit mid-query can
 # spoil the connection for the next few tasks; reminders and emails are claimed rows that the
 # next scan or retry takes again, so nothing is lost. Before each task the connection is checked
 # as before a request (mentoring/celery.py), so a database restart spoils no task.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100)
+# How often beat's outbox scan publishes the tasks the broker refused (seconds).
+OUTBOX_SCAN_SECONDS = env.float("OUTBOX_SCAN_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
+    # Every minute: tasks written while the broker was down (or whose message it lost) are
+    # published again (outbox/services.py).
+    "outbox-publish-due": {
+        "task": "outbox.tasks.queued_tasks_publish_due_task",
+        "schedule": OUTBOX_SCAN_SECONDS,
+    },
     # Every night at 03:15 UTC: audit entries older than AUDIT_RETENTION_DAYS are deleted.
     "audit-entries-expire": {
         "task": "audit.tasks.audit_entries_expire_task",

@@ -18,6 +18,7 @@ from matching.models import PairConstraint
 from matching.services.match_runs import pair_constraint_set
 from mentoring.errors import DomainError
 from mentoring.links import absolute
+from outbox.services import task_enqueue_many_on_commit
 from oversight.models import Nudge
 from pairings.models import Pairing
 from pairings.services.pairings import pairing_close
@@ -105,9 +106,7 @@ def nudge_send(
     ]
     from oversight.tasks.outreach import nudge_email_send_task
 
-    transaction.on_commit(
-        lambda: [nudge_email_send_task.delay(nudge.pk, person_id) for person_id in recipients]
-    )
+    task_enqueue_many_on_commit(nudge_email_send_task, ([nudge.pk, p] for p in recipients))
     return nudge
 
 

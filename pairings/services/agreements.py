@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.services import email_send_once
 from mentoring.errors import DomainError
 from mentoring.links import absolute
+from outbox.services import task_enqueue_on_commit
 from pairings.models import Acknowledgement, ContactAgreement, ContactTerms, Pairing
 from pairings.selectors.agreements import TermsView
 from programmes.emails import programme_email_build
@@ -127,9 +128,7 @@ def agreement_terms_save(
 
     kind = "stated" if first else "changed"
     version = agreement.version
-    transaction.on_commit(
-        lambda: agreement_terms_notify_task.delay(agreement.pk, version, kind, partner.pk)
-    )
+    task_enqueue_on_commit(agreement_terms_notify_task, agreement.pk, version, kind, partner.pk)
     return terms, True
 
 

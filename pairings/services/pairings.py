@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from mentoring.errors import DomainError
+from outbox.services import task_enqueue_on_commit
 from pairings.events import pairing_event_publish
 from pairings.models import Pairing
 from pairings.services.agreements import agreement_open
@@ -45,7 +46,7 @@ def _notify(pairing: Pairing, kind: str, *recipients: User) -> None:
     from pairings.tasks.pairings import pairing_notify_task
 
     for recipient in recipients:
-        transaction.on_commit(lambda r=recipient: pairing_notify_task.delay(pairing.pk, kind, r.pk))
+        task_enqueue_on_commit(pairing_notify_task, pairing.pk, kind, recipient.pk)
 
 
 def _activate(pairing: Pairing) -> Pairing:

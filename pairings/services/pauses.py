@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.events import admin_event_log
 from mentoring.errors import DomainError
+from outbox.services import task_enqueue_on_commit
 from pairings.models import Pairing, PairingPause
 from pairings.selectors.pauses import LIVE
 from programmes.selectors import cohort_admins, cohorts_for_admin
@@ -45,9 +46,7 @@ def _notify(pause: PairingPause, kind: str, *recipients: User, note: str = "") -
     from pairings.tasks.pauses import pause_notify_task
 
     for recipient in recipients:
-        transaction.on_commit(
-            lambda r=recipient: pause_notify_task.delay(pause.pk, kind, r.pk, note)
-        )
+        task_enqueue_on_commit(pause_notify_task, pause.pk, kind, recipient.pk, str(note))
 
 
 def _lock_pairing(pairing: Pairing) -> Pairing:

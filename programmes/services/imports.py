@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mentoring.errors import DomainError
+from outbox.services import task_enqueue_on_commit
 from programmes.models import Cohort, ImportJob, Invite, ParticipantRole
 from programmes.services.invites import INVITE_DAYS, invite_emails_schedule
 
@@ -236,7 +237,7 @@ def import_job_create(
         content=content,
         total_rows=total_rows,
     )
-    transaction.on_commit(lambda: import_run_task.delay(job.pk))
+    task_enqueue_on_commit(import_run_task, job.pk)
     return job
 
 
@@ -332,5 +333,5 @@ def import_run(*, job_id: int) -> None:
             if done:
                 return
             if time.monotonic() > stop_at:
-                transaction.on_commit(lambda: import_run_task.delay(job_id))
+                task_enqueue_on_commit(import_run_task, job_id)
                 return

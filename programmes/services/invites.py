@@ -13,6 +13,7 @@ from accounts.emails import email_build
 from accounts.models import User
 from mentoring.errors import DomainError
 from mentoring.links import absolute
+from outbox.services import task_enqueue_many_on_commit
 from programmes.models import Cohort, Enrolment, Invite, PendingJoin
 from programmes.services.enrolments import enrolment_join
 
@@ -183,9 +184,7 @@ def invite_emails_schedule(*, invite_ids: Iterable[int]) -> None:
     """Queue one invitation email per invite once the current transaction commits."""
     from programmes.tasks.invites import invite_send_task
 
-    ids = list(invite_ids)
-    if ids:
-        transaction.on_commit(lambda: [invite_send_task.delay(pk) for pk in ids])
+    task_enqueue_many_on_commit(invite_send_task, ([pk] for pk in invite_ids))
 
 
 def _invite_email(invite: Invite) -> EmailMultiAlternatives:

@@ -22,7 +22,6 @@ emails both people the calendar update (same UID, next SEQUENCE).
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
@@ -31,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from outbox.services import task_enqueue_on_commit
 from pairings.models import Pairing
 from sessions_app.errors import BookingRefused, SlotUnavailable
 from sessions_app.events import appointment_event_publish
@@ -194,9 +194,7 @@ def _announce(appointment: Appointment) -> None:
     reminder_rows_sync(appointment=appointment)
     appointment_event_publish(appointment=appointment)  # the organisation's webhooks
     for person_id in (appointment.mentor_id, appointment.mentee_id):
-        transaction.on_commit(
-            partial(invite_send_task.delay, appointment.pk, appointment.sequence, person_id)
-        )
+        task_enqueue_on_commit(invite_send_task, appointment.pk, appointment.sequence, person_id)
     session_writes_queue(appointment=appointment)
 
 

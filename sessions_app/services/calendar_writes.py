@@ -10,13 +10,12 @@ itself. A SessionEventWrite row per (session, calendar) remembers the SEQUENCE w
 repeated, or arriving late, never writes an older or the same version again.
 """
 
-from functools import partial
-
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from outbox.services import task_enqueue_on_commit
 from sessions_app.calendars.caldav import CalDavError, event_put
 from sessions_app.ics import PUBLISH, calendar_for, event_for
 from sessions_app.models import Appointment, ConnectedCalendar, SessionEventWrite
@@ -38,7 +37,7 @@ def session_writes_queue(*, appointment: Appointment) -> None:
 
     people = _calendars_for(appointment, [appointment.mentor_id, appointment.mentee_id])
     for user_id in sorted(set(people.values_list("user_id", flat=True))):
-        transaction.on_commit(partial(session_write_back_task.delay, appointment.pk, user_id))
+        task_enqueue_on_commit(session_write_back_task, appointment.pk, user_id)
 
 
 def _write_one(appointment: Appointment, person: User, calendar: ConnectedCalendar) -> int:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mentoring.crypto import decrypt, encrypt
+from outbox.services import task_enqueue_on_commit, task_publish
 from sessions_app.calendars.busy import CalendarUnreadable, busy_intervals
 from sessions_app.calendars.caldav import (
     CalDavError,
@@ -262,7 +263,8 @@ def calendar_disconnect(*, connection: CalendarConnection, now: datetime) -> boo
         CalendarConnection.objects.filter(pk=connection.pk).update(removing_since=now)
         connection.busy.all().delete()
         connection.calendars.update(counts_busy=False, receives_sessions=False)
-        transaction.on_commit(partial(calendar_refresh_task.delay, connection.pk))
+        # The refresh scan takes it up within REFRESH_EVERY should the broker be down now.
+        transaction.on_commit(partial(task_publish, calendar_refresh_task, connection.pk))
     return True
 
 
@@ -371,7 +373,7 @@ def _write_upcoming(*, user_id: int) -> None:
         ends_at__gt=timezone.now(),
     ).values_list("pk", flat=True)
     for appointment_id in upcoming:
-        transaction.on_commit(partial(session_write_back_task.delay, appointment_id, user_id))
+        task_enqueue_on_commit(session_write_back_task, appointment_id, user_id)
 
 
 def _failed(connection: CalendarConnection, problem: CalendarProblem, now: datetime) -> None:
@@ -387,7 +389,7 @@ def _failed(connection: CalendarConnection, problem: CalendarProblem, now: datet
             failing_since__lte=now - FAILING_LIMIT, failure_emailed_at=None
         ).update(failure_emailed_at=now)
         if claimed:
-            transaction.on_commit(partial(calendar_failing_email_task.delay, connection.pk))
+            task_enqueue_on_commit(calendar_failing_email_task, connection.pk)
 
 
 def calendar_refresh(*, connection_id: int, now: datetime) -> bool:

@@ -29,6 +29,7 @@ from accounts.emails import email_build
 from accounts.models import User
 from mentoring.links import absolute
 from mentoring.mail import mail_send_kept
+from outbox.services import task_enqueue_on_commit, task_publish
 from pairings.models import Pairing
 from pairings.selectors.agreements import partner_phone_for, phone_display
 from sessions_app.models import Appointment, Reminder, ReminderSettings
@@ -152,8 +153,10 @@ def _starting_soon(
         )
         if new:
             created.append(reminder.pk)
-    if created:
-        transaction.on_commit(partial(_enqueue_sends, created))
+    from sessions_app.tasks.reminders import reminder_send_task
+
+    for reminder_id in created:  # claimed already: sent once the booking commits
+        task_enqueue_on_commit(reminder_send_task, reminder_id)
 
 
 @transaction.atomic
@@ -204,8 +207,9 @@ def reminders_claim_due(*, now: datetime, limit: int = CLAIM_BATCH) -> list[int]
 def _enqueue_sends(ids: list[int]) -> None:
     from sessions_app.tasks.reminders import reminder_send_task
 
-    for reminder_id in ids:
-        reminder_send_task.delay(reminder_id)
+    for reminder_id in ids:  # the broker down: the claims go stale and the scan takes them
+        if not task_publish(reminder_send_task, reminder_id):
+            return
 
 
 def reminders_dispatch(*, now: datetime) -> int:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
 from mentoring.outbound import guarded_session, refusal_of
+from outbox.services import task_enqueue_on_commit, task_publish
 from webhooks.models import (
     TEST_KIND,
     WebhookAttempt,
@@ -81,8 +82,9 @@ def deliveries_claim_due(*, now: datetime, limit: int = CLAIM_BATCH) -> list[int
 def _enqueue_sends(ids: list[int], by_hand: bool = False) -> None:
     from webhooks.tasks import delivery_send_task
 
-    for delivery_id in ids:
-        delivery_send_task.delay(delivery_id, by_hand)
+    for delivery_id in ids:  # the broker down: the claims go stale and the scan takes them
+        if not task_publish(delivery_send_task, delivery_id, by_hand):
+            return
 
 
 def deliveries_dispatch(*, now: datetime) -> int:
@@ -184,9 +186,7 @@ def _record_failure(*, endpoint_id: int, now: datetime) -> None:
     endpoint.save(update_fields=["enabled", "disabled_at", "disabled_reason"])
     from webhooks.tasks import endpoint_disabled_notify_task
 
-    transaction.on_commit(
-        partial(endpoint_disabled_notify_task.delay, endpoint.pk, now.isoformat())
-    )
+    task_enqueue_on_commit(endpoint_disabled_notify_task, endpoint.pk, now.isoformat())
 
 
 def delivery_send(*, delivery_id: int, by_hand: bool = False) -> bool:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from organisations.models import Organisation
+from outbox.services import task_publish
 from webhooks.models import TEST_KIND, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from webhooks.payloads import VERSION, organisation_ref, payload_data
 
@@ -20,8 +21,9 @@ from webhooks.payloads import VERSION, organisation_ref, payload_data
 def _enqueue_sends(ids: list[int]) -> None:
     from webhooks.tasks import delivery_send_task
 
-    for delivery_id in ids:
-        delivery_send_task.delay(delivery_id)
+    for delivery_id in ids:  # the broker down: the dispatch scan sends them when it is back
+        if not task_publish(delivery_send_task, delivery_id):
+            return
 
 
 def _write(

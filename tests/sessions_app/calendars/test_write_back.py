@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from mentoring.crypto import encrypt
 from mentoring.links import absolute
+from outbox.models import QueuedTask
 from sessions_app.calendars.caldav import CalDavError
-from sessions_app.models import BusyInterval, CalendarConnection, SessionEventWrite
+from sessions_app.models import Appointment, BusyInterval, CalendarConnection, SessionEventWrite
 from sessions_app.services.booking import appointment_cancel, appointment_reschedule
 from sessions_app.services.calendar_writes import session_write_back
 from sessions_app.services.calendars import (
@@ -148,10 +149,12 @@ def test_running_the_write_back_twice_writes_once(
 def test_only_people_who_chose_a_calendar_get_a_write_back(
     agreed, sessions_calendar, mentor, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=False) as queued:
+    with django_capture_on_commit_callbacks(execute=False):
         book(agreed)
-    tasks = [callback.func.__self__.name for callback in queued if hasattr(callback, "func")]
-    assert tasks.count("sessions_app.tasks.calendars.session_write_back_task") == 1
+    queued = QueuedTask.objects.filter(name="sessions_app.tasks.calendars.session_write_back_task")
+    assert list(queued.values_list("args", flat=True)) == [
+        [Appointment.objects.get().pk, mentor.pk]
+    ]
 
 
 def test_a_session_booked_before_the_choice_is_written_when_a_calendar_is_chosen(

@@ -1,0 +1,138 @@
+"""The cache backend: Django's Redis cache that treats Redis being down as a cache miss.
+
+Everything kept in this cache can be lost: the branding (read again from the database), the
+unread badge and the threads' live versions (the database answers instead), the double-submit
+guard of the booking form (the database's exclusion constraint still refuses an overlap) and
+the rate limits of sign-in and the API. So a Redis outage must cost a page its speed, never the
+page: reads return the default, writes do nothing, `add` answers "added" so that callers who
+wait on it (allauth's rate-limit lock, our submit guard) go ahead instead of looping. Rate
+limits therefore fail open while Redis is away, as do allauth's guards against reusing a TOTP
+code or a JWT (logged as warnings; /readyz reports the cache as degraded).
+
+A write missed during the outage (a version bump, the branding forgotten after a change) would
+leave a stale entry once Redis returns with its saved data. So each process remembers the keys
+it failed to write and deletes them before its first call that reaches Redis again: what was
+stale is read afresh from the database.
+
+After one failure the process leaves Redis alone for `RETRY_AFTER` seconds, so a hung Redis (a
+socket that accepts but never answers) costs one timeout every few seconds, not one per call.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+# Connection refused, reset, timed out, or the connection pool gave up: Redis is not there.
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+RETRY_AFTER = 10.0  # seconds this process skips Redis after it failed once
+MISSED_KEYS_KEPT = 10_000  # beyond this, the rest stay stale until their own timeout
+
+
+class FailSoftRedisCache(RedisCache):
+    """RedisCache whose every call survives Redis being down (see the module docstring)."""
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._down_until = 0.0
+        self._missed: set[str] = set()
+        self._lock = threading.Lock()
+
+    def _soft(
+        self,
+        operation: str,
+        call: Callable[[], Any],
+        fallback: Any,
+        writes: Iterable[str] = (),
+        version: int | None = None,
+    ) -> Any:
+        if time.monotonic() < self._down_until:
+            self._remember(writes, version)
+            return fallback
+        try:
+            if self._missed:
+                self._forget_missed()
+            return call()
+        except UNREACHABLE as exc:
+            self._remember(writes, version)
+            with self._lock:
+                first = time.monotonic() >= self._down_until
+                self._down_until = time.monotonic() + RETRY_AFTER
+            if first:  # one line per outage and process, no traceback: the cause is known
+                logger.warning(
+                    "cache unreachable (%s: %s): served without it for %.0f s",
+                    operation,
+                    exc,
+                    RETRY_AFTER,
+                )
+            return fallback
+
+    def _remember(self, keys: Iterable[str], version: int | None) -> None:
+        with self._lock:
+            for key in keys:
+                if len(self._missed) >= MISSED_KEYS_KEPT:
+                    logger.error("cache: more missed writes than kept; some stay stale")
+                    return
+                self._missed.add(self.make_and_validate_key(key, version=version))
+
+    def _forget_missed(self) -> None:
+        """Delete every key this process failed to write while Redis was away."""
+        with self._lock:
+            keys, self._missed = list(self._missed), set()
+        try:
+            self._cache.delete_many(keys)
+        except UNREACHABLE:
+            with self._lock:
+                self._missed.update(keys)
+            raise
+        logger.info("cache reachable again: %d keys written during the outage dropped", len(keys))
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        call = lambda: RedisCache.add(self, key, value, timeout, version)  # noqa: E731
+        return self._soft("add", call, True, [key], version)
+
+    def get(self, key, default=None, version=None):
+        return self._soft("get", lambda: RedisCache.get(self, key, default, version), default)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        call = lambda: RedisCache.set(self, key, value, timeout, version)  # noqa: E731
+        self._soft("set", call, None, [key], version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        call = lambda: RedisCache.touch(self, key, timeout, version)  # noqa: E731
+        return self._soft("touch", call, False, [key], version)
+
+    def delete(self, key, version=None):
+        call = lambda: RedisCache.delete(self, key, version)  # noqa: E731
+        return self._soft("delete", call, False, [key], version)
+
+    def get_many(self, keys, version=None):
+        return self._soft("get_many", lambda: RedisCache.get_many(self, keys, version), {})
+
+    def has_key(self, key, version=None):
+        return self._soft("has_key", lambda: RedisCache.has_key(self, key, version), False)
+
+    def incr(self, key, delta=1, version=None):
+        # Nothing stored can be counted on: answer as if the count started now.
+        call = lambda: RedisCache.incr(self, key, delta, version)  # noqa: E731
+        return self._soft("incr", call, delta, [key], version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        call = lambda: RedisCache.set_many(self, data, timeout, version)  # noqa: E731
+        return self._soft("set_many", call, [], list(data), version)
+
+    def delete_many(self, keys, version=None):
+        keys = list(keys)
+        call = lambda: RedisCache.delete_many(self, keys, version)  # noqa: E731
+        self._soft("delete_many", call, None, keys, version)
+
+    def clear(self):
+        return self._soft("clear", lambda: RedisCache.clear(self), False)
