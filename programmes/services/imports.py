@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mentoring.errors import DomainError
+from mentoring.live import invites_changed
 from programmes.models import Cohort, ImportJob, Invite, ParticipantRole
 from programmes.services.invites import INVITE_DAYS, invite_emails_schedule
 
@@ -265,6 +266,7 @@ def _batch_import(job: ImportJob, batch: list[Row | dict], now: datetime) -> Non
         )
         for row in new_rows
     )
+    invites_changed()  # bulk: no signal
     # One callback per batch: a 50,000-row file queues its emails as it goes, not all at once.
     invite_emails_schedule(invite_ids=[i.pk for i in invites])
     job.processed_rows += len(batch)

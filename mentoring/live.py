@@ -1,0 +1,161 @@
+"""Versions in the shared cache, bumped on every committed write that changes what they stand
+for, so a value cached under a version is never shown once it is out of date.
+
+A value is cached under `<prefix>:<version>`; a write bumps the version (now, and again once
+committed), so the next read misses and recomputes. The version is read before the value is
+computed, so a value computed from a state older than a write lands under a version that is
+already out of date. Only a cache every worker shares (Redis, LIVE_VERSIONS_CACHED) is
+trusted: a per-process cache would miss the other workers' bumps, so without one every read
+computes. A cache error computes too: the cache is an optimisation, never a reason for a 500.
+
+Used by the thread poll and the unread badge (exchange/live.py) and by the dashboard's
+counters: each person's under their own version, which the writes of every app bump through
+`counters_changed` (signals in home/receivers.py, and the bulk writes by hand).
+"""
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+VERSION_TTL = 24 * 3600
+VALUE_TTL = 3600
+
+
+def shared() -> bool:
+    """Versions are trusted only from a cache every worker shares (Redis), not a per-process one."""
+    return getattr(settings, "LIVE_VERSIONS_CACHED", False)
+
+
+def _new_version() -> str:
+    return str(time.time_ns())
+
+
+def versions(keys: list[str]) -> list[str] | None:
+    """The versions under `keys` (each set to a new one when absent), in one round trip when
+    all are there; None when the cache fails."""
+    try:
+        found = cache.get_many(keys)
+        for key in keys:
+            if found.get(key) is None:
+                version = _new_version()
+                if not cache.add(key, version, VERSION_TTL):
+                    version = cache.get(key)
+                found[key] = version
+        return [found[key] for key in keys]
+    except Exception:  # the cache is an optimisation: down means "ask the database"
+        logger.warning("cache unavailable reading %s", keys, exc_info=True)
+        return None
+
+
+def version(key: str) -> str | None:
+    found = versions([key])
+    return None if found is None else found[0]
+
+
+def bump(keys: list[str]) -> None:
+    try:
+        cache.set_many({key: _new_version() for key in keys}, VERSION_TTL)
+    except Exception:
+        # A missed bump would leave a stale version: drop the keys instead, or give up loudly.
+        logger.warning("cache unavailable bumping %s", keys, exc_info=True)
+        try:
+            cache.delete_many(keys)
+        except Exception:
+            logger.error("live versions not invalidated: %s", keys, exc_info=True)
+
+
+def bump_now_and_on_commit(keys: list[str]) -> None:
+    """Now, so the rest of this request (the page's own badge) sees the change; and again once
+    committed, so a value read meanwhile from the state before the write is not kept. A
+    rollback only costs one recount."""
+    if not keys:
+        return
+    bump(keys)
+    transaction.on_commit(lambda: bump(keys))
+
+
+def cached(*, version_keys: list[str], prefix: str, compute: Callable, enabled: bool = True):
+    """`compute()`, kept in the shared cache under the current versions of `version_keys`."""
+    if not (enabled and shared()):
+        return compute()
+    current = versions(version_keys)
+    if current is None:
+        return compute()
+    key = ":".join([prefix, *current])
+    try:
+        value = cache.get(key)
+    except Exception:
+        logger.warning("cache unavailable reading %s", key, exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, VALUE_TTL)
+        except Exception:
+            logger.warning("cache unavailable storing %s", key, exc_info=True)
+    return value
+
+
+# --- the dashboard's counters ----------------------------------------------------------------
+
+INVITES_KEY = "live:invites-v"  # any invitation written: few, so one version for everyone
+
+
+def _counters_key(user_id: int) -> str:
+    return f"live:counters-v:{user_id}"
+
+
+def counters_changed(*, user_ids: Iterable[int | None]) -> None:
+    """These people's dashboard counters (sessions to come, feedback waiting, invitations,
+    cohorts, opportunities) are new, now and once committed."""
+    bump_now_and_on_commit(sorted({_counters_key(pk) for pk in user_ids if pk}))
+
+
+def invites_changed() -> None:
+    """Some invitation was written: everyone's invitation counter is recounted."""
+    bump_now_and_on_commit([INVITES_KEY])
+
+
+def counters_cached(*, user_id: int, compute: Callable[[], dict]) -> dict:
+    """The person's dashboard counters, from the cache while neither their version nor the
+    invitations' has moved (setting PERSON_COUNTERS_CACHE, on unless a test turns it off)."""
+    return cached(
+        version_keys=[_counters_key(user_id), INVITES_KEY],
+        prefix=f"live:counters:{user_id}",
+        compute=compute,
+        enabled=getattr(settings, "PERSON_COUNTERS_CACHE", True),
+    )
+
+
+# --- whether a person runs programmes, for the navigation ------------------------------------
+
+ROLES_KEY = "live:roles-v"  # a group's permissions changed: everyone's is asked again
+
+
+def _roles_key(user_id: int) -> str:
+    return f"live:roles-v:{user_id}"
+
+
+def roles_changed(*, user_ids: Iterable[int | None] | None = None) -> None:
+    """These people's (or, with None, everyone's) programme-admin role may have changed."""
+    if user_ids is None:
+        bump_now_and_on_commit([ROLES_KEY])
+    else:
+        bump_now_and_on_commit(sorted({_roles_key(pk) for pk in user_ids if pk}))
+
+
+def programme_admin_cached(*, user_id: int, compute: Callable[[], bool]) -> bool:
+    """Whether the navigation shows the admin links, from the cache while the person's roles
+    version stands (setting PERSON_COUNTERS_CACHE). Admin pages check with the database."""
+    return cached(
+        version_keys=[_roles_key(user_id), ROLES_KEY],
+        prefix=f"live:roles:{user_id}",
+        compute=compute,
+        enabled=getattr(settings, "PERSON_COUNTERS_CACHE", True),
+    )
