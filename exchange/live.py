@@ -56,7 +56,7 @@ def unread_cached(user_id: int, compute) -> int:
     UNREAD_BADGE_CACHE, on unless a test turns it off)."""
     return cached(
         version_keys=[_unread_version_key(user_id)],
-        prefix=f"live:unread:{user_id}",
+        key=f"live:unread:{user_id}",
         compute=compute,
         enabled=getattr(settings, "UNREAD_BADGE_CACHE", True),
     )

@@ -1,10 +1,10 @@
 """Versions in the shared cache, bumped on every committed write that changes what they stand
 for, so a value cached under a version is never shown once it is out of date.
 
-A value is cached under `<prefix>:<version>`; a write bumps the version (now, and again once
-committed), so the next read misses and recomputes. The version is read before the value is
-computed, so a value computed from a state older than a write lands under a version that is
-already out of date. Only a cache every worker shares (Redis, LIVE_VERSIONS_CACHED) is
+A value is cached with the versions it was computed at; a write bumps the version (now, and
+again once committed), so the next read finds them differ and recomputes. The versions are
+read before the value is computed, so a value computed from a state older than a write is
+stored with a version that is already out of date. Only a cache every worker shares (Redis, LIVE_VERSIONS_CACHED) is
 trusted: a per-process cache would miss the other workers' bumps, so without one every read
 computes. A cache error computes too: the cache is an optimisation, never a reason for a 500.
 
@@ -81,25 +81,30 @@ def bump_now_and_on_commit(keys: list[str]) -> None:
     transaction.on_commit(lambda: bump(keys))
 
 
-def cached(*, version_keys: list[str], prefix: str, compute: Callable, enabled: bool = True):
-    """`compute()`, kept in the shared cache under the current versions of `version_keys`."""
+def cached(*, version_keys: list[str], key: str, compute: Callable, enabled: bool = True):
+    """`compute()`, kept in the shared cache under `key` with the versions of `version_keys`
+    it was computed at: one round trip reads the versions and the value together, and a value
+    stored at other versions is computed again."""
     if not (enabled and shared()):
         return compute()
-    current = versions(version_keys)
-    if current is None:
-        return compute()
-    key = ":".join([prefix, *current])
     try:
-        value = cache.get(key)
+        found = cache.get_many([*version_keys, key])
     except Exception:
         logger.warning("cache unavailable reading %s", key, exc_info=True)
         return compute()
-    if value is None:
-        value = compute()
-        try:
-            cache.set(key, value, VALUE_TTL)
-        except Exception:
-            logger.warning("cache unavailable storing %s", key, exc_info=True)
+    current = [found.get(k) for k in version_keys]
+    stored = found.get(key)
+    if None not in current and stored is not None and stored[0] == current:
+        return stored[1]
+    if None in current:
+        current = versions(version_keys)  # set the missing ones first, then compute
+        if current is None:
+            return compute()
+    value = compute()
+    try:
+        cache.set(key, (current, value), VALUE_TTL)
+    except Exception:
+        logger.warning("cache unavailable storing %s", key, exc_info=True)
     return value
 
 
@@ -128,7 +133,7 @@ def counters_cached(*, user_id: int, compute: Callable[[], dict]) -> dict:
     invitations' has moved (setting PERSON_COUNTERS_CACHE, on unless a test turns it off)."""
     return cached(
         version_keys=[_counters_key(user_id), INVITES_KEY],
-        prefix=f"live:counters:{user_id}",
+        key=f"live:counters:{user_id}",
         compute=compute,
         enabled=getattr(settings, "PERSON_COUNTERS_CACHE", True),
     )
@@ -156,7 +161,7 @@ def programme_admin_cached(*, user_id: int, compute: Callable[[], bool]) -> bool
     version stands (setting PERSON_COUNTERS_CACHE). Admin pages check with the database."""
     return cached(
         version_keys=[_roles_key(user_id), ROLES_KEY],
-        prefix=f"live:roles:{user_id}",
+        key=f"live:roles:{user_id}",
         compute=compute,
         enabled=getattr(settings, "PERSON_COUNTERS_CACHE", True),
     )

@@ -169,4 +169,4 @@ def test_a_cache_that_fails_falls_through_to_the_database(settings):
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens: every call fails at once
         }
     }
-    assert cached(version_keys=["live:x"], prefix="live:y", compute=lambda: 7) == 7
+    assert cached(version_keys=["live:x"], key="live:y", compute=lambda: 7) == 7
