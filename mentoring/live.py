@@ -4,9 +4,10 @@ for, so a value cached under a version is never shown once it is out of date.
 A value is cached with the versions it was computed at; a write bumps the version (now, and
 again once committed), so the next read finds them differ and recomputes. The versions are
 read before the value is computed, so a value computed from a state older than a write is
-stored with a version that is already out of date. Only a cache every worker shares (Redis, LIVE_VERSIONS_CACHED) is
-trusted: a per-process cache would miss the other workers' bumps, so without one every read
-computes. A cache error computes too: the cache is an optimisation, never a reason for a 500.
+stored with a version that is already out of date. Only a cache every worker shares (Redis,
+LIVE_VERSIONS_CACHED) is trusted: a per-process cache would miss the other workers' bumps, so
+without one every read computes. A cache error computes too: the cache is an optimisation,
+never a reason for a 500.
 
 Used by the thread poll and the unread badge (exchange/live.py) and by the dashboard's
 counters: each person's under their own version, which the writes of every app bump through
