@@ -4,6 +4,7 @@ from functools import lru_cache
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -11,18 +12,28 @@ SELECTED = SafeString(" selected")
 CHECKED = SafeString(" checked")
 
 
-def _choices_key(choices) -> tuple[tuple[str, str], ...]:
-    """The choices as plain strings: labels in the active language, so a cached rendering is
-    never shown in another."""
+def _choices_key(choices) -> tuple:
+    """What the rendering depends on: the choices as plain strings, labels in the active
+    language, so a cached rendering is never shown in another. A list made once per process
+    (a functools.cache'd function such as timezone_choices) is known by the function and the
+    language alone, without going through its ~430 entries on every page."""
+    func = getattr(choices, "func", None)  # Django's CallableChoiceIterator
+    if func is not None and hasattr(func, "cache_info"):
+        return (func, translation.get_language())
     return tuple((str(v), str(label)) for v, label in choices)
 
 
+def _pairs(key: tuple) -> tuple[tuple[str, str], ...]:
+    if key and callable(key[0]):
+        return tuple((str(v), str(label)) for v, label in key[0]())
+    return key
+
+
 @lru_cache(maxsize=32)
-def _select_options(
-    choices: tuple[tuple[str, str], ...],
-) -> tuple[tuple[tuple[str, str], ...], dict]:
+def _select_options(key: tuple) -> tuple[tuple[tuple[str, str], ...], dict]:
     """Each <option> rendered once per process (and language), as the markup before and after
     its " selected"; its index by value."""
+    choices = _pairs(key)
     options = tuple(
         (format_html('<option value="{}"', v), format_html(">{}</option>", label))
         for v, label in choices
@@ -32,10 +43,11 @@ def _select_options(
 
 @lru_cache(maxsize=32)
 def _checkbox_options(
-    base_id: str, name: str, attrs: str, choices: tuple[tuple[str, str], ...]
+    base_id: str, name: str, attrs: str, key: tuple
 ) -> tuple[tuple[tuple[str, str], ...], dict]:
     """Each checkbox rendered once per process (and language), as the markup before and after
     its " checked"; its index by value."""
+    choices = _pairs(key)
     options = tuple(
         (
             format_html(
