@@ -7,10 +7,11 @@ kept; the queries of one GET are counted with CaptureQueriesContext. Pages: the 
 profile page, the booking page, a message thread and the poll an open thread sends every 3
 seconds (as the demo mentee), and the cohort page (as the demo admin).
 
-The cache is production's when REDIS_URL (and CACHE_URL) are set, as they should be for the
-figures: the unread badge, the dashboard's counters and the rendered fragments are then cached
-in Redis and invalidated on write, as on a real server. Without them it runs as the embedded
-mode does (a per-process cache, in which those live caches are off) and says so in its report.
+The cache is production's when REDIS_URL and CACHE_URL are set, as they should be for the
+figures (CACHE_URL a Redis database of its own: the run clears it): the unread badge, the
+dashboard's counters and the navigation's admin links then come from Redis, invalidated on
+write, as on a real server. Without them it runs as the embedded mode does (a per-process
+cache, in which those caches are off) and says so in its report.
 
 The earlier gunicorn throughput comparison with a trivial view (">= 40 % of its req/s") was
 dropped: it measured the worker setup as much as the pages, and took minutes to run.
