@@ -19,7 +19,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
-from mentoring.live import bump_now_and_on_commit, cached, shared, version
+from mentoring.live import bump_now_and_on_commit, cached, peek, shared, version
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,19 @@ def unread_cached(user_id: int, compute) -> int:
         key=f"live:unread:{user_id}",
         compute=compute,
         enabled=getattr(settings, "UNREAD_BADGE_CACHE", True),
+    )
+
+
+def unread_none_known(user_id: int) -> bool:
+    """True when the cache knows, at the person's current version, that nothing is unread;
+    False when it does not know (it never counts)."""
+    return (
+        peek(
+            version_keys=[_unread_version_key(user_id)],
+            key=f"live:unread:{user_id}",
+            enabled=getattr(settings, "UNREAD_BADGE_CACHE", True),
+        )
+        == 0
     )
 
 

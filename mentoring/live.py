@@ -109,6 +109,23 @@ def cached(*, version_keys: list[str], key: str, compute: Callable, enabled: boo
     return value
 
 
+def peek(*, version_keys: list[str], key: str, enabled: bool = True):
+    """The value `cached` keeps under `key` if it is there at the current versions, else None
+    (never computed; None too without a shared cache or when it fails)."""
+    if not (enabled and shared()):
+        return None
+    try:
+        found = cache.get_many([*version_keys, key])
+    except Exception:
+        logger.warning("cache unavailable reading %s", key, exc_info=True)
+        return None
+    current = [found.get(k) for k in version_keys]
+    stored = found.get(key)
+    if None in current or stored is None or stored[0] != current:
+        return None
+    return stored[1]
+
+
 # --- the dashboard's counters ----------------------------------------------------------------
 
 INVITES_KEY = "live:invites-v"  # any invitation written: few, so one version for everyone
