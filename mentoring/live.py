@@ -146,6 +146,12 @@ def invites_changed() -> None:
     bump_now_and_on_commit([INVITES_KEY])
 
 
+def invites_committed() -> None:
+    """Invitations were written and committed (in bulk, one batch at a time): everyone's
+    invitation counter is recounted. Called outside any transaction, so no callback waits."""
+    bump([INVITES_KEY])
+
+
 def counters_cached(*, user_id: int, compute: Callable[[], dict]) -> dict:
     """The person's dashboard counters, from the cache while neither their version nor the
     invitations' has moved (setting PERSON_COUNTERS_CACHE, on unless a test turns it off)."""
