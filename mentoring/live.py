@@ -152,6 +152,16 @@ def invites_committed() -> None:
     bump([INVITES_KEY])
 
 
+def counters_known(*, user_id: int) -> dict | None:
+    """The person's dashboard counters if the cache holds them at their current versions (never
+    computed): e.g. {"upcoming": 0} lets the booking page skip asking for sessions to come."""
+    return peek(
+        version_keys=[_counters_key(user_id), INVITES_KEY],
+        key=f"live:counters:{user_id}",
+        enabled=getattr(settings, "PERSON_COUNTERS_CACHE", True),
+    )
+
+
 def counters_cached(*, user_id: int, compute: Callable[[], dict]) -> dict:
     """The person's dashboard counters, from the cache while neither their version nor the
     invitations' has moved (setting PERSON_COUNTERS_CACHE, on unless a test turns it off)."""

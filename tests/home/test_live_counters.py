@@ -9,7 +9,6 @@ import time_machine
 from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from feedback.models import Feedback
@@ -54,10 +53,21 @@ def page(client: Client) -> str:
     return response.content.decode()
 
 
+def sql_of(client: Client, url: str = DASHBOARD) -> list[str]:
+    """The statements one GET runs (counted as they run: the debug log is a bounded deque)."""
+    statements: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        assert client.get(url).status_code == 200
+    return statements
+
+
 def queries_of(client: Client) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        page(client)
-    return len(captured)
+    return len(sql_of(client))
 
 
 @pytest.fixture
@@ -170,3 +180,24 @@ def test_a_cache_that_fails_falls_through_to_the_database(settings):
         }
     }
     assert cached(version_keys=["live:x"], key="live:y", compute=lambda: 7) == 7
+
+
+def test_the_booking_page_knows_from_the_counters_that_nothing_is_booked(
+    booked_pairing, mentee, django_capture_on_commit_callbacks
+):
+    alice = signed_in(mentee)
+    booking = reverse("sessions_app:book", args=[booked_pairing.pk])
+    unknown = sql_of(alice, booking)
+    assert NOTHING_BOOKED in page(alice)  # the dashboard counted: nothing to come
+    known = sql_of(alice, booking)
+    sessions_to_come = 'SELECT "sessions_app_appointment"."id"'
+    assert [sql for sql in unknown if sql.startswith(sessions_to_come)]
+    assert not [sql for sql in known if sql.startswith(sessions_to_come)]
+    response = alice.get(booking)
+    assert "Already booked" not in response.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        session = book(booked_pairing)
+    html = alice.get(booking).content.decode()
+    assert "Already booked" in html
+    assert reverse("sessions_app:detail", args=[session.pk]) in html
