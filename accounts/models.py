@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.live import programme_admin_cached
 from mentoring.validators import refuse_line_breaks
 
 PROGRAMME_ADMINS_GROUP = "Programme admins"
@@ -111,6 +112,15 @@ class User(AbstractBaseUser, PermissionsMixin):
             codename="programme_admin",
         )
         return User.objects.filter(pk=self.pk).filter(Exists(runs_one) | Exists(granted)).exists()
+
+    @property
+    def shows_admin_links(self) -> bool:
+        """is_programme_admin for the navigation and the dashboard, cached per person
+        (mentoring/live.py) so that no page asks for it; the admin pages' own checks always
+        ask the database."""
+        if "is_programme_admin" in self.__dict__:  # already asked in this request
+            return self.is_programme_admin
+        return programme_admin_cached(user_id=self.pk, compute=lambda: self.is_programme_admin)
 
     def get_full_name(self) -> str:
         return self.name

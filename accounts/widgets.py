@@ -1,35 +1,105 @@
 """Form widgets."""
 
+from functools import lru_cache
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils import translation
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 SELECTED = SafeString(" selected")
+CHECKED = SafeString(" checked")
+
+
+def _choices_key(choices) -> tuple:
+    """What the rendering depends on: the choices as plain strings, labels in the active
+    language, so a cached rendering is never shown in another. A list made once per process
+    (a functools.cache'd function such as timezone_choices) is known by the function and the
+    language alone, without going through its ~430 entries on every page."""
+    func = getattr(choices, "func", None)  # Django's CallableChoiceIterator
+    if func is not None and hasattr(func, "cache_info"):
+        return (func, translation.get_language())
+    return tuple((str(v), str(label)) for v, label in choices)
+
+
+def _pairs(key: tuple) -> tuple[tuple[str, str], ...]:
+    if key and callable(key[0]):
+        return tuple((str(v), str(label)) for v, label in key[0]())
+    return key
+
+
+@lru_cache(maxsize=32)
+def _select_options(key: tuple) -> tuple[tuple[tuple[str, str], ...], dict]:
+    """Each <option> rendered once per process (and language), as the markup before and after
+    its " selected"; its index by value."""
+    choices = _pairs(key)
+    options = tuple(
+        (format_html('<option value="{}"', v), format_html(">{}</option>", label))
+        for v, label in choices
+    )
+    return options, {v: i for i, (v, _label) in enumerate(choices)}
+
+
+@lru_cache(maxsize=32)
+def _checkbox_options(
+    base_id: str, name: str, attrs: str, key: tuple
+) -> tuple[tuple[tuple[str, str], ...], dict]:
+    """Each checkbox rendered once per process (and language), as the markup before and after
+    its " checked"; its index by value."""
+    choices = _pairs(key)
+    options = tuple(
+        (
+            format_html(
+                '<label for="{0}_{1}"><input type="checkbox" name="{2}" value="{3}" id="{0}_{1}"'
+                "{4}",
+                base_id,
+                index,
+                name,
+                v,
+                SafeString(attrs),
+            ),
+            format_html("> {}</label>", label),
+        )
+        for index, (v, label) in enumerate(choices)
+    )
+    return options, {v: i for i, (v, _label) in enumerate(choices)}
+
+
+def _joined(options, index: dict, values: list, mark: str) -> SafeString:
+    """The rendered options, with `mark` in those whose value is among `values`."""
+    chosen = {index[v] for v in map(str, values) if v in index}
+    return SafeString(
+        "".join(
+            before + mark + after if i in chosen else before + after
+            for i, (before, after) in enumerate(options)
+        )
+    )
 
 
 class QuickSelect(forms.Select):
     """Render a long, flat list of <option>s in Python instead of one template each.
 
     Django builds and renders every option through a template: the ~430 time zones took 25 ms
-    of a 30 ms profile page. The markup is Django's; labels and values are still escaped.
+    of a 30 ms profile page. Escaping them still cost several ms, so each list is rendered once
+    per process and language and only the chosen option is marked on each page. The markup is
+    Django's; labels and values are still escaped.
     """
 
     def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
         widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
-        chosen = {str(v) for v in widget["value"]}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((v, SELECTED if str(v) in chosen else "", label) for v, label in self.choices),
-        )
+        options, index = _select_options(_choices_key(self.choices))
         return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            _joined(options, index, widget["value"], SELECTED),
         )
 
 
 class QuickCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
-    """Checkboxes for a long list, rendered in Python for the same reason as QuickSelect.
+    """Checkboxes for a long list, rendered in Python (and cached) for the same reason as
+    QuickSelect.
 
     Checkboxes, not a multi-select: people see every choice they made, and a plain click does
     not silently drop the others.
@@ -40,22 +110,11 @@ class QuickCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
         input_attrs = dict(widget["attrs"])
         base_id = input_attrs.pop("id", f"id_{name}")
         input_attrs.pop("required", None)  # "at least one" is checked on the server
-        chosen = {str(v) for v in widget["value"]}
-        options = format_html_join(
-            "",
-            '<label for="{0}_{1}"><input type="checkbox" name="{2}" value="{3}" id="{0}_{1}"'
-            "{4}{5}> {6}</label>",
-            (
-                (
-                    base_id,
-                    index,
-                    widget["name"],
-                    v,
-                    flatatt(input_attrs),
-                    SafeString(" checked") if str(v) in chosen else "",
-                    label,
-                )
-                for index, (v, label) in enumerate(self.choices)
-            ),
+        options, index = _checkbox_options(
+            base_id, widget["name"], flatatt(input_attrs), _choices_key(self.choices)
         )
-        return format_html('<div id="{}" class="checkbox-grid">{}</div>', base_id, options)
+        return format_html(
+            '<div id="{}" class="checkbox-grid">{}</div>',
+            base_id,
+            _joined(options, index, widget["value"], CHECKED),
+        )

@@ -33,6 +33,7 @@ from feedback.selectors import (
 )
 from mentoring.errors import DomainError
 from mentoring.links import absolute
+from mentoring.live import counters_changed
 from notifications.models import Notification
 from notifications.services import notification_schedule
 from pairings.models import Pairing
@@ -63,6 +64,7 @@ def _ask(*, rows: list[Feedback], now: datetime) -> int:
     if not rows:
         return 0
     Feedback.objects.bulk_create(rows, ignore_conflicts=True)
+    counters_changed(user_ids=[row.person_id for row in rows])  # bulk: no signal
     # ignore_conflicts gives back no ids: read them again. Under our locks only this scan
     # inserts for these occasions, so their rows asked at `now` are the ones it wrote.
     ours = {_key(row) for row in rows}

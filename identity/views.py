@@ -34,6 +34,7 @@ from identity.selectors import (
     organisation_has_verified_domain,
 )
 from identity.services import identity_provider_save
+from mentoring.live import counters_changed
 from organisations.selectors import organisation_owned_get
 
 
@@ -135,6 +136,7 @@ def link_view(request: HttpRequest) -> HttpResponse:
                 EmailAddress.objects.filter(user=user, email__iexact=user.email).update(
                     verified=True
                 )
+                counters_changed(user_ids=[user.pk])  # invitations to it now count
             return link_complete(request, sociallogin=sociallogin, user=user)
         if link_proof_failed(request):
             messages.error(

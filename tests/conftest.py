@@ -76,6 +76,14 @@ def _unread_badge_counted(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _person_counters_counted(settings) -> None:
+    """Likewise the dashboard's counters and the navigation's admin links (mentoring/live.py):
+    asked afresh, so query counts measure the page. tests/home/test_live_counters.py turns
+    their cache back on."""
+    settings.PERSON_COUNTERS_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def _site_language() -> Iterator[None]:
     """A request that activated a person's language leaves it active in this thread (Django
     resets it only when the next request starts): each test starts and ends in English."""

@@ -32,3 +32,14 @@ def avatar(person, size: str = "") -> str:
         size_class,
         initials(name),
     )
+
+
+@register.simple_tag(takes_context=True)
+def site_nav(context) -> str:
+    """The header's links (`_partials/site_nav.html`), rendered once per page: base.html shows
+    them twice, in the bar and in the phone menu."""
+    html = getattr(context, "_site_nav_html", None)
+    if html is None:
+        html = context.template.engine.get_template("_partials/site_nav.html").render(context)
+        context._site_nav_html = html
+    return html

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from exchange.live import unread_changed
+from exchange.live import unread_changed, unread_none_known
 from exchange.models import MESSAGE_MAX_LENGTH, Message
 from mentoring.errors import DomainError
 from notifications.models import Notification
@@ -134,7 +134,9 @@ def message_delete(*, message: Message, by: User) -> Message:
 def thread_mark_read(*, pairing: Pairing, reader: User) -> int:
     """Mark the partner's unread messages in the thread read by `reader` (one UPDATE); returns
     how many. Does not bump updated_at: a read changes nothing an open thread shows. Safe to
-    repeat."""
+    repeat. No UPDATE when the cached badge already knows nothing is unread."""
+    if unread_none_known(reader.pk):
+        return 0
     marked = (
         Message.objects.filter(pairing=pairing, read_at__isnull=True, deleted_at__isnull=True)
         .exclude(sender=reader)

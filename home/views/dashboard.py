@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.selectors import profile_for_user
 from exchange.selectors.opportunities import opportunity_rows_for_mentee, with_answer_counts
 from feedback.selectors import feedback_views_for, feedback_waiting_for
+from mentoring.live import counters_cached
 from pairings.models import Pairing
 from pairings.selectors.pairings import pairings_as_mentee, pairings_as_mentor
 from programmes.selectors.cohorts import enrolments_for_user
@@ -41,6 +42,37 @@ def _live_on_dashboard(pairings: QuerySet[Pairing], *, partner: str) -> QuerySet
     )
 
 
+def _dashboard_lists(*, user, now, mentee: bool) -> dict[str, list]:
+    """The dashboard's short lists: sessions to come, feedback waiting, invitations and (for a
+    mentee) opportunities passed on. How many each holds is cached per person (mentoring/live.py,
+    bumped by every write that can change one), so an empty list costs no query; all four are
+    asked when the counters are not cached. Passing time only empties these lists: none fills
+    without such a write."""
+    queries = {
+        "upcoming": lambda: appointments_upcoming_for(user=user, now=now)[:UPCOMING_ON_DASHBOARD],
+        "feedback_waiting": lambda: feedback_waiting_for(user=user, now=now)[
+            :FEEDBACK_ON_DASHBOARD
+        ],
+        "invitations": lambda: invites_waiting_for(user=user)[:INVITATIONS_ON_DASHBOARD],
+        "opportunities": lambda: opportunity_rows_for_mentee(mentee=user)[
+            :OPPORTUNITIES_ON_DASHBOARD
+        ],
+    }
+    if not mentee:
+        queries["opportunities"] = list  # shown to mentees only
+    fetched: dict[str, list] = {}
+
+    def count() -> dict[str, int]:
+        fetched.update((name, list(query())) for name, query in queries.items())
+        return {name: len(rows) for name, rows in fetched.items()}
+
+    counters = counters_cached(user_id=user.pk, compute=count)
+    return {
+        name: fetched[name] if name in fetched else list(query()) if counters.get(name) else []
+        for name, query in queries.items()
+    }
+
+
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     profile = profile_for_user(user=request.user)
@@ -56,11 +88,10 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         can_pass_on = any(pairing.status == Pairing.Status.ACTIVE for pairing in as_mentor)
         opportunity_answers = sum(pairing.opportunity_answers for pairing in as_mentor)
     now = timezone.now()
-    # The prompts are the person's own rows: one query, and no cohort lookup.
+    lists = _dashboard_lists(user=request.user, now=now, mentee=profile.is_mentee)
+    # The prompts are the person's own rows: no cohort lookup.
     feedback_waiting = feedback_views_for(
-        viewer=request.user,
-        rows=feedback_waiting_for(user=request.user, now=now)[:FEEDBACK_ON_DASHBOARD],
-        admin_cohort_ids=(),
+        viewer=request.user, rows=lists["feedback_waiting"], admin_cohort_ids=()
     )
     return render(
         request,
@@ -69,20 +100,15 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "missing": profile.missing_items(),
             "enrolments": enrolments_for_user(user=request.user)[:10],
-            "invitations": invites_waiting_for(user=request.user)[:INVITATIONS_ON_DASHBOARD],
+            "invitations": lists["invitations"],
             "as_mentor": as_mentor,
             "as_mentee": _live_on_dashboard(
                 pairings_as_mentee(user=request.user), partner="mentor"
             ),
-            # Lazy: only a mentee's dashboard asks for them (one query).
-            "opportunities": opportunity_rows_for_mentee(mentee=request.user)[
-                :OPPORTUNITIES_ON_DASHBOARD
-            ],
+            "opportunities": lists["opportunities"],
             "can_pass_on": can_pass_on,
             "opportunity_answers": opportunity_answers,
-            "upcoming": appointments_upcoming_for(user=request.user, now=now)[
-                :UPCOMING_ON_DASHBOARD
-            ],
+            "upcoming": lists["upcoming"],
             "feedback_waiting": feedback_waiting,
         },
     )

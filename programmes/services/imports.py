@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mentoring.errors import DomainError
+from mentoring.live import invites_committed
 from outbox.services import task_enqueue_on_commit
 from programmes.models import Cohort, ImportJob, Invite, ParticipantRole
 from programmes.services.invites import INVITE_DAYS, invite_emails_schedule
@@ -280,6 +281,13 @@ def import_run(*, job_id: int) -> None:
     goes on from the rows done; a finished job is left alone. After IMPORT_RUN_SECONDS it
     queues the rest as a new task.
     """
+    try:
+        _import_run(job_id=job_id)
+    finally:
+        invites_committed()  # the last batch's invitations show on dashboards
+
+
+def _import_run(*, job_id: int) -> None:
     from programmes.tasks.imports import import_run_task
 
     job = ImportJob.objects.filter(pk=job_id).first()
@@ -298,6 +306,7 @@ def import_run(*, job_id: int) -> None:
         return
     stop_at = time.monotonic() + IMPORT_RUN_SECONDS
     while True:
+        invites_committed()  # the batch before's (none the first time)
         with transaction.atomic():
             # Locks the job and its cohort: a second run of this job, or an import of another
             # file into the same cohort, waits for this batch.

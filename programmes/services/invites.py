@@ -13,6 +13,7 @@ from accounts.emails import email_build
 from accounts.models import User
 from mentoring.errors import DomainError
 from mentoring.links import absolute
+from mentoring.live import invites_changed
 from outbox.services import task_enqueue_many_on_commit
 from programmes.models import Cohort, Enrolment, Invite, PendingJoin
 from programmes.services.enrolments import enrolment_join
@@ -109,6 +110,7 @@ def _enrol(invite: Invite, user: User) -> Enrolment:
         Invite.objects.filter(pk=invite.pk, accepted_at__isnull=True).update(
             accepted_by=user, accepted_at=timezone.now()
         )
+        invites_changed()  # an update: no signal
     return enrolment
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from mentoring.errors import DomainError
+from mentoring.live import counters_known
 from pairings.models import Pairing
 from pairings.selectors import pairing_get_for_user
 from pairings.selectors.agreements import partner_phone_for, phone_display
@@ -179,14 +180,22 @@ def appointment_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse
         else:
             messages.success(request, _("Session booked. You both get a calendar invite by email."))
             return redirect("sessions_app:detail", appointment_id=appointment.pk)
-    upcoming = appointments_for_pairing(pairing=pairing, upcoming=True, now=now)
+    # The person's cached counters (the dashboard's) may already say nothing is to come.
+    known = counters_known(user_id=request.user.pk)
+    upcoming = (
+        []
+        if known is not None and known.get("upcoming") == 0
+        else appointments_for_pairing(pairing=pairing, upcoming=True, now=now)[
+            :UPCOMING_ON_BOOKING_PAGE
+        ]
+    )
     return render(
         request,
         "sessions_app/booking/book.html",
         {
             "form": form,
             "first_in_person_due": kwargs["initial"]["mode"] == Appointment.Mode.IN_PERSON,
-            "upcoming": upcoming[:UPCOMING_ON_BOOKING_PAGE],
+            "upcoming": upcoming,
             **_book_context(request, pairing, modes),
             **_picker(
                 request,

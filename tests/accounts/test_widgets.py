@@ -33,3 +33,20 @@ def test_quick_checkboxes_leave_unchosen_boxes_unchecked():
 
     assert 'value="a" id="x_0">' in html
     assert 'value="b" id="x_1" checked>' in html
+
+
+def test_quick_select_keeps_each_language_and_each_persons_choice_apart():
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    choices = [("", gettext_lazy("Choose your field")), ("a", "A")]
+    widget = QuickSelect(choices=choices)
+    with translation.override("de"):
+        german = widget.render("field", "a", {"id": "f"})
+    english = widget.render("field", "", {"id": "f"})
+
+    assert "Choose your field" in english
+    assert "Choose your field" not in german  # the cached list of one language stays there
+    assert '<option value="a" selected>' in german
+    assert '<option value="a">' in english  # one person's choice is not marked for the next
+    assert '<option value="" selected>' in english

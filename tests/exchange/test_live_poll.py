@@ -181,3 +181,20 @@ def test_the_cache_down_is_a_fall_through_not_an_error(alice, pairing, opened, s
     assert thread_version(pairing.pk) is None
     assert unread_cached(1, lambda: 7) == 7
     thread_changed(pairing_id=pairing.pk, people=[1, 2])  # logged, not raised
+
+
+def test_a_thread_with_nothing_unread_is_opened_without_writing(
+    client, pairing, mentor, mentee, django_capture_on_commit_callbacks
+):
+    client.force_login(mentee)
+    thread = reverse("exchange:thread", args=[pairing.pk])
+    client.get(thread)  # the badge counted and cached: nothing unread
+    with CaptureQueriesContext(connection) as opened:
+        client.get(thread)
+    assert not any(q["sql"].startswith("UPDATE") for q in opened.captured_queries)
+    with django_capture_on_commit_callbacks(execute=True):
+        message_send(pairing=pairing, sender=mentor, body="Are you there?")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(thread)  # marks it read
+    assert nav_badge(client.get(reverse("exchange:inbox")).content.decode()) is None
+    assert pairing.messages.get().read_at is not None
