@@ -8,7 +8,6 @@ folder of its own under /tmp (pytest's folders are closed to other users).
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,14 +20,10 @@ from typing import Self
 
 import psycopg2
 
+from tests.integration.support import LoggedProcess, celery_argv, free_port
+
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _as_postgres(*command: str) -> list[str]:
@@ -155,14 +150,15 @@ def child_pids(pid: int) -> set[int]:
     return {int(p) for p in path.read_text().split()} if path.exists() else set()
 
 
-class Gunicorn:
+class Gunicorn(LoggedProcess):
     """`gunicorn mentoring.wsgi:application` with gunicorn.conf.py, as the image runs it."""
+
+    stop_timeout = 40.0
 
     def __init__(self, *, env: dict[str, str], workers: int, log_path: Path) -> None:
         self.port = free_port()
-        self.log_path = log_path
-        self._log = log_path.open("wb")
-        self.process = subprocess.Popen(
+        self.workers = workers
+        super().__init__(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
                 "mentoring.wsgi:application",
@@ -171,12 +167,9 @@ class Gunicorn:
                 "--workers",
                 str(workers),
             ],
-            cwd=ROOT,
             env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
+            log_path=log_path,
         )
-        self.workers = workers
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -202,34 +195,16 @@ class Gunicorn:
     def worker_pids(self) -> set[int]:
         return child_pids(self.process.pid)
 
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
-
-
-class CeleryWorker:
+class CeleryWorker(LoggedProcess):
     """`celery worker` as production runs it (prefork), with `concurrency` child processes."""
+
+    stop_timeout = 30.0
 
     def __init__(self, *, env: dict[str, str], concurrency: int, log_path: Path) -> None:
         self.hostname = f"{log_path.stem}@localhost"
-        self.log_path = log_path
-        self._log = log_path.open("wb")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "mentoring",
+        super().__init__(
+            celery_argv(
                 "worker",
                 f"--concurrency={concurrency}",
                 "--without-heartbeat",
@@ -237,15 +212,10 @@ class CeleryWorker:
                 "--without-mingle",
                 "--loglevel=INFO",
                 f"--hostname={self.hostname}",
-            ],
-            cwd=ROOT,
+            ),
             env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
+            log_path=log_path,
         )
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
 
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -257,13 +227,3 @@ class CeleryWorker:
     def pids(self) -> set[int]:
         """The main process and its pool's children."""
         return {self.process.pid} | child_pids(self.process.pid)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()

@@ -3,14 +3,12 @@ workers. Never the machine's shared Redis: other people's tests run against it."
 
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import redis
-from django.conf import settings
 
-from tests.integration.support import free_port
+from tests.integration.support import LoggedProcess, celery_argv, free_port
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
@@ -71,38 +69,12 @@ class PrivateRedis:
         self.process = None
 
 
-class Beat:
+class Beat(LoggedProcess):
     """`celery beat` of this project with its schedule file in a temporary folder."""
 
     def __init__(self, *, directory: Path, env: dict[str, str]) -> None:
-        self.log_path = directory / "beat.log"
-        self._log_file = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "mentoring",
-                "beat",
-                "--loglevel=INFO",
-                f"--schedule={directory / 'beat-schedule'}",
-            ],
-            cwd=settings.BASE_DIR,
+        super().__init__(
+            celery_argv("beat", "--loglevel=INFO", f"--schedule={directory / 'beat-schedule'}"),
             env=env,
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
+            log_path=directory / "beat.log",
         )
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log_file.close()

@@ -128,20 +128,46 @@ class TaskRun(NamedTuple):
     seconds: float
 
 
-class Worker:
-    """A `celery worker` process of this project, its output kept in a log file."""
+class LoggedProcess:
+    """A process of ours (worker, beat, gunicorn) with its output kept in a log file, stopped
+    with SIGTERM (a graceful shutdown: a task in progress finishes first) or killed after
+    `stop_timeout` seconds."""
 
-    def __init__(self, *, hostname: str, log_path: Path, env: dict[str, str]) -> None:
-        self.hostname = hostname
+    stop_timeout = 15.0
+
+    def __init__(self, argv: list[str], *, env: dict[str, str], log_path: Path) -> None:
         self.log_path = log_path
         self._log_file = log_path.open("wb")
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "mentoring",
+            argv, cwd=settings.BASE_DIR, env=env, stdout=self._log_file, stderr=subprocess.STDOUT
+        )
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log_file.close()
+
+
+def celery_argv(command: str, *options: str) -> list[str]:
+    """`celery -A mentoring <command> <options>` with this interpreter."""
+    return [sys.executable, "-m", "celery", "-A", "mentoring", command, *options]
+
+
+class Worker(LoggedProcess):
+    """A `celery worker` process of this project (one task at a time)."""
+
+    def __init__(self, *, hostname: str, log_path: Path, env: dict[str, str]) -> None:
+        self.hostname = hostname
+        super().__init__(
+            celery_argv(
                 "worker",
                 "--pool=solo",
                 "--concurrency=1",
@@ -150,15 +176,10 @@ class Worker:
                 "--without-mingle",
                 "--loglevel=INFO",
                 f"--hostname={hostname}",
-            ],
-            cwd=settings.BASE_DIR,
+            ),
             env=env,
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
+            log_path=log_path,
         )
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
 
     def wait_ready(self, timeout: float = WORKER_READY_TIMEOUT) -> None:
         ready = f"{self.hostname} ready."
@@ -180,16 +201,6 @@ class Worker:
             TaskRun(m["id"], self.hostname, m["value"].strip(), float(m["seconds"]))
             for m in pattern.finditer(self.log())
         ]
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()  # warm shutdown: a task in progress finishes first
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log_file.close()
 
 
 def database_url() -> str:
