@@ -139,16 +139,18 @@ def gunicorn_running(
     log: Path | None = None,
     ready_path: str = "/healthz",
     ready_seconds: float = 120,
+    args: Iterable[str] = (),
 ) -> Iterator[int]:
     """gunicorn with the project's gunicorn.conf.py (read from ROOT), on a free port, until the
     block ends; yields the port once `ready_path` answers 200 (the workers load Django after
     the port opens). `workers` None keeps the file's count (2 x CPUs + 1). The access log goes
-    to `log`, or nowhere."""
+    to `log`, or nowhere; `args` are more command-line options (they win over the file's)."""
     port = free_port()
     command = [str(ROOT / ".venv/bin/gunicorn"), "mentoring.wsgi:application"]
     command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
     if workers is not None:
         command += ["--workers", str(workers)]
+    command += list(args)
     with contextlib.ExitStack() as stack:
         output = stack.enter_context(log.open("ab")) if log else subprocess.DEVNULL
         server = subprocess.Popen(
