@@ -23,6 +23,8 @@ import psutil
 from locust import FastHttpUser, between, task
 from locust.env import Environment
 
+from bench._load_pages import url
+
 CONFIG = json.loads(Path(sys.argv[1]).read_text()) if __name__ == "__main__" else {}
 HOST = CONFIG.get("host", "http://127.0.0.1:8000")
 
@@ -31,6 +33,7 @@ THREAD_STAY = (30.0, 120.0)  # seconds a thread stays open and visible, polling
 SEND_SHARE = 0.3  # open threads in which a message is sent
 BOOK_SHARE = 0.25  # visits of the booking page that end in a booking
 CHOOSE_TIME = (5.0, 15.0)  # seconds spent picking a time before "Book this session"
+ARRIVAL_SPREAD = 30.0  # seconds over which a step's new users open their first page
 
 CURSOR = re.compile(rb'id="thread-cursor" name="since" value="(\d+)"')
 LIVE = re.compile(rb'id="thread-live" name="live" value="([^"]*)"')
@@ -76,7 +79,10 @@ class Person(FastHttpUser):
         self.me = next(POOLS[self.role])
         self.client.cookiejar.set_cookie(_cookie("sessionid", self.me["session"]))
         self.client.cookiejar.set_cookie(_cookie("csrftoken", self.me["csrf"]))
-        self.page("/dashboard/", "dashboard")
+        # People arrive one by one, not all in the second their step starts: each comes back
+        # to the dashboard somewhere within one think time.
+        gevent.sleep(random.uniform(0, ARRIVAL_SPREAD))
+        self.page(url("dashboard"), "dashboard")
 
     def page(self, path: str, name: str, **headers: str) -> bytes | None:
         """GET a page that must answer 200 itself (a redirect to the sign-in page is an error)."""
@@ -90,7 +96,7 @@ class Person(FastHttpUser):
 
     def thread(self) -> None:
         """Open the thread, poll it as htmx does while it stays visible, sometimes send."""
-        thread_url = f"/exchange/messages/pairing/{self.me['pairing']}/"
+        thread_url = url("thread", pairing=self.me["pairing"])
         body = self.page(thread_url, "thread")
         if body is None:
             return
@@ -107,7 +113,7 @@ class Person(FastHttpUser):
                 self.send(thread_url)
                 send_at = None
             with self.client.get(
-                f"{thread_url}poll/?since={since}&live={token}",
+                f"{url('poll', pairing=self.me['pairing'])}?since={since}&live={token}",
                 name="poll",
                 headers={"HX-Request": "true"},
                 allow_redirects=False,
@@ -144,19 +150,19 @@ class Mentee(Person):
 
     @task(3)
     def dashboard(self) -> None:
-        self.page("/dashboard/", "dashboard")
+        self.page(url("dashboard"), "dashboard")
 
     @task(2)
     def agenda(self) -> None:
-        self.page("/sessions/my-agenda/", "my agenda")
+        self.page(url("my agenda"), "my agenda")
 
     @task(1)
     def sessions_list(self) -> None:
-        self.page(f"/sessions/pairings/{self.me['pairing']}/", "pairing's sessions")
+        self.page(url("pairing's sessions", pairing=self.me["pairing"]), "pairing's sessions")
 
     @task(2)
     def booking(self) -> None:
-        path = f"/sessions/pairings/{self.me['pairing']}/book/"
+        path = url("booking page", pairing=self.me["pairing"])
         body = self.page(path, "booking page")
         if body is None or random.random() >= BOOK_SHARE:
             return
@@ -201,15 +207,15 @@ class Mentor(Person):
 
     @task(3)
     def dashboard(self) -> None:
-        self.page("/dashboard/", "dashboard")
+        self.page(url("dashboard"), "dashboard")
 
     @task(2)
     def agenda(self) -> None:
-        self.page("/sessions/my-agenda/", "my agenda")
+        self.page(url("my agenda"), "my agenda")
 
     @task(1)
     def availability(self) -> None:
-        self.page("/sessions/availability/", "availability")
+        self.page(url("availability"), "availability")
 
     @task(3)
     def messages(self) -> None:
@@ -223,15 +229,15 @@ class Admin(Person):
 
     @task(3)
     def cohort(self) -> None:
-        self.page(f"/programmes/cohorts/{self.me['cohort']}/", "cohort page")
+        self.page(url("cohort page", cohort=self.me["cohort"]), "cohort page")
 
     @task(2)
     def pairings(self) -> None:
-        self.page(f"/programmes/cohorts/{self.me['cohort']}/pairings/", "cohort pairings")
+        self.page(url("cohort pairings", cohort=self.me["cohort"]), "cohort pairings")
 
     @task(1)
     def dashboard(self) -> None:
-        self.page("/dashboard/", "dashboard")
+        self.page(url("dashboard"), "dashboard")
 
 
 SLOW_MS = 1000
@@ -296,6 +302,49 @@ def _step_figures(env: Environment, seconds: float) -> dict:
     }
 
 
+def _stack() -> dict[str, list[psutil.Process]]:
+    """The processes of each part of the stack on this machine, found by their command lines:
+    gunicorn (master and workers) bound to our port, the Celery worker, PostgreSQL's backends
+    for our database, and this Locust process."""
+    port = HOST.rsplit(":", 1)[1]
+    parts: dict[str, list[psutil.Process]] = {"gunicorn": [], "celery": [], "postgres": []}
+    for process in psutil.process_iter(["cmdline"]):
+        line = " ".join(process.info["cmdline"] or [])
+        if "gunicorn" in line and f"127.0.0.1:{port}" in line:
+            parts["gunicorn"] += [process, *process.children()]
+        elif "celery" in line and "--hostname=load@localhost" in line:
+            parts["celery"] += [process, *process.children()]
+        elif line.startswith("postgres:") and f" {CONFIG['database']} " in line:
+            parts["postgres"].append(process)
+    parts["locust"] = [psutil.Process()]
+    return parts
+
+
+def _cpu(parts: dict[str, list[psutil.Process]]) -> dict[str, dict[int, float]]:
+    seconds: dict[str, dict[int, float]] = {}
+    for part, processes in parts.items():
+        seconds[part] = {}
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue  # ended meanwhile (a worker restarted)
+            seconds[part][process.pid] = times.user + times.system
+    return seconds
+
+
+def _cpu_used(before: dict, after: dict, seconds: float) -> dict[str, float]:
+    """Percent of one core each part used between the two readings (a process that ended in
+    between is missing; one that started counts from its start)."""
+    return {
+        part: round(
+            100 * sum(t - before[part].get(pid, 0.0) for pid, t in after[part].items()) / seconds,
+            1,
+        )
+        for part in after
+    }
+
+
 def main() -> None:
     result_path = Path(sys.argv[2])
     env = Environment(user_classes=[Mentee, Mentor, Admin], host=HOST)
@@ -311,10 +360,12 @@ def main() -> None:
         env.stats.reset_all()
         slow.clear()
         cpu_before, system_before = me.cpu_times(), psutil.cpu_times()
+        stack_before = _cpu(_stack())
         started, started_at = time.monotonic(), time.time()
         gevent.sleep(CONFIG["hold"])
         seconds = time.monotonic() - started
         cpu_after, system_after = me.cpu_times(), psutil.cpu_times()
+        stack_cpu = _cpu_used(stack_before, _cpu(_stack()), seconds)
         own = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)
         busy = sum(system_after) - sum(system_before)
         idle = (system_after.idle + system_after.iowait) - (
@@ -327,6 +378,9 @@ def main() -> None:
             **_step_figures(env, seconds),
             "locust_cpu_percent": round(100 * own / seconds, 1),  # of one core
             "machine_cpu_percent": round(100 * (busy - idle) / busy, 1) if busy else None,
+            # percent of one core (2 cores: 200 % in all), by part of the stack; the rest of
+            # the machine's busy time is other people's work on it
+            "stack_cpu_percent": stack_cpu,
             "loadavg": Path("/proc/loadavg").read_text().split()[:3],
             "slow": list(slow),
         }

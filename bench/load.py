@@ -65,6 +65,7 @@ from tempfile import TemporaryDirectory
 
 os.environ.setdefault("BENCH_DATABASE", "mentoring_bench_load")
 
+from bench._load_pages import page_of, url
 from bench.harness import (
     ROOT,
     SECRET_KEY,
@@ -83,8 +84,11 @@ STEPS = [
     for n in os.environ.get("BENCH_LOAD_STEPS", "250,500,1000,1500,2000,2500,3000").split(",")
 ]
 HOLD = float(os.environ.get("BENCH_LOAD_HOLD", 120))
-SETTLE = float(os.environ.get("BENCH_LOAD_SETTLE", 20))
-SPAWN_RATE = float(os.environ.get("BENCH_LOAD_SPAWN_RATE", 50))
+SETTLE = float(os.environ.get("BENCH_LOAD_SETTLE", 30))
+SPAWN_RATE = float(os.environ.get("BENCH_LOAD_SPAWN_RATE", 10))
+# Keep the database of the last run (its people, with the bookings and messages that run
+# added) instead of seeding anew: minutes less for a second run of the same size.
+REUSE = os.environ.get("BENCH_LOAD_REUSE") == "1"
 BROKER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 CACHE = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14")
 TARGET_P95_MS = 300
@@ -99,24 +103,10 @@ WARM_CLIENTS = 8  # concurrent warm-up requests of each page: every worker gets 
 ACCESS = re.compile(r'\[([^\]]+)\] "(\w+) ([^ ?"]+)[^"]*" (\d{3}) \S+ "[^"]*" "[^"]*" (\d+)ms')
 REQUEST_ID = re.compile(r"request_id=(\w+)")
 BOOTED = re.compile(r"^\[([^\]]+)\] \[\d+\] \[INFO\] Booting worker")
-PAGES = [  # (method, path pattern, the name Locust gives the request)
-    ("GET", r"/dashboard/", "dashboard"),
-    ("GET", r"/sessions/my-agenda/", "my agenda"),
-    ("GET", r"/sessions/availability/", "availability"),
-    ("GET", r"/sessions/pairings/\d+/", "pairing's sessions"),
-    ("GET", r"/sessions/pairings/\d+/book/", "booking page"),
-    ("POST", r"/sessions/pairings/\d+/book/", "book"),
-    ("GET", r"/sessions/\d+/", "session page"),
-    ("GET", r"/exchange/messages/pairing/\d+/", "thread"),
-    ("POST", r"/exchange/messages/pairing/\d+/", "send message"),
-    ("GET", r"/exchange/messages/pairing/\d+/poll/", "poll"),
-    ("GET", r"/programmes/cohorts/\d+/", "cohort page"),
-    ("GET", r"/programmes/cohorts/\d+/pairings/", "cohort pairings"),
-]
 
 
-def _seed(now) -> dict[str, list[tuple[int, int]]]:
-    """The programme in bulk; returns each persona's people: (user id, pairing or cohort id)."""
+def _seed(now) -> None:
+    """The programme, in bulk."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 
@@ -134,7 +124,7 @@ def _seed(now) -> dict[str, list[tuple[int, int]]]:
     admins_per_cohort = max(1, round(PEOPLE * ADMIN_SHARE / cohorts))
     pairings_per_cohort = (PEOPLE // cohorts - admins_per_cohort) // 2
     organisation = bench_organisation()
-    people: dict[str, list] = {"mentee": [], "mentor": [], "admin": []}
+    admin_ids = []
     for c in range(cohorts):
         name = COHORT_NAMES[c]
         admins = User.objects.bulk_create(
@@ -149,15 +139,12 @@ def _seed(now) -> dict[str, list[tuple[int, int]]]:
         for admin in admins:
             user_make_programme_admin(user=admin)
             membership_ensure(organisation=organisation, user=admin, role=Role.ADMIN)
-            people["admin"].append((admin.pk, cohort.pk))
+            admin_ids.append(admin.pk)
         cohort.admins.add(*admins)
-        for pairing in Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE):
-            people["mentee"].append((pairing.mentee_id, pairing.pk))
-            people["mentor"].append((pairing.mentor_id, pairing.pk))
 
     Authenticator.objects.bulk_create(
         Authenticator(user_id=admin, type=Authenticator.Type.TOTP, data={"secret": "x"})
-        for admin, _cohort in people["admin"]
+        for admin in admin_ids
     )
     users = list(User.objects.filter(email__endswith="@bench.example").only("pk", "email"))
     mentors = set(Pairing.objects.values_list("mentor_id", flat=True))
@@ -233,7 +220,21 @@ def _seed(now) -> dict[str, list[tuple[int, int]]]:
         ),
         batch_size=5000,
     )
-    return people
+
+
+def _people() -> dict[str, list[tuple[int, int]]]:
+    """Each persona's people in the seeded programme: (user id, their pairing or cohort id)."""
+    from pairings.models import Pairing
+    from programmes.models import Cohort
+
+    active = Pairing.objects.filter(status=Pairing.Status.ACTIVE).order_by("pk")
+    return {
+        "mentee": list(active.values_list("mentee_id", "pk")),
+        "mentor": list(active.values_list("mentor_id", "pk")),
+        "admin": list(
+            Cohort.admins.through.objects.order_by("pk").values_list("user_id", "cohort_id")
+        ),
+    }
 
 
 def _signed_in(people: dict[str, list[tuple[int, int]]], now) -> dict[str, list[dict]]:
@@ -274,6 +275,7 @@ def _signed_in(people: dict[str, list[tuple[int, int]]], now) -> dict[str, list[
             identity = {"session": key, "csrf": get_random_string(32)}
             identity["cohort" if role == "admin" else "pairing"] = target
             identities[role].append(identity)
+    Session.objects.all().delete()  # a reused database's sessions of an earlier run
     Session.objects.bulk_create(rows, batch_size=5000)
     return identities
 
@@ -290,6 +292,7 @@ def _locust(port: int, identities: dict, folder: Path) -> list[dict]:
                 "settle": SETTLE,
                 "spawn_rate": SPAWN_RATE,
                 "target_p95_ms": TARGET_P95_MS,
+                "database": os.environ["BENCH_DATABASE"],
                 "identities": identities,
             }
         )
@@ -307,13 +310,13 @@ def _warm(port: int, identities: dict) -> None:
     been up a while has them: a fresh worker imports the views and compiles the templates on
     its first requests (seconds on this machine)."""
     mentee, mentor, admin = (identities[role][0] for role in ("mentee", "mentor", "admin"))
-    pages = [(mentee, "/dashboard/"), (mentee, "/sessions/my-agenda/")]
-    pages += [(mentee, f"/sessions/pairings/{mentee['pairing']}/")]
-    pages += [(mentee, f"/sessions/pairings/{mentee['pairing']}/book/")]
-    pages += [(mentee, f"/exchange/messages/pairing/{mentee['pairing']}/")]
-    pages += [(mentor, "/dashboard/"), (mentor, "/sessions/availability/")]
-    pages += [(admin, f"/programmes/cohorts/{admin['cohort']}/")]
-    pages += [(admin, f"/programmes/cohorts/{admin['cohort']}/pairings/")]
+    pairing = mentee["pairing"]
+    pages = [(mentee, url(name, pairing=pairing)) for name in ("dashboard", "my agenda")]
+    pages += [(mentee, url(n, pairing=pairing)) for n in ("pairing's sessions", "booking page")]
+    pages += [(mentee, url("thread", pairing=pairing)), (mentor, url("availability"))]
+    pages += [
+        (admin, url(name, cohort=admin["cohort"])) for name in ("cohort page", "cohort pairings")
+    ]
 
     def get(page: tuple[dict, str]) -> None:
         who, path = page
@@ -324,13 +327,6 @@ def _warm(port: int, identities: dict) -> None:
 
     with ThreadPoolExecutor(WARM_CLIENTS) as pool:
         list(pool.map(get, pages * WARM_CLIENTS))
-
-
-def _page_of(method: str, path: str) -> str:
-    for page_method, pattern, name in PAGES:
-        if method == page_method and re.fullmatch(pattern, path):
-            return f"{method} {name}"
-    return f"{method} other"
 
 
 def _percentile(samples: list[int], share: float) -> int:
@@ -345,7 +341,7 @@ def _server_side(log: Path, steps: list[dict]) -> None:
     for line in log.read_text(errors="replace").splitlines():
         if found := ACCESS.search(line):
             at = datetime.strptime(found[1], "%d/%b/%Y:%H:%M:%S %z").timestamp()
-            rows.append((at, _page_of(found[2], found[3]), int(found[4]), int(found[5])))
+            rows.append((at, page_of(found[2], found[3]), int(found[4]), int(found[5])))
             if request_id := REQUEST_ID.search(line):
                 inside[request_id[1]] = int(found[5])
         elif found := BOOTED.search(line):
@@ -383,21 +379,22 @@ def main() -> None:
         CELERY_TASK_ALWAYS_EAGER="0",
     )
     started = time.perf_counter()
-    setup_django()
+    setup_django(fresh=not REUSE)
     import redis
     from django.db import connection
     from django.utils import timezone
 
-    for url in (BROKER, CACHE):
-        redis.Redis.from_url(url).flushdb()  # no task or version of an earlier run
+    for redis_url in (BROKER, CACHE):
+        redis.Redis.from_url(redis_url).flushdb()  # no task or version of an earlier run
     now = timezone.now()
-    people = _seed(now)
-    identities = _signed_in(people, now)
+    if not REUSE:
+        _seed(now)
+    identities = _signed_in(_people(), now)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # a live database has its statistics (autovacuum)
     connection.close()
     seed_s = time.perf_counter() - started
-    print(f"seeded {PEOPLE} people in {seed_s:.0f} s", flush=True)
+    print(f"{'reused' if REUSE else 'seeded'} {PEOPLE} people in {seed_s:.0f} s", flush=True)
 
     with TemporaryDirectory() as folder:
         log_dir = Path(folder)
@@ -433,7 +430,7 @@ def main() -> None:
     passed = [step for step in steps if step["passed"]]
     best = passed[-1] if passed else None
     rows: list[tuple[str, object]] = [
-        ("people seeded", f"{PEOPLE} in {seed_s:.0f} s"),
+        ("people", f"{PEOPLE}, {'reused' if REUSE else 'seeded'} in {seed_s:.0f} s"),
         ("steps (users)", ", ".join(str(s["users"]) for s in steps)),
     ]
     for step in steps:
@@ -447,6 +444,8 @@ def main() -> None:
             )
         )
         server = step["server"]
+        cpu = ", ".join(f"{part} {share} %" for part, share in step["stack_cpu_percent"].items())
+        rows.append(("  CPU (% of one core; 200 % in all)", cpu))
         rows.append(
             (
                 "  inside gunicorn",
@@ -490,6 +489,7 @@ def main() -> None:
             "pages": best["pages"] if best else {},
             "server": best["server"] if best else {},
             "locust_cpu_percent": best["locust_cpu_percent"] if best else None,
+            "stack_cpu_percent": best["stack_cpu_percent"] if best else None,
             "loadavg": best["loadavg"] if best else None,
             "people": PEOPLE,
             "hold_seconds": HOLD,
