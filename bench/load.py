@@ -39,12 +39,25 @@ of a time taken meanwhile is OK only when the page says so; any other answer tha
 expected one (a 302 to the sign-in page, a 4xx/5xx) is an error.
 
 The ramp: users in steps (BENCH_LOAD_STEPS, default 250,500,1000,1500,2000,2500,3000), started
-at BENCH_LOAD_SPAWN_RATE a second, each step settled for BENCH_LOAD_SETTLE s and then measured
-over BENCH_LOAD_HOLD s (default 120); it stops at the first step that misses the target. The
-result: the highest step with p95 <= 300 ms over all requests and no errors.
+at BENCH_LOAD_SPAWN_RATE a second (default 10), each new user opening its first page within
+30 s (people arrive one by one), each step settled for BENCH_LOAD_SETTLE s (default 30) and
+then measured over BENCH_LOAD_HOLD s (default 120); it stops at the first step that misses the
+target. The result: the highest step with p95 <= 300 ms over all requests and no errors. The
+polls are most of the requests and take milliseconds, so the p95 of the pages alone is
+reported beside it, and each page's p50/p95 as Locust saw it and as gunicorn's access log
+timed it inside the worker (the difference is time queued for a free worker, or in Locust).
+Before the first step every page is asked a few times, so each gunicorn worker has imported
+its views and compiled its templates, as on a server that has been up a while.
 
-A quick smoke run (about 2 minutes after seeding):
-  BENCH_LOAD_PEOPLE=2000 BENCH_LOAD_STEPS=50,100 BENCH_LOAD_HOLD=30 python -m bench.load
+CPU: the figures give, per step, the CPU of Locust, gunicorn, the Celery worker and
+PostgreSQL's backends for this database, in percent of one core, and how busy the whole
+machine was: on a shared machine the rest is other people's work, and every figure is
+slower for it. Print `cat /proc/loadavg` beside any figure you quote.
+
+A quick smoke run (about 2 minutes, seeding included):
+  BENCH_LOAD_PEOPLE=2000 BENCH_LOAD_STEPS=100 BENCH_LOAD_HOLD=30 python -m bench.load
+BENCH_LOAD_LOGS=<folder> keeps gunicorn's access log, the worker's log and Locust's results;
+BENCH_LOAD_REUSE=1 skips the seeding and runs on the database the last run left.
 """
 
 import http.client
