@@ -104,6 +104,7 @@ SPAWN_RATE = float(os.environ.get("BENCH_LOAD_SPAWN_RATE", 5))
 # Keep the database of the last run (its people, with the bookings and messages that run
 # added) instead of seeding anew: minutes less for a second run of the same size.
 REUSE = os.environ.get("BENCH_LOAD_REUSE") == "1"
+GUNICORN_ARGS = os.environ.get("BENCH_LOAD_GUNICORN_ARGS", "").split()
 BROKER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 CACHE = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14")
 TARGET_P95_MS = 300
@@ -423,7 +424,9 @@ def main() -> None:
                 env=web_env(),
                 workers=None,
                 log=log_dir / "gunicorn.log",
-                args=["--log-level", "info"],  # its worker boots, counted per step
+                # its worker boots, counted per step; BENCH_LOAD_GUNICORN_ARGS to try a change of
+                # gunicorn.conf.py ("--max-requests 0") before making it
+                args=["--log-level", "info", *GUNICORN_ARGS],
             ) as port:
                 _warm(port, identities)
                 steps = _locust(port, identities, log_dir)
@@ -446,6 +449,7 @@ def main() -> None:
     best = passed[-1] if passed else None
     rows: list[tuple[str, object]] = [
         ("people", f"{PEOPLE}, {'reused' if REUSE else 'seeded'} in {seed_s:.0f} s"),
+        ("gunicorn", f"gunicorn.conf.py {' '.join(GUNICORN_ARGS)}".strip()),
         ("steps (users)", ", ".join(str(s["users"]) for s in steps)),
     ]
     for step in steps:
@@ -507,6 +511,7 @@ def main() -> None:
             "stack_cpu_percent": best["stack_cpu_percent"] if best else None,
             "loadavg": best["loadavg"] if best else None,
             "people": PEOPLE,
+            "gunicorn_args": GUNICORN_ARGS,
             "hold_seconds": HOLD,
             "steps": [
                 {
