@@ -502,9 +502,9 @@ def main() -> None:
         {
             "users": best["users"] if best else 0,
             "p95_ms": best["p95_ms"] if best else None,
-            "pages_p95_ms": best["pages_p95_ms"] if best else None,
             "errors": best["errors"] if best else None,
             "rps": best["rps"] if best else None,
+            "pages_p95_ms": best["pages_p95_ms"] if best else None,
             "pages": best["pages"] if best else {},
             "server": best["server"] if best else {},
             "locust_cpu_percent": best["locust_cpu_percent"] if best else None,
