@@ -54,7 +54,9 @@ its views and compiled its templates, as on a server that has been up a while.
 CPU: the figures give, per step, the CPU of Locust, gunicorn, the Celery worker and
 PostgreSQL's backends for this database, in percent of one core, and how busy the whole
 machine was: on a shared machine the rest is other people's work, and every figure is
-slower for it. Print `cat /proc/loadavg` beside any figure you quote.
+slower for it. Print `cat /proc/loadavg` beside any figure you quote. A gunicorn worker that
+gunicorn.conf.py's max_requests restarts during a hold takes its CPU time with it: that
+step's gunicorn CPU is undercounted (the workers booted are counted and printed).
 
 A quick smoke run (about 2 minutes, seeding included):
   BENCH_LOAD_PEOPLE=2000 BENCH_LOAD_STEPS=100 BENCH_LOAD_HOLD=30 python -m bench.load
