@@ -10,26 +10,24 @@ trivial view; and the queries each answer costs. The API's throttles are raised 
 
 import http.client
 import os
-import socket
-import subprocess
 import time
 from datetime import timedelta
 from multiprocessing import Pool
 
-from bench.harness import ROOT, bench_organisation, database_url, report, setup_django
+from bench.harness import (
+    SECRET_KEY,
+    bench_organisation,
+    gunicorn_running,
+    report,
+    setup_django,
+    web_env,
+)
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 CLIENTS = 4  # concurrent client processes: enough to keep 2 sync workers busy
 SESSIONS = 300
 MENTEES = 30
 UNTHROTTLED = "100000000/minute"
-SECRET_KEY = "bench-only-" + "x" * 50  # the session cookie made here must verify in gunicorn
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _hammer(args: tuple[int, str, dict, float]) -> tuple[int, int]:
@@ -45,20 +43,6 @@ def _hammer(args: tuple[int, str, dict, float]) -> tuple[int, int]:
         conn.close()
         ok, bad = (ok + 1, bad) if response.status == 200 else (ok, bad + 1)
     return ok, bad
-
-
-def _wait_ready(port: int, seconds: float = 120) -> None:
-    """Until the server answers (its workers load Django after it opened the port)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            conn.request("GET", "/bench/trivial", headers={"Host": "127.0.0.1"})
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer")
 
 
 def _rps(port: int, path: str, headers: dict) -> tuple[float, int]:
@@ -152,34 +136,8 @@ def main() -> None:
         "my_agenda": _queries(client, agenda),
     }
 
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench._pages_settings",
-        "DATABASE_URL": database_url(),
-        "DEBUG": "0",
-        "SECRET_KEY": SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-    }
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "mentoring.wsgi:application",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        _wait_ready(port)
+    # The session cookie made here verifies in gunicorn: the same SECRET_KEY (harness).
+    with gunicorn_running(env=web_env()) as port:
         _hammer((port, agenda, {"Cookie": cookie}, 1.0))  # warm both workers
         _hammer((port, api, bearer, 1.0))
         measured = {
@@ -188,9 +146,6 @@ def main() -> None:
             "api_25": _rps(port, api_25, bearer),
             "my_agenda": _rps(port, agenda, {"Cookie": cookie}),
         }
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
     labels = {
         "trivial": "trivial view",

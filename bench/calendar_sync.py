@@ -31,14 +31,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from bench.harness import ROOT, database_url, report, setup_django
+from bench.harness import (
+    SECRET_KEY,
+    report,
+    setup_django,
+    worker_errors,
+    worker_start,
+    workers_wait_ready,
+)
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 1_000))
 WORKERS = 2
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", 1))  # processes per worker
 BROKER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 DEADLINE = float(os.environ.get("BENCH_DEADLINE", 300))  # give up waiting after this many s
-SECRET_KEY = "bench-only-" + "x" * 50  # the workers decrypt the addresses this process stored
 UNCHANGED, CHANGED, FAILING_500, REFUSING = "unchanged", "changed", "error 500", "refusing"
 
 
@@ -171,51 +177,14 @@ def _generate(base_url: str, now: datetime) -> list[int]:
 
 
 def _worker(name: str, log_dir: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "mentoring.settings.base",
-        "DEBUG": "0",  # DEBUG would keep every query in memory
-        "SECRET_KEY": SECRET_KEY,
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": BROKER,
-        "CELERY_BROKER_URL": BROKER,
-        "CACHE_URL": BROKER,
-        "CALENDAR_ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": "http://127.0.0.1:8000",
-        "PYTHONUNBUFFERED": "1",
-    }
-    log = (log_dir / f"{name}.log").open("ab")
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "mentoring",
-            "worker",
-            "--pool=prefork",
-            f"--concurrency={CONCURRENCY}",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-            f"--hostname={name}@localhost",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    return worker_start(
+        name,
+        broker=BROKER,
+        log_dir=log_dir,
+        concurrency=CONCURRENCY,
+        CACHE_URL=BROKER,
+        CALENDAR_ALLOWED_HOSTS="127.0.0.1",
     )
-
-
-def _wait_until_ready(count: int) -> None:
-    from mentoring.celery import app
-
-    deadline = time.monotonic() + 60
-    while len(app.control.ping(timeout=0.5)) < count:
-        if time.monotonic() > deadline:
-            sys.exit(f"{count} workers did not answer within 60 s")
 
 
 def _scan_and_wait(since: datetime) -> tuple[float, int]:
@@ -254,7 +223,7 @@ def _busy_digest(connection_ids: list[int]) -> dict[int, str]:
 
 def main() -> None:
     os.environ["REDIS_URL"] = os.environ["CELERY_BROKER_URL"] = os.environ["CACHE_URL"] = BROKER
-    os.environ["SECRET_KEY"] = SECRET_KEY
+    os.environ["SECRET_KEY"] = SECRET_KEY  # the workers decrypt the addresses stored here
     os.environ["CALENDAR_ALLOWED_HOSTS"] = "127.0.0.1"
     setup_django()
     import redis
@@ -273,7 +242,7 @@ def main() -> None:
     with TemporaryDirectory() as log_dir:
         workers = [_worker(f"sync-{n}", Path(log_dir)) for n in range(WORKERS)]
         try:
-            _wait_until_ready(WORKERS)
+            workers_wait_ready(WORKERS)
             initial_s, initial_missing = _scan_and_wait(now)
             if initial_missing:
                 sys.exit(f"initial read: {initial_missing} connections not read in {DEADLINE} s")
@@ -299,11 +268,8 @@ def main() -> None:
                 worker.terminate()
             for worker in workers:
                 worker.wait(timeout=60)
-        logs = "".join(p.read_text(errors="replace") for p in Path(log_dir).glob("*.log"))
+        errors = worker_errors(Path(log_dir))
     server.shutdown()
-    errors = [line for line in logs.splitlines() if "ERROR" in line]
-    if errors:
-        print("\n".join(["First errors in the worker logs:", *errors[:5]]))
 
     by_kind: dict[str, list[int]] = defaultdict(list)
     for pk, kind in kinds.items():

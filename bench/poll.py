@@ -10,8 +10,6 @@ requests per second x 3 (one poll per thread every 3 seconds).
 import http.client
 import os
 import re
-import socket
-import subprocess
 import time
 from multiprocessing import Pool
 from urllib.parse import urlencode
@@ -21,8 +19,7 @@ os.environ.setdefault("BENCH_DATABASE", "mentoring_bench_poll")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/11")
 os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/12")
 
-from bench.harness import ROOT, database_url, report, setup_django
-from bench.pages import SECRET_KEY, _free_port
+from bench.harness import SECRET_KEY, gunicorn_running, report, setup_django, web_env
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 CLIENTS = 4  # concurrent client processes: enough to keep 2 sync workers busy
@@ -85,45 +82,10 @@ def main() -> None:
     with CaptureQueriesContext(connection) as queries_after:
         assert client.get(after, headers={"HX-Request": "true"}).status_code == 204
 
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench._pages_settings",
-        "DATABASE_URL": database_url(),
-        "DEBUG": "0",
-        "SECRET_KEY": SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-    }
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "mentoring.wsgi:application",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn_running(env=web_env()) as port:
         _hammer((port, before, cookie, 1.0, 200))  # warm both workers
         rps_before, bad_before = _rps(port, before, cookie, 200)
         rps_after, bad_after = _rps(port, after, cookie, 204)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
     threads_before = int(rps_before * POLL_EVERY)
     threads_after = int(rps_after * POLL_EVERY)

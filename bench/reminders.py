@@ -22,7 +22,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -32,7 +31,13 @@ from tempfile import TemporaryDirectory
 
 from aiosmtpd.controller import Controller
 
-from bench.harness import ROOT, database_url, report, setup_django
+from bench.harness import (
+    report,
+    setup_django,
+    worker_errors,
+    worker_start,
+    workers_wait_ready,
+)
 
 REMINDERS = int(os.environ.get("BENCH_REMINDERS", 10_000))
 WORKERS = 2
@@ -45,7 +50,6 @@ DEADLINE = 180.0  # give up waiting for the rest after this many seconds
 TARGET_SECONDS = 60
 # The workers run as in production; another module (on PYTHONPATH) measures a settings change.
 WORKER_SETTINGS = os.environ.get("BENCH_WORKER_SETTINGS", "mentoring.settings.base")
-SECRET_KEY = "bench-only-" + "x" * 50
 REMINDER_ID = re.compile(rb"^X-Reminder-Id: (\d+)\r?$", re.MULTILINE)
 MODES = ["video", "video", "phone", "in_person", "chat"]
 
@@ -148,50 +152,14 @@ def _generate() -> list[int]:
 
 
 def _worker(name: str, smtp_port: int, log_dir: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": WORKER_SETTINGS,
-        "DEBUG": "0",  # DEBUG would keep every query in memory
-        "SECRET_KEY": SECRET_KEY,
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": BROKER,
-        "CELERY_BROKER_URL": BROKER,
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-        "SITE_URL": "http://127.0.0.1:8000",
-        "PYTHONUNBUFFERED": "1",
-    }
-    log = (log_dir / f"{name}.log").open("ab")
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "mentoring",
-            "worker",
-            "--pool=prefork",
-            f"--concurrency={CONCURRENCY}",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-            f"--hostname={name}@localhost",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group, so a kill takes its pool along
+    return worker_start(
+        name,
+        broker=BROKER,
+        log_dir=log_dir,
+        concurrency=CONCURRENCY,
+        settings=WORKER_SETTINGS,
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
     )
-
-
-def _wait_until_ready(count: int) -> None:
-    from mentoring.celery import app
-
-    deadline = time.monotonic() + 60
-    while len(app.control.ping(timeout=0.5)) < count:
-        if time.monotonic() > deadline:
-            sys.exit(f"{count} workers did not answer within 60 s")
 
 
 def main() -> None:
@@ -227,7 +195,7 @@ def main() -> None:
 
     with TemporaryDirectory() as log_dir:
         workers = [_worker(f"bench-{n}", smtp_port, Path(log_dir)) for n in range(WORKERS)]
-        _wait_until_ready(WORKERS)
+        workers_wait_ready(WORKERS)
         started = time.perf_counter()
         scanner = threading.Thread(target=scan)
         scanner.start()
@@ -252,10 +220,7 @@ def main() -> None:
             worker.terminate()
             worker.wait(timeout=30)
         sink.controller.stop()
-        logs = "".join(p.read_text(errors="replace") for p in Path(log_dir).glob("*.log"))
-    errors = [line for line in logs.splitlines() if "ERROR" in line]
-    if errors:
-        print("\n".join(["First errors in the worker logs:", *errors[:5]]))
+        errors = worker_errors(Path(log_dir))
 
     counts = {int(k): v for k, v in sink.counts.items() if k is not None}
     duplicates = sum(count - 1 for count in counts.values() if count > 1)
