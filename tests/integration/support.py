@@ -47,6 +47,18 @@ def wait_until(condition: Callable[[], bool], *, timeout: float, what: str) -> N
         time.sleep(0.1)
 
 
+def a_query_waits_for_a_lock(query_like: str) -> bool:
+    """Whether a backend of this database waits on a row lock in a query LIKE `query_like`:
+    a worker's task stopped mid-way behind a row the test holds from another connection."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND query LIKE %s",
+            [query_like],
+        )
+        return cursor.fetchone()[0] > 0
+
+
 def text_body(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain",))
     assert part is not None, f"no text/plain part in {message['Subject']!r}"

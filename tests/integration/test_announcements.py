@@ -10,17 +10,23 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 
 import psycopg2
 import pytest
-from django.db import connection
 
 from accounts.models import User
 from oversight.models import Announcement, AnnouncementDelivery
 from oversight.services.announcements import announcement_send
 from oversight.tasks.outreach import announcements_resume_task
 from programmes.models import Cohort, Enrolment
-from tests.integration.support import SmtpSink, Worker, database_url, wait_until
+from tests.integration.support import (
+    SmtpSink,
+    Worker,
+    a_query_waits_for_a_lock,
+    database_url,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -112,16 +118,6 @@ def _lock_a_claimed_row_ahead(locker: psycopg2.extensions.connection, announceme
         time.sleep(0.01)
 
 
-def _a_send_waits_for_a_delivery_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query LIKE %s",
-            [f"UPDATE%{TABLE}%"],
-        )
-        return cursor.fetchone()[0] > 0
-
-
 def test_2000_recipients_each_get_one_email_when_the_worker_is_killed_mid_way(
     cohort: Cohort,
     programme_admin: User,
@@ -146,7 +142,11 @@ def test_2000_recipients_each_get_one_email_when_the_worker_is_killed_mid_way(
     locker = psycopg2.connect(database_url())
     try:
         held = _lock_a_claimed_row_ahead(locker, announcement.pk)
-        wait_until(_a_send_waits_for_a_delivery_lock, timeout=20, what="the send to wait")
+        wait_until(
+            partial(a_query_waits_for_a_lock, f"UPDATE%{TABLE}%"),
+            timeout=20,
+            what="the send to wait",
+        )
         victim.process.kill()
         victim.process.wait()
     finally:

@@ -11,12 +11,13 @@ in production, with no test-only clock argument: what is tested is what ships.
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import psycopg2
 import pytest
 import time_machine
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from exchange.models import Message
@@ -25,7 +26,14 @@ from notifications.services import notification_schedule, notifications_claim_du
 from notifications.tasks import notifications_dispatch_task, notifications_send_task
 from pairings.models import Pairing
 from tests.agreements import terms_state
-from tests.integration.support import SmtpSink, Worker, database_url, text_body, wait_until
+from tests.integration.support import (
+    SmtpSink,
+    Worker,
+    a_query_waits_for_a_lock,
+    database_url,
+    text_body,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -212,16 +220,6 @@ def test_a_digest_the_smtp_server_refused_at_first_is_retried_and_delivered_once
         assert len(notification_emails(sink)) == 1
 
 
-def _a_backend_waits_for_a_notification_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query LIKE %s",
-            ["%notifications_notification%"],
-        )
-        return cursor.fetchone()[0] > 0
-
-
 def test_a_worker_killed_mid_send_loses_no_notification(
     pairing: Pairing,
     smtp_sink: SmtpSink,
@@ -241,7 +239,11 @@ def test_a_worker_killed_mid_send_loses_no_notification(
                 [held[0].pk],
             )
         [victim] = start_workers(1)
-        wait_until(_a_backend_waits_for_a_notification_lock, timeout=20, what="the send to wait")
+        wait_until(
+            partial(a_query_waits_for_a_lock, "%notifications_notification%"),
+            timeout=20,
+            what="the send to wait",
+        )
         victim.process.kill()
         victim.process.wait()
     finally:

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
+from functools import partial
 
 import psycopg2
 import pytest
@@ -22,7 +23,13 @@ from sessions_app.models import Appointment, Reminder
 from sessions_app.services.reminders import reminder_rows_sync
 from sessions_app.tasks.reminders import reminders_dispatch_task
 from tests.factories import AppointmentFactory, PairingFactory
-from tests.integration.support import SmtpSink, Worker, database_url, wait_until
+from tests.integration.support import (
+    SmtpSink,
+    Worker,
+    a_query_waits_for_a_lock,
+    database_url,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -180,16 +187,6 @@ def test_a_session_moved_after_its_reminders_were_queued_gets_none_for_the_old_t
     }
 
 
-def _backend_waits_for_a_reminder_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query LIKE %s",
-            ["%sessions_app_reminder%"],
-        )
-        return cursor.fetchone()[0] > 0
-
-
 def test_a_worker_killed_mid_send_loses_no_reminder(
     cohort: Cohort,
     smtp_sink: SmtpSink,
@@ -209,7 +206,11 @@ def test_a_worker_killed_mid_send_loses_no_reminder(
                 "SELECT id FROM sessions_app_reminder WHERE id = %s FOR UPDATE", [victim_id]
             )
         [victim] = start_workers(1)
-        wait_until(_backend_waits_for_a_reminder_lock, timeout=20, what="the send to wait")
+        wait_until(
+            partial(a_query_waits_for_a_lock, "%sessions_app_reminder%"),
+            timeout=20,
+            what="the send to wait",
+        )
         victim.process.kill()
         victim.process.wait()
     finally:

@@ -8,10 +8,11 @@ mid-way: test_announcements.py.)
 
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 
 import psycopg2
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from exchange.models import Message
 from mentoring.celery import app as celery_app
@@ -20,7 +21,13 @@ from notifications.services import notification_schedule
 from notifications.tasks import notifications_dispatch_task
 from programmes.models import Cohort
 from tests.factories import PairingFactory
-from tests.integration.support import SmtpSink, Worker, database_url, wait_until
+from tests.integration.support import (
+    SmtpSink,
+    Worker,
+    a_query_waits_for_a_lock,
+    database_url,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -61,16 +68,6 @@ def sent(rows: list[Notification]) -> int:
     return Notification.objects.filter(pk__in=[r.pk for r in rows], status=Status.SENT).count()
 
 
-def _a_send_waits_for_a_notification_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query LIKE %s",
-            ["%notifications_notification%"],
-        )
-        return cursor.fetchone()[0] > 0
-
-
 def test_a_worker_killed_mid_batch_of_notifications_loses_and_repeats_none(
     cohort: Cohort,
     smtp_sink: SmtpSink,
@@ -92,7 +89,11 @@ def test_a_worker_killed_mid_batch_of_notifications_loses_and_repeats_none(
                 [victim_row.pk],
             )
         [victim] = start_workers(1)
-        wait_until(_a_send_waits_for_a_notification_lock, timeout=30, what="the send to wait")
+        wait_until(
+            partial(a_query_waits_for_a_lock, "%notifications_notification%"),
+            timeout=30,
+            what="the send to wait",
+        )
         victim.process.kill()
         victim.process.wait()
     finally:
