@@ -143,9 +143,10 @@ class Person(FastHttpUser):
                 response.failure("the sent message is not in the answer")
 
 
-class Mentee(Person):
-    weight = 52
-    role = "mentee"
+class Participant(Person):
+    """What mentees and mentors both do: the dashboard, their agenda and a thread."""
+
+    abstract = True
     wait_time = between(10, 40)
 
     @task(3)
@@ -155,6 +156,15 @@ class Mentee(Person):
     @task(2)
     def agenda(self) -> None:
         self.page(url("my agenda"), "my agenda")
+
+    @task(3)
+    def messages(self) -> None:
+        self.thread()
+
+
+class Mentee(Participant):
+    weight = 52
+    role = "mentee"
 
     @task(1)
     def sessions_list(self) -> None:
@@ -195,31 +205,14 @@ class Mentee(Person):
                 return
         self.page(booked, "session page")
 
-    @task(3)
-    def messages(self) -> None:
-        self.thread()
 
-
-class Mentor(Person):
+class Mentor(Participant):
     weight = 46
     role = "mentor"
-    wait_time = between(10, 40)
-
-    @task(3)
-    def dashboard(self) -> None:
-        self.page(url("dashboard"), "dashboard")
-
-    @task(2)
-    def agenda(self) -> None:
-        self.page(url("my agenda"), "my agenda")
 
     @task(1)
     def availability(self) -> None:
         self.page(url("availability"), "availability")
-
-    @task(3)
-    def messages(self) -> None:
-        self.thread()
 
 
 class Admin(Person):
