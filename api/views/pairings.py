@@ -23,6 +23,7 @@ from api.serializers.pairings import (
 from pairings.models import Pairing
 from pairings.selectors import pairing_get_for_user, pairings_for_user
 from pairings.selectors.agreements import agreement_summary_for
+from sessions_app.models import Availability
 from sessions_app.selectors.availability import availability_for
 from sessions_app.selectors.slots import free_slots
 
@@ -94,9 +95,9 @@ def free_times_data(
     ]
 
 
-def bookable_lengths(pairing: Pairing) -> list[int] | Response:
-    """The session lengths the pairing's mentor offers, or the 400 saying why nothing can be
-    booked in it now (not active, no hours opened)."""
+def bookable_lengths(pairing: Pairing, availability: Availability | None) -> list[int] | Response:
+    """The session lengths the pairing's mentor offers (`availability`, the mentor's), or the
+    400 saying why nothing can be booked in it now (not active, no hours opened)."""
     if pairing.status != Pairing.Status.ACTIVE:
         return Response(
             {
@@ -105,7 +106,6 @@ def bookable_lengths(pairing: Pairing) -> list[int] | Response:
             },
             status=400,
         )
-    availability = availability_for(pairing.mentor)
     lengths = sorted(availability.session_lengths) if availability else []
     if not lengths:
         return Response(
@@ -141,7 +141,7 @@ class FreeTimesView(APIView):
         pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
         query = FreeTimesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        lengths = bookable_lengths(pairing)
+        lengths = bookable_lengths(pairing, availability_for(pairing.mentor))
         if isinstance(lengths, Response):
             return lengths
         length = query.validated_data.get("length", lengths[0])

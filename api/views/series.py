@@ -26,15 +26,16 @@ from api.views.sessions import IDEMPOTENCY_KEY, _idempotency_key
 from mentoring.errors import DomainError
 from pairings.models import Pairing
 from pairings.selectors import pairing_get_for_user
+from sessions_app.models import Availability
 from sessions_app.selectors.appointments import series_plan
 from sessions_app.selectors.availability import availability_for
 from sessions_app.services.series import SeriesChanged, series_book
 
 
-def _dates(pairing: Pairing, viewer: User, wanted: dict) -> list[dict]:
+def _dates(pairing: Pairing, viewer: User, wanted: dict, availability: Availability) -> list[dict]:
     plan = series_plan(
         pairing=pairing,
-        availability=availability_for(pairing.mentor),
+        availability=availability,
         starts_at=wanted["starts_at"],
         length=wanted["length"],
         every_weeks=wanted["every_weeks"],
@@ -53,8 +54,8 @@ def _dates(pairing: Pairing, viewer: User, wanted: dict) -> list[dict]:
     ]
 
 
-def _checked(pairing: Pairing, length: int) -> Response | None:
-    lengths = bookable_lengths(pairing)
+def _checked(pairing: Pairing, availability: Availability | None, length: int) -> Response | None:
+    lengths = bookable_lengths(pairing, availability)
     if isinstance(lengths, Response):
         return lengths
     return None if length in lengths else length_refused(lengths)
@@ -70,14 +71,15 @@ class SeriesPlanView(APIView):
         pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
         query = SeriesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        if refusal := _checked(pairing, query.validated_data["length"]):
+        availability = availability_for(pairing.mentor)
+        if refusal := _checked(pairing, availability, query.validated_data["length"]):
             return refusal
-        dates = _dates(pairing, request.user, query.validated_data)
+        dates = _dates(pairing, request.user, query.validated_data, availability)
         return Response(
             SeriesPlanSerializer(
                 {
                     "timezone": request.user.timezone,
-                    "weekly_limit": availability_for(pairing.mentor).weekly_limit,
+                    "weekly_limit": availability.weekly_limit,
                     "free_count": sum(d["free"] for d in dates),
                     "dates": dates,
                 }
@@ -102,7 +104,7 @@ class SeriesBookView(APIView):
         data.is_valid(raise_exception=True)
         wanted = dict(data.validated_data)
         pairing = pairing_get_for_user(user=request.user, pairing_id=wanted.pop("pairing"))
-        if refusal := _checked(pairing, wanted["length"]):
+        if refusal := _checked(pairing, availability_for(pairing.mentor), wanted["length"]):
             return refusal
         try:
             series = series_book(
@@ -115,7 +117,8 @@ class SeriesBookView(APIView):
             body = {
                 "detail": str(exc.message),
                 "code": "series_changed",
-                "dates": _dates(pairing, request.user, wanted),
+                # The plan as it is now, with the mentor's hours read again.
+                "dates": _dates(pairing, request.user, wanted, availability_for(pairing.mentor)),
             }
             return Response(SeriesChangedSerializer(body).data, status=status.HTTP_409_CONFLICT)
         except DomainError as exc:  # BookingRefused, and any other refusal in words
