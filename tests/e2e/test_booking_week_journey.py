@@ -78,8 +78,9 @@ def test_the_first_session_is_booked_in_three_clicks_from_the_pairing_page(
     expect(alice.get_by_role("radio", name="Video call")).to_be_checked()
     if SCREENSHOTS:
         alice.screenshot(path=SCREENSHOTS / "i12-book-desktop.png", full_page=True, caret="initial")
-    # She prefers the time after the first free one: one click on it...
-    other = alice.locator(".slot-day").filter(has=first).get_by_role("radio").nth(1)
+    # She prefers the time after the first free one (the same day's next, or the next day's
+    # first when the notice leaves one time that day): one click on it...
+    other = first.locator("xpath=following::input[@type='radio'][@name='starts_at'][1]")
     name = other.evaluate("radio => radio.labels[0].textContent")
     assert re.fullmatch(r"\w+day \d{1,2} \w+, \d\d:\d\d", name), name
     clicks.click(other)
