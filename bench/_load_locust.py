@@ -29,6 +29,12 @@ CONFIG = json.loads(Path(sys.argv[1]).read_text()) if __name__ == "__main__" els
 HOST = CONFIG.get("host", "http://127.0.0.1:8000")
 
 POLL_EVERY = 3.0  # templates/exchange/thread.html: hx-trigger="every 3s"
+# static/js/thread.js: a thread with no message and no keystroke for QUIET_AFTER seconds sends
+# one poll in QUIET_EVERY. CONFIG "quiet_polls" false polls every 3 s regardless (the model as
+# it was before the page did this), to compare.
+QUIET_AFTER, QUIET_EVERY = 120.0, 15.0
+QUIET_POLLS = CONFIG.get("quiet_polls", True)
+TYPING = (5.0, 30.0)  # seconds spent writing a message before it is sent
 THREAD_STAY = (30.0, 120.0)  # seconds a thread stays open and visible, polling
 SEND_SHARE = 0.3  # open threads in which a message is sent
 BOOK_SHARE = 0.25  # visits of the booking page that end in a booking
@@ -37,6 +43,7 @@ ARRIVAL_SPREAD = 30.0  # seconds over which a step's new users open their first 
 
 CURSOR = re.compile(rb'id="thread-cursor" name="since" value="(\d+)"')
 LIVE = re.compile(rb'id="thread-live" name="live" value="([^"]*)"')
+MESSAGE_KEY = re.compile(rb'class="thread-message[^"]*"[^>]*data-key="(\d+)"')
 TOKEN = re.compile(rb'name="token" value="([0-9a-f-]{36})"')
 LENGTH = re.compile(rb'type="hidden" name="length" value="(\d+)"')
 SLOT = re.compile(rb'type="radio" name="starts_at" value="([^"]+)"')
@@ -106,12 +113,27 @@ class Person(FastHttpUser):
         since, token = cursor[1].decode(), live[1].decode()
         stay = random.uniform(*THREAD_STAY)
         send_at = random.uniform(5, stay) if random.random() < SEND_SHARE else None
+        typing_from = None if send_at is None else send_at - random.uniform(*TYPING)
         opened = time.monotonic()
+        # As the page does: lively when its newest message is recent (both in server time).
+        keys = [int(key) for key in MESSAGE_KEY.findall(body)]
+        newest_age = (int(since) - max(keys)) / 1e6 if keys else float("inf")
+        last_activity = opened - newest_age
+        last_poll = float("-inf")
         while (elapsed := time.monotonic() - opened) < stay:
-            gevent.sleep(POLL_EVERY)  # htmx waits 3 s after each answer
+            gevent.sleep(POLL_EVERY)  # htmx asks 3 s after each answer
+            elapsed = time.monotonic() - opened
+            if typing_from is not None and elapsed >= typing_from:
+                last_activity = time.monotonic()  # a keystroke in the form
             if send_at is not None and elapsed >= send_at:
                 self.send(thread_url)
-                send_at = None
+                send_at = typing_from = None
+                last_activity = time.monotonic()
+            now = time.monotonic()
+            quiet = now - last_activity > QUIET_AFTER
+            if QUIET_POLLS and quiet and now - last_poll < QUIET_EVERY:
+                continue  # thread.js cancels this poll
+            last_poll = now
             with self.client.get(
                 f"{url('poll', pairing=self.me['pairing'])}?since={since}&live={token}",
                 name="poll",
@@ -126,6 +148,8 @@ class Person(FastHttpUser):
                     response.failure(f"poll answered {response.status_code}")
                     return
                 since, token = found[0][1].decode(), found[1][1].decode()
+                if b"thread-message" in response.content:
+                    last_activity = time.monotonic()  # a message came: lively again
 
     def send(self, thread_url: str) -> None:
         with self.client.post(

@@ -32,9 +32,12 @@ The personas (Locust weights) and what they do, with think times between actions
   times, POST, then the session page), the message thread (3);
 - mentor (46 %), 10-40 s: dashboard (3), My agenda (2), availability (1), the thread (3);
 - programme admin (2 %), 15-45 s: the cohort page (3), the cohort's pairings (2), dashboard (1).
-The thread stays open 30-120 s and polls as htmx does (templates/exchange/thread.html: every
-3 s, with the signed `live` token and the `since` cursor, HX-Request), answered 204 from Redis
-while nothing changed; in 3 threads of 10 a message is sent (htmx POST) meanwhile. A booking
+The thread stays open 30-120 s and polls as the page does (templates/exchange/thread.html and
+static/js/thread.js: every 3 s while a message came or went or the person typed in the last
+2 minutes, else every 15 s; with the signed `live` token and the `since` cursor, HX-Request),
+answered 204 from Redis while nothing changed; in 3 threads of 10 a message is sent (htmx
+POST) meanwhile, after 5-30 s of typing. BENCH_LOAD_POLLS=every3s polls every 3 s in every
+thread, as the page did before it slowed quiet threads down, for comparison. A booking
 of a time taken meanwhile is OK only when the page says so; any other answer than the
 expected one (a 302 to the sign-in page, a 4xx/5xx) is an error.
 
@@ -107,6 +110,7 @@ SPAWN_RATE = float(os.environ.get("BENCH_LOAD_SPAWN_RATE", 5))
 # added) instead of seeding anew: minutes less for a second run of the same size.
 REUSE = os.environ.get("BENCH_LOAD_REUSE") == "1"
 GUNICORN_ARGS = os.environ.get("BENCH_LOAD_GUNICORN_ARGS", "").split()
+QUIET_POLLS = os.environ.get("BENCH_LOAD_POLLS", "quiet") != "every3s"
 BROKER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 CACHE = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14")
 TARGET_P95_MS = 300
@@ -311,6 +315,7 @@ def _locust(port: int, identities: dict, folder: Path) -> list[dict]:
                 "spawn_rate": SPAWN_RATE,
                 "target_p95_ms": TARGET_P95_MS,
                 "database": os.environ["BENCH_DATABASE"],
+                "quiet_polls": QUIET_POLLS,
                 "identities": identities,
             }
         )
@@ -452,6 +457,7 @@ def main() -> None:
     rows: list[tuple[str, object]] = [
         ("people", f"{PEOPLE}, {'reused' if REUSE else 'seeded'} in {seed_s:.0f} s"),
         ("gunicorn", f"gunicorn.conf.py {' '.join(GUNICORN_ARGS)}".strip()),
+        ("thread polls", "quiet threads every 15 s" if QUIET_POLLS else "every 3 s everywhere"),
         ("steps (users)", ", ".join(str(s["users"]) for s in steps)),
     ]
     for step in steps:
@@ -514,6 +520,7 @@ def main() -> None:
             "loadavg": best["loadavg"] if best else None,
             "people": PEOPLE,
             "gunicorn_args": GUNICORN_ARGS,
+            "quiet_polls": QUIET_POLLS,
             "hold_seconds": HOLD,
             "steps": [
                 {
