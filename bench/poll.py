@@ -1,10 +1,11 @@
-"""Open threads one server keeps up with: the poll an open thread sends every 3 seconds.
+"""Open threads one server keeps up with: the poll an open thread sends every 3 seconds while
+it is lively, every 15 seconds once it is quiet (static/js/thread.js).
 
 gunicorn with 2 sync workers, PostgreSQL and Redis (the cache), the demo data. "Before" is the
 poll without its `live` token, so it runs the whole checked view (session, user, pairing and the
 thread's changes); "after" sends the token the thread page gave, and, nothing having changed,
 is answered 204 from Redis by exchange.middleware with no database query. Open threads =
-requests per second x 3 (one poll per thread every 3 seconds).
+requests per second x 3 (one poll per lively thread every 3 seconds), or x 15 for quiet ones.
 """
 
 import http.client
@@ -24,6 +25,7 @@ from bench.harness import SECRET_KEY, gunicorn_running, report, setup_django, we
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 CLIENTS = 4  # concurrent client processes: enough to keep 2 sync workers busy
 POLL_EVERY = 3  # seconds, as templates/exchange/thread.html asks
+QUIET_POLL_EVERY = 15  # seconds between a quiet thread's polls (static/js/thread.js)
 
 
 def _hammer(args: tuple[int, str, str, float, int]) -> tuple[int, int]:
@@ -98,6 +100,7 @@ def main() -> None:
             ("after: 204 from Redis, req/s", rps_after),
             ("after: queries per poll", len(queries_after)),
             ("after: open threads at one poll / 3 s", threads_after),
+            ("after: quiet open threads at one poll / 15 s", int(rps_after * QUIET_POLL_EVERY)),
             ("unexpected answers (before, after)", (bad_before, bad_after)),
         ],
         {
@@ -107,6 +110,7 @@ def main() -> None:
             "queries_after": len(queries_after),
             "open_threads_before": threads_before,
             "open_threads_after": threads_after,
+            "open_quiet_threads_after": int(rps_after * QUIET_POLL_EVERY),
             "errors": bad_before + bad_after,
         },
     )
