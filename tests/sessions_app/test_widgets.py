@@ -1,0 +1,167 @@
+"""The quick form parts must write exactly what Django's templates write: same labels, ids,
+values, aria-invalid and aria-describedby, for browsers and assistive tech alike."""
+
+from datetime import date, time
+
+import pytest
+from django import forms
+from django.forms.utils import ErrorList
+
+from programmes.forms.hours import time_field
+from sessions_app.forms.availability import AvailabilityForm, DateOverrideForm
+from sessions_app.widgets import QuickErrorList, QuickForm, QuickInputMixin
+
+
+class Plain(forms.Form):
+    starts = time_field("From")
+    count = forms.IntegerField(label="How many?", min_value=1, help_text="At least <one>.")
+    day = forms.DateField(
+        label="Day & date",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "min": "2026-01-01"}),
+    )
+    note = forms.CharField(label="Note", required=False, max_length=20)
+    hidden = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class Quick(QuickForm, Plain):
+    pass
+
+
+def _parts(form: forms.Form) -> list[str]:
+    parts = []
+    for field in form:
+        parts += [str(field), str(field.label_tag()), str(field.legend_tag()), str(field.errors)]
+        parts.append(str(field.as_field_group()))
+    parts.append(str(form.non_field_errors()))
+    return parts
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"starts": "09:15", "count": "3", "day": "2026-02-03", "note": "a\"<b>'", "hidden": "x"},
+        {"starts": "nine", "count": "0", "day": "", "note": "x" * 30, "hidden": "<>"},
+    ],
+)
+def test_quick_form_writes_what_django_writes(data):
+    initial = {"starts": time(8, 30), "count": 2, "day": date(2026, 5, 6)}
+    plain, quick = Plain(data, initial=initial), Quick(data, initial=initial)
+    if data is not None:
+        assert plain.is_valid() == quick.is_valid()
+        plain.add_error(None, "Something <wrong>.")
+        quick.add_error(None, "Something <wrong>.")
+
+    assert _parts(quick) == _parts(plain)
+
+
+def test_empty_error_lists_render_nothing_and_full_ones_as_before():
+    assert str(QuickErrorList()) == ""
+    full = QuickErrorList(["Bad & wrong."], field_id="id_x")
+    assert str(full) == '<ul class="errorlist" id="id_x_error"><li>Bad &amp; wrong.</li></ul>'
+
+
+def _as_django(form: forms.Form) -> forms.Form:
+    """The same form, unbound from the quick parts: Django's bound fields, error lists and
+    widgets (call before validating)."""
+    form.bound_field_class = forms.BoundField
+    form.error_class = ErrorList
+    for field in form.fields.values():
+        if isinstance(field.widget, QuickInputMixin):
+            field.widget.__class__ = type(field.widget).__bases__[1]
+    return form
+
+
+WINDOWS = {f"window_{d}_{n}_{k}": "" for d in range(7) for n in (1, 2) for k in ("from", "to")}
+WINDOWS.update(
+    window_0_1_from="09:00", window_0_1_to="08:00", window_1_1_from="09:10",
+    window_1_1_to="10:00", window_3_1_from="09:00", window_3_1_to="12:00",
+    window_3_2_from="10:00", window_3_2_to="11:00", window_5_2_to="10:00",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"session_lengths": ["30", "7"], "buffer_before": "x", "notice_hours": "", **WINDOWS},
+        {"session_lengths": ["30"], "buffer_before": "5", "buffer_after": "0",
+         "notice_hours": "12", "weekly_limit": "3", "horizon_weeks": "4"},
+    ],
+)  # fmt: skip
+def test_the_availability_editor_keeps_its_markup(data):
+    quick = AvailabilityForm(data, availability=None)
+    plain = _as_django(AvailabilityForm(data, availability=None))
+    if data is not None:
+        assert quick.is_valid() == plain.is_valid()
+
+    assert _parts(quick) == _parts(plain)
+    if data is not None and "window_0_1_to" in data:
+        assert 'aria-invalid="true" aria-describedby="id_window_0_1_to_error"' in str(
+            quick["window_0_1_to"]
+        )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"override-date": "2001-01-01", "override-kind": "extra", "override-starts": "10:10"},
+        {"override-date": "", "override-kind": "zzz"},
+    ],
+)
+def test_the_date_override_form_keeps_its_markup(data):
+    today = date(2026, 12, 7)
+    quick = DateOverrideForm(data, today=today)
+    plain = _as_django(DateOverrideForm(data, today=today))
+    if data is not None:
+        assert quick.is_valid() == plain.is_valid()
+
+    assert _parts(quick) == _parts(plain)
+
+
+def test_the_date_override_form_keeps_its_date_limit():
+    form = DateOverrideForm(today=date(2026, 12, 7))
+
+    assert str(form["date"]) == (
+        '<input type="date" name="override-date" min="2026-12-07" required id="id_override-date">'
+    )
+    assert str(form["starts"].label_tag()) == (
+        '<label for="id_override-starts">Extra hours from:</label>'
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr"])
+def test_the_week_views_free_times_read_as_the_template_wrote_them(language):
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from sessions_app.selectors.availability import DayHours
+    from sessions_app.selectors.slots import WeekDay
+    from sessions_app.views.availability import _slot_lists
+
+    zone = ZoneInfo("Europe/Berlin")
+    first = datetime(2026, 3, 28, 7, 0, tzinfo=UTC)  # the clocks go forward on the 29th
+    days = [
+        WeekDay(
+            hours=DayHours(day=date(2026, 3, 28 + n), windows=()),
+            slots=[first + timedelta(days=n, minutes=15 * k) for k in range(n * 3 + 2)],
+            week_full=False,
+            before_notice=False,
+            beyond_horizon=False,
+        )
+        for n in range(3)
+    ]
+    template = Template(
+        '{% load tz %}{% timezone zone %}{% if day.slots %}<ul class="actions">{% for starts_at'
+        " in day.slots %}<li><time datetime=\"{{ starts_at|date:'c' }}\">{{ starts_at|time:"
+        '"TIME_FORMAT" }}</time></li>{% endfor %}</ul>{% endif %}{% endtimezone %}'
+    )
+    with translation.override(language):
+        wanted = [template.render(Context({"day": day, "zone": zone})) for day in days]
+        assert _slot_lists(days, zone) == wanted
+    assert 'datetime="2026-03-28T08:00:00+01:00">08:00<' in wanted[0]
+    assert 'datetime="2026-03-29T09:00:00+02:00">09:00<' in wanted[1]
