@@ -7,6 +7,8 @@ here is Django's own, byte for byte (tests/sessions_app/test_widgets.py compares
 labels, ids, aria-invalid and aria-describedby stay as they are. Values are escaped.
 """
 
+import re
+
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.utils import ErrorList
@@ -33,14 +35,49 @@ class QuickInputMixin:
     """An <input> as django/forms/widgets/input.html writes it."""
 
     def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
+        return _input_html(self.get_context(name, value, attrs)["widget"])
+
+
+def _input_html(widget: dict) -> str:
+    shown = widget["value"]
+    return format_html(
+        '<input type="{}" name="{}"{}{}>',
+        widget["type"],
+        widget["name"],
+        "" if shown is None else format_html(' value="{}"', str(shown)),
+        attrs_html(widget["attrs"]),
+    )
+
+
+class QuickChoiceMixin:
+    """Radio buttons and checkboxes as django/forms/widgets/multiple_input.html and
+    input_option.html write them (a list with groups still renders through the templates)."""
+
+    def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
         widget = self.get_context(name, value, attrs)["widget"]
-        shown = widget["value"]
+        groups = widget["optgroups"]
+        if any(group is not None for group, _options, _index in groups):
+            return super().render(name, value, attrs, renderer)
+        options = SafeString(
+            "".join(
+                format_html(
+                    "<div>\n    <label{}>{}\n {}</label>\n\n</div>",
+                    format_html(' for="{}"', option["attrs"]["id"])
+                    if option["attrs"].get("id")
+                    else "",
+                    _input_html(option),
+                    option["label"],
+                )
+                for _group, group_options, _index in groups
+                for option in group_options
+            )
+        )
+        outer = widget["attrs"]
         return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            widget["type"],
-            widget["name"],
-            "" if shown is None else format_html(' value="{}"', str(shown)),
-            attrs_html(widget["attrs"]),
+            "<div{}{}>{}\n</div>",
+            format_html(' id="{}"', outer["id"]) if outer.get("id") else "",
+            format_html(' class="{}"', outer["class"]) if outer.get("class") else "",
+            options,
         )
 
 
@@ -64,6 +101,14 @@ class QuickHiddenInput(QuickInputMixin, forms.HiddenInput):
     pass
 
 
+class QuickRadioSelect(QuickChoiceMixin, forms.RadioSelect):
+    pass
+
+
+class QuickCheckboxSelectMultiple(QuickChoiceMixin, forms.CheckboxSelectMultiple):
+    pass
+
+
 # Django's input widgets and their quick twins, which differ only in how they render.
 QUICK_INPUTS: dict[type, type] = {
     forms.TextInput: QuickTextInput,
@@ -71,7 +116,11 @@ QUICK_INPUTS: dict[type, type] = {
     forms.DateInput: QuickDateInput,
     forms.TimeInput: QuickTimeInput,
     forms.HiddenInput: QuickHiddenInput,
+    forms.RadioSelect: QuickRadioSelect,
+    forms.CheckboxSelectMultiple: QuickCheckboxSelectMultiple,
 }
+QUICK_WIDGETS = frozenset(QUICK_INPUTS.values())
+FIELD_TEMPLATE = "_partials/field.html"  # mentoring.forms.FormRenderer's field_template_name
 
 
 class QuickErrorList(ErrorList):
@@ -88,7 +137,50 @@ class QuickErrorList(ErrorList):
 
 
 class QuickBoundField(BoundField):
-    """label_tag and legend_tag as django/forms/label.html writes them, without the template."""
+    """label_tag, legend_tag and as_field_group as django/forms/label.html and
+    templates/_partials/field.html write them, without the templates."""
+
+    @property
+    def widget_type(self) -> str:
+        """As Django names it for the widget the quick one stands in for."""
+        widget = type(self.field.widget)
+        if widget in QUICK_WIDGETS:
+            widget = widget.__bases__[1]
+        return re.sub(r"widget$|input$", "", widget.__name__.lower())
+
+    def as_field_group(self) -> SafeString:
+        if self.template_name != FIELD_TEMPLATE:
+            return super().as_field_group()
+        auto_id = self.auto_id
+        if self.widget_type == "checkbox":
+            head = format_html('\n  <label for="{}">{} {}</label>\n', auto_id, self, self.label)
+        elif self.use_fieldset:
+            described = self.aria_describedby
+            head = format_html(
+                "\n  <fieldset{}>\n  {}\n  {}\n",
+                format_html(' aria-describedby="{}"', described) if described else "",
+                self.legend_tag() if self.label else "",
+                self,
+            )
+        else:
+            head = format_html("\n  {}\n  {}\n", self.label_tag() if self.label else "", self)
+        help_text = self.help_text
+        html = format_html(
+            "{}\n{}\n{}\n{}\n",
+            head,
+            self.errors,
+            format_html(
+                '<small class="helptext"{}>{}</small>',
+                format_html(' id="{}_helptext"', auto_id) if auto_id else "",
+                SafeString(help_text),
+            )
+            if help_text
+            else "",
+            SafeString("</fieldset>")
+            if self.use_fieldset and self.widget_type != "checkbox"
+            else "",
+        )
+        return SafeString(html.strip())  # as the renderer strips the template's output
 
     def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None) -> SafeString:
         contents = contents or self.label

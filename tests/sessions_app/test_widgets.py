@@ -6,10 +6,11 @@ from datetime import date, time
 import pytest
 from django import forms
 from django.forms.utils import ErrorList
+from django.utils.html import conditional_escape
 
 from programmes.forms.hours import time_field
 from sessions_app.forms.availability import AvailabilityForm, DateOverrideForm
-from sessions_app.widgets import QuickErrorList, QuickForm, QuickInputMixin
+from sessions_app.widgets import QUICK_WIDGETS, QuickErrorList, QuickForm
 
 
 class Plain(forms.Form):
@@ -21,6 +22,17 @@ class Plain(forms.Form):
     )
     note = forms.CharField(label="Note", required=False, max_length=20)
     hidden = forms.CharField(required=False, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("a", "A & <b>"), ("b", "B")], widget=forms.RadioSelect
+    )
+    kinds = forms.MultipleChoiceField(
+        label="Kinds",
+        choices=[(1, "One"), (2, "Two")],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "grid"}),
+        help_text="Pick <em>any</em>.",
+        required=False,
+    )
+    agree = forms.BooleanField(label="I agree", required=False)
 
 
 class Quick(QuickForm, Plain):
@@ -28,20 +40,39 @@ class Quick(QuickForm, Plain):
 
 
 def _parts(form: forms.Form) -> list[str]:
+    """Everything a template may show of the form, as a template shows it (escaped unless
+    marked safe)."""
     parts = []
     for field in form:
-        parts += [str(field), str(field.label_tag()), str(field.legend_tag()), str(field.errors)]
-        parts.append(str(field.as_field_group()))
-    parts.append(str(form.non_field_errors()))
-    return parts
+        parts += [field, field.label_tag(), field.legend_tag(), field.errors]
+        parts += [field.as_field_group(), field.widget_type]
+    parts.append(form.non_field_errors())
+    return [conditional_escape(part) for part in parts]
 
 
 @pytest.mark.parametrize(
     "data",
     [
         None,
-        {"starts": "09:15", "count": "3", "day": "2026-02-03", "note": "a\"<b>'", "hidden": "x"},
-        {"starts": "nine", "count": "0", "day": "", "note": "x" * 30, "hidden": "<>"},
+        {
+            "starts": "09:15",
+            "count": "3",
+            "day": "2026-02-03",
+            "note": "a\"<b>'",
+            "hidden": "x",
+            "kind": "a",
+            "kinds": ["1", "2"],
+            "agree": "on",
+        },
+        {
+            "starts": "nine",
+            "count": "0",
+            "day": "",
+            "note": "x" * 30,
+            "hidden": "<>",
+            "kind": "z",
+            "kinds": ["3"],
+        },
     ],
 )
 def test_quick_form_writes_what_django_writes(data):
@@ -67,7 +98,7 @@ def _as_django(form: forms.Form) -> forms.Form:
     form.bound_field_class = forms.BoundField
     form.error_class = ErrorList
     for field in form.fields.values():
-        if isinstance(field.widget, QuickInputMixin):
+        if type(field.widget) in QUICK_WIDGETS:
             field.widget.__class__ = type(field.widget).__bases__[1]
     return form
 
