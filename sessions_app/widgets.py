@@ -8,13 +8,35 @@ labels, ids, aria-invalid and aria-describedby stay as they are. Values are esca
 """
 
 import re
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.utils import ErrorList
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+
+def local_times(zone: ZoneInfo) -> Callable[[datetime], tuple[datetime, str]]:
+    """For one page: an aware moment → (the moment in `zone`, its time of day as TIME_FORMAT
+    writes it in the active language). Each time of day is formatted once per page: a time
+    format shows the time of day and the zone, never the date, so equal clock times at the same
+    UTC offset read the same."""
+    labels: dict[tuple, str] = {}
+
+    def local_time(moment: datetime) -> tuple[datetime, str]:
+        local = moment.astimezone(zone)
+        key = (local.hour, local.minute, local.second, local.utcoffset())
+        label = labels.get(key)
+        if label is None:
+            label = labels[key] = date_format(local, "TIME_FORMAT")
+        return local, label
+
+    return local_time
 
 
 def attrs_html(attrs: dict) -> SafeString:

@@ -10,8 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.dateformat import time_format
-from django.utils.formats import date_format, get_format
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -35,6 +34,7 @@ from sessions_app.services.availability import (
     date_override_add,
     date_override_remove,
 )
+from sessions_app.widgets import local_times
 
 PAGE_TEMPLATE = "sessions_app/availability/edit.html"
 WEEK_TEMPLATE = "sessions_app/availability/_week.html"
@@ -48,17 +48,12 @@ def _slot_lists(days: list[WeekDay], zone: ZoneInfo) -> list[SafeString]:
     """Each day's free start times as the mentor reads them (<time> in the mentor's zone), in
     Python: a week holds a hundred or more, and the template's filters took a third of the
     page. The markup is what the template wrote before."""
-    time_pattern = get_format("TIME_FORMAT")
-    labels: dict[tuple, str] = {}  # escaped, by local time of day: the same times recur
+    local_time = local_times(zone)
 
     def item(starts_at: datetime) -> str:
-        local = starts_at.astimezone(zone)
-        key = (local.hour, local.minute, local.utcoffset())
-        label = labels.get(key)
-        if label is None:
-            label = labels[key] = escape(time_format(local, time_pattern))
+        local, label = local_time(starts_at)
         # An ISO 8601 time holds digits, "-", ":", "+" and "T" only: nothing to escape.
-        return f'<li><time datetime="{local.isoformat()}">{label}</time></li>'
+        return f'<li><time datetime="{local.isoformat()}">{escape(label)}</time></li>'
 
     return [
         SafeString(f'<ul class="actions">{"".join(map(item, day.slots))}</ul>')
