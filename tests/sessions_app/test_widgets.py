@@ -196,3 +196,66 @@ def test_the_week_views_free_times_read_as_the_template_wrote_them(language):
         assert _slot_lists(days, zone) == wanted
     assert 'datetime="2026-03-28T08:00:00+01:00">08:00<' in wanted[0]
     assert 'datetime="2026-03-29T09:00:00+02:00">09:00<' in wanted[1]
+
+
+def _slot_picker_as_before(widget, name, value, attrs):
+    """SlotPicker.render as it was, one format_html per time: the reference for the markup."""
+    import itertools
+
+    from django.forms.utils import flatatt
+    from django.utils.html import format_html, format_html_join
+
+    context = forms.Widget.get_context(widget, name, value, attrs)["widget"]
+    input_attrs = dict(context["attrs"])
+    base_id = input_attrs.pop("id", f"id_{name}")
+    extra = flatatt(input_attrs)
+    chosen = {str(v) for v in context["value"]}
+    number = itertools.count()
+
+    def times(day_label, options):
+        if not options:
+            return format_html('<p class="slot-none">{}</p>', "No free times")
+        return format_html(
+            '<div class="slot-times">{}</div>',
+            format_html_join(
+                "",
+                '<label for="{0}_{1}" class="slot-time{7}"><input type="radio" name="{2}" '
+                'value="{3}" id="{0}_{1}"{4}{5}><span class="visually-hidden">{8}, </span>'
+                "{6}</label>",
+                (
+                    (base_id, next(number), name, v, extra, " checked" if v in chosen else "",
+                     label, " slot-first" if v == widget.first else "", day_label)
+                    for v, label in options
+                ),
+            ),
+        )  # fmt: skip
+
+    days = format_html_join(
+        "",
+        '<fieldset class="slot-day{}"><legend>{}</legend>{}</fieldset>',
+        (
+            ("" if options else " slot-day-empty", day_label, times(day_label, options))
+            for day_label, options in widget.choices
+        ),
+    )
+    return format_html('<div id="{}" class="slot-week">{}</div>', base_id, days)
+
+
+@pytest.mark.parametrize("chosen", [None, "2026-12-08T09:15:00+00:00", "<nonsense>"])
+def test_the_slot_picker_writes_what_it_wrote_before(chosen):
+    from sessions_app.forms.booking import SlotPicker
+
+    widget = SlotPicker()
+    widget.choices = [
+        ("Tuesday 8 December", [("2026-12-08T09:00:00+00:00", "09:00"),
+                                ("2026-12-08T09:15:00+00:00", "09:15")]),
+        ("Wednesday <9> December", []),
+        ("Thursday & 10 December", [("2026-12-10T09:00:00+00:00", "9 a.m. <&>")]),
+    ]  # fmt: skip
+    widget.first = "2026-12-08T09:15:00+00:00"
+    attrs = {"id": "id_starts_at", "aria-invalid": "true", "aria-describedby": "x_error"}
+
+    html = widget.render("starts_at", chosen, attrs)
+
+    assert html == _slot_picker_as_before(widget, "starts_at", chosen, attrs)
+    assert html.count(" checked") == (chosen == widget.first)
