@@ -217,7 +217,7 @@ class QuickBoundField(BoundField):
         widget = self.field.widget
         id_ = widget.attrs.get("id") or self.auto_id
         if not id_:
-            return conditional_escape(contents)
+            return SafeString(conditional_escape(contents).strip())  # the renderer strips
         id_for_label = widget.id_for_label(id_)
         if id_for_label:
             attrs = {**(attrs or {}), "for": id_for_label}

@@ -259,3 +259,13 @@ def test_the_slot_picker_writes_what_it_wrote_before(chosen):
 
     assert html == _slot_picker_as_before(widget, "starts_at", chosen, attrs)
     assert html.count(" checked") == (chosen == widget.first)
+
+
+@pytest.mark.parametrize("auto_id", [False, "field-%s"])
+def test_quick_form_writes_what_django_writes_with_other_ids(auto_id):
+    data = {"starts": "09:15", "count": "0", "kind": "b", "kinds": ["2"], "agree": "on"}
+    plain, quick = Plain(data, auto_id=auto_id), Quick(data, auto_id=auto_id)
+    plain.is_valid()
+    quick.is_valid()
+
+    assert _parts(quick) == _parts(plain)
