@@ -18,6 +18,7 @@ from programmes.forms.hours import (
 )
 from sessions_app.models import Availability
 from sessions_app.selectors.availability import SESSION_LENGTHS
+from sessions_app.widgets import QuickForm, quicken
 
 WINDOWS_PER_DAY = 2
 NEW_MENTOR_HOURS = (time(9), time(17))  # a first suggestion on weekdays; nothing is saved yet
@@ -33,7 +34,7 @@ def _length_choices() -> list[tuple[int, str]]:
 SAME_DAY = gettext_lazy("End after the start, on the same day (23:45 at the latest).")
 
 
-class AvailabilityForm(forms.Form):
+class AvailabilityForm(QuickForm):
     """Rules and weekly windows: per weekday up to two windows, on the quarter hour, "from"
     before "to", not overlapping; a day left empty offers nothing."""
 
@@ -89,6 +90,7 @@ class AvailabilityForm(forms.Form):
                 self.fields[closes] = time_field(_("to"))
                 windows.append((opens, closes))
             self.days.append((weekday, day_name, windows))
+        quicken(self)
         source = availability or Availability()
         self.initial = {
             "session_lengths": source.session_lengths,
@@ -160,7 +162,7 @@ class AvailabilityForm(forms.Form):
         return {name: self.cleaned_data[name] for name in names}
 
 
-class DateOverrideForm(forms.Form):
+class DateOverrideForm(QuickForm):
     """One date, in the mentor's zone: a day off, or extra hours on it."""
 
     DAY_OFF, EXTRA = "day_off", "extra"

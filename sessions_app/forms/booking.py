@@ -8,15 +8,16 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
-from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sessions_app.models import Appointment, Series
 from sessions_app.selectors.appointments import SlotDay
 from sessions_app.services.series import SERIES_COUNT_MAX
+from sessions_app.widgets import QuickForm, local_times
 
 CHECKED = " checked"
 
@@ -28,16 +29,11 @@ def slot_value(moment: datetime) -> str:
 
 def slot_choices(days: list[SlotDay], zone: ZoneInfo) -> list[tuple[str, list[tuple[str, str]]]]:
     """[("Tuesday 10 March", [(value, "10:00"), ...]), ...] in the viewer's zone."""
+    local_time = local_times(zone)
     return [
         (
             date_format(day.day, "l j F"),
-            [
-                (
-                    slot_value(slot.starts_at),
-                    date_format(timezone.localtime(slot.starts_at, zone), "TIME_FORMAT"),
-                )
-                for slot in day.slots
-            ],
+            [(slot_value(slot.starts_at), local_time(slot.starts_at)[1]) for slot in day.slots],
         )
         for day in days
     ]
@@ -47,58 +43,49 @@ class SlotPicker(forms.RadioSelect):
     """Free times of one week as radio buttons styled as compact buttons, one column per day.
     Rendered in Python, not one template per option: a week can hold a few hundred of them.
     Each time's accessible name carries its day ("Tuesday 8 December, 10:00"); the first free
-    time of all (`first`, a slot value) is marked. The markup is Django's; values are escaped."""
+    time of all (`first`, a slot value) is marked. The markup is Django's; values are escaped
+    (each once per page: the same times of day recur)."""
 
     first: str | None = None
 
     def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
         widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
         input_attrs = dict(widget["attrs"])
-        base_id = input_attrs.pop("id", f"id_{name}")
-        extra = flatatt(input_attrs)
+        base_id = escape(input_attrs.pop("id", f"id_{name}"))
+        extra = flatatt(input_attrs)  # escaped
+        name = escape(name)
         chosen = {str(v) for v in widget["value"]}
         number = itertools.count()
+        none = format_html('<p class="slot-none">{}</p>', _("No free times"))
+        labels: dict[str, str] = {}
 
-        def times(day_label: str, options: list[tuple[str, str]]) -> str:
+        def label_of(label: str) -> str:
+            shown = labels.get(label)
+            if shown is None:
+                shown = labels[label] = escape(label)
+            return shown
+
+        def times(day: str, options: list[tuple[str, str]]) -> str:
             if not options:
-                return format_html('<p class="slot-none">{}</p>', _("No free times"))
-            return format_html(
-                '<div class="slot-times">{}</div>',
-                format_html_join(
-                    "",
-                    '<label for="{0}_{1}" class="slot-time{7}"><input type="radio" name="{2}" '
-                    'value="{3}" id="{0}_{1}"{4}{5}><span class="visually-hidden">{8}, </span>'
-                    "{6}</label>",
-                    (
-                        (
-                            base_id,
-                            next(number),
-                            name,
-                            v,
-                            extra,
-                            CHECKED if v in chosen else "",
-                            label,
-                            " slot-first" if v == self.first else "",
-                            day_label,
-                        )
-                        for v, label in options
-                    ),
-                ),
-            )
-
-        days = format_html_join(
-            "",
-            '<fieldset class="slot-day{}"><legend>{}</legend>{}</fieldset>',
-            (
-                (
-                    "" if options else " slot-day-empty",
-                    day_label,
-                    times(day_label, options),
+                return none
+            items = []
+            for v, label in options:
+                n = next(number)
+                first = " slot-first" if v == self.first else ""
+                checked = CHECKED if v in chosen else ""
+                items.append(
+                    f'<label for="{base_id}_{n}" class="slot-time{first}"><input type="radio" '
+                    f'name="{name}" value="{escape(v)}" id="{base_id}_{n}"{extra}{checked}>'
+                    f'<span class="visually-hidden">{day}, </span>{label_of(label)}</label>'
                 )
-                for day_label, options in self.choices
-            ),
+            return f'<div class="slot-times">{"".join(items)}</div>'
+
+        days = "".join(
+            f'<fieldset class="slot-day{"" if options else " slot-day-empty"}">'
+            f"<legend>{escape(day_label)}</legend>{times(escape(day_label), options)}</fieldset>"
+            for day_label, options in self.choices
         )
-        return format_html('<div id="{}" class="slot-week">{}</div>', base_id, days)
+        return SafeString(f'<div id="{base_id}" class="slot-week">{days}</div>')
 
 
 class SlotField(forms.ChoiceField):
@@ -143,7 +130,7 @@ def _length_choices(lengths: list[int]) -> list[tuple[int, str]]:
     return [(n, _("%(minutes)s minutes") % {"minutes": n}) for n in sorted(lengths)]
 
 
-class LengthForm(forms.Form):
+class LengthForm(QuickForm):
     """The first choice, by GET: how long a session; the free times depend on it."""
 
     length = forms.TypedChoiceField(
@@ -159,7 +146,7 @@ class LengthForm(forms.Form):
         return self.cleaned_data["length"] if self.is_valid() else default
 
 
-class AppointmentRescheduleForm(forms.Form):
+class AppointmentRescheduleForm(QuickForm):
     """A new time for a session, for the length chosen above it."""
 
     length = forms.TypedChoiceField(coerce=int, widget=forms.HiddenInput)
@@ -286,7 +273,7 @@ class SeriesForm(AppointmentBookForm):
         }
 
 
-class AppointmentCancelForm(forms.Form):
+class AppointmentCancelForm(QuickForm):
     """Why the session is off (the partner reads it) and, in a series, how many to cancel."""
 
     class Scope:

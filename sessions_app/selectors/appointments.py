@@ -4,8 +4,10 @@ Also what the booking pages need to offer: the ways to meet both partners allowe
 times grouped by the viewer's local day, and the dates of a regular series with its conflicts.
 """
 
+import operator
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet, prefetch_related_objects
@@ -119,7 +121,7 @@ def slot_week(
     """The week to show: the one `asked` for (any date in it), else the one holding `chosen`
     (a refused submit), else the one with the first free time; kept between the weeks of the
     first and the last free time (this week when there is none: `today` is the viewer's local
-    date). No query."""
+    date). `slots` in order of their start, as slot_plan gives them. No query."""
     if slots:
         first_week = _monday(slots[0].starts_at.astimezone(zone).date())
         last_week = _monday(slots[-1].starts_at.astimezone(zone).date())
@@ -130,7 +132,13 @@ def slot_week(
         wanted = slots[0].starts_at.astimezone(zone).date() if slots else today
     monday = min(max(_monday(wanted), first_week), last_week)
     by_day: dict[date, list[Slot]] = {monday + timedelta(days=n): [] for n in range(7)}
-    for slot in slots:
+    # Slots come in order: only those within a day of the week's local bounds need a look.
+    near_from = datetime.combine(monday - timedelta(days=1), time(), tzinfo=zone)
+    near_to = datetime.combine(monday + timedelta(days=8), time(), tzinfo=zone)
+    starts = operator.attrgetter("starts_at")
+    for slot in slots[
+        bisect_left(slots, near_from, key=starts) : bisect_right(slots, near_to, key=starts)
+    ]:
         day = slot.starts_at.astimezone(zone).date()
         if day in by_day:
             by_day[day].append(slot)

@@ -133,16 +133,25 @@ def _chosen_length(request: HttpRequest, lengths: list[int], default: int) -> in
     return form.length_or(default)
 
 
+def _proposed_mode(pairing: Pairing, modes: list[str]) -> str | None:
+    if Appointment.Mode.IN_PERSON in modes and first_session_in_person_due(pairing=pairing):
+        return Appointment.Mode.IN_PERSON
+    return modes[0] if modes else None  # the first way both allow (video before phone)
+
+
 def _book_form_kwargs(
-    request: HttpRequest, pairing: Pairing, availability: Availability, modes: list[str]
+    request: HttpRequest,
+    pairing: Pairing,
+    availability: Availability,
+    modes: list[str],
+    *,
+    propose: bool = True,
 ) -> tuple[dict, int]:
+    """The booking form's arguments and the chosen length; the way to meet is proposed
+    (one query) only when `propose`."""
     lengths = sorted(availability.session_lengths)
     length = _chosen_length(request, lengths, lengths[0])
-    proposed = None
-    if Appointment.Mode.IN_PERSON in modes and first_session_in_person_due(pairing=pairing):
-        proposed = Appointment.Mode.IN_PERSON
-    elif modes:
-        proposed = modes[0]  # the first way both allow (video before phone): one click less
+    proposed = _proposed_mode(pairing, modes) if propose else None
     initial = {"length": length, "mode": proposed, "token": uuid.uuid4()}
     return {"modes": modes, "lengths": lengths, "initial": initial}, length
 
@@ -168,9 +177,11 @@ def appointment_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse
     if reason:
         return _unavailable(request, pairing, reason)
     now = timezone.now()
-    kwargs, length = _book_form_kwargs(request, pairing, availability, modes)
+    posted = request.method == "POST"
+    # A booking that goes through needs no proposed way to meet: it is read when the page shows.
+    kwargs, length = _book_form_kwargs(request, pairing, availability, modes, propose=not posted)
     form = AppointmentBookForm(request.POST or None, **kwargs)
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
             appointment = appointment_book(
                 pairing=pairing, booked_by=request.user, now=now, **form.booking()
@@ -180,6 +191,8 @@ def appointment_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse
         else:
             messages.success(request, _("Session booked. You both get a calendar invite by email."))
             return redirect("sessions_app:detail", appointment_id=appointment.pk)
+    if posted:
+        kwargs["initial"]["mode"] = form.initial["mode"] = _proposed_mode(pairing, modes)
     # The person's cached counters (the dashboard's) may already say nothing is to come.
     known = counters_known(user_id=request.user.pk)
     upcoming = (

@@ -1180,3 +1180,15 @@ def test_moving_a_session_proposes_no_time(client, agreed):
     assert response.context["week"].first_free is not None
     assert response.context["form"]["starts_at"].value() is None
     assert "First free:" in response.content.decode()
+
+
+def test_a_refused_booking_still_says_the_cohort_asks_to_meet_in_person(client, agreed):
+    client.force_login(agreed.mentee)
+    token = str(client.get(book_url(agreed)).context["form"]["token"].value())
+
+    response = client.post(book_url(agreed), {"length": "30", "token": token, "mode": "video"})
+
+    assert response.status_code == 200
+    assert response.context["first_in_person_due"] is True
+    assert "so in person is proposed below" in response.content.decode()
+    assert response.context["form"]["mode"].value() == "video"  # what was sent stays picked

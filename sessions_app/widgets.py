@@ -1,0 +1,251 @@
+"""Form parts the sessions pages repeat many times, rendered in Python instead of one template
+each.
+
+The mentor's availability page draws 28 time inputs, their labels and their (mostly empty)
+error lists; through Django's templates they were more than half of the page's CPU. The markup
+here is Django's own, byte for byte (tests/sessions_app/test_widgets.py compares the two):
+labels, ids, aria-invalid and aria-describedby stay as they are. Values are escaped.
+"""
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.utils import ErrorList
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+
+def local_times(zone: ZoneInfo) -> Callable[[datetime], tuple[datetime, str]]:
+    """For one page: an aware moment → (the moment in `zone`, its time of day as TIME_FORMAT
+    writes it in the active language). Each time of day is formatted once per page: a time
+    format shows the time of day and the zone, never the date, so equal clock times at the same
+    UTC offset read the same."""
+    labels: dict[tuple, str] = {}
+
+    def local_time(moment: datetime) -> tuple[datetime, str]:
+        local = moment.astimezone(zone)
+        key = (local.hour, local.minute, local.second, local.utcoffset())
+        label = labels.get(key)
+        if label is None:
+            label = labels[key] = date_format(local, "TIME_FORMAT")
+        return local, label
+
+    return local_time
+
+
+def attrs_html(attrs: dict) -> SafeString:
+    """HTML attributes as django/forms/attrs.html writes them: False left out, True bare;
+    names and values escaped."""
+    return SafeString(
+        "".join(
+            f" {conditional_escape(name)}"
+            if value is True
+            else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
+class QuickInputMixin:
+    """An <input> as django/forms/widgets/input.html writes it."""
+
+    def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
+        return _input_html(self.get_context(name, value, attrs)["widget"])
+
+
+def _input_html(widget: dict) -> str:
+    shown = widget["value"]
+    return format_html(
+        '<input type="{}" name="{}"{}{}>',
+        widget["type"],
+        widget["name"],
+        "" if shown is None else format_html(' value="{}"', str(shown)),
+        attrs_html(widget["attrs"]),
+    )
+
+
+class QuickChoiceMixin:
+    """Radio buttons and checkboxes as django/forms/widgets/multiple_input.html and
+    input_option.html write them (a list with groups still renders through the templates)."""
+
+    def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = widget["optgroups"]
+        if any(group is not None for group, _options, _index in groups):
+            return super().render(name, value, attrs, renderer)
+        options = SafeString(
+            "".join(
+                format_html(
+                    "<div>\n    <label{}>{}\n {}</label>\n\n</div>",
+                    format_html(' for="{}"', option["attrs"]["id"])
+                    if option["attrs"].get("id")
+                    else "",
+                    _input_html(option),
+                    option["label"],
+                )
+                for _group, group_options, _index in groups
+                for option in group_options
+            )
+        )
+        outer = widget["attrs"]
+        return format_html(
+            "<div{}{}>{}\n</div>",
+            format_html(' id="{}"', outer["id"]) if outer.get("id") else "",
+            format_html(' class="{}"', outer["class"]) if outer.get("class") else "",
+            options,
+        )
+
+
+class QuickTextInput(QuickInputMixin, forms.TextInput):
+    pass
+
+
+class QuickNumberInput(QuickInputMixin, forms.NumberInput):
+    pass
+
+
+class QuickDateInput(QuickInputMixin, forms.DateInput):
+    pass
+
+
+class QuickTimeInput(QuickInputMixin, forms.TimeInput):
+    pass
+
+
+class QuickHiddenInput(QuickInputMixin, forms.HiddenInput):
+    pass
+
+
+class QuickRadioSelect(QuickChoiceMixin, forms.RadioSelect):
+    pass
+
+
+class QuickCheckboxSelectMultiple(QuickChoiceMixin, forms.CheckboxSelectMultiple):
+    pass
+
+
+# Django's input widgets and their quick twins, which differ only in how they render.
+QUICK_INPUTS: dict[type, type] = {
+    forms.TextInput: QuickTextInput,
+    forms.NumberInput: QuickNumberInput,
+    forms.DateInput: QuickDateInput,
+    forms.TimeInput: QuickTimeInput,
+    forms.HiddenInput: QuickHiddenInput,
+    forms.RadioSelect: QuickRadioSelect,
+    forms.CheckboxSelectMultiple: QuickCheckboxSelectMultiple,
+}
+QUICK_WIDGETS = frozenset(QUICK_INPUTS.values())
+FIELD_TEMPLATE = "_partials/field.html"  # mentoring.forms.FormRenderer's field_template_name
+
+
+class QuickErrorList(ErrorList):
+    """An error list whose empty case (nearly every field on nearly every page) costs no
+    template; a list with errors renders through Django's template as before."""
+
+    def render(self, template_name=None, context=None, renderer=None) -> SafeString:
+        if not self.data and template_name is None and context is None:
+            return SafeString("")
+        return super().render(template_name, context, renderer)
+
+    __str__ = render
+    __html__ = render
+
+
+class QuickBoundField(BoundField):
+    """label_tag, legend_tag and as_field_group as django/forms/label.html and
+    templates/_partials/field.html write them, without the templates."""
+
+    @property
+    def widget_type(self) -> str:
+        """As Django names it for the widget the quick one stands in for."""
+        widget = type(self.field.widget)
+        if widget in QUICK_WIDGETS:
+            widget = widget.__bases__[1]
+        return re.sub(r"widget$|input$", "", widget.__name__.lower())
+
+    def as_field_group(self) -> SafeString:
+        if self.template_name != FIELD_TEMPLATE:
+            return super().as_field_group()
+        auto_id = self.auto_id
+        if self.widget_type == "checkbox":
+            head = format_html('\n  <label for="{}">{} {}</label>\n', auto_id, self, self.label)
+        elif self.use_fieldset:
+            described = self.aria_describedby
+            head = format_html(
+                "\n  <fieldset{}>\n  {}\n  {}\n",
+                format_html(' aria-describedby="{}"', described) if described else "",
+                self.legend_tag() if self.label else "",
+                self,
+            )
+        else:
+            head = format_html("\n  {}\n  {}\n", self.label_tag() if self.label else "", self)
+        help_text = self.help_text
+        html = format_html(
+            "{}\n{}\n{}\n{}\n",
+            head,
+            self.errors,
+            format_html(
+                '<small class="helptext"{}>{}</small>',
+                format_html(' id="{}_helptext"', auto_id) if auto_id else "",
+                SafeString(help_text),
+            )
+            if help_text
+            else "",
+            SafeString("</fieldset>")
+            if self.use_fieldset and self.widget_type != "checkbox"
+            else "",
+        )
+        return SafeString(html.strip())  # as the renderer strips the template's output
+
+    def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None) -> SafeString:
+        contents = contents or self.label
+        if label_suffix is None:
+            label_suffix = (
+                self.field.label_suffix
+                if self.field.label_suffix is not None
+                else self.form.label_suffix
+            )
+        if label_suffix and contents and contents[-1] not in _(":?.!"):
+            contents = format_html("{}{}", contents, label_suffix)
+        widget = self.field.widget
+        id_ = widget.attrs.get("id") or self.auto_id
+        if not id_:
+            return SafeString(conditional_escape(contents).strip())  # the renderer strips
+        id_for_label = widget.id_for_label(id_)
+        if id_for_label:
+            attrs = {**(attrs or {}), "for": id_for_label}
+        if self.field.required and hasattr(self.form, "required_css_class"):
+            attrs = attrs or {}
+            if "class" in attrs:
+                attrs["class"] += " " + self.form.required_css_class
+            else:
+                attrs["class"] = self.form.required_css_class
+        tag = tag or "label"
+        return format_html("<{}{}>{}</{}>", tag, attrs_html(attrs or {}), contents, tag)
+
+
+class QuickForm(forms.Form):
+    """A form whose plain inputs, labels and empty error lists render without templates."""
+
+    bound_field_class = QuickBoundField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("error_class", QuickErrorList)
+        super().__init__(*args, **kwargs)
+        quicken(self)
+
+
+def quicken(form: forms.BaseForm) -> None:
+    """Give the form's plain inputs (its own copies) their quick twins; call again after
+    adding fields."""
+    for field in form.fields.values():
+        quick = QUICK_INPUTS.get(type(field.widget))
+        if quick is not None:
+            field.widget.__class__ = quick  # same attributes, only render() differs

@@ -1,0 +1,271 @@
+"""The quick form parts must write exactly what Django's templates write: same labels, ids,
+values, aria-invalid and aria-describedby, for browsers and assistive tech alike."""
+
+from datetime import date, time
+
+import pytest
+from django import forms
+from django.forms.utils import ErrorList
+from django.utils.html import conditional_escape
+
+from programmes.forms.hours import time_field
+from sessions_app.forms.availability import AvailabilityForm, DateOverrideForm
+from sessions_app.widgets import QUICK_WIDGETS, QuickErrorList, QuickForm
+
+
+class Plain(forms.Form):
+    starts = time_field("From")
+    count = forms.IntegerField(label="How many?", min_value=1, help_text="At least <one>.")
+    day = forms.DateField(
+        label="Day & date",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "min": "2026-01-01"}),
+    )
+    note = forms.CharField(label="Note", required=False, max_length=20)
+    hidden = forms.CharField(required=False, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("a", "A & <b>"), ("b", "B")], widget=forms.RadioSelect
+    )
+    kinds = forms.MultipleChoiceField(
+        label="Kinds",
+        choices=[(1, "One"), (2, "Two")],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "grid"}),
+        help_text="Pick <em>any</em>.",
+        required=False,
+    )
+    agree = forms.BooleanField(label="I agree", required=False)
+
+
+class Quick(QuickForm, Plain):
+    pass
+
+
+def _parts(form: forms.Form) -> list[str]:
+    """Everything a template may show of the form, as a template shows it (escaped unless
+    marked safe)."""
+    parts = []
+    for field in form:
+        parts += [field, field.label_tag(), field.legend_tag(), field.errors]
+        parts += [field.as_field_group(), field.widget_type]
+    parts.append(form.non_field_errors())
+    return [conditional_escape(part) for part in parts]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {
+            "starts": "09:15",
+            "count": "3",
+            "day": "2026-02-03",
+            "note": "a\"<b>'",
+            "hidden": "x",
+            "kind": "a",
+            "kinds": ["1", "2"],
+            "agree": "on",
+        },
+        {
+            "starts": "nine",
+            "count": "0",
+            "day": "",
+            "note": "x" * 30,
+            "hidden": "<>",
+            "kind": "z",
+            "kinds": ["3"],
+        },
+    ],
+)
+def test_quick_form_writes_what_django_writes(data):
+    initial = {"starts": time(8, 30), "count": 2, "day": date(2026, 5, 6)}
+    plain, quick = Plain(data, initial=initial), Quick(data, initial=initial)
+    if data is not None:
+        assert plain.is_valid() == quick.is_valid()
+        plain.add_error(None, "Something <wrong>.")
+        quick.add_error(None, "Something <wrong>.")
+
+    assert _parts(quick) == _parts(plain)
+
+
+def test_empty_error_lists_render_nothing_and_full_ones_as_before():
+    assert str(QuickErrorList()) == ""
+    full = QuickErrorList(["Bad & wrong."], field_id="id_x")
+    assert str(full) == '<ul class="errorlist" id="id_x_error"><li>Bad &amp; wrong.</li></ul>'
+
+
+def _as_django(form: forms.Form) -> forms.Form:
+    """The same form, unbound from the quick parts: Django's bound fields, error lists and
+    widgets (call before validating)."""
+    form.bound_field_class = forms.BoundField
+    form.error_class = ErrorList
+    for field in form.fields.values():
+        if type(field.widget) in QUICK_WIDGETS:
+            field.widget.__class__ = type(field.widget).__bases__[1]
+    return form
+
+
+WINDOWS = {f"window_{d}_{n}_{k}": "" for d in range(7) for n in (1, 2) for k in ("from", "to")}
+WINDOWS.update(
+    window_0_1_from="09:00", window_0_1_to="08:00", window_1_1_from="09:10",
+    window_1_1_to="10:00", window_3_1_from="09:00", window_3_1_to="12:00",
+    window_3_2_from="10:00", window_3_2_to="11:00", window_5_2_to="10:00",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"session_lengths": ["30", "7"], "buffer_before": "x", "notice_hours": "", **WINDOWS},
+        {"session_lengths": ["30"], "buffer_before": "5", "buffer_after": "0",
+         "notice_hours": "12", "weekly_limit": "3", "horizon_weeks": "4"},
+    ],
+)  # fmt: skip
+def test_the_availability_editor_keeps_its_markup(data):
+    quick = AvailabilityForm(data, availability=None)
+    plain = _as_django(AvailabilityForm(data, availability=None))
+    if data is not None:
+        assert quick.is_valid() == plain.is_valid()
+
+    assert _parts(quick) == _parts(plain)
+    if data is not None and "window_0_1_to" in data:
+        assert 'aria-invalid="true" aria-describedby="id_window_0_1_to_error"' in str(
+            quick["window_0_1_to"]
+        )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"override-date": "2001-01-01", "override-kind": "extra", "override-starts": "10:10"},
+        {"override-date": "", "override-kind": "zzz"},
+    ],
+)
+def test_the_date_override_form_keeps_its_markup(data):
+    today = date(2026, 12, 7)
+    quick = DateOverrideForm(data, today=today)
+    plain = _as_django(DateOverrideForm(data, today=today))
+    if data is not None:
+        assert quick.is_valid() == plain.is_valid()
+
+    assert _parts(quick) == _parts(plain)
+
+
+def test_the_date_override_form_keeps_its_date_limit():
+    form = DateOverrideForm(today=date(2026, 12, 7))
+
+    assert str(form["date"]) == (
+        '<input type="date" name="override-date" min="2026-12-07" required id="id_override-date">'
+    )
+    assert str(form["starts"].label_tag()) == (
+        '<label for="id_override-starts">Extra hours from:</label>'
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr"])
+def test_the_week_views_free_times_read_as_the_template_wrote_them(language):
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from sessions_app.selectors.availability import DayHours
+    from sessions_app.selectors.slots import WeekDay
+    from sessions_app.views.availability import _slot_lists
+
+    zone = ZoneInfo("Europe/Berlin")
+    first = datetime(2026, 3, 28, 7, 0, tzinfo=UTC)  # the clocks go forward on the 29th
+    days = [
+        WeekDay(
+            hours=DayHours(day=date(2026, 3, 28 + n), windows=()),
+            slots=[first + timedelta(days=n, minutes=15 * k) for k in range(n * 3 + 2)],
+            week_full=False,
+            before_notice=False,
+            beyond_horizon=False,
+        )
+        for n in range(3)
+    ]
+    template = Template(
+        '{% load tz %}{% timezone zone %}{% if day.slots %}<ul class="actions">{% for starts_at'
+        " in day.slots %}<li><time datetime=\"{{ starts_at|date:'c' }}\">{{ starts_at|time:"
+        '"TIME_FORMAT" }}</time></li>{% endfor %}</ul>{% endif %}{% endtimezone %}'
+    )
+    with translation.override(language):
+        wanted = [template.render(Context({"day": day, "zone": zone})) for day in days]
+        assert _slot_lists(days, zone) == wanted
+    assert 'datetime="2026-03-28T08:00:00+01:00">08:00<' in wanted[0]
+    assert 'datetime="2026-03-29T09:00:00+02:00">09:00<' in wanted[1]
+
+
+def _slot_picker_as_before(widget, name, value, attrs):
+    """SlotPicker.render as it was, one format_html per time: the reference for the markup."""
+    import itertools
+
+    from django.forms.utils import flatatt
+    from django.utils.html import format_html, format_html_join
+
+    context = forms.Widget.get_context(widget, name, value, attrs)["widget"]
+    input_attrs = dict(context["attrs"])
+    base_id = input_attrs.pop("id", f"id_{name}")
+    extra = flatatt(input_attrs)
+    chosen = {str(v) for v in context["value"]}
+    number = itertools.count()
+
+    def times(day_label, options):
+        if not options:
+            return format_html('<p class="slot-none">{}</p>', "No free times")
+        return format_html(
+            '<div class="slot-times">{}</div>',
+            format_html_join(
+                "",
+                '<label for="{0}_{1}" class="slot-time{7}"><input type="radio" name="{2}" '
+                'value="{3}" id="{0}_{1}"{4}{5}><span class="visually-hidden">{8}, </span>'
+                "{6}</label>",
+                (
+                    (base_id, next(number), name, v, extra, " checked" if v in chosen else "",
+                     label, " slot-first" if v == widget.first else "", day_label)
+                    for v, label in options
+                ),
+            ),
+        )  # fmt: skip
+
+    days = format_html_join(
+        "",
+        '<fieldset class="slot-day{}"><legend>{}</legend>{}</fieldset>',
+        (
+            ("" if options else " slot-day-empty", day_label, times(day_label, options))
+            for day_label, options in widget.choices
+        ),
+    )
+    return format_html('<div id="{}" class="slot-week">{}</div>', base_id, days)
+
+
+@pytest.mark.parametrize("chosen", [None, "2026-12-08T09:15:00+00:00", "<nonsense>"])
+def test_the_slot_picker_writes_what_it_wrote_before(chosen):
+    from sessions_app.forms.booking import SlotPicker
+
+    widget = SlotPicker()
+    widget.choices = [
+        ("Tuesday 8 December", [("2026-12-08T09:00:00+00:00", "09:00"),
+                                ("2026-12-08T09:15:00+00:00", "09:15")]),
+        ("Wednesday <9> December", []),
+        ("Thursday & 10 December", [("2026-12-10T09:00:00+00:00", "9 a.m. <&>")]),
+    ]  # fmt: skip
+    widget.first = "2026-12-08T09:15:00+00:00"
+    attrs = {"id": "id_starts_at", "aria-invalid": "true", "aria-describedby": "x_error"}
+
+    html = widget.render("starts_at", chosen, attrs)
+
+    assert html == _slot_picker_as_before(widget, "starts_at", chosen, attrs)
+    assert html.count(" checked") == (chosen == widget.first)
+
+
+@pytest.mark.parametrize("auto_id", [False, "field-%s"])
+def test_quick_form_writes_what_django_writes_with_other_ids(auto_id):
+    data = {"starts": "09:15", "count": "0", "kind": "b", "kinds": ["2"], "agree": "on"}
+    plain, quick = Plain(data, auto_id=auto_id), Quick(data, auto_id=auto_id)
+    plain.is_valid()
+    quick.is_valid()
+
+    assert _parts(quick) == _parts(plain)
