@@ -16,7 +16,7 @@ from exchange.services.messages import message_editable_until
 from notifications.models import Notification
 from notifications.services import delivery_for
 from pairings.models import Pairing
-from pairings.selectors import pairing_get_for_user, pairings_for_user
+from pairings.selectors import pairings_for_user
 from pairings.selectors.agreements import (
     is_within_contact_hours,
     next_contact_window_start,
@@ -56,8 +56,15 @@ def cursor_parse(value: str | None) -> datetime | None:
 
 
 def thread_get_for_user(*, user: User, pairing_id: int) -> Pairing:
-    """The pairing whose thread `user` may read: they are its mentor or mentee; else 404."""
-    return pairing_get_for_user(user=user, pairing_id=pairing_id)
+    """The pairing whose thread `user` may read: they are its mentor or mentee; else 404.
+    With its cohort and both partners, not their profiles (pairings_for_user joins those too):
+    a thread shows names only."""
+    return get_object_or_404(
+        Pairing.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related(
+            "cohort", "mentor", "mentee"
+        ),
+        pk=pairing_id,
+    )
 
 
 def message_get_for_user(*, user: User, message_id: int) -> Message:

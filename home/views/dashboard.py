@@ -12,6 +12,7 @@ from feedback.selectors import feedback_views_for, feedback_waiting_for
 from mentoring.live import counters_cached
 from pairings.models import Pairing
 from pairings.selectors.pairings import pairings_as_mentee, pairings_as_mentor
+from programmes.models import Enrolment
 from programmes.selectors.cohorts import enrolments_for_user
 from programmes.selectors.invites import invites_waiting_for
 from sessions_app.selectors.appointments import appointments_upcoming_for
@@ -24,6 +25,7 @@ FEEDBACK_ON_DASHBOARD = 5
 
 OPPORTUNITIES_ON_DASHBOARD = 3
 INVITATIONS_ON_DASHBOARD = 10
+ENROLMENTS_ON_DASHBOARD = 10
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
@@ -34,12 +36,31 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 def _live_on_dashboard(pairings: QuerySet[Pairing], *, partner: str) -> QuerySet[Pairing]:
     """The live ones among `pairings`, with the partner and the cohort: the dashboard shows
-    their names only, so not the profile the pairings page joins as well."""
+    their names only, so not the profile the pairings page joins as well, and of the three
+    rows only the columns it shows (a cohort has some thirty)."""
     return (
         pairings.filter(status__in=Pairing.LIVE)
         .select_related(None)
         .select_related("cohort", partner)
+        .only(
+            "status",
+            "cohort__name",
+            f"{partner}__display_name",
+            f"{partner}__email",
+        )
     )
+
+
+def _enrolments_on_dashboard(*, user) -> QuerySet[Enrolment]:
+    """The person's latest enrolments with the columns the dashboard shows."""
+    return enrolments_for_user(user=user).only(
+        "cohort_id",
+        "role",
+        "answered_at",
+        "cohort__name",
+        "cohort__matching_mode",
+        "cohort__organisation__name",
+    )[:ENROLMENTS_ON_DASHBOARD]
 
 
 def _dashboard_lists(*, user, now, mentee: bool) -> dict[str, list]:
@@ -79,12 +100,14 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     if profile.onboarded_at is None:
         return redirect("accounts:onboarding")
     # Each mentee's count of answered opportunities rides on the pairings query: no extra one.
-    as_mentor = with_answer_counts(
-        _live_on_dashboard(pairings_as_mentor(user=request.user), partner="mentee")
-    )
-    opportunity_answers = can_pass_on = None
+    # Mentees only (most people) have no such list: not even a query to build.
+    as_mentor = opportunity_answers = can_pass_on = None
     if profile.is_mentor:
-        as_mentor = list(as_mentor)
+        as_mentor = list(
+            with_answer_counts(
+                _live_on_dashboard(pairings_as_mentor(user=request.user), partner="mentee")
+            )
+        )
         can_pass_on = any(pairing.status == Pairing.Status.ACTIVE for pairing in as_mentor)
         opportunity_answers = sum(pairing.opportunity_answers for pairing in as_mentor)
     now = timezone.now()
@@ -99,7 +122,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         {
             "profile": profile,
             "missing": profile.missing_items(),
-            "enrolments": enrolments_for_user(user=request.user)[:10],
+            "enrolments": _enrolments_on_dashboard(user=request.user),
             "invitations": lists["invitations"],
             "as_mentor": as_mentor,
             "as_mentee": _live_on_dashboard(
