@@ -13,14 +13,13 @@ from django.utils import timezone
 from accounts.models import User
 from exchange.models import Message
 from exchange.services.messages import message_editable_until
-from notifications.models import Notification
+from notifications.models import Delivery, Notification, NotificationSettings
 from notifications.services import delivery_for
-from pairings.models import Pairing
+from pairings.models import ContactTerms, Pairing
 from pairings.selectors import pairings_for_user
 from pairings.selectors.agreements import (
     is_within_contact_hours,
     next_contact_window_start,
-    terms_for,
 )
 
 THREAD_PAGE_SIZE = 30
@@ -147,15 +146,28 @@ class PartnerReach:
 def partner_reach_for(
     *, pairing: Pairing, viewer: User, now: datetime | None = None
 ) -> PartnerReach:
-    """What the viewer's partner stated about being reached (two queries)."""
+    """What the viewer's partner stated about being reached: their terms, with their choice
+    for message emails on the same row (one query; a second for the choice when they stated
+    no terms)."""
     now = now or timezone.now()
     partner = pairing.partner_of(viewer)
-    terms = terms_for(pairing=pairing, person=partner)
+    # terms_for, and delivery_for(kind=MESSAGE) on the same query: no settings row is "at once".
+    chosen = NotificationSettings.objects.filter(user=OuterRef("person_id")).values("messages")
+    terms = (
+        ContactTerms.objects.filter(agreement__pairing=pairing, person=partner)
+        .annotate(message_delivery=Subquery(chosen[:1]))
+        .order_by("pk")
+        .first()
+    )
+    if terms is None:
+        delivery = delivery_for(user=partner, kind=Notification.Kind.MESSAGE)
+    else:
+        delivery = terms.message_delivery or Delivery.IMMEDIATELY
     has_hours = bool(terms and terms.contact_hours)
     inside = has_hours and is_within_contact_hours(terms=terms, at=now)
     return PartnerReach(
         partner=partner,
-        delivery=delivery_for(user=partner, kind=Notification.Kind.MESSAGE),
+        delivery=delivery,
         has_hours=has_hours,
         inside_hours=inside,
         next_opening=next_contact_window_start(terms=terms, after=now) if has_hours else None,
