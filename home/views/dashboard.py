@@ -121,6 +121,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "home/dashboard.html",
         {
             "profile": profile,
+            # Asked once (a cache read each time): the page shows it in two places.
+            "admin_links": request.user.shows_admin_links,
             "missing": profile.missing_items(),
             "enrolments": _enrolments_on_dashboard(user=request.user),
             "invitations": lists["invitations"],
