@@ -76,7 +76,17 @@ def message_get_for_user(*, user: User, message_id: int) -> Message:
 
 
 def _thread(pairing: Pairing) -> QuerySet[Message]:
-    return Message.objects.filter(pairing=pairing).select_related("sender")
+    return Message.objects.filter(pairing=pairing)
+
+
+def _with_senders(pairing: Pairing, messages: list[Message]) -> list[Message]:
+    """Each message's sender from the pairing (every sender is one of its two partners), not
+    a join and a User per row."""
+    partners = {pairing.mentor_id: pairing.mentor, pairing.mentee_id: pairing.mentee}
+    for message in messages:
+        if message.sender_id in partners:
+            message.sender = partners[message.sender_id]
+    return messages
 
 
 def thread_page(*, pairing: Pairing, before_id: int | None = None) -> tuple[list[Message], bool]:
@@ -95,7 +105,7 @@ def thread_page(*, pairing: Pairing, before_id: int | None = None) -> tuple[list
         newest_first = newest_first.filter(
             Q(created_at__lt=anchor) | Q(created_at=anchor, pk__lt=before_id)
         )
-    rows = list(newest_first[: THREAD_PAGE_SIZE + 1])
+    rows = _with_senders(pairing, list(newest_first[: THREAD_PAGE_SIZE + 1]))
     has_older = len(rows) > THREAD_PAGE_SIZE
     return rows[:THREAD_PAGE_SIZE][::-1], has_older
 
@@ -106,10 +116,13 @@ def thread_changes_since(
     """Messages sent, edited or deleted since `cursor` (less THREAD_POLL_OVERLAP), oldest first,
     and the cursor for the next poll: `now` (read before the query), or where a capped answer
     stopped."""
-    rows = list(
-        _thread(pairing)
-        .filter(updated_at__gte=cursor - THREAD_POLL_OVERLAP)
-        .order_by("updated_at", "pk")[:THREAD_POLL_LIMIT]
+    rows = _with_senders(
+        pairing,
+        list(
+            _thread(pairing)
+            .filter(updated_at__gte=cursor - THREAD_POLL_OVERLAP)
+            .order_by("updated_at", "pk")[:THREAD_POLL_LIMIT]
+        ),
     )
     next_cursor = rows[-1].updated_at if len(rows) == THREAD_POLL_LIMIT else now
     rows.sort(key=lambda message: (message.created_at, message.pk))
