@@ -15,6 +15,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from branding.templatetags.ui import avatar
+from exchange.selectors.messages import cursor_from
 
 register = template.Library()
 
@@ -24,6 +25,11 @@ MESSAGE_PARTIAL = "exchange/_partials/message.html"
 def _when(moment, fmt: str) -> str:
     """`moment|date:fmt` as a template writes it: in the active time zone."""
     return date(template_localtime(moment), fmt)
+
+
+def _key(moment) -> str:
+    """`moment|date:"Uu"`: microseconds since the epoch, in no time zone (the poll cursor)."""
+    return cursor_from(moment)
 
 
 def _plain(message) -> bool:
@@ -39,6 +45,7 @@ def message_html(message) -> SafeString:
     mine = getattr(message, "mine", False)
     deleted = message.deleted_at is not None
     sender_name = message.sender.name
+    created = template_localtime(message.created_at)
     css = "thread-message" + (" mine" if mine else "") + (" deleted" if deleted else "")
     urgent = edited = ""
     if message.urgent and not deleted:
@@ -75,13 +82,13 @@ def message_html(message) -> SafeString:
         "</li>\n",
         pk=message.pk,
         css=css,
-        key=_when(message.created_at, "Uu"),
-        version=_when(message.updated_at, "Uu"),
+        key=_key(message.created_at),
+        version=_key(message.updated_at),
         data_from=format_html(' data-from="{}"', sender_name) if not mine else "",
         avatar=avatar(message.sender, "s"),
         who=gettext("You") if mine else sender_name,
-        iso=_when(message.created_at, "c"),
-        shown=_when(message.created_at, "D j M, H:i"),
+        iso=created.isoformat(),  # date:"c"
+        shown=date(created, "D j M, H:i"),
         urgent=urgent,
         edited=edited,
         body=body,
