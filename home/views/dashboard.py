@@ -34,6 +34,24 @@ def home_view(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
+# The columns of a person that User.name reads, by the relation's name.
+_NAMES_OF = {
+    relation: (f"{relation}__display_name", f"{relation}__email")
+    for relation in ("mentor", "mentee")
+}
+# What exchange/_partials/opportunity_received.html shows of an opportunity.
+_OPPORTUNITY_SHOWN = (
+    "opportunity__kind",
+    "opportunity__title",
+    "opportunity__starts_at",
+    "opportunity__ends_at",
+    "opportunity__location",
+    "opportunity__url",
+    "opportunity__mentor__display_name",
+    "opportunity__mentor__email",
+)
+
+
 def _live_on_dashboard(pairings: QuerySet[Pairing], *, partner: str) -> QuerySet[Pairing]:
     """The live ones among `pairings`, with the partner and the cohort: the dashboard shows
     their names only, so not the profile the pairings page joins as well, and of the three
@@ -42,12 +60,7 @@ def _live_on_dashboard(pairings: QuerySet[Pairing], *, partner: str) -> QuerySet
         pairings.filter(status__in=Pairing.LIVE)
         .select_related(None)
         .select_related("cohort", partner)
-        .only(
-            "status",
-            "cohort__name",
-            f"{partner}__display_name",
-            f"{partner}__email",
-        )
+        .only("status", "cohort__name", *_NAMES_OF[partner])
     )
 
 
@@ -69,15 +82,18 @@ def _dashboard_lists(*, user, now, mentee: bool) -> dict[str, list]:
     bumped by every write that can change one), so an empty list costs no query; all four are
     asked when the counters are not cached. Passing time only empties these lists: none fills
     without such a write."""
+    # Upcoming sessions and opportunities with the columns their rows show (of some fifty).
     queries = {
-        "upcoming": lambda: appointments_upcoming_for(user=user, now=now)[:UPCOMING_ON_DASHBOARD],
+        "upcoming": lambda: appointments_upcoming_for(user=user, now=now).only(
+            "starts_at", "mode", *_NAMES_OF["mentor"], *_NAMES_OF["mentee"]
+        )[:UPCOMING_ON_DASHBOARD],
         "feedback_waiting": lambda: feedback_waiting_for(user=user, now=now)[
             :FEEDBACK_ON_DASHBOARD
         ],
         "invitations": lambda: invites_waiting_for(user=user)[:INVITATIONS_ON_DASHBOARD],
-        "opportunities": lambda: opportunity_rows_for_mentee(mentee=user)[
-            :OPPORTUNITIES_ON_DASHBOARD
-        ],
+        "opportunities": lambda: opportunity_rows_for_mentee(mentee=user).only(
+            "response", "pairing__status", *_OPPORTUNITY_SHOWN
+        )[:OPPORTUNITIES_ON_DASHBOARD],
     }
     if not mentee:
         queries["opportunities"] = list  # shown to mentees only
