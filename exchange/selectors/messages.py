@@ -13,14 +13,13 @@ from django.utils import timezone
 from accounts.models import User
 from exchange.models import Message
 from exchange.services.messages import message_editable_until
-from notifications.models import Notification
+from notifications.models import Delivery, Notification, NotificationSettings
 from notifications.services import delivery_for
-from pairings.models import Pairing
-from pairings.selectors import pairing_get_for_user, pairings_for_user
+from pairings.models import ContactTerms, Pairing
+from pairings.selectors import pairings_for_user
 from pairings.selectors.agreements import (
     is_within_contact_hours,
     next_contact_window_start,
-    terms_for,
 )
 
 THREAD_PAGE_SIZE = 30
@@ -56,8 +55,15 @@ def cursor_parse(value: str | None) -> datetime | None:
 
 
 def thread_get_for_user(*, user: User, pairing_id: int) -> Pairing:
-    """The pairing whose thread `user` may read: they are its mentor or mentee; else 404."""
-    return pairing_get_for_user(user=user, pairing_id=pairing_id)
+    """The pairing whose thread `user` may read: they are its mentor or mentee; else 404.
+    With its cohort and both partners, not their profiles (pairings_for_user joins those too):
+    a thread shows names only."""
+    return get_object_or_404(
+        Pairing.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related(
+            "cohort", "mentor", "mentee"
+        ),
+        pk=pairing_id,
+    )
 
 
 def message_get_for_user(*, user: User, message_id: int) -> Message:
@@ -70,7 +76,17 @@ def message_get_for_user(*, user: User, message_id: int) -> Message:
 
 
 def _thread(pairing: Pairing) -> QuerySet[Message]:
-    return Message.objects.filter(pairing=pairing).select_related("sender")
+    return Message.objects.filter(pairing=pairing)
+
+
+def _with_senders(pairing: Pairing, messages: list[Message]) -> list[Message]:
+    """Each message's sender from the pairing (every sender is one of its two partners), not
+    a join and a User per row."""
+    partners = {pairing.mentor_id: pairing.mentor, pairing.mentee_id: pairing.mentee}
+    for message in messages:
+        if message.sender_id in partners:
+            message.sender = partners[message.sender_id]
+    return messages
 
 
 def thread_page(*, pairing: Pairing, before_id: int | None = None) -> tuple[list[Message], bool]:
@@ -89,7 +105,7 @@ def thread_page(*, pairing: Pairing, before_id: int | None = None) -> tuple[list
         newest_first = newest_first.filter(
             Q(created_at__lt=anchor) | Q(created_at=anchor, pk__lt=before_id)
         )
-    rows = list(newest_first[: THREAD_PAGE_SIZE + 1])
+    rows = _with_senders(pairing, list(newest_first[: THREAD_PAGE_SIZE + 1]))
     has_older = len(rows) > THREAD_PAGE_SIZE
     return rows[:THREAD_PAGE_SIZE][::-1], has_older
 
@@ -100,10 +116,13 @@ def thread_changes_since(
     """Messages sent, edited or deleted since `cursor` (less THREAD_POLL_OVERLAP), oldest first,
     and the cursor for the next poll: `now` (read before the query), or where a capped answer
     stopped."""
-    rows = list(
-        _thread(pairing)
-        .filter(updated_at__gte=cursor - THREAD_POLL_OVERLAP)
-        .order_by("updated_at", "pk")[:THREAD_POLL_LIMIT]
+    rows = _with_senders(
+        pairing,
+        list(
+            _thread(pairing)
+            .filter(updated_at__gte=cursor - THREAD_POLL_OVERLAP)
+            .order_by("updated_at", "pk")[:THREAD_POLL_LIMIT]
+        ),
     )
     next_cursor = rows[-1].updated_at if len(rows) == THREAD_POLL_LIMIT else now
     rows.sort(key=lambda message: (message.created_at, message.pk))
@@ -140,15 +159,28 @@ class PartnerReach:
 def partner_reach_for(
     *, pairing: Pairing, viewer: User, now: datetime | None = None
 ) -> PartnerReach:
-    """What the viewer's partner stated about being reached (two queries)."""
+    """What the viewer's partner stated about being reached: their terms, with their choice
+    for message emails on the same row (one query; a second for the choice when they stated
+    no terms)."""
     now = now or timezone.now()
     partner = pairing.partner_of(viewer)
-    terms = terms_for(pairing=pairing, person=partner)
+    # terms_for, and delivery_for(kind=MESSAGE) on the same query: no settings row is "at once".
+    chosen = NotificationSettings.objects.filter(user=OuterRef("person_id")).values("messages")
+    terms = (
+        ContactTerms.objects.filter(agreement__pairing=pairing, person=partner)
+        .annotate(message_delivery=Subquery(chosen[:1]))
+        .order_by("pk")
+        .first()
+    )
+    if terms is None:
+        delivery = delivery_for(user=partner, kind=Notification.Kind.MESSAGE)
+    else:
+        delivery = terms.message_delivery or Delivery.IMMEDIATELY
     has_hours = bool(terms and terms.contact_hours)
     inside = has_hours and is_within_contact_hours(terms=terms, at=now)
     return PartnerReach(
         partner=partner,
-        delivery=delivery_for(user=partner, kind=Notification.Kind.MESSAGE),
+        delivery=delivery,
         has_hours=has_hours,
         inside_hours=inside,
         next_opening=next_contact_window_start(terms=terms, after=now) if has_hours else None,

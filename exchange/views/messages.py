@@ -22,6 +22,7 @@ from exchange.forms.messages import MessageEditForm, MessageForm
 from exchange.live import poll_token, session_key_of, thread_version
 from exchange.models import Message
 from exchange.selectors.messages import (
+    PartnerReach,
     cursor_from,
     cursor_parse,
     inbox_attach_latest,
@@ -94,10 +95,16 @@ def _live_token(request: HttpRequest, pairing: Pairing, version: str | None) -> 
     )
 
 
-def _message_form(request: HttpRequest, pairing: Pairing, data: dict | None = None) -> MessageForm:
+def _message_form(
+    request: HttpRequest,
+    pairing: Pairing,
+    data: dict | None = None,
+    *,
+    reach: PartnerReach | None = None,
+) -> MessageForm:
     return MessageForm(
         data,
-        reach=partner_reach_for(pairing=pairing, viewer=request.user),
+        reach=reach or partner_reach_for(pairing=pairing, viewer=request.user),
         viewer_zone=request.user.zoneinfo,
     )
 
@@ -166,7 +173,9 @@ def thread_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
 
 
 def _send(request: HttpRequest, pairing: Pairing) -> HttpResponse:
-    form = _message_form(request, pairing, data=request.POST)
+    # The partner's terms and choice are read once: the sent form and the fresh one say the same.
+    reach = partner_reach_for(pairing=pairing, viewer=request.user)
+    form = _message_form(request, pairing, data=request.POST, reach=reach)
     if form.is_valid():
         try:
             message = message_send(pairing=pairing, sender=request.user, **form.cleaned_data)
@@ -182,7 +191,7 @@ def _send(request: HttpRequest, pairing: Pairing) -> HttpResponse:
                 "exchange/_partials/thread_sent.html",
                 {
                     "pairing": pairing,
-                    "form": _message_form(request, pairing),
+                    "form": _message_form(request, pairing, reach=reach),
                     "thread_messages": _for_display(request, pairing, [message]),
                     "edit_minutes": EDIT_MINUTES,
                 },

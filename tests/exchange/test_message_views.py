@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from exchange.models import MESSAGE_MAX_LENGTH, Message
 from exchange.services.messages import message_edit, message_send
+from notifications.models import Delivery, NotificationSettings
 from pairings.models import Pairing
 from tests.agreements import terms_state
 from tests.factories import PairingFactory
@@ -108,6 +109,26 @@ def test_the_urgent_help_tells_when_the_partner_is_reached_in_my_zone(alice, pai
     assert "Bob Mentor is outside their contact hours" in help_text
     assert "Tue 13:00 your time" in help_text  # 09:00 in New York
     assert "does not let them through" in help_text
+
+
+@pytest.mark.parametrize("with_terms", [True, False])
+def test_the_urgent_help_follows_the_partners_email_choice_with_or_without_terms(
+    alice, pairing, mentor, with_terms
+):
+    if with_terms:
+        terms_state(pairing, mentor, timezone="America/New_York")
+
+    def help_text() -> str:
+        with time_machine.travel(datetime(2025, 3, 10, 23, 0, tzinfo=UTC), tick=False):
+            html = alice.get(thread_url(pairing)).content.decode()
+        return html.split('id="id_urgent_helptext"', 1)[1].split("</small>", 1)[0]
+
+    assert "digest" not in help_text()  # no choice stated: at once
+    settings = NotificationSettings.objects.create(user=mentor, messages=Delivery.DIGEST)
+    assert "digest" in help_text()
+    settings.messages = Delivery.NEVER
+    settings.save(update_fields=["messages"])
+    assert "has asked not to be emailed about them" in help_text()
 
 
 def test_the_partners_name_in_the_help_text_is_escaped(alice, pairing, mentor):
