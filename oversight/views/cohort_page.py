@@ -23,6 +23,7 @@ from audit.events import admin_event_log
 from mentoring.htmx import is_htmx
 from oversight.charts import health_chart, ratings_chart, sessions_chart
 from oversight.exports import EXPORTS, export_filename
+from oversight.live import cohort_dashboard_cached, figures_cache_seconds, figures_cached
 from oversight.models.health import HealthStatus
 from oversight.selectors.cohort_dashboard import (
     DEFAULT_SORT,
@@ -162,6 +163,26 @@ def _dashboard(cohort: Cohort, *, now: datetime, today: date, tz: ZoneInfo) -> d
     }
 
 
+def _dashboard_cached(
+    cohort: Cohort, *, now: datetime, today: date, tz: ZoneInfo
+) -> dict[str, Any]:
+    """The figures and charts from the shared cache (oversight.live), with when they were
+    computed and how often they are, for the page to say how old they may be."""
+    context = cohort_dashboard_cached(
+        cohort_id=cohort.pk,
+        now=now,
+        today=today,
+        tz=tz,
+        compute=lambda: _dashboard(cohort, now=now, today=today, tz=tz),
+    )
+    if figures_cached():
+        context = context | {
+            "figures_as_of": context["now"],
+            "figures_every": figures_cache_seconds(),
+        }
+    return context | {"now": now}
+
+
 @programme_admin_required
 def cohort_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(cohort_list_for_admin(user=request.user), PAGE_SIZE).get_page(
@@ -178,7 +199,7 @@ def cohort_detail_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     today = timezone.localdate(now, tz)
     context = pairing_table_context(request, cohort, now=now, today=today)
     if not wants_table_only(request):
-        context |= _dashboard(cohort, now=now, today=today, tz=tz) | {
+        context |= _dashboard_cached(cohort, now=now, today=today, tz=tz) | {
             "queue": health_queue_for_admin(cohort=cohort, now=now, today=today),
             "pauses_awaiting": pauses_awaiting_for_cohort(cohort=cohort),
             "waiting": mentees_waiting_for_cohort(cohort=cohort),
