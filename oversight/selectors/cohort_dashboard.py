@@ -97,11 +97,20 @@ def _count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+class _Latest(Greatest):
+    """PostgreSQL's GREATEST skips NULLs, so it says this alone; SQLite's MAX() returns NULL
+    as soon as one is NULL, so there each side falls back to the other: the embedded mode then
+    sees the same contact. (Each subquery is compiled, and run, once on PostgreSQL.)"""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        first, second = self.get_source_expressions()
+        both = Greatest(Coalesce(first, second), Coalesce(second, first))
+        return compiler.compile(both)
+
+
 def latest_of(first: Subquery | F, second: Subquery | F) -> Greatest:
-    """The later of two moments, either of which may be missing (NULL when both are).
-    PostgreSQL's GREATEST skips NULLs but SQLite's MAX() returns NULL as soon as one is NULL,
-    so each side falls back to the other: the embedded mode then sees the same contact."""
-    return Greatest(Coalesce(first, second), Coalesce(second, first))
+    """The later of two moments, either of which may be missing (NULL when both are)."""
+    return _Latest(first, second)
 
 
 def held_sessions(sessions: QuerySet[Appointment], *, now: datetime) -> QuerySet[Appointment]:
@@ -117,12 +126,12 @@ def pairing_rows_for_cohort(*, cohort: Cohort, now: datetime, today: date) -> Qu
     answered session feedback) and health_rank (see HEALTH_RANK)."""
     held = held_sessions(Appointment.objects.filter(pairing=OuterRef("pk")), now=now)
     last_session = held.order_by().values("pairing").annotate(at=Max("ends_at")).values("at")
+    # The latest message is the first of the thread's own index (pairing, created_at desc):
+    # one probe per pairing rather than a scan of its messages.
     last_message = (
         Message.objects.filter(pairing=OuterRef("pk"), created_at__lte=now)
-        .order_by()
-        .values("pairing")
-        .annotate(at=Max("created_at"))
-        .values("at")
+        .order_by("-created_at")
+        .values("created_at")[:1]
     )
     ratings = (
         Feedback.objects.filter(
