@@ -25,7 +25,7 @@ from matching.models import MentorRequest
 from oversight.models.health import HealthStatus
 from oversight.selectors.cohort_dashboard import (
     QUEUE_SIZE,
-    pairing_rows_for_cohort,
+    pairing_contact_rows_for_cohort,
     running_pause_until,
 )
 from pairings.models import Pairing, PairingPause
@@ -82,7 +82,7 @@ def health_queue_for_admin(
         output_field=CharField(),
     )
     rows = (
-        pairing_rows_for_cohort(cohort=cohort, now=now, today=today)
+        pairing_contact_rows_for_cohort(cohort=cohort, now=now)
         .filter(flagged, status=Pairing.Status.ACTIVE)
         .annotate(
             paused_until=running_pause_until(today=today),
