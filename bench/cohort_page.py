@@ -4,7 +4,9 @@ Target (issue 6): the page renders in under a second (median through Django's te
 so templates, middleware and every query count) and issues the same number of queries for a
 cohort of 10 pairings as for 1,000. Each pairing has its sessions every two weeks (a few
 cancelled), messages, feedback on the sessions and a check-in, a health assessment and 90 days
-of health snapshots. Also timed, not targeted: the printable report (all 1,000 rows) and the
+of health snapshots. The page is timed with its figures and charts computed afresh (the cohort's
+version bumped before each request, as after a structural write) and from the shared cache
+(oversight/live.py). Also timed, not targeted: the printable report (all 1,000 rows) and the
 pairings CSV export.
 """
 
@@ -215,11 +217,21 @@ def main() -> None:
         if hasattr(response, "streaming_content"):
             b"".join(response.streaming_content)
 
+    from oversight.live import cohort_figures_changed
+
+    def cold(url: str, cohort) -> None:
+        """The figures and charts computed afresh (a structural write bumped the cohort)."""
+        cohort_figures_changed(cohort_ids=[cohort.pk])
+        get(url)
+
     get(page_small)  # the session and the permission cache warm, as for a returning admin
-    queries_10 = count_queries(lambda: get(page_small))
-    queries_1000 = count_queries(lambda: get(page))
-    samples = timed(lambda: get(page), repeat=REPEAT)
+    queries_10 = count_queries(lambda: cold(page_small, small))
+    queries_1000 = count_queries(lambda: cold(page, large))
+    queries_10_warm = count_queries(lambda: get(page_small))
+    queries_1000_warm = count_queries(lambda: get(page))
+    samples = timed(lambda: cold(page, large), repeat=REPEAT)
     ms = p50(samples)
+    ms_warm = p50(timed(lambda: get(page), repeat=REPEAT))
     report_ms = p50(
         timed(lambda: get(reverse("oversight:cohort_report", args=[large.pk])), repeat=5)
     )
@@ -231,9 +243,10 @@ def main() -> None:
             ("pairings", f"{PAIRINGS} (and 10 in the small cohort)"),
             ("history", f"{DAYS} days: {sessions} sessions, {messages} messages"),
             ("", f"{feedback} feedback rows, {snapshots} health snapshots"),
-            ("queries, 10 pairings", f"{queries_10}"),
-            ("queries, 1,000 pairings", f"{queries_1000}"),
+            ("queries, 10 pairings", f"{queries_10} (figures cached: {queries_10_warm})"),
+            ("queries, 1,000 pairings", f"{queries_1000} (figures cached: {queries_1000_warm})"),
             ("cohort page, median", f"{ms} ms (target < {TARGET_MS} ms)"),
+            ("  figures and charts cached", f"{ms_warm} ms"),
             (
                 "p90 / max",
                 f"{sorted(samples)[int(0.9 * len(samples))]:.1f} / {max(samples):.1f} ms",
@@ -245,9 +258,14 @@ def main() -> None:
             "ms_p50": ms,
             "queries_10": queries_10,
             "queries_1000": queries_1000,
+            "queries_10_warm": queries_10_warm,
+            "queries_1000_warm": queries_1000_warm,
+            "ms_p50_warm": ms_warm,
             "report_ms_p50": report_ms,
             "export_ms_p50": export_ms,
-            "target_met": ms < TARGET_MS and queries_10 == queries_1000,
+            "target_met": ms < TARGET_MS
+            and queries_10 == queries_1000
+            and queries_10_warm == queries_1000_warm,
         },
     )
 

@@ -1,10 +1,17 @@
-"""oversight's part when someone leaves the platform (accounts.events.user_leaving)."""
+"""oversight's part when someone leaves the platform (accounts.events.user_leaving), and the
+writes that make the cohort page's cached figures out of date (oversight/live.py)."""
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.events import user_leaving
 from accounts.models import User
+from matching.models import MatchRun
+from oversight.live import cohort_figures_changed
 from oversight.models import AnnouncementDelivery
+from oversight.models.health import PairingHealth
+from pairings.models import Pairing, PairingPause
+from programmes.models import Cohort, Enrolment
 
 
 @receiver(user_leaving, dispatch_uid="oversight_forget_the_leaver")
@@ -13,3 +20,50 @@ def _forget_the_leaver(sender: type, *, user: User, **kwargs: object) -> None:
     AnnouncementDelivery.objects.filter(person=user).exclude(
         status=AnnouncementDelivery.Status.SENT
     ).delete()
+
+
+# --- the cohort page's cached figures (oversight/live.py) -------------------------------------
+# The writes an admin makes or sees as structural bump their cohort's figures at once; the
+# partners' activity (sessions, messages, feedback) waits for COHORT_FIGURES_CACHE_SECONDS.
+# Deletes are watched only for enrolments (removed from a cohort); pairings, pauses and health
+# go only with their cohort or a leaver, and a receiver would slow those cascades row by row.
+
+
+def _cohort_of(pairing_id: int | None) -> int | None:
+    return Pairing.objects.filter(pk=pairing_id).values_list("cohort_id", flat=True).first()
+
+
+@receiver(post_save, sender=Cohort, dispatch_uid="oversight_figures_cohort")
+def _cohort_written(sender: type, *, instance: Cohort, **kwargs: object) -> None:
+    """Its dates decide the charts' weeks."""
+    cohort_figures_changed(cohort_ids=[instance.pk])
+
+
+@receiver(post_save, sender=Pairing, dispatch_uid="oversight_figures_pairing")
+@receiver([post_save, post_delete], sender=Enrolment, dispatch_uid="oversight_figures_enrolment")
+def _cohort_member_written(
+    sender: type, *, instance: Pairing | Enrolment, **kwargs: object
+) -> None:
+    """A pairing created, accepted, declined or ended; someone enrolled or removed."""
+    cohort_figures_changed(cohort_ids=[instance.cohort_id])
+
+
+@receiver(post_save, sender=PairingPause, dispatch_uid="oversight_figures_pause")
+@receiver(post_save, sender=PairingHealth, dispatch_uid="oversight_figures_health")
+def _pairing_state_written(
+    sender: type, *, instance: PairingPause | PairingHealth, **kwargs: object
+) -> None:
+    """A pause asked for, agreed or ended; a health status or its snooze set or ended."""
+    field = sender._meta.get_field("pairing")
+    if field.is_cached(instance):
+        cohort_id = instance.pairing.cohort_id
+    else:
+        cohort_id = _cohort_of(instance.pairing_id)
+    cohort_figures_changed(cohort_ids=[cohort_id])
+
+
+@receiver(post_save, sender=MatchRun, dispatch_uid="oversight_figures_match_run")
+def _match_run_written(sender: type, *, instance: MatchRun, **kwargs: object) -> None:
+    """Publishing a run creates its proposed pairings in bulk (no signal of their own)."""
+    if instance.status == MatchRun.Status.PUBLISHED:
+        cohort_figures_changed(cohort_ids=[instance.cohort_id])

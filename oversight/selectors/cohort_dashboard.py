@@ -97,11 +97,20 @@ def _count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+class _Latest(Greatest):
+    """PostgreSQL's GREATEST skips NULLs, so it says this alone; SQLite's MAX() returns NULL
+    as soon as one is NULL, so there each side falls back to the other: the embedded mode then
+    sees the same contact. (Each subquery is compiled, and run, once on PostgreSQL.)"""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        first, second = self.get_source_expressions()
+        both = Greatest(Coalesce(first, second), Coalesce(second, first))
+        return compiler.compile(both)
+
+
 def latest_of(first: Subquery | F, second: Subquery | F) -> Greatest:
-    """The later of two moments, either of which may be missing (NULL when both are).
-    PostgreSQL's GREATEST skips NULLs but SQLite's MAX() returns NULL as soon as one is NULL,
-    so each side falls back to the other: the embedded mode then sees the same contact."""
-    return Greatest(Coalesce(first, second), Coalesce(second, first))
+    """The later of two moments, either of which may be missing (NULL when both are)."""
+    return _Latest(first, second)
 
 
 def held_sessions(sessions: QuerySet[Appointment], *, now: datetime) -> QuerySet[Appointment]:
@@ -111,19 +120,32 @@ def held_sessions(sessions: QuerySet[Appointment], *, now: datetime) -> QuerySet
     return sessions.filter(Appointment.held_q(now=now))
 
 
-def pairing_rows_for_cohort(*, cohort: Cohort, now: datetime, today: date) -> QuerySet[Pairing]:
-    """The cohort's pairings with their people, health and live figures: sessions_held,
-    last_contact (a held session's end or a message, whichever is later), mean_rating (of
-    answered session feedback) and health_rank (see HEALTH_RANK)."""
+def pairing_contact_rows_for_cohort(*, cohort: Cohort, now: datetime) -> QuerySet[Pairing]:
+    """The cohort's pairings with their people and health, sessions_held and last_contact (a
+    held session's end or a message, whichever is later): what the queue shows of each."""
     held = held_sessions(Appointment.objects.filter(pairing=OuterRef("pk")), now=now)
     last_session = held.order_by().values("pairing").annotate(at=Max("ends_at")).values("at")
+    # The latest message is the first of the thread's own index (pairing, created_at desc):
+    # one probe per pairing rather than a scan of its messages.
     last_message = (
         Message.objects.filter(pairing=OuterRef("pk"), created_at__lte=now)
-        .order_by()
-        .values("pairing")
-        .annotate(at=Max("created_at"))
-        .values("at")
+        .order_by("-created_at")
+        .values("created_at")[:1]
     )
+    return (
+        Pairing.objects.filter(cohort=cohort)
+        .select_related("mentor", "mentee", "health__snoozed_by")
+        .annotate(
+            sessions_held=_count(held),
+            last_contact=latest_of(Subquery(last_session), Subquery(last_message)),
+        )
+    )
+
+
+def pairing_rows_for_cohort(*, cohort: Cohort, now: datetime, today: date) -> QuerySet[Pairing]:
+    """The cohort's pairings with their people, health and live figures: sessions_held,
+    last_contact (see pairing_contact_rows_for_cohort), mean_rating (of answered session
+    feedback) and health_rank (see HEALTH_RANK)."""
     ratings = (
         Feedback.objects.filter(
             pairing=OuterRef("pk"),
@@ -137,25 +159,19 @@ def pairing_rows_for_cohort(*, cohort: Cohort, now: datetime, today: date) -> Qu
         .values("mean")
     )
     snoozed = Q(health__snoozed_until__gte=today)
-    return (
-        Pairing.objects.filter(cohort=cohort)
-        .select_related("mentor", "mentee", "health__snoozed_by")
-        .annotate(
-            sessions_held=_count(held),
-            last_contact=latest_of(Subquery(last_session), Subquery(last_message)),
-            mean_rating=Subquery(ratings),
-            health_rank=Case(
-                When(~Q(status=Pairing.Status.ACTIVE), then=Value(NOT_ACTIVE_RANK)),
-                When(health__isnull=True, then=Value(HEALTH_RANK[HEALTH_UNASSESSED])),
-                When(snoozed, then=Value(HEALTH_RANK[HEALTH_SNOOZED])),
-                *(
-                    When(health__status=status, then=Value(HEALTH_RANK[status]))
-                    for status in (HealthStatus.AT_RISK, HealthStatus.NEEDS_ATTENTION)
-                ),
-                default=Value(HEALTH_RANK[HealthStatus.ON_TRACK]),
-                output_field=IntegerField(),
+    return pairing_contact_rows_for_cohort(cohort=cohort, now=now).annotate(
+        mean_rating=Subquery(ratings),
+        health_rank=Case(
+            When(~Q(status=Pairing.Status.ACTIVE), then=Value(NOT_ACTIVE_RANK)),
+            When(health__isnull=True, then=Value(HEALTH_RANK[HEALTH_UNASSESSED])),
+            When(snoozed, then=Value(HEALTH_RANK[HEALTH_SNOOZED])),
+            *(
+                When(health__status=status, then=Value(HEALTH_RANK[status]))
+                for status in (HealthStatus.AT_RISK, HealthStatus.NEEDS_ATTENTION)
             ),
-        )
+            default=Value(HEALTH_RANK[HealthStatus.ON_TRACK]),
+            output_field=IntegerField(),
+        ),
     )
 
 
@@ -167,6 +183,23 @@ def _health_filter(health: str, today: date) -> Q:
     if health == HEALTH_SNOOZED:
         return active & snoozed
     return active & Q(health__status=health) & ~snoozed
+
+
+def _table_filtered(
+    rows: QuerySet[Pairing], *, today: date, status: str, health: str, search: str
+) -> QuerySet[Pairing]:
+    if status in Pairing.Status.values:
+        rows = rows.filter(status=status)
+    if health in HEALTH_FILTERS:
+        rows = rows.filter(_health_filter(health, today))
+    if search:
+        rows = rows.filter(
+            Q(mentor__display_name__icontains=search)
+            | Q(mentee__display_name__icontains=search)
+            | Q(mentor__email__icontains=search)
+            | Q(mentee__email__icontains=search)
+        )
+    return rows
 
 
 def pairing_table_for_admin(
@@ -182,19 +215,18 @@ def pairing_table_for_admin(
     """The admins' pairings table: filtered by pairing status, health and a name or email,
     sorted by one of SORTS (an unknown key falls back to the most serious first)."""
     rows = pairing_rows_for_cohort(cohort=cohort, now=now, today=today)
-    if status in Pairing.Status.values:
-        rows = rows.filter(status=status)
-    if health in HEALTH_FILTERS:
-        rows = rows.filter(_health_filter(health, today))
-    if search:
-        rows = rows.filter(
-            Q(mentor__display_name__icontains=search)
-            | Q(mentee__display_name__icontains=search)
-            | Q(mentor__email__icontains=search)
-            | Q(mentee__email__icontains=search)
-        )
+    rows = _table_filtered(rows, today=today, status=status, health=health, search=search)
     rows = rows.annotate(paused_until=running_pause_until(today=today))
     return rows.order_by(*SORTS[sort_key(sort)])
+
+
+def pairing_table_count(
+    *, cohort: Cohort, today: date, status: str = "", health: str = "", search: str = ""
+) -> int:
+    """How many rows pairing_table_for_admin has with these filters, without building its
+    figures (the count's query would drop them, but building them costs as much)."""
+    rows = Pairing.objects.filter(cohort=cohort)
+    return _table_filtered(rows, today=today, status=status, health=health, search=search).count()
 
 
 def running_pause_until(*, today: date) -> Subquery:

@@ -25,8 +25,7 @@ from matching.models import MentorRequest
 from oversight.models.health import HealthStatus
 from oversight.selectors.cohort_dashboard import (
     QUEUE_SIZE,
-    latest_of,
-    pairing_rows_for_cohort,
+    pairing_contact_rows_for_cohort,
     running_pause_until,
 )
 from pairings.models import Pairing, PairingPause
@@ -83,7 +82,7 @@ def health_queue_for_admin(
         output_field=CharField(),
     )
     rows = (
-        pairing_rows_for_cohort(cohort=cohort, now=now, today=today)
+        pairing_contact_rows_for_cohort(cohort=cohort, now=now)
         .filter(flagged, status=Pairing.Status.ACTIVE)
         .annotate(
             paused_until=running_pause_until(today=today),
@@ -142,8 +141,21 @@ def mentees_waiting_for_cohort(*, cohort: Cohort, limit: int = QUEUE_SIZE) -> Wa
         .annotate(ended_at=Coalesce("answered_at", "expires_at"))
         .order_by("-ended_at", "-pk")
     )
-    rows = (
+    candidates = (
         Enrolment.objects.filter(cohort=cohort, role=ParticipantRole.MENTEE)
+        # A cheap test first: most mentees were never declined, and their latest decline and
+        # request (four subqueries) are then never looked up.
+        .filter(Exists(declined) | Exists(ended))
+        .exclude(
+            Exists(Pairing.objects.filter(cohort=cohort, mentee=mentee, status__in=Pairing.LIVE))
+        )
+        .exclude(
+            Exists(
+                MentorRequest.objects.filter(
+                    cohort=cohort, mentee=mentee, status=MentorRequest.Status.PENDING
+                )
+            )
+        )
         .select_related("user")
         .annotate(
             declined_at=Subquery(declined.values("declined_at")[:1]),
@@ -159,22 +171,19 @@ def mentees_waiting_for_cohort(*, cohort: Cohort, limit: int = QUEUE_SIZE) -> Wa
             request_ended_at=Subquery(ended.values("ended_at")[:1]),
             request_status=Subquery(ended.values("status")[:1]),
         )
-        .annotate(since=latest_of(F("declined_at"), F("request_ended_at")))
-        .filter(since__isnull=False)
-        .filter(Q(waiting_closed_at__isnull=True) | Q(waiting_closed_at__lt=F("since")))
-        .exclude(
-            Exists(Pairing.objects.filter(cohort=cohort, mentee=mentee, status__in=Pairing.LIVE))
-        )
-        .exclude(
-            Exists(
-                MentorRequest.objects.filter(
-                    cohort=cohort, mentee=mentee, status=MentorRequest.Status.PENDING
-                )
-            )
-        )
-        .order_by("since", "pk")
     )
-    everyone = list(rows)
+    # `since` and the closed waits are decided here, on the few candidates: in SQL each use of
+    # `since` would repeat its four subqueries (and the query's cost to build).
+    everyone = []
+    for enrolment in candidates:
+        moments = [m for m in (enrolment.declined_at, enrolment.request_ended_at) if m]
+        if not moments:
+            continue
+        enrolment.since = max(moments)
+        closed = enrolment.waiting_closed_at
+        if closed is None or closed < enrolment.since:
+            everyone.append(enrolment)
+    everyone.sort(key=lambda enrolment: (enrolment.since, enrolment.pk))
     return WaitingList(rows=everyone[:limit], total=len(everyone))
 
 

@@ -48,6 +48,7 @@ from oversight.health import (
     health_assess,
     snooze_until_problem,
 )
+from oversight.live import cohort_figures_changed
 from oversight.models import HealthSnapshot, HealthStatus, PairingHealth
 from oversight.selectors.cohort_dashboard import held_sessions
 from oversight.signals import pairings_turned_at_risk
@@ -358,6 +359,8 @@ def _refresh_chunk(*, ids: list[int], now: datetime, today: date) -> int:
         [HealthSnapshot(pairing_id=r.pairing_id, day=today, status=r.status) for r in rows],
         ignore_conflicts=True,
     )
+    # Statuses and the day's snapshot are in the cohort page's figures (oversight/live.py).
+    cohort_figures_changed(cohort_ids={pairing.cohort_id for pairing in pairings})
     turned = [pairing_id for pairing_id in to_risk if pairing_id not in already]
     if turned:
         pairings_turned_at_risk.send(sender=PairingHealth, pairing_ids=turned, day=today)

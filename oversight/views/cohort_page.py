@@ -10,10 +10,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import content_disposition_header, urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -23,6 +25,7 @@ from audit.events import admin_event_log
 from mentoring.htmx import is_htmx
 from oversight.charts import health_chart, ratings_chart, sessions_chart
 from oversight.exports import EXPORTS, export_filename
+from oversight.live import cohort_dashboard_cached, figures_cache_seconds, figures_cached
 from oversight.models.health import HealthStatus
 from oversight.selectors.cohort_dashboard import (
     DEFAULT_SORT,
@@ -33,6 +36,7 @@ from oversight.selectors.cohort_dashboard import (
     cohort_weeks,
     health_per_week,
     pairing_rows_for_cohort,
+    pairing_table_count,
     pairing_table_for_admin,
     sessions_per_week,
     sort_key,
@@ -111,9 +115,13 @@ def pairing_table_context(
         sort=sort,
     )
     filters = {k: v for k, v in (("status", status), ("health", health), ("q", search)) if v}
+    paginator = Paginator(rows, PAGE_SIZE)
+    paginator.count = pairing_table_count(
+        cohort=cohort, today=today, status=status, health=health, search=search
+    )
     return {
         "cohort": cohort,
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": paginator.get_page(request.GET.get("page")),
         "status": status,
         "health": health,
         "q": search,
@@ -162,6 +170,33 @@ def _dashboard(cohort: Cohort, *, now: datetime, today: date, tz: ZoneInfo) -> d
     }
 
 
+def _dashboard_cached(
+    cohort: Cohort, *, now: datetime, today: date, tz: ZoneInfo
+) -> dict[str, Any]:
+    """The figures and charts from the shared cache (oversight.live), rendered: the cache
+    keeps their HTML too, with when they were computed and how often they are, for the page
+    to say how old they may be."""
+
+    def compute() -> dict[str, Any]:
+        context = _dashboard(cohort, now=now, today=today, tz=tz)
+        if figures_cached():
+            context |= {"figures_as_of": now, "figures_every": figures_cache_seconds()}
+        return context | {
+            "figures_html": render_to_string("oversight/cohorts/_figures.html", context),
+            "charts_html": mark_safe(  # noqa: S308 - each part is a rendered template
+                "".join(
+                    render_to_string("oversight/cohorts/_chart.html", {"chart": chart})
+                    for chart in context["charts"]
+                )
+            ),
+        }
+
+    context = cohort_dashboard_cached(
+        cohort_id=cohort.pk, now=now, today=today, tz=tz, compute=compute
+    )
+    return context | {"now": now}
+
+
 @programme_admin_required
 def cohort_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(cohort_list_for_admin(user=request.user), PAGE_SIZE).get_page(
@@ -178,7 +213,7 @@ def cohort_detail_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     today = timezone.localdate(now, tz)
     context = pairing_table_context(request, cohort, now=now, today=today)
     if not wants_table_only(request):
-        context |= _dashboard(cohort, now=now, today=today, tz=tz) | {
+        context |= _dashboard_cached(cohort, now=now, today=today, tz=tz) | {
             "queue": health_queue_for_admin(cohort=cohort, now=now, today=today),
             "pauses_awaiting": pauses_awaiting_for_cohort(cohort=cohort),
             "waiting": mentees_waiting_for_cohort(cohort=cohort),
