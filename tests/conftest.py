@@ -84,6 +84,14 @@ def _person_counters_counted(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _cohort_figures_computed(settings) -> None:
+    """And the cohort page's figures and charts (oversight/live.py), which tests change between
+    two loads: computed on every view. tests/oversight/test_cohort_figures_cache.py turns their
+    cache on."""
+    settings.COHORT_FIGURES_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _site_language() -> Iterator[None]:
     """A request that activated a person's language leaves it active in this thread (Django
     resets it only when the next request starts): each test starts and ends in English."""

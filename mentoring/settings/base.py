@@ -181,6 +181,10 @@ else:
 # An open thread's poll and the unread badge answer from versions in the cache (exchange/live.py)
 # only when every worker shares it: a per-process cache would miss other workers' bumps.
 LIVE_VERSIONS_CACHED = bool(REDIS_URL)
+# The cohort page's figures and charts (oversight/live.py) may be kept this long in the shared
+# cache (only with Redis): an admin's changes show at once, sessions, messages and feedback
+# within it, and the page says as of when. 0: computed on every view.
+COHORT_FIGURES_CACHE_SECONDS = env.int("COHORT_FIGURES_CACHE_SECONDS", default=300)
 
 # Accounts (django-allauth): email is the login, verified before first use.
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
