@@ -104,7 +104,9 @@ def _message_form(
 ) -> MessageForm:
     return MessageForm(
         data,
-        reach=reach or partner_reach_for(pairing=pairing, viewer=request.user),
+        reach=reach
+        if reach is not None
+        else partner_reach_for(pairing=pairing, viewer=request.user),
         viewer_zone=request.user.zoneinfo,
     )
 

@@ -28,6 +28,13 @@ def _polls(page: Page) -> list[str]:
     return sent
 
 
+def _polls_while_watching(page: Page, polls: list[str]) -> int:
+    """How many polls `page` sends in the next WATCH_MS."""
+    before = len(polls)
+    page.wait_for_timeout(WATCH_MS)
+    return len(polls) - before
+
+
 def _thread_open(page: Page, pairing: Pairing, partner: str) -> None:
     page.goto(f"/exchange/messages/pairing/{pairing.pk}/")
     expect(page.get_by_role("heading", name=f"Messages with {partner}")).to_be_visible()
@@ -63,9 +70,7 @@ def test_a_quiet_thread_polls_once_in_15_seconds_and_a_new_message_makes_it_live
         timeout=QUIET_DELIVERY_MS
     )
     # A message came: the thread is lively again, every 3 s.
-    before = len(polls)
-    alice.wait_for_timeout(WATCH_MS)
-    assert len(polls) - before >= 3, polls
+    assert _polls_while_watching(alice, polls) >= 3, polls
 
 
 def test_typing_in_a_quiet_thread_brings_back_the_3_second_poll(
@@ -78,9 +83,7 @@ def test_typing_in_a_quiet_thread_brings_back_the_3_second_poll(
     assert len(polls) == 1, polls
 
     alice.get_by_label("Your message").press_sequentially("Thanks, I", delay=50)
-    before = len(polls)
-    alice.wait_for_timeout(WATCH_MS)
-    assert len(polls) - before >= 3, polls
+    assert _polls_while_watching(alice, polls) >= 3, polls
 
 
 def test_a_thread_with_a_recent_message_polls_every_3_seconds(
@@ -91,5 +94,4 @@ def test_a_thread_with_a_recent_message_polls_every_3_seconds(
     alice = open_page("mentee", bob_and_alice.mentee)
     polls = _polls(alice)
     _thread_open(alice, bob_and_alice, "Bob Okafor")
-    alice.wait_for_timeout(WATCH_MS)
-    assert len(polls) >= 3, polls
+    assert _polls_while_watching(alice, polls) >= 3, polls

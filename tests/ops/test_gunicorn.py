@@ -91,3 +91,48 @@ def test_gunicorn_serves_healthz_and_logs_the_request_id(tmp_path):
     assert text.count("Booting worker") == 1  # WEB_CONCURRENCY=1
     assert '"GET /healthz HTTP/1.1" 200' in text
     assert "request_id=probe-1" in text
+
+
+def test_a_retired_worker_is_replaced_and_every_request_is_served_and_logged(tmp_path):
+    """gunicorn.conf.py loads the app in the master and lets a retired worker exit without
+    Python's teardown (worker_exit): the forks that replace it serve at once, and the access
+    log lines of the one that left are still written."""
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [
+                *(GUNICORN, "mentoring.wsgi:application", "--bind", f"127.0.0.1:{port}"),
+                *("--max-requests", "3", "--max-requests-jitter", "0"),
+            ],
+            cwd=ROOT,
+            env=environment(WEB_CONCURRENCY="1"),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    statuses = []
+    try:
+        deadline = time.monotonic() + 30
+        for number in range(10):
+            while True:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/healthz", headers={"X-Request-ID": f"r-{number}"}
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                        statuses.append(response.status)
+                    break
+                except OSError:  # not listening yet, or between workers
+                    assert time.monotonic() < deadline, log.read_text()
+                    time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.wait(timeout=40)
+    text = log.read_text()
+    assert statuses == [200] * 10
+    assert text.count("Booting worker") == 4, text  # retired after 3, 6 and 9 requests
+    assert "Autorestarting worker" in text
+    for number in range(10):
+        assert f"request_id=r-{number}\n" in text, text
+    assert "Exception during worker exit" not in text, text
+    assert "exited with code" not in text, text
