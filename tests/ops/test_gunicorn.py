@@ -1,5 +1,6 @@
 """gunicorn.conf.py: it loads, sizes the workers from the CPUs and serves the app."""
 
+import contextlib
 import os
 import runpy
 import socket
@@ -7,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -58,34 +60,46 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_gunicorn_serves_healthz_and_logs_the_request_id(tmp_path):
+@contextlib.contextmanager
+def gunicorn_serving(log: Path, *options: str) -> Iterator[int]:
+    """gunicorn with one worker and the project's gunicorn.conf.py (found in ROOT by gunicorn
+    itself), its output in `log`, until the block ends; yields its port."""
     port = free_port()
-    log = tmp_path / "gunicorn.log"
     with log.open("w") as output:
         server = subprocess.Popen(
-            [GUNICORN, "mentoring.wsgi:application", "--bind", f"127.0.0.1:{port}"],
-            cwd=ROOT,  # gunicorn finds ./gunicorn.conf.py by itself
+            [GUNICORN, "mentoring.wsgi:application", "--bind", f"127.0.0.1:{port}", *options],
+            cwd=ROOT,
             env=environment(WEB_CONCURRENCY="1"),
             stdout=output,
             stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                request = urllib.request.Request(
-                    f"http://127.0.0.1:{port}/healthz", headers={"X-Request-ID": "probe-1"}
-                )
-                with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
-                    assert response.status == 200
-                    assert response.headers["X-Request-ID"] == "probe-1"
-                break
-            except OSError:
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.3)
+        yield port
     finally:
         server.terminate()
         server.wait(timeout=40)
+
+
+def healthz(port: int, request_id: str, *, log: Path) -> tuple[int, str]:
+    """GET /healthz with that request id: (status, the X-Request-ID answered), asking again
+    while gunicorn is not listening yet or is between workers, for at most 30 s."""
+    deadline = time.monotonic() + 30
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/healthz", headers={"X-Request-ID": request_id}
+    )
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                return response.status, response.headers["X-Request-ID"]
+        except OSError:
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+
+
+def test_gunicorn_serves_healthz_and_logs_the_request_id(tmp_path):
+    log = tmp_path / "gunicorn.log"
+    with gunicorn_serving(log) as port:
+        assert healthz(port, "probe-1", log=log) == (200, "probe-1")
     text = log.read_text()
     assert "Booting worker" in text
     assert text.count("Booting worker") == 1  # WEB_CONCURRENCY=1
@@ -97,39 +111,11 @@ def test_a_retired_worker_is_replaced_and_every_request_is_served_and_logged(tmp
     """gunicorn.conf.py loads the app in the master and lets a retired worker exit without
     Python's teardown (worker_exit): the forks that replace it serve at once, and the access
     log lines of the one that left are still written."""
-    port = free_port()
     log = tmp_path / "gunicorn.log"
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [
-                *(GUNICORN, "mentoring.wsgi:application", "--bind", f"127.0.0.1:{port}"),
-                *("--max-requests", "3", "--max-requests-jitter", "0"),
-            ],
-            cwd=ROOT,
-            env=environment(WEB_CONCURRENCY="1"),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    statuses = []
-    try:
-        deadline = time.monotonic() + 30
-        for number in range(10):
-            while True:
-                request = urllib.request.Request(
-                    f"http://127.0.0.1:{port}/healthz", headers={"X-Request-ID": f"r-{number}"}
-                )
-                try:
-                    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-                        statuses.append(response.status)
-                    break
-                except OSError:  # not listening yet, or between workers
-                    assert time.monotonic() < deadline, log.read_text()
-                    time.sleep(0.1)
-    finally:
-        server.terminate()
-        server.wait(timeout=40)
+    with gunicorn_serving(log, "--max-requests", "3", "--max-requests-jitter", "0") as port:
+        answers = [healthz(port, f"r-{number}", log=log) for number in range(10)]
     text = log.read_text()
-    assert statuses == [200] * 10
+    assert answers == [(200, f"r-{number}") for number in range(10)]
     assert text.count("Booting worker") == 4, text  # retired after 3, 6 and 9 requests
     assert "Autorestarting worker" in text
     for number in range(10):
