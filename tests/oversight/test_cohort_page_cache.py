@@ -373,6 +373,22 @@ def test_a_message_shows_in_the_table_once_the_window_ends_and_the_page_says_so(
         assert "Figures, queue and table as of 12:01 · updated every minute" in text_of(response)
 
 
+def test_a_table_kept_before_the_page_is_computed_again_so_the_as_of_line_holds_for_it(
+    client, cohort, programme_admin, traveller
+):
+    (pairing,) = build_pairings(cohort, 1, with_activity=False)
+    client.force_login(programme_admin)
+    alone = get(client, cohort, **{"HX-Request": "true", "HX-Target": "pairings"})  # 12:00
+    assert "No contact yet" in alone.content.decode()
+    traveller.shift(timedelta(minutes=2))  # the same five minutes
+    Message.objects.create(pairing=pairing, sender_id=pairing.mentee_id, body="Hello")
+
+    response = get(client, cohort)  # its figures and queue computed now, at 12:02
+
+    assert "Figures, queue and table as of 12:02" in text_of(response)
+    assert "No contact yet" not in table(response)
+
+
 def test_the_printable_report_is_never_kept(client, cohort, programme_admin):
     (pairing,) = build_pairings(cohort, 1, with_activity=False)
     client.force_login(programme_admin)
