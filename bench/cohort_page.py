@@ -4,15 +4,18 @@ Target (issue 6): the page renders in under a second (median through Django's te
 so templates, middleware and every query count) and issues the same number of queries for a
 cohort of 10 pairings as for 1,000. Each pairing has its sessions every two weeks (a few
 cancelled), messages, feedback on the sessions and a check-in, a health assessment and 90 days
-of health snapshots. The page is timed with its figures and charts computed afresh (the cohort's
-version bumped before each request, as after a structural write) and from the shared cache
-(oversight/live.py). Also timed, not targeted: the printable report (all 1,000 rows) and the
-pairings CSV export.
+of health snapshots. The page is timed with everything computed afresh (the cohort's version
+bumped before each request, as after a structural write) and with its cohort-wide content from
+the shared cache (oversight/live.py: figures, charts, the queue, the waiting list, the pauses
+waiting, the latest matching and the pairings table; target, issue 16: <= 15 ms), and so is
+the table alone as htmx asks for it (a filter, a sort, a page). Also timed, not targeted: the
+printable report (all 1,000 rows) and the pairings CSV export, which are never cached.
 """
 
 import os
 import random
 from datetime import UTC, datetime, time, timedelta
+from time import process_time
 
 # Its own database: benchmarks that other people run at the same time drop theirs.
 os.environ.setdefault("BENCH_DATABASE", "mentoring_bench_cohort_page")
@@ -24,6 +27,7 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", 20))
 DAYS = 90
 SEED = 2027
 TARGET_MS = 1000
+CACHED_TARGET_MS = 15
 
 
 def _cohort_with(n: int, *, name: str, admin, now: datetime, rng: random.Random):
@@ -177,6 +181,19 @@ def _cohort_with(n: int, *, name: str, admin, now: datetime, rng: random.Random)
     return cohort, len(sessions), len(messages), len(feedback), len(snapshots)
 
 
+def cpu_timed(fn, *, repeat: int) -> list[float]:
+    """Milliseconds of this process's CPU time for each of `repeat` calls (Django's side of a
+    request: steadier than wall time on a shared machine; the database's and Redis's own time
+    are not in it)."""
+    fn()
+    samples = []
+    for _ in range(repeat):
+        started = process_time()
+        fn()
+        samples.append((process_time() - started) * 1000)
+    return samples
+
+
 def main() -> None:
     setup_django()
     from django.db import connection
@@ -211,18 +228,21 @@ def main() -> None:
     page = reverse("oversight:cohort_detail", args=[large.pk])
     page_small = reverse("oversight:cohort_detail", args=[small.pk])
 
-    def get(url: str) -> None:
-        response = client.get(url)
+    def get(url: str, **headers) -> None:
+        response = client.get(url, headers=headers)
         assert response.status_code == 200, response.status_code
         if hasattr(response, "streaming_content"):
             b"".join(response.streaming_content)
 
     from oversight.live import cohort_figures_changed
 
-    def cold(url: str, cohort) -> None:
-        """The figures and charts computed afresh (a structural write bumped the cohort)."""
+    def cold(url: str, cohort, **headers) -> None:
+        """Everything computed afresh (a structural write bumped the cohort)."""
         cohort_figures_changed(cohort_ids=[cohort.pk])
-        get(url)
+        get(url, **headers)
+
+    htmx = {"HX-Request": "true", "HX-Target": "pairings"}
+    table = f"{page}?sort=mentee&page=3"  # the table alone, as a sort and a page ask for it
 
     get(page_small)  # the session and the permission cache warm, as for a returning admin
     queries_10 = count_queries(lambda: cold(page_small, small))
@@ -232,6 +252,10 @@ def main() -> None:
     samples = timed(lambda: cold(page, large), repeat=REPEAT)
     ms = p50(samples)
     ms_warm = p50(timed(lambda: get(page), repeat=REPEAT))
+    cpu_warm = p50(cpu_timed(lambda: get(page), repeat=REPEAT))
+    table_ms = p50(timed(lambda: cold(table, large, **htmx), repeat=REPEAT))
+    get(table, **htmx)
+    table_ms_warm = p50(timed(lambda: get(table, **htmx), repeat=REPEAT))
     report_ms = p50(
         timed(lambda: get(reverse("oversight:cohort_report", args=[large.pk])), repeat=5)
     )
@@ -243,10 +267,14 @@ def main() -> None:
             ("pairings", f"{PAIRINGS} (and 10 in the small cohort)"),
             ("history", f"{DAYS} days: {sessions} sessions, {messages} messages"),
             ("", f"{feedback} feedback rows, {snapshots} health snapshots"),
-            ("queries, 10 pairings", f"{queries_10} (figures cached: {queries_10_warm})"),
-            ("queries, 1,000 pairings", f"{queries_1000} (figures cached: {queries_1000_warm})"),
-            ("cohort page, median", f"{ms} ms (target < {TARGET_MS} ms)"),
-            ("  figures and charts cached", f"{ms_warm} ms"),
+            ("queries, 10 pairings", f"{queries_10} (cached: {queries_10_warm})"),
+            ("queries, 1,000 pairings", f"{queries_1000} (cached: {queries_1000_warm})"),
+            ("cohort page, all computed, median", f"{ms} ms (target < {TARGET_MS} ms)"),
+            (
+                "  figures, charts, queue and table cached",
+                f"{ms_warm} ms, CPU {cpu_warm} ms (target <= {CACHED_TARGET_MS} ms)",
+            ),
+            ("table alone (htmx), computed / cached", f"{table_ms} / {table_ms_warm} ms"),
             (
                 "p90 / max",
                 f"{sorted(samples)[int(0.9 * len(samples))]:.1f} / {max(samples):.1f} ms",
@@ -261,9 +289,13 @@ def main() -> None:
             "queries_10_warm": queries_10_warm,
             "queries_1000_warm": queries_1000_warm,
             "ms_p50_warm": ms_warm,
+            "cpu_ms_p50_warm": cpu_warm,
+            "table_ms_p50": table_ms,
+            "table_ms_p50_warm": table_ms_warm,
             "report_ms_p50": report_ms,
             "export_ms_p50": export_ms,
             "target_met": ms < TARGET_MS
+            and ms_warm <= CACHED_TARGET_MS
             and queries_10 == queries_1000
             and queries_10_warm == queries_1000_warm,
         },

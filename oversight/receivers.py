@@ -1,12 +1,13 @@
 """oversight's part when someone leaves the platform (accounts.events.user_leaving), and the
-writes that make the cohort page's cached figures out of date (oversight/live.py)."""
+writes that make the cohort page's cached figures, queue and table out of date
+(oversight/live.py)."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.events import user_leaving
 from accounts.models import User
-from matching.models import MatchRun
+from matching.models import MatchRun, MentorRequest
 from oversight.live import cohort_figures_changed
 from oversight.models import AnnouncementDelivery
 from oversight.models.health import PairingHealth
@@ -16,14 +17,18 @@ from programmes.models import Cohort, Enrolment
 
 @receiver(user_leaving, dispatch_uid="oversight_forget_the_leaver")
 def _forget_the_leaver(sender: type, *, user: User, **kwargs: object) -> None:
-    """Announcements not yet delivered to them are not sent."""
+    """Announcements not yet delivered to them are not sent, and their name leaves the pages
+    of their cohorts at once (their enrolments and pairings change without signals)."""
     AnnouncementDelivery.objects.filter(person=user).exclude(
         status=AnnouncementDelivery.Status.SENT
     ).delete()
+    cohort_figures_changed(
+        cohort_ids=Enrolment.objects.filter(user=user).values_list("cohort_id", flat=True)
+    )
 
 
-# --- the cohort page's cached figures (oversight/live.py) -------------------------------------
-# The writes an admin makes or sees as structural bump their cohort's figures at once; the
+# --- the cohort page's cached figures, queue and table (oversight/live.py) --------------------
+# The writes an admin makes or sees as structural bump their cohort's page at once; the
 # partners' activity (sessions, messages, feedback) waits for COHORT_FIGURES_CACHE_SECONDS.
 # Deletes are watched only for enrolments (removed from a cohort); pairings, pauses and health
 # go only with their cohort or a leaver, and a receiver would slow those cascades row by row.
@@ -35,7 +40,7 @@ def _cohort_of(pairing_id: int | None) -> int | None:
 
 @receiver(post_save, sender=Cohort, dispatch_uid="oversight_figures_cohort")
 def _cohort_written(sender: type, *, instance: Cohort, **kwargs: object) -> None:
-    """Its dates decide the charts' weeks."""
+    """Its dates decide the charts' weeks; its matching mode and pause limit, the queue's words."""
     cohort_figures_changed(cohort_ids=[instance.pk])
 
 
@@ -64,6 +69,12 @@ def _pairing_state_written(
 
 @receiver(post_save, sender=MatchRun, dispatch_uid="oversight_figures_match_run")
 def _match_run_written(sender: type, *, instance: MatchRun, **kwargs: object) -> None:
-    """Publishing a run creates its proposed pairings in bulk (no signal of their own)."""
-    if instance.status == MatchRun.Status.PUBLISHED:
-        cohort_figures_changed(cohort_ids=[instance.cohort_id])
+    """The page's "Latest matching"; publishing a run creates its proposed pairings in bulk
+    (no signal of their own)."""
+    cohort_figures_changed(cohort_ids=[instance.cohort_id])
+
+
+@receiver(post_save, sender=MentorRequest, dispatch_uid="oversight_figures_mentor_request")
+def _mentor_request_written(sender: type, *, instance: MentorRequest, **kwargs: object) -> None:
+    """A request asked, declined or run out: its mentee joins or leaves the waiting list."""
+    cohort_figures_changed(cohort_ids=[instance.cohort_id])

@@ -1,7 +1,10 @@
 """The admin's cohort page: figures, charts, the queue ("Needs you now": pairings at risk,
-pairings needing attention, pauses waiting for agreement) and the pairings table; the
-printable report and the CSV exports."""
+pairings needing attention, mentees waiting, pauses waiting for agreement) and the pairings
+table, kept as HTML in the shared cache for every admin of the cohort (oversight/live.py) or,
+without it, computed for each request; the printable report and the CSV exports (never kept)."""
 
+import hashlib
+import secrets
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,7 +12,9 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import engines
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
@@ -25,7 +30,7 @@ from audit.events import admin_event_log
 from mentoring.htmx import is_htmx
 from oversight.charts import health_chart, ratings_chart, sessions_chart
 from oversight.exports import EXPORTS, export_filename
-from oversight.live import cohort_dashboard_cached, figures_cache_seconds, figures_cached
+from oversight.live import cohort_page_cached, figures_cache_seconds, figures_cached
 from oversight.models.health import HealthStatus
 from oversight.selectors.cohort_dashboard import (
     DEFAULT_SORT,
@@ -94,17 +99,25 @@ def _table_headers(sort: str, filters: dict[str, str]) -> dict[str, dict[str, st
     return headers
 
 
+def _table_query(request: HttpRequest) -> dict[str, str]:
+    """The table's filters and sort as the query string asks for them, each made valid."""
+    status = request.GET.get("status", "")
+    health = request.GET.get("health", "")
+    return {
+        "status": status if status in Pairing.Status.values else "",
+        "health": health if health in dict(HEALTH_CHOICES) else "",
+        "q": request.GET.get("q", "").strip()[:100],
+        "sort": sort_key(request.GET.get("sort", DEFAULT_SORT)),
+    }
+
+
 def pairing_table_context(
     request: HttpRequest, cohort: Cohort, *, now: datetime, today: date
 ) -> dict[str, Any]:
     """The pairings table as the query string asks for it: filters, sort and page, with the
     links that keep them. Shared by the cohort page and the pairings page."""
-    status = request.GET.get("status", "")
-    status = status if status in Pairing.Status.values else ""
-    health = request.GET.get("health", "")
-    health = health if health in dict(HEALTH_CHOICES) else ""
-    search = request.GET.get("q", "").strip()[:100]
-    sort = sort_key(request.GET.get("sort", DEFAULT_SORT))
+    query = _table_query(request)
+    status, health, search, sort = query["status"], query["health"], query["q"], query["sort"]
     rows = pairing_table_for_admin(
         cohort=cohort,
         now=now,
@@ -170,31 +183,177 @@ def _dashboard(cohort: Cohort, *, now: datetime, today: date, tz: ZoneInfo) -> d
     }
 
 
-def _dashboard_cached(
-    cohort: Cohort, *, now: datetime, today: date, tz: ZoneInfo
+def _dashboard_html(context: dict[str, Any]) -> dict[str, Any]:
+    """The figures and the charts, rendered."""
+    return {
+        "figures_html": render_to_string("oversight/cohorts/_figures.html", context),
+        "charts_html": mark_safe(  # noqa: S308 - each part is a rendered template
+            "".join(
+                render_to_string("oversight/cohorts/_chart.html", {"chart": chart})
+                for chart in context["charts"]
+            )
+        ),
+    }
+
+
+def _queue(cohort: Cohort, *, now: datetime, today: date) -> dict[str, Any]:
+    """The queue, "Needs you now", and the latest matching."""
+    return {
+        "queue": health_queue_for_admin(cohort=cohort, now=now, today=today),
+        "pauses_awaiting": pauses_awaiting_for_cohort(cohort=cohort),
+        "waiting": mentees_waiting_for_cohort(cohort=cohort),
+        "latest_run": cohort.match_runs.first(),
+    }
+
+
+def _page_computed(
+    request: HttpRequest, cohort: Cohort, *, now: datetime, today: date, tz: ZoneInfo
+) -> HttpResponse:
+    """Everything computed and rendered for this request (no shared cache, or it is off)."""
+    context = pairing_table_context(request, cohort, now=now, today=today)
+    if not wants_table_only(request):
+        dashboard = _dashboard(cohort, now=now, today=today, tz=tz)
+        context |= dashboard | _dashboard_html(dashboard) | _queue(cohort, now=now, today=today)
+        context["exports"] = EXPORTS
+    return render_table(request, "oversight/cohorts/detail.html", context)
+
+
+# --- the page from the shared cache (oversight/live.py) ---------------------------------------
+# What is kept serves every admin of the cohort who sees it in the same zone, on the same day, in
+# the same language (and for the table, with the same query): so nothing of one viewer is kept.
+# Their CSRF token and the page's address (the queue's "Snooze" links come back to it) are
+# stand-ins, random for each value computed, that each request's own replace.
+
+_FULL_PATH = engines["django"].from_string(
+    # The expression _snooze_form.html writes (it has no `next` on this page), for a viewer's own.
+    "{% firstof request.get_full_path as back %}{{ back|urlencode }}"
+)
+
+
+class _AnyViewer:
+    """The request as the cached parts see it: its path (part of the table's key), and a
+    stand-in for its full path."""
+
+    def __init__(self, path: str, full_path: str) -> None:
+        self.path = path
+        self._full_path = full_path
+
+    def get_full_path(self) -> str:
+        return self._full_path
+
+
+def _stand_ins() -> dict[str, str]:
+    """Letters and digits only, so that escaping and URL-quoting leave them as they are."""
+    return {
+        "csrf_token": f"csrf{secrets.token_hex(16)}",
+        "full_path": f"path{secrets.token_hex(16)}",
+    }
+
+
+def _cached_context(request: HttpRequest, stand_ins: dict[str, str]) -> dict[str, Any]:
+    return {
+        "request": _AnyViewer(request.path, stand_ins["full_path"]),
+        "csrf_token": stand_ins["csrf_token"],
+    }
+
+
+def _for_viewer(request: HttpRequest, html: str, stand_ins: dict[str, str]) -> str:
+    """Cached HTML with this viewer's own CSRF token and page address in place of the
+    stand-ins."""
+    if stand_ins["csrf_token"] in html:
+        html = html.replace(stand_ins["csrf_token"], get_token(request))
+    if stand_ins["full_path"] in html:
+        html = html.replace(stand_ins["full_path"], _FULL_PATH.render({"request": request}))
+    return mark_safe(html)  # noqa: S308 - rendered templates, with a token and a quoted path
+
+
+def _page_part(
+    request: HttpRequest, cohort: Cohort, *, now: datetime, today: date, tz: ZoneInfo
 ) -> dict[str, Any]:
-    """The figures and charts from the shared cache (oversight.live), rendered: the cache
-    keeps their HTML too, with when they were computed and how often they are, for the page
-    to say how old they may be."""
+    """The figures, the charts, the latest matching and the queue, rendered for any viewer."""
+    seconds = figures_cache_seconds()
+    dashboard = _dashboard(cohort, now=now, today=today, tz=tz)
+    dashboard |= {"figures_as_of": now, "figures_every": seconds}
+    stand_ins = _stand_ins()
+    queue = _queue(cohort, now=now, today=today)
+    queue |= {"cohort": cohort, "today": today, "table_id": TABLE_ID}
+    queue |= _cached_context(request, stand_ins)
+    return {
+        "as_of": now,
+        "stand_ins": stand_ins,
+        "figures": dashboard["figures"],
+        "charts": dashboard["charts"],
+        **_dashboard_html(dashboard),
+        "latest_run_html": render_to_string("oversight/cohorts/_latest_run.html", queue),
+        "queue_html": render_to_string("oversight/cohorts/_queue.html", queue),
+    }
 
-    def compute() -> dict[str, Any]:
-        context = _dashboard(cohort, now=now, today=today, tz=tz)
-        if figures_cached():
-            context |= {"figures_as_of": now, "figures_every": figures_cache_seconds()}
-        return context | {
-            "figures_html": render_to_string("oversight/cohorts/_figures.html", context),
-            "charts_html": mark_safe(  # noqa: S308 - each part is a rendered template
-                "".join(
-                    render_to_string("oversight/cohorts/_chart.html", {"chart": chart})
-                    for chart in context["charts"]
-                )
-            ),
-        }
 
-    context = cohort_dashboard_cached(
-        cohort_id=cohort.pk, now=now, today=today, tz=tz, compute=compute
+def _table_part(
+    request: HttpRequest, cohort: Cohort, *, now: datetime, today: date
+) -> dict[str, Any]:
+    """The pairings table as the query string asks for it, rendered for any viewer."""
+    stand_ins = _stand_ins()
+    context = pairing_table_context(request, cohort, now=now, today=today)
+    context |= _cached_context(request, stand_ins)
+    return {
+        "as_of": now,
+        "stand_ins": stand_ins,
+        "table_html": render_to_string("oversight/cohorts/_pairings_table.html", context),
+    }
+
+
+def _table_key(request: HttpRequest) -> str:
+    """All the table's HTML depends on besides the cohort, day, zone and language: its filters
+    and sort made valid, the page asked for as Paginator.get_page reads it, and the page's path.
+    The table alone (htmx) and the table in the page are the same HTML, so they share it."""
+    page = request.GET.get("page")
+    try:
+        page = str(int(page))  # what get_page does with it; anything else is page 1
+    except (TypeError, ValueError):
+        page = ""
+    query = urlencode({**_table_query(request), "page": page, "path": request.path})
+    return hashlib.sha256(query.encode()).hexdigest()[:32]
+
+
+def _page_cached(
+    request: HttpRequest, cohort: Cohort, *, now: datetime, today: date, tz: ZoneInfo
+) -> HttpResponse:
+    """The page with its cohort-wide parts from the shared cache (oversight/live.py), or the
+    table alone when htmx asks."""
+    table_only = wants_table_only(request)
+    parts = (
+        {}
+        if table_only
+        else {"page": ("", lambda: _page_part(request, cohort, now=now, today=today, tz=tz))}
     )
-    return context | {"now": now}
+    parts["table"] = (
+        _table_key(request),
+        lambda: _table_part(request, cohort, now=now, today=today),
+    )
+    found = cohort_page_cached(cohort_id=cohort.pk, now=now, today=today, tz=tz, parts=parts)
+    table = found["table"]
+    table_html = _for_viewer(request, table["table_html"], table["stand_ins"])
+    if table_only:
+        response = HttpResponse(table_html)
+    else:
+        page = found["page"]
+        context = {
+            "cohort": cohort,
+            "cached": True,
+            "now": now,
+            "figures": page["figures"],
+            "charts": page["charts"],
+            "figures_html": page["figures_html"],
+            "charts_html": page["charts_html"],
+            "latest_run_html": page["latest_run_html"],
+            "queue_html": _for_viewer(request, page["queue_html"], page["stand_ins"]),
+            "table_html": table_html,
+            "exports": EXPORTS,
+        }
+        response = render(request, "oversight/cohorts/detail.html", context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
 
 
 @programme_admin_required
@@ -211,16 +370,9 @@ def cohort_detail_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
     now, tz = timezone.now(), request.user.zoneinfo
     today = timezone.localdate(now, tz)
-    context = pairing_table_context(request, cohort, now=now, today=today)
-    if not wants_table_only(request):
-        context |= _dashboard_cached(cohort, now=now, today=today, tz=tz) | {
-            "queue": health_queue_for_admin(cohort=cohort, now=now, today=today),
-            "pauses_awaiting": pauses_awaiting_for_cohort(cohort=cohort),
-            "waiting": mentees_waiting_for_cohort(cohort=cohort),
-            "latest_run": cohort.match_runs.first(),
-            "exports": EXPORTS,
-        }
-    return render_table(request, "oversight/cohorts/detail.html", context)
+    if figures_cached():
+        return _page_cached(request, cohort, now=now, today=today, tz=tz)
+    return _page_computed(request, cohort, now=now, today=today, tz=tz)
 
 
 @programme_admin_required
