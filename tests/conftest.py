@@ -85,9 +85,9 @@ def _person_counters_counted(settings) -> None:
 
 @pytest.fixture(autouse=True)
 def _cohort_figures_computed(settings) -> None:
-    """And the cohort page's figures and charts (oversight/live.py), which tests change between
-    two loads: computed on every view. tests/oversight/test_cohort_figures_cache.py turns their
-    cache on."""
+    """And the cohort page (oversight/live.py: its figures, charts, queue and pairings table),
+    which tests change between two loads: computed on every view. test_cohort_figures_cache.py
+    and test_cohort_page_cache.py in tests/oversight turn its cache on."""
     settings.COHORT_FIGURES_CACHE_SECONDS = 0
 
 
