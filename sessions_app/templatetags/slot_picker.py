@@ -67,7 +67,7 @@ def slot_picker_html(
             + _("First free: <strong>%(when)s</strong>") % {"when": conditional_escape(when)}
             + f"{picked}</p>\n    "
         )
-    title = _("Week of %(first)s \N{EN DASH} %(last)s") % {
+    title = _("Week of %(first)s – %(last)s") % {  # noqa: RUF001  (the partial's msgid)
         "first": conditional_escape(date_format(week.monday, "j M")),
         "last": conditional_escape(date_format(week.days[6].day, "j M Y")),
     }
