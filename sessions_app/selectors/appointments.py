@@ -4,7 +4,6 @@ Also what the booking pages need to offer: the ways to meet both partners allowe
 times grouped by the viewer's local day, and the dates of a regular series with its conflicts.
 """
 
-import operator
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -15,9 +14,10 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from pairings.models import Pairing
+from pairings.selectors import pairings_for_user
 from pairings.selectors.agreements import channels_both_allow
 from sessions_app.models import Appointment, Availability
-from sessions_app.selectors.slots import Slot, calendar_busy_of, slot_plan
+from sessions_app.selectors.slots import Slot, SlotPlan, calendar_busy_of, slot_plan
 
 SERIES_MAX = 52  # a year of weekly sessions: "until the cohort ends" stops here at the latest
 
@@ -54,6 +54,25 @@ def appointments_for_pairing(*, pairing: Pairing, upcoming: bool, now: datetime)
     if upcoming:
         return sessions.filter(to_come).order_by("starts_at")
     return sessions.exclude(to_come).order_by("-starts_at")
+
+
+def pairing_get_for_booking(*, user: User, pairing_id: int) -> Pairing:
+    """pairing_get_for_user (404 for anyone outside the pairing) with the cohort and both
+    people but not their profiles, which the booking pages never read."""
+    pairings = pairings_for_user(user=user).select_related(None)
+    return get_object_or_404(pairings.select_related("cohort", "mentor", "mentee"), pk=pairing_id)
+
+
+def appointments_next_in_pairing(*, pairing: Pairing, now: datetime, limit: int) -> list:
+    """The pairing's first `limit` booked sessions still to come, soonest first, with only
+    what a list of them shows: their start and way to meet (and id, for the link)."""
+    return list(
+        Appointment.objects.filter(
+            pairing=pairing, status=Appointment.Status.BOOKED, ends_at__gt=now
+        )
+        .order_by("starts_at")
+        .only("pk", "starts_at", "mode")[:limit]
+    )
 
 
 def booking_modes_for(*, pairing: Pairing) -> list[str]:
@@ -110,9 +129,13 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def _local_date(seconds: int, zone: ZoneInfo) -> date:
+    return datetime.fromtimestamp(seconds, zone).date()
+
+
 def slot_week(
     *,
-    slots: list[Slot],
+    plan: SlotPlan,
     zone: ZoneInfo,
     today: date,
     asked: date | None = None,
@@ -120,25 +143,24 @@ def slot_week(
 ) -> SlotWeek:
     """The week to show: the one `asked` for (any date in it), else the one holding `chosen`
     (a refused submit), else the one with the first free time; kept between the weeks of the
-    first and the last free time (this week when there is none: `today` is the viewer's local
-    date). `slots` in order of their start, as slot_plan gives them. No query."""
-    if slots:
-        first_week = _monday(slots[0].starts_at.astimezone(zone).date())
-        last_week = _monday(slots[-1].starts_at.astimezone(zone).date())
+    first and the last free time of `plan` (this week when there is none: `today` is the
+    viewer's local date). Only the shown week's slots (and the first free one) become Slot
+    objects. No query."""
+    starts = plan.starts
+    if starts:
+        first_week = _monday(_local_date(starts[0], zone))
+        last_week = _monday(_local_date(starts[-1], zone))
     else:
         first_week = last_week = _monday(today)
     wanted = asked or (chosen.astimezone(zone).date() if chosen else None)
     if wanted is None:
-        wanted = slots[0].starts_at.astimezone(zone).date() if slots else today
+        wanted = _local_date(starts[0], zone) if starts else today
     monday = min(max(_monday(wanted), first_week), last_week)
     by_day: dict[date, list[Slot]] = {monday + timedelta(days=n): [] for n in range(7)}
-    # Slots come in order: only those within a day of the week's local bounds need a look.
-    near_from = datetime.combine(monday - timedelta(days=1), time(), tzinfo=zone)
-    near_to = datetime.combine(monday + timedelta(days=8), time(), tzinfo=zone)
-    starts = operator.attrgetter("starts_at")
-    for slot in slots[
-        bisect_left(slots, near_from, key=starts) : bisect_right(slots, near_to, key=starts)
-    ]:
+    # Starts ascend: only those within a day of the week's local bounds need a look.
+    near_from = datetime.combine(monday - timedelta(days=1), time(), tzinfo=zone).timestamp()
+    near_to = datetime.combine(monday + timedelta(days=8), time(), tzinfo=zone).timestamp()
+    for slot in plan.slots_between(bisect_left(starts, near_from), bisect_right(starts, near_to)):
         day = slot.starts_at.astimezone(zone).date()
         if day in by_day:
             by_day[day].append(slot)
@@ -147,7 +169,7 @@ def slot_week(
         days=[SlotDay(day=day, slots=day_slots) for day, day_slots in by_day.items()],
         previous=monday - timedelta(weeks=1) if monday > first_week else None,
         next=monday + timedelta(weeks=1) if monday < last_week else None,
-        first_free=slots[0] if slots else None,
+        first_free=plan.slots_between(0, 1)[0] if starts else None,
     )
 
 

@@ -36,8 +36,10 @@ from sessions_app.selectors.agenda import partner_in
 from sessions_app.selectors.appointments import (
     appointment_get_for_user,
     appointments_for_pairing,
+    appointments_next_in_pairing,
     booking_modes_for,
     first_session_in_person_due,
+    pairing_get_for_booking,
     slot_week,
 )
 from sessions_app.selectors.availability import availability_for
@@ -98,18 +100,18 @@ def _picker(
     """Fresh free times for `length`, one week of them put into the form (the first free time
     proposed when `propose`), and the length form."""
     # free_slots for the availability the page already read: three queries instead of five.
-    slots = slot_plan(
+    plan = slot_plan(
         availability=availability,
         mentor=mentor,
         mentee=mentee,
         length=length,
         now=now,
         exclude_appointment_id=exclude_appointment_id,
-    ).slots
+    )
     form.is_valid()  # cleans a bound form once (a refusal added since is kept)
     zone = request.user.zoneinfo
     week = slot_week(
-        slots=slots,
+        plan=plan,
         zone=zone,
         today=now.astimezone(zone).date(),
         asked=_asked_week(request),
@@ -122,7 +124,7 @@ def _picker(
         "length_form": LengthForm(request.GET or None, lengths=lengths, initial=length),
         "length": length,
         "week": week,
-        "has_slots": bool(slots),
+        "has_slots": bool(plan.starts),
         "horizon_weeks": availability.horizon_weeks,
     }
 
@@ -133,8 +135,15 @@ def _chosen_length(request: HttpRequest, lengths: list[int], default: int) -> in
     return form.length_or(default)
 
 
-def _proposed_mode(pairing: Pairing, modes: list[str]) -> str | None:
-    if Appointment.Mode.IN_PERSON in modes and first_session_in_person_due(pairing=pairing):
+def _proposed_mode(pairing: Pairing, modes: list[str], *, booked: bool = False) -> str | None:
+    """In person when the cohort asks for it first and nothing is booked yet (`booked`: a
+    booked session of the pairing is already known, so no query), else the first way both
+    allow."""
+    if (
+        Appointment.Mode.IN_PERSON in modes
+        and not booked
+        and first_session_in_person_due(pairing=pairing)
+    ):
         return Appointment.Mode.IN_PERSON
     return modes[0] if modes else None  # the first way both allow (video before phone)
 
@@ -170,7 +179,7 @@ def _book_context(request: HttpRequest, pairing: Pairing, modes: list[str]) -> d
 @login_required
 @require_http_methods(["GET", "POST"])
 def appointment_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
-    pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
+    pairing = pairing_get_for_booking(user=request.user, pairing_id=pairing_id)
     availability = availability_for(pairing.mentor)
     modes = booking_modes_for(pairing=pairing)
     reason = _refusal(pairing, availability, modes)
@@ -178,8 +187,9 @@ def appointment_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse
         return _unavailable(request, pairing, reason)
     now = timezone.now()
     posted = request.method == "POST"
-    # A booking that goes through needs no proposed way to meet: it is read when the page shows.
-    kwargs, length = _book_form_kwargs(request, pairing, availability, modes, propose=not posted)
+    # The way to meet is proposed once the page is sure to show: after the sessions to come
+    # are read, which may answer whether one is booked already.
+    kwargs, length = _book_form_kwargs(request, pairing, availability, modes, propose=False)
     form = AppointmentBookForm(request.POST or None, **kwargs)
     if posted and form.is_valid():
         try:
@@ -191,23 +201,20 @@ def appointment_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse
         else:
             messages.success(request, _("Session booked. You both get a calendar invite by email."))
             return redirect("sessions_app:detail", appointment_id=appointment.pk)
-    if posted:
-        kwargs["initial"]["mode"] = form.initial["mode"] = _proposed_mode(pairing, modes)
     # The person's cached counters (the dashboard's) may already say nothing is to come.
     known = counters_known(user_id=request.user.pk)
     upcoming = (
         []
         if known is not None and known.get("upcoming") == 0
-        else appointments_for_pairing(pairing=pairing, upcoming=True, now=now)[
-            :UPCOMING_ON_BOOKING_PAGE
-        ]
+        else appointments_next_in_pairing(pairing=pairing, now=now, limit=UPCOMING_ON_BOOKING_PAGE)
     )
+    form.initial["mode"] = _proposed_mode(pairing, modes, booked=bool(upcoming))
     return render(
         request,
         "sessions_app/booking/book.html",
         {
             "form": form,
-            "first_in_person_due": kwargs["initial"]["mode"] == Appointment.Mode.IN_PERSON,
+            "first_in_person_due": form.initial["mode"] == Appointment.Mode.IN_PERSON,
             "upcoming": upcoming,
             **_book_context(request, pairing, modes),
             **_picker(

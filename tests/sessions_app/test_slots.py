@@ -1,13 +1,15 @@
 """Slot computation: the mentor's hours in their own zone, across DST changes, less both
 people's other sessions, within buffers, notice, weekly limit and horizon; on PostgreSQL."""
 
+import random
+from bisect import bisect_right
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from sessions_app.models import Appointment, BusyInterval, CalendarConnection
-from sessions_app.selectors.slots import free_slots, slot_is_free
+from sessions_app.selectors.slots import STEP, _free_in_window, free_slots, slot_is_free
 from sessions_app.services.availability import availability_save, date_override_add
 from tests.factories import AppointmentFactory, PairingFactory, UserFactory
 
@@ -611,3 +613,48 @@ def test_free_slots_reads_one_query_more_however_many_busy_times(
 
     assert slots
     assert utc(2026, 5, 4, 9) not in starts(slots)  # 09:00Z-09:30Z is busy (10:00 in London)
+
+
+def _free_in_window_as_before(*, window_from, first, last, before, span, busy_starts, busy_ends):
+    """The slot scan as it was, one grid start at a time: the reference for the runs."""
+    found = []
+    steps = max(-(-before // STEP), -(-(first - window_from) // STEP), 0)
+    slot = window_from + steps * STEP
+    busy = bisect_right(busy_ends, slot - before)
+    while slot <= last:
+        while busy < len(busy_starts) and busy_ends[busy] <= slot - before:
+            busy += 1
+        if busy < len(busy_starts) and busy_starts[busy] < slot + span:
+            slot = window_from + -(-(busy_ends[busy] + before - window_from) // STEP) * STEP
+            continue
+        found.append(slot)
+        slot += STEP
+    return found
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_free_starts_found_run_by_run_are_those_found_start_by_start(seed):
+    rng = random.Random(seed)  # noqa: S311  (varied inputs, repeatable: not a secret)
+    window_from = 1_780_000_000 + rng.randrange(0, 3600, 60)
+    spans = []
+    moment = window_from - rng.randrange(0, 7200)
+    for _ in range(rng.randrange(0, 12)):
+        moment += rng.randrange(1, 5400)  # busy times off the grid too, down to the second
+        length = rng.randrange(1, 5400)
+        spans.append((moment, moment + length))
+        moment += length
+    busy_starts, busy_ends = [s for s, _ in spans], [e for _, e in spans]
+    window = {
+        "window_from": window_from,
+        "first": window_from + rng.randrange(-3600, 7200),
+        "last": window_from + rng.randrange(0, 12 * 3600),
+        "before": rng.choice([0, 300, 600, 900, 1200]),
+        "span": rng.choice([15, 30, 45, 60, 90]) * 60 + rng.choice([0, 300, 600, 1200]),
+        "busy_starts": busy_starts,
+        "busy_ends": busy_ends,
+    }
+    found = []
+
+    _free_in_window(found, **window)
+
+    assert found == _free_in_window_as_before(**window)
