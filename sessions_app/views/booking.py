@@ -171,7 +171,6 @@ def _book_context(request: HttpRequest, pairing: Pairing, modes: list[str]) -> d
         "pairing": pairing,
         "partner": partner,
         "mentor": pairing.mentor,
-        "in_person_first": pairing.cohort.first_session_in_person,
         "in_person_allowed": Appointment.Mode.IN_PERSON in modes,
     }
 
