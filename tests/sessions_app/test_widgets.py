@@ -269,3 +269,27 @@ def test_quick_form_writes_what_django_writes_with_other_ids(auto_id):
     quick.is_valid()
 
     assert _parts(quick) == _parts(plain)
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"session_lengths": ["30"], **WINDOWS, "window_6_1_from": "<b>&\"'", "window_2_2_to": ""},
+        {"session_lengths": ["30"], "window_4_2_from": "18:00", "window_4_2_to": "19:00"},
+    ],
+)
+def test_the_hours_editor_writes_what_its_template_writes(language, data):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override(language):
+        form = AvailabilityForm(data, availability=None)
+        if data is not None:
+            assert not form.is_valid()
+        wanted = render_to_string("_partials/hours_week.html", {"rows": form.hours_rows()})
+
+        assert form.hours_editor() == wanted
+    if data is not None:
+        assert wanted.count("<details open>") == (2 if "window_3_2_from" in data else 1)
