@@ -1,6 +1,6 @@
 """The mentor's availability page: rules, weekly windows, date overrides and a week view."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from programmes.forms.hours import HOURS_ACTION, hours_action_apply
 from sessions_app.forms.availability import AvailabilityForm, DateOverrideForm, WeekForm
 from sessions_app.models import Availability
 from sessions_app.selectors.availability import (
+    DayHours,
     availability_for,
     date_override_get_for_mentor,
     date_overrides_upcoming,
@@ -63,6 +64,55 @@ def _slot_lists(days: list[WeekDay], zone: ZoneInfo) -> list[SafeString]:
     ]
 
 
+def _week_rows(days: list[WeekDay], zone: ZoneInfo) -> SafeString:
+    """The week table's rows (the <tbody> of _week.html), written in Python as the template
+    wrote them: dates, the hours of each date, and its free start times or why there are
+    none (tests/sessions_app/test_widgets.py compares the two)."""
+    time_labels: dict[time, str] = {}
+
+    def clock(moment: time) -> str:
+        label = time_labels.get(moment)
+        if label is None:
+            label = time_labels[moment] = escape(time_format(moment, "TIME_FORMAT"))
+        return label
+
+    def hours_cell(hours: DayHours) -> str:
+        if hours.day_off:
+            return f"{escape(_('Day off'))}\n              "
+        windows = (
+            ", ".join(f"{clock(starts)}–{clock(ends)}" for starts, ends in hours.windows)  # noqa: RUF001
+            if hours.windows
+            else escape(_("No hours"))
+        )
+        badge = f'<span class="badge">{escape(_("extra hours"))}</span>' if hours.extra else ""
+        return f"\n                {windows}\n                {badge}\n              "
+
+    def free_cell(day: WeekDay, slot_list: str) -> str:
+        if day.slots:
+            return f"\n                {slot_list}\n              "
+        if day.hours.day_off or not day.hours.windows:
+            why = "—"
+        elif day.beyond_horizon:
+            why = escape(_("Past your booking horizon"))
+        elif day.before_notice:
+            why = escape(_("Inside your minimum notice"))
+        elif day.week_full:
+            why = escape(_("Weekly limit reached"))
+        else:
+            why = escape(_("Nothing free: other sessions, buffers or notice fill these hours"))
+        return f'<span class="muted">{why}</span>\n              '
+
+    rows = [
+        f'\n          <tr>\n            <th scope="row">'
+        f'<time datetime="{day.hours.day.isoformat()}">'
+        f"{escape(date_format(day.hours.day, 'D j M'))}</time></th>\n            <td>\n"
+        f"              {hours_cell(day.hours)}\n            </td>\n            <td>\n"
+        f"              {free_cell(day, slot_list)}\n            </td>\n          </tr>\n        "
+        for day, slot_list in zip(days, _slot_lists(days, zone), strict=True)
+    ]
+    return SafeString(f"\n        \n        {''.join(rows)}\n        \n      ")
+
+
 def _week_context(request: HttpRequest, *, availability: Availability | None) -> dict:
     """What the week view shows: seven days from ?start= (today by default), for ?length=."""
     if availability is None:
@@ -80,7 +130,7 @@ def _week_context(request: HttpRequest, *, availability: Availability | None) ->
     return {
         "availability": availability,
         "days": days,
-        "rows": list(zip(days, _slot_lists(days, mentor.zoneinfo), strict=True)),
+        "week_rows": _week_rows(days, mentor.zoneinfo),
         "length": length,
         "length_choices": week_form.fields["length"].choices,
         "previous_start": first_day - timedelta(days=7) if first_day > today else None,
