@@ -24,6 +24,7 @@ from sessions_app.models import Availability
 from sessions_app.selectors.availability import (
     DayHours,
     availability_for,
+    availability_of_mentor,
     date_override_get_for_mentor,
     date_overrides_upcoming,
     local_today,
@@ -50,11 +51,15 @@ def _slot_lists(days: list[WeekDay], zone: ZoneInfo) -> list[SafeString]:
     Python: a week holds a hundred or more, and the template's filters took a third of the
     page. The markup is what the template wrote before."""
     local_time = local_times(zone)
+    escaped: dict[str, str] = {}
 
     def item(starts_at: datetime) -> str:
         local, label = local_time(starts_at)
+        shown = escaped.get(label)
+        if shown is None:
+            shown = escaped[label] = escape(label)
         # An ISO 8601 time holds digits, "-", ":", "+" and "T" only: nothing to escape.
-        return f'<li><time datetime="{local.isoformat()}">{escape(label)}</time></li>'
+        return f'<li><time datetime="{local.isoformat()}">{shown}</time></li>'
 
     return [
         SafeString(f'<ul class="actions">{"".join(map(item, day.slots))}</ul>')
@@ -170,9 +175,9 @@ def _page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def availability_edit_view(request: HttpRequest) -> HttpResponse:
-    if not offers_sessions(user=request.user):
+    offers, availability = availability_of_mentor(user=request.user)
+    if not offers:
         return _not_a_mentor(request)
-    availability = availability_for(request.user)
     if request.method != "POST":
         return _page(request, availability=availability)
     if hours_action := request.POST.get(HOURS_ACTION):  # a preset: fill the hours, save nothing
@@ -195,9 +200,10 @@ def availability_edit_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def availability_week_view(request: HttpRequest) -> HttpResponse:
     """The week view alone, for htmx when the mentor changes the week or the length."""
-    if not offers_sessions(user=request.user):
+    offers, availability = availability_of_mentor(user=request.user)
+    if not offers:
         return _not_a_mentor(request)
-    context = _week_context(request, availability=availability_for(request.user))
+    context = _week_context(request, availability=availability)
     return render(request, WEEK_TEMPLATE, context)
 
 
