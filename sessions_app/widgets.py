@@ -17,7 +17,7 @@ from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.utils import ErrorList
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -88,27 +88,20 @@ class QuickChoiceMixin:
         groups = widget["optgroups"]
         if any(group is not None for group, _options, _index in groups):
             return super().render(name, value, attrs, renderer)
-        options = SafeString(
-            "".join(
-                format_html(
-                    "<div>\n    <label{}>{}\n {}</label>\n\n</div>",
-                    format_html(' for="{}"', option["attrs"]["id"])
-                    if option["attrs"].get("id")
-                    else "",
-                    _input_html(option),
-                    option["label"],
-                )
-                for _group, group_options, _index in groups
-                for option in group_options
-            )
+        options = "".join(
+            f"<div>\n    <label{_for(option['attrs'])}>{_input_html(option)}\n"
+            f" {_escape(option['label'])}</label>\n\n</div>"
+            for _group, group_options, _index in groups
+            for option in group_options
         )
         outer = widget["attrs"]
-        return format_html(
-            "<div{}{}>{}\n</div>",
-            format_html(' id="{}"', outer["id"]) if outer.get("id") else "",
-            format_html(' class="{}"', outer["class"]) if outer.get("class") else "",
-            options,
-        )
+        outer_id = f' id="{_escape(outer["id"])}"' if outer.get("id") else ""
+        outer_class = f' class="{_escape(outer["class"])}"' if outer.get("class") else ""
+        return SafeString(f"<div{outer_id}{outer_class}>{options}\n</div>")
+
+
+def _for(attrs: dict) -> str:
+    return f' for="{_escape(attrs["id"])}"' if attrs.get("id") else ""
 
 
 class QuickTextInput(QuickInputMixin, forms.TextInput):
@@ -223,34 +216,25 @@ class QuickBoundField(BoundField):
         if self.template_name != FIELD_TEMPLATE:
             return super().as_field_group()
         auto_id = self.auto_id
-        if self.widget_type == "checkbox":
-            head = format_html('\n  <label for="{}">{} {}</label>\n', auto_id, self, self.label)
-        elif self.use_fieldset:
+        checkbox = self.widget_type == "checkbox"
+        fieldset = self.use_fieldset
+        if checkbox:
+            label = f"{_escape(self)} {_escape(self.label)}"
+            head = f'\n  <label for="{_escape(auto_id)}">{label}</label>\n'
+        elif fieldset:
             described = self.aria_describedby
-            head = format_html(
-                "\n  <fieldset{}>\n  {}\n  {}\n",
-                format_html(' aria-describedby="{}"', described) if described else "",
-                self.legend_tag() if self.label else "",
-                self,
-            )
+            described = f' aria-describedby="{_escape(described)}"' if described else ""
+            legend = _escape(self.legend_tag()) if self.label else ""
+            head = f"\n  <fieldset{described}>\n  {legend}\n  {_escape(self)}\n"
         else:
-            head = format_html("\n  {}\n  {}\n", self.label_tag() if self.label else "", self)
+            label = _escape(self.label_tag()) if self.label else ""
+            head = f"\n  {label}\n  {_escape(self)}\n"
         help_text = self.help_text
-        html = format_html(
-            "{}\n{}\n{}\n{}\n",
-            head,
-            self.errors,
-            format_html(
-                '<small class="helptext"{}>{}</small>',
-                format_html(' id="{}_helptext"', auto_id) if auto_id else "",
-                SafeString(help_text),
-            )
-            if help_text
-            else "",
-            SafeString("</fieldset>")
-            if self.use_fieldset and self.widget_type != "checkbox"
-            else "",
-        )
+        if help_text:
+            help_id = f' id="{_escape(auto_id)}_helptext"' if auto_id else ""
+            help_text = f'<small class="helptext"{help_id}>{help_text}</small>'
+        close = "</fieldset>" if fieldset and not checkbox else ""
+        html = f"{head}\n{_escape(self.errors)}\n{help_text or ''}\n{close}\n"
         return SafeString(html.strip())  # as the renderer strips the template's output
 
     def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None) -> SafeString:
