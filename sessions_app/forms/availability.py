@@ -5,6 +5,7 @@ from datetime import date, time
 
 from django import forms
 from django.utils.dates import WEEKDAYS
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -18,7 +19,7 @@ from programmes.forms.hours import (
 )
 from sessions_app.models import Availability
 from sessions_app.selectors.availability import SESSION_LENGTHS
-from sessions_app.widgets import QuickForm, quicken
+from sessions_app.widgets import QuickForm, hours_week_html, quicken
 
 WINDOWS_PER_DAY = 2
 NEW_MENTOR_HOURS = (time(9), time(17))  # a first suggestion on weekdays; nothing is saved yet
@@ -114,6 +115,10 @@ class AvailabilityForm(QuickForm):
     def hours_rows(self) -> list[HoursRow]:
         """One row per weekday for the hours editor (templates/_partials/hours_week.html)."""
         return hours_rows(self, self.days)
+
+    def hours_editor(self) -> SafeString:
+        """The hours editor as templates/_partials/hours_week.html writes it, in Python."""
+        return hours_week_html(self.hours_rows())
 
     def clean(self) -> dict:
         cleaned = super().clean()

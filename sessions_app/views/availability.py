@@ -1,6 +1,6 @@
 """The mentor's availability page: rules, weekly windows, date overrides and a week view."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -22,7 +22,9 @@ from programmes.forms.hours import HOURS_ACTION, hours_action_apply
 from sessions_app.forms.availability import AvailabilityForm, DateOverrideForm, WeekForm
 from sessions_app.models import Availability
 from sessions_app.selectors.availability import (
+    DayHours,
     availability_for,
+    availability_of_mentor,
     date_override_get_for_mentor,
     date_overrides_upcoming,
     local_today,
@@ -49,11 +51,15 @@ def _slot_lists(days: list[WeekDay], zone: ZoneInfo) -> list[SafeString]:
     Python: a week holds a hundred or more, and the template's filters took a third of the
     page. The markup is what the template wrote before."""
     local_time = local_times(zone)
+    escaped: dict[str, str] = {}
 
     def item(starts_at: datetime) -> str:
         local, label = local_time(starts_at)
+        shown = escaped.get(label)
+        if shown is None:
+            shown = escaped[label] = escape(label)
         # An ISO 8601 time holds digits, "-", ":", "+" and "T" only: nothing to escape.
-        return f'<li><time datetime="{local.isoformat()}">{escape(label)}</time></li>'
+        return f'<li><time datetime="{local.isoformat()}">{shown}</time></li>'
 
     return [
         SafeString(f'<ul class="actions">{"".join(map(item, day.slots))}</ul>')
@@ -61,6 +67,55 @@ def _slot_lists(days: list[WeekDay], zone: ZoneInfo) -> list[SafeString]:
         else SafeString("")
         for day in days
     ]
+
+
+def _week_rows(days: list[WeekDay], zone: ZoneInfo) -> SafeString:
+    """The week table's rows (the <tbody> of _week.html), written in Python as the template
+    wrote them: dates, the hours of each date, and its free start times or why there are
+    none (tests/sessions_app/test_widgets.py compares the two)."""
+    time_labels: dict[time, str] = {}
+
+    def clock(moment: time) -> str:
+        label = time_labels.get(moment)
+        if label is None:
+            label = time_labels[moment] = escape(time_format(moment, "TIME_FORMAT"))
+        return label
+
+    def hours_cell(hours: DayHours) -> str:
+        if hours.day_off:
+            return f"{escape(_('Day off'))}\n              "
+        windows = (
+            ", ".join(f"{clock(starts)}–{clock(ends)}" for starts, ends in hours.windows)  # noqa: RUF001
+            if hours.windows
+            else escape(_("No hours"))
+        )
+        badge = f'<span class="badge">{escape(_("extra hours"))}</span>' if hours.extra else ""
+        return f"\n                {windows}\n                {badge}\n              "
+
+    def free_cell(day: WeekDay, slot_list: str) -> str:
+        if day.slots:
+            return f"\n                {slot_list}\n              "
+        if day.hours.day_off or not day.hours.windows:
+            why = "—"
+        elif day.beyond_horizon:
+            why = escape(_("Past your booking horizon"))
+        elif day.before_notice:
+            why = escape(_("Inside your minimum notice"))
+        elif day.week_full:
+            why = escape(_("Weekly limit reached"))
+        else:
+            why = escape(_("Nothing free: other sessions, buffers or notice fill these hours"))
+        return f'<span class="muted">{why}</span>\n              '
+
+    rows = [
+        f'\n          <tr>\n            <th scope="row">'
+        f'<time datetime="{day.hours.day.isoformat()}">'
+        f"{escape(date_format(day.hours.day, 'D j M'))}</time></th>\n            <td>\n"
+        f"              {hours_cell(day.hours)}\n            </td>\n            <td>\n"
+        f"              {free_cell(day, slot_list)}\n            </td>\n          </tr>\n        "
+        for day, slot_list in zip(days, _slot_lists(days, zone), strict=True)
+    ]
+    return SafeString(f"\n        \n        {''.join(rows)}\n        \n      ")
 
 
 def _week_context(request: HttpRequest, *, availability: Availability | None) -> dict:
@@ -80,7 +135,7 @@ def _week_context(request: HttpRequest, *, availability: Availability | None) ->
     return {
         "availability": availability,
         "days": days,
-        "rows": list(zip(days, _slot_lists(days, mentor.zoneinfo), strict=True)),
+        "week_rows": _week_rows(days, mentor.zoneinfo),
         "length": length,
         "length_choices": week_form.fields["length"].choices,
         "previous_start": first_day - timedelta(days=7) if first_day > today else None,
@@ -120,9 +175,9 @@ def _page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def availability_edit_view(request: HttpRequest) -> HttpResponse:
-    if not offers_sessions(user=request.user):
+    offers, availability = availability_of_mentor(user=request.user)
+    if not offers:
         return _not_a_mentor(request)
-    availability = availability_for(request.user)
     if request.method != "POST":
         return _page(request, availability=availability)
     if hours_action := request.POST.get(HOURS_ACTION):  # a preset: fill the hours, save nothing
@@ -145,9 +200,10 @@ def availability_edit_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def availability_week_view(request: HttpRequest) -> HttpResponse:
     """The week view alone, for htmx when the mentor changes the week or the length."""
-    if not offers_sessions(user=request.user):
+    offers, availability = availability_of_mentor(user=request.user)
+    if not offers:
         return _not_a_mentor(request)
-    context = _week_context(request, availability=availability_for(request.user))
+    context = _week_context(request, availability=availability)
     return render(request, WEEK_TEMPLATE, context)
 
 

@@ -192,6 +192,19 @@ def test_a_mentee_who_mentors_in_a_pairing_may_set_availability(client, mentee, 
     assert "Weekly hours" in response.content.decode()
 
 
+def test_a_mentor_who_stopped_mentoring_is_told_so_though_their_hours_are_kept(
+    client, mentor, published, frozen
+):
+    mentor.profile.is_mentor = False
+    mentor.profile.save(update_fields=["is_mentor"])
+    client.force_login(mentor)
+
+    for response in (client.get(PAGE), client.get(WEEK), client.post(PAGE, form_data())):
+        assert response.status_code == 200
+        assert "Availability is for mentors" in response.content.decode()
+    assert Availability.objects.get(mentor=mentor).windows.count() == 5
+
+
 def test_another_mentors_override_cannot_be_removed_by_changing_the_id(
     client, mentor, published, frozen
 ):

@@ -2,6 +2,7 @@
 values, aria-invalid and aria-describedby, for browsers and assistive tech alike."""
 
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 from django import forms
@@ -269,3 +270,86 @@ def test_quick_form_writes_what_django_writes_with_other_ids(auto_id):
     quick.is_valid()
 
     assert _parts(quick) == _parts(plain)
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"session_lengths": ["30"], **WINDOWS, "window_6_1_from": "<b>&\"'", "window_2_2_to": ""},
+        {"session_lengths": ["30"], "window_4_2_from": "18:00", "window_4_2_to": "19:00"},
+    ],
+)
+def test_the_hours_editor_writes_what_its_template_writes(language, data):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override(language):
+        form = AvailabilityForm(data, availability=None)
+        if data is not None:
+            assert not form.is_valid()
+        wanted = render_to_string("_partials/hours_week.html", {"rows": form.hours_rows()})
+
+        assert form.hours_editor() == wanted
+    if data is not None:
+        assert wanted.count("<details open>") == (2 if "window_3_2_from" in data else 1)
+
+
+# The <tbody> of sessions_app/availability/_week.html as the template wrote it.
+WEEK_TBODY = (Path(__file__).parent / "week_tbody_before.html").read_text()
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+def test_the_week_tables_rows_read_as_the_template_wrote_them(language):
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from sessions_app.selectors.availability import DayHours
+    from sessions_app.selectors.slots import WeekDay
+    from sessions_app.views.availability import _slot_lists, _week_rows
+
+    zone = ZoneInfo("Europe/Madrid")
+    first = datetime(2026, 10, 24, 7, 0, tzinfo=UTC)  # the clocks go back on the 25th
+    nine_to_five = ((time(9), time(12, 30)), (time(13, 15), time(17)))
+    kinds = [
+        {"windows": nine_to_five},  # free times
+        {"windows": nine_to_five, "extra": True},  # free times, on extra hours
+        {"windows": (), "day_off": True},
+        {"windows": ()},  # no hours that weekday
+        {"windows": ((time(0), time(23, 45)),), "beyond_horizon": True},
+        {"windows": nine_to_five, "before_notice": True},
+        {"windows": ((time(20), time(22)),), "extra": True, "week_full": True},
+        {"windows": nine_to_five},  # nothing free
+    ]
+    days = []
+    for n, kind in enumerate(kinds):
+        day = date(2026, 10, 24) + timedelta(days=n)
+        days.append(
+            WeekDay(
+                hours=DayHours(
+                    day=day,
+                    windows=kind["windows"],
+                    day_off=kind.get("day_off", False),
+                    extra=kind.get("extra", False),
+                ),
+                slots=[first + timedelta(days=n, minutes=15 * k) for k in range(3)]
+                if n < 2
+                else [],
+                week_full=kind.get("week_full", False),
+                before_notice=kind.get("before_notice", False),
+                beyond_horizon=kind.get("beyond_horizon", False),
+            )
+        )
+    with translation.override(language):
+        rows = _week_rows(days, zone)
+        slot_lists = _slot_lists(days, zone)
+        wanted = Template("{% load i18n tz %}" + WEEK_TBODY).render(
+            Context({"rows": list(zip(days, slot_lists, strict=True)), "mentor_zone": zone})
+        )
+
+    assert f"      <tbody>{rows}</tbody>\n" == wanted
+    assert "09:00–12:30, 13:15–17:00" in wanted  # noqa: RUF001
