@@ -120,23 +120,3 @@ def test_admins_in_different_time_zones_do_not_share_their_figures(client, progr
         response = cohort_page(client, cohort)
         assert this_weeks_sessions(response) == 0
         assert "Figures, queue and table as of 12:00" in text_of(response)
-
-
-def test_a_redis_that_refuses_connections_still_renders_the_page(
-    client, programme_admin, traveller
-):
-    cohort = cohort_ten_weeks_in(programme_admin, "Spring cohort")
-    PairingFactory.create_batch(2, cohort=cohort, status=Pairing.Status.ACTIVE)
-    client.force_login(programme_admin)
-    refusing = {
-        "default": {
-            "BACKEND": "mentoring.cache.FailSoftRedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
-            "KEY_PREFIX": "mentoring",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-    with override_settings(CACHES=refusing):
-        response = cohort_page(client, cohort)
-    assert figure(response, "active pairings") == 2
-    assert "Pairings" in text_of(response)
