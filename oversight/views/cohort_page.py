@@ -356,6 +356,37 @@ def _page_cached(
     return response
 
 
+def pairings_page(request: HttpRequest, cohort: Cohort) -> HttpResponse:
+    """The cohort's pairings page (oversight.views.cohort_pairings): the same table, from the
+    shared cache as on the cohort page (its own entry: the table's links keep its address), with
+    the time it was computed; or computed for this request without the cache."""
+    now, tz = timezone.now(), request.user.zoneinfo
+    today = timezone.localdate(now, tz)
+    if not figures_cached():
+        context = pairing_table_context(request, cohort, now=now, today=today)
+        return render_table(request, "oversight/cohorts/pairings.html", context)
+    parts = {
+        "table": (_table_key(request), lambda: _table_part(request, cohort, now=now, today=today))
+    }
+    table = cohort_page_cached(cohort_id=cohort.pk, now=now, today=today, tz=tz, parts=parts)[
+        "table"
+    ]
+    table_html = _for_viewer(request, table["table_html"], table["stand_ins"])
+    if wants_table_only(request):
+        response = HttpResponse(table_html)
+    else:
+        context = {
+            "cohort": cohort,
+            "cached": True,
+            "table_html": table_html,
+            "table_as_of": table["as_of"],
+            "table_every": figures_cache_seconds(),
+        }
+        response = render(request, "oversight/cohorts/pairings.html", context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
 @programme_admin_required
 def cohort_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(cohort_list_for_admin(user=request.user), PAGE_SIZE).get_page(

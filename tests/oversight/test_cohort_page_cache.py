@@ -19,6 +19,7 @@ from matching.models import MatchRun, MentorRequest
 from matching.services.requests import request_decline
 from organisations.models import Role
 from organisations.services import membership_ensure
+from oversight.live import cohort_figures_changed
 from oversight.models.health import HealthStatus, PairingHealth
 from pairings.models import Pairing
 from programmes.models import Cohort
@@ -455,3 +456,67 @@ def test_a_redis_that_refuses_connections_still_renders_the_page_and_the_table(
     assert "Mentee p1" in table(response)
     assert "Mentee p1" in alone.content.decode()
     assert not STAND_IN.search(response.content.decode() + alone.content.decode())
+
+
+# --- the cohort's pairings page: the same table, kept under the same version and window ----------
+
+
+def pairings_page(client, cohort, params=None, **headers):
+    response = client.get(
+        reverse("oversight:cohort_pairings", args=[cohort.pk]), params or {}, headers=headers
+    )
+    assert response.status_code == 200
+    return response
+
+
+def test_the_pairings_page_keeps_its_table_with_its_own_links_and_says_as_of_when(
+    client, cohort, programme_admin, traveller, settings
+):
+    (pairing,) = build_pairings(cohort, 1, with_activity=False)
+    client.force_login(programme_admin)
+    settings.COHORT_FIGURES_CACHE_SECONDS = 0
+    computed = pairings_page(client, cohort, {"sort": "mentee"})
+    settings.COHORT_FIGURES_CACHE_SECONDS = 60
+    kept = pairings_page(client, cohort, {"sort": "mentee"})
+    assert table(kept) == table(computed)
+    own = reverse("oversight:cohort_pairings", args=[cohort.pk])
+    assert f'hx-get="{own}"' in table(kept)  # the filters ask this page, not the cohort page
+    assert "Table as of 12:00 · updated every minute" in text_of(kept)
+    assert not STAND_IN.search(kept.content.decode())
+    alone = pairings_page(
+        client, cohort, {"sort": "mentee"}, **{"HX-Request": "true", "HX-Target": "pairings"}
+    )
+    assert table(alone) == table(kept)
+
+    # A message shows within the window; closing the pairing shows at once.
+    assert "No contact yet" in table(pairings_page(client, cohort))
+    Message.objects.create(pairing=pairing, sender_id=pairing.mentee_id, body="Hello")
+    assert "No contact yet" in table(pairings_page(client, cohort))
+    traveller.shift(timedelta(seconds=61))
+    response = pairings_page(client, cohort)
+    assert "No contact yet" not in table(response)
+    assert "Table as of 12:01 · updated every minute" in text_of(response)
+    response = client.post(
+        reverse("pairings:pairing_admin_close", args=[pairing.pk]),
+        {"reason": Pairing.CloseReason.COMPLETED},
+    )
+    assert response.status_code == 302
+    assert "<td>Closed</td>" in table(pairings_page(client, cohort))
+
+
+def test_the_pairings_page_asks_no_more_of_the_database_for_more_pairings(
+    client, cohort, programme_admin
+):
+    build_pairings(cohort, 2)
+    client.force_login(programme_admin)
+    pairings_page(client, cohort)
+    with CaptureQueriesContext(connection) as few:
+        pairings_page(client, cohort)
+    build_pairings(cohort, 30, prefix="q")
+    cohort_figures_changed(cohort_ids=[cohort.pk])
+    pairings_page(client, cohort)
+    with CaptureQueriesContext(connection) as many:
+        pairings_page(client, cohort)
+    assert len(many.captured_queries) == len(few.captured_queries)
+    for query in many.captured_queries:
+        assert FROM.search(query["sql"]).group(1) in ASKED, query["sql"]
