@@ -137,8 +137,12 @@ def worker_exit(server, worker) -> None:
     tearing down its heap object by object: that took about a second of CPU per retired worker
     (of a forked copy, so it also copied the pages it touched), while the worker held its place
     in the pool. The exit handlers still run: log handlers are flushed, Sentry sends what it
-    holds. Workers that fail keep Python's own exit and its exit status."""
-    if os.getpid() != worker.pid or not worker.booted or worker.alive:
+    holds. Workers that fail (a boot error, an exception, a timeout's abort) keep Python's own
+    exit and its exit status. gunicorn calls this while the worker's SystemExit is on its way
+    out (or in the master, for a worker already gone: nothing to do there)."""
+    leaving = sys.exc_info()[1]
+    normal = isinstance(leaving, SystemExit) and leaving.code in (None, 0)
+    if os.getpid() != worker.pid or not worker.booted or not normal:
         return
     from django.db import connections
 
