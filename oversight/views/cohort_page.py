@@ -316,6 +316,13 @@ def _table_key(request: HttpRequest) -> str:
     return hashlib.sha256(query.encode()).hexdigest()[:32]
 
 
+def _table_entry(
+    request: HttpRequest, cohort: Cohort, *, now: datetime, today: date
+) -> tuple[str, Any]:
+    """The table as a part of oversight.live.cohort_page_cached: its key and how to compute it."""
+    return _table_key(request), lambda: _table_part(request, cohort, now=now, today=today)
+
+
 def _page_cached(
     request: HttpRequest, cohort: Cohort, *, now: datetime, today: date, tz: ZoneInfo
 ) -> HttpResponse:
@@ -327,10 +334,7 @@ def _page_cached(
         if table_only
         else {"page": ("", lambda: _page_part(request, cohort, now=now, today=today, tz=tz))}
     )
-    parts["table"] = (
-        _table_key(request),
-        lambda: _table_part(request, cohort, now=now, today=today),
-    )
+    parts["table"] = _table_entry(request, cohort, now=now, today=today)
     found = cohort_page_cached(cohort_id=cohort.pk, now=now, today=today, tz=tz, parts=parts)
     table = found["table"]
     table_html = _for_viewer(request, table["table_html"], table["stand_ins"])
@@ -365,9 +369,7 @@ def pairings_page(request: HttpRequest, cohort: Cohort) -> HttpResponse:
     if not figures_cached():
         context = pairing_table_context(request, cohort, now=now, today=today)
         return render_table(request, "oversight/cohorts/pairings.html", context)
-    parts = {
-        "table": (_table_key(request), lambda: _table_part(request, cohort, now=now, today=today))
-    }
+    parts = {"table": _table_entry(request, cohort, now=now, today=today)}
     table = cohort_page_cached(cohort_id=cohort.pk, now=now, today=today, tz=tz, parts=parts)[
         "table"
     ]
