@@ -1,27 +1,20 @@
-"""Form parts the sessions pages repeat many times, rendered in Python instead of one template
-each.
-
-The mentor's availability page draws 28 time inputs, their labels and their (mostly empty)
-error lists; through Django's templates they were more than half of the page's CPU. The markup
-here is Django's own, byte for byte (tests/sessions_app/test_widgets.py compares the two):
-labels, ids, aria-invalid and aria-describedby stay as they are. Values are escaped.
+"""Form parts the sessions pages repeat many times, rendered in Python instead of through
+templates: times of day for a page, and the weekly hours editor of the availability page (14
+pairs of time inputs, the template's markup byte for byte: tests/sessions_app/test_widgets.py
+compares the two). The quick fields themselves are mentoring/quickforms.py's.
 """
 
-import html
-import re
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django import forms
 from django.forms.boundfield import BoundField
-from django.forms.utils import ErrorList
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mentoring.quickforms import escape_value
 from programmes.forms.hours import HoursRow
 
 
@@ -43,248 +36,6 @@ def local_times(zone: ZoneInfo) -> Callable[[datetime], tuple[datetime, str]]:
     return local_time
 
 
-def _escape(value: object) -> str:
-    """conditional_escape's result, without its lazy-string wrapper: this module escapes a few
-    hundred values a page."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
-
-def attrs_html(attrs: dict) -> SafeString:
-    """HTML attributes as django/forms/attrs.html writes them: False left out, True bare;
-    names and values escaped."""
-    return SafeString(
-        "".join(
-            f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(value)}"'
-            for name, value in attrs.items()
-            if value is not False
-        )
-    )
-
-
-class QuickInputMixin:
-    """An <input> as django/forms/widgets/input.html writes it."""
-
-    def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
-        return _input_html(self.get_context(name, value, attrs)["widget"])
-
-
-def _input_html(widget: dict) -> str:
-    shown = widget["value"]
-    value = "" if shown is None else f' value="{_escape(shown)}"'
-    return SafeString(
-        f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"{value}'
-        f"{attrs_html(widget['attrs'])}>"
-    )
-
-
-class QuickChoiceMixin:
-    """Radio buttons and checkboxes as django/forms/widgets/multiple_input.html and
-    input_option.html write them (a list with groups still renders through the templates)."""
-
-    def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
-        widget = self.get_context(name, value, attrs)["widget"]
-        groups = widget["optgroups"]
-        if any(group is not None for group, _options, _index in groups):
-            return super().render(name, value, attrs, renderer)
-        options = "".join(
-            f"<div>\n    <label{_for(option['attrs'])}>{_input_html(option)}\n"
-            f" {_escape(option['label'])}</label>\n\n</div>"
-            for _group, group_options, _index in groups
-            for option in group_options
-        )
-        outer = widget["attrs"]
-        outer_id = f' id="{_escape(outer["id"])}"' if outer.get("id") else ""
-        outer_class = f' class="{_escape(outer["class"])}"' if outer.get("class") else ""
-        return SafeString(f"<div{outer_id}{outer_class}>{options}\n</div>")
-
-
-def _for(attrs: dict) -> str:
-    return f' for="{_escape(attrs["id"])}"' if attrs.get("id") else ""
-
-
-class QuickTextInput(QuickInputMixin, forms.TextInput):
-    pass
-
-
-class QuickNumberInput(QuickInputMixin, forms.NumberInput):
-    pass
-
-
-class QuickDateInput(QuickInputMixin, forms.DateInput):
-    pass
-
-
-class QuickTimeInput(QuickInputMixin, forms.TimeInput):
-    pass
-
-
-class QuickHiddenInput(QuickInputMixin, forms.HiddenInput):
-    pass
-
-
-class QuickRadioSelect(QuickChoiceMixin, forms.RadioSelect):
-    pass
-
-
-class QuickCheckboxSelectMultiple(QuickChoiceMixin, forms.CheckboxSelectMultiple):
-    pass
-
-
-# Django's input widgets and their quick twins, which differ only in how they render.
-QUICK_INPUTS: dict[type, type] = {
-    forms.TextInput: QuickTextInput,
-    forms.NumberInput: QuickNumberInput,
-    forms.DateInput: QuickDateInput,
-    forms.TimeInput: QuickTimeInput,
-    forms.HiddenInput: QuickHiddenInput,
-    forms.RadioSelect: QuickRadioSelect,
-    forms.CheckboxSelectMultiple: QuickCheckboxSelectMultiple,
-}
-QUICK_WIDGETS = frozenset(QUICK_INPUTS.values())
-# Inputs that render as one <input> whatever their value (not hidden: no aria attributes there).
-PLAIN_INPUTS = frozenset({QuickTextInput, QuickNumberInput, QuickDateInput, QuickTimeInput})
-FIELD_TEMPLATE = "_partials/field.html"  # mentoring.forms.FormRenderer's field_template_name
-
-
-class QuickErrorList(ErrorList):
-    """An error list whose empty case (nearly every field on nearly every page) costs no
-    template; a list with errors renders through Django's template as before."""
-
-    def render(self, template_name=None, context=None, renderer=None) -> SafeString:
-        if not self.data and template_name is None and context is None:
-            return SafeString("")
-        return super().render(template_name, context, renderer)
-
-    __str__ = render
-    __html__ = render
-
-
-class QuickBoundField(BoundField):
-    """label_tag, legend_tag and as_field_group as django/forms/label.html and
-    templates/_partials/field.html write them, without the templates."""
-
-    @property
-    def widget_type(self) -> str:
-        """As Django names it for the widget the quick one stands in for."""
-        widget = type(self.field.widget)
-        if widget in QUICK_WIDGETS:
-            widget = widget.__bases__[1]
-        return re.sub(r"widget$|input$", "", widget.__name__.lower())
-
-    def as_widget(self, widget=None, attrs=None, only_initial=False) -> SafeString:
-        """BoundField.as_widget for a plain quick input, in fewer steps: the attributes in
-        Django's order (required, aria-invalid, aria-describedby, id after the widget's own)."""
-        field = self.field
-        own = field.widget
-        if (
-            widget is not None
-            or attrs
-            or only_initial
-            or type(own) not in PLAIN_INPUTS
-            or field.localize
-            or field.disabled
-        ):
-            return super().as_widget(widget, attrs, only_initial)
-        form = self.form
-        extra: dict = {}
-        if field.required and form.use_required_attribute:
-            extra["required"] = True
-        errors = form.errors.get(self.name)
-        if errors:
-            extra["aria-invalid"] = "true"
-        auto_id = self.auto_id
-        if auto_id and not own.attrs.get("aria-describedby"):
-            described = [f"{auto_id}_helptext"] if field.help_text else []
-            if errors:
-                described.append(f"{auto_id}_error")
-            if described:
-                extra["aria-describedby"] = " ".join(described)
-        if auto_id and "id" not in own.attrs:
-            extra["id"] = auto_id
-        return _input_html(
-            {
-                "type": own.input_type,
-                "name": self.html_name,
-                "value": own.format_value(self.value()),
-                "attrs": {**own.attrs, **extra},
-            }
-        )
-
-    def as_field_group(self) -> SafeString:
-        if self.template_name != FIELD_TEMPLATE:
-            return super().as_field_group()
-        auto_id = self.auto_id
-        checkbox = self.widget_type == "checkbox"
-        fieldset = self.use_fieldset
-        if checkbox:
-            label = f"{_escape(self)} {_escape(self.label)}"
-            head = f'\n  <label for="{_escape(auto_id)}">{label}</label>\n'
-        elif fieldset:
-            described = self.aria_describedby
-            described = f' aria-describedby="{_escape(described)}"' if described else ""
-            legend = _escape(self.legend_tag()) if self.label else ""
-            head = f"\n  <fieldset{described}>\n  {legend}\n  {_escape(self)}\n"
-        else:
-            label = _escape(self.label_tag()) if self.label else ""
-            head = f"\n  {label}\n  {_escape(self)}\n"
-        help_text = self.help_text
-        if help_text:
-            help_id = f' id="{_escape(auto_id)}_helptext"' if auto_id else ""
-            help_text = f'<small class="helptext"{help_id}>{help_text}</small>'
-        close = "</fieldset>" if fieldset and not checkbox else ""
-        html = f"{head}\n{_escape(self.errors)}\n{help_text or ''}\n{close}\n"
-        return SafeString(html.strip())  # as the renderer strips the template's output
-
-    def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None) -> SafeString:
-        contents = contents or self.label
-        if label_suffix is None:
-            label_suffix = (
-                self.field.label_suffix
-                if self.field.label_suffix is not None
-                else self.form.label_suffix
-            )
-        if label_suffix and contents and contents[-1] not in _(":?.!"):
-            contents = SafeString(_escape(contents) + _escape(label_suffix))
-        widget = self.field.widget
-        id_ = widget.attrs.get("id") or self.auto_id
-        if not id_:
-            return SafeString(conditional_escape(contents).strip())  # the renderer strips
-        id_for_label = widget.id_for_label(id_)
-        if id_for_label:
-            attrs = {**(attrs or {}), "for": id_for_label}
-        if self.field.required and hasattr(self.form, "required_css_class"):
-            attrs = attrs or {}
-            if "class" in attrs:
-                attrs["class"] += " " + self.form.required_css_class
-            else:
-                attrs["class"] = self.form.required_css_class
-        tag = tag or "label"
-        tag = _escape(tag)
-        return SafeString(f"<{tag}{attrs_html(attrs or {})}>{_escape(contents)}</{tag}>")
-
-
-class QuickForm(forms.Form):
-    """A form whose plain inputs, labels and empty error lists render without templates."""
-
-    bound_field_class = QuickBoundField
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("error_class", QuickErrorList)
-        super().__init__(*args, **kwargs)
-        quicken(self)
-
-
-def quicken(form: forms.BaseForm) -> None:
-    """Give the form's plain inputs (its own copies) their quick twins; call again after
-    adding fields."""
-    for field in form.fields.values():
-        quick = QUICK_INPUTS.get(type(field.widget))
-        if quick is not None:
-            field.widget.__class__ = quick  # same attributes, only render() differs
-
-
 HOURS_TOOLS = (
     ("office", gettext_lazy("Weekday office hours 9–17")),  # noqa: RUF001 (the en dash is the text)
     ("evenings", gettext_lazy("Weekday evenings 18–21")),  # noqa: RUF001 (the en dash is the text)
@@ -297,7 +48,7 @@ def hours_week_html(rows: list[HoursRow]) -> SafeString:
     """templates/_partials/hours_week.html for these rows, written in Python: 14 pairs of time
     inputs with their labels and error lists cost more through the template than the rest of
     the form (tests/sessions_app/test_widgets.py compares the two byte for byte)."""
-    esc = _escape
+    esc = escape_value
     arrow = '<span aria-hidden="true">–</span>'  # noqa: RUF001 (the en dash is the text)
 
     def window(opens: BoundField, closes: BoundField) -> str:
@@ -333,7 +84,7 @@ def hours_week_html(rows: list[HoursRow]) -> SafeString:
             parts += [f"\n            {window(*pair)}\n          " for pair in row.more]
             parts.append("\n        </details>\n      ")
         errors = "".join(
-            _escape(found)
+            escape_value(found)
             for pair in (row.first, *row.more)
             for field in pair
             if (found := field.form.errors.get(field.name))

@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from mentoring.quickforms import QuickForm, quicken
 from programmes.forms.hours import (
     QUARTER_HOURS,
     HoursRow,
@@ -19,7 +20,7 @@ from programmes.forms.hours import (
 )
 from sessions_app.models import Availability
 from sessions_app.selectors.availability import SESSION_LENGTHS
-from sessions_app.widgets import QuickForm, hours_week_html, quicken
+from sessions_app.widgets import hours_week_html
 
 WINDOWS_PER_DAY = 2
 NEW_MENTOR_HOURS = (time(9), time(17))  # a first suggestion on weekdays; nothing is saved yet

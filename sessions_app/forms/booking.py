@@ -15,10 +15,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mentoring.quickforms import QuickForm
 from sessions_app.models import Appointment, Series
 from sessions_app.selectors.appointments import SlotDay
 from sessions_app.services.series import SERIES_COUNT_MAX
-from sessions_app.widgets import QuickForm, local_times
+from sessions_app.widgets import local_times
 
 CHECKED = " checked"
 

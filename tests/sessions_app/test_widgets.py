@@ -9,9 +9,9 @@ from django import forms
 from django.forms.utils import ErrorList
 from django.utils.html import conditional_escape
 
+from mentoring.quickforms import QUICK_WIDGETS, QuickErrorList, QuickForm
 from programmes.forms.hours import time_field
 from sessions_app.forms.availability import AvailabilityForm, DateOverrideForm
-from sessions_app.widgets import QUICK_WIDGETS, QuickErrorList, QuickForm
 
 
 class Plain(forms.Form):
