@@ -6,6 +6,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.dates import WEEKDAYS
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,7 +15,7 @@ from accounts.models import Profile, User
 from accounts.widgets import QuickSelect
 from pairings.models import ContactTerms
 from pairings.selectors.agreements import MINUTES_PER_DAY, minutes_label, phone_display
-from programmes.forms.hours import HoursRow, hours_rows, time_field, window_times
+from programmes.forms.hours import HoursRow, hours_rows, hours_week_html, time_field, window_times
 from programmes.models import Channel
 
 WINDOWS_PER_DAY = 2
@@ -147,8 +148,12 @@ class ContactTermsForm(forms.Form):
             self.initial[f"hours_{weekday}_{n}_to"] = time(closes // 60, closes % 60)
 
     def hours_rows(self) -> list[HoursRow]:
-        """One row per weekday for the hours editor (templates/_partials/hours_week.html)."""
+        """One row per weekday for the hours editor."""
         return hours_rows(self, self.days)
+
+    def hours_editor(self) -> SafeString:
+        """The weekly hours editor (programmes.forms.hours.hours_week_html)."""
+        return hours_week_html(self.hours_rows())
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"]

@@ -4,10 +4,14 @@ from dataclasses import dataclass
 from datetime import time
 
 from django import forms
+from django.forms.boundfield import BoundField
 from django.http import QueryDict
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from mentoring.quickforms import escape_value
 
 STEP_MINUTES = 15
 QUARTER_HOURS = gettext_lazy("Use quarter hours: :00, :15, :30 or :45.")
@@ -112,3 +116,64 @@ def hours_action_apply(
             first_from, first_to = names[weekday][:2]
             typed[first_from], typed[first_to] = f"{opens:%H:%M}", f"{closes:%H:%M}"
     form.initial.update({name: None if value == "" else value for name, value in typed.items()})
+
+
+HOURS_TOOLS = (
+    ("office", gettext_lazy("Weekday office hours 9–17")),  # noqa: RUF001 (the en dash is the text)
+    ("evenings", gettext_lazy("Weekday evenings 18–21")),  # noqa: RUF001 (the en dash is the text)
+    ("copy_monday", gettext_lazy("Copy Monday to Tuesday–Friday")),  # noqa: RUF001 (the en dash is the text)
+    ("clear", gettext_lazy("Clear all")),
+)
+
+
+def hours_week_html(rows: list[HoursRow]) -> SafeString:
+    """The weekly hours editor for these rows (hours_rows): presets and "copy Monday" (server-side
+    submits, done in place by static/js/agreement-hours.js), then one row per day: its first
+    window, and a second one behind "more" unless it holds a time or an error. Written in
+    Python: 14 pairs of time inputs with their labels and error lists cost more through a
+    template than the rest of the form. tests/sessions_app/test_widgets.py holds the template
+    it replaced and compares the two byte for byte."""
+    esc = escape_value
+    arrow = '<span aria-hidden="true">–</span>'  # noqa: RUF001 (the en dash is the text)
+
+    def window(opens: BoundField, closes: BoundField) -> str:
+        return (
+            f'<span class="hours-window">{esc(opens.label_tag())}{esc(opens)}{arrow}'
+            f"{esc(closes.label_tag())}{esc(closes)}</span>"
+        )
+
+    parts = [
+        f'\n\n<div class="hours-tools" role="group" aria-label="{esc(_("Fill in the hours"))}">\n'
+    ]
+    parts += [
+        f'  <button type="submit" name="hours_action" value="{value}" class="secondary outline"'
+        f" formnovalidate>{esc(str(label))}</button>\n"
+        for value, label in HOURS_TOOLS
+    ]
+    parts.append("</div>\n")
+    for row in rows:
+        name = esc(row.name)
+        parts.append(
+            f'\n  <fieldset class="hours-day" data-hours-day="{row.weekday}">\n'
+            f'    <legend><span class="day-long">{name}</span><span class="day-short"'
+            f' aria-hidden="true">{esc(row.short)}</span></legend>\n'
+            f'    <div class="hours-windows">\n      {window(*row.first)}\n      '
+        )
+        if row.more:
+            another = _("Another window on %(day)s") % {"day": name}
+            parts.append(
+                f"\n        <details{' open' if row.more_open else ''}>\n"
+                f'          <summary><span aria-hidden="true">+</span><span'
+                f' class="visually-hidden">{another}</span></summary>\n          '
+            )
+            parts += [f"\n            {window(*pair)}\n          " for pair in row.more]
+            parts.append("\n        </details>\n      ")
+        errors = "".join(
+            escape_value(found)
+            for pair in (row.first, *row.more)
+            for field in pair
+            if (found := field.form.errors.get(field.name))
+        )
+        parts.append(f"\n    </div>\n    {errors}\n  </fieldset>\n")
+    parts.append("\n")
+    return SafeString("".join(parts))

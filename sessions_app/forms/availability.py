@@ -14,13 +14,13 @@ from programmes.forms.hours import (
     QUARTER_HOURS,
     HoursRow,
     hours_rows,
+    hours_week_html,
     off_quarter_hour,
     time_field,
     window_times,
 )
 from sessions_app.models import Availability
 from sessions_app.selectors.availability import SESSION_LENGTHS
-from sessions_app.widgets import hours_week_html
 
 WINDOWS_PER_DAY = 2
 NEW_MENTOR_HOURS = (time(9), time(17))  # a first suggestion on weekdays; nothing is saved yet
@@ -114,11 +114,11 @@ class AvailabilityForm(QuickForm):
                 self.initial[f"window_{weekday}_{n}_to"] = ends
 
     def hours_rows(self) -> list[HoursRow]:
-        """One row per weekday for the hours editor (templates/_partials/hours_week.html)."""
+        """One row per weekday for the hours editor."""
         return hours_rows(self, self.days)
 
     def hours_editor(self) -> SafeString:
-        """The hours editor as templates/_partials/hours_week.html writes it, in Python."""
+        """The weekly hours editor (programmes.forms.hours.hours_week_html)."""
         return hours_week_html(self.hours_rows())
 
     def clean(self) -> dict:

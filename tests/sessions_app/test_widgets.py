@@ -272,6 +272,17 @@ def test_quick_form_writes_what_django_writes_with_other_ids(auto_id):
     assert _parts(quick) == _parts(plain)
 
 
+# The weekly hours editor as templates/_partials/hours_week.html wrote it, before
+# programmes.forms.hours.hours_week_html replaced it on both pages that show it.
+HOURS_WEEK = (Path(__file__).parent / "hours_week_before.html").read_text()
+
+
+def _hours_week_as_the_template_wrote_it(rows: list) -> str:
+    from django.template import engines
+
+    return engines["django"].from_string(HOURS_WEEK).render({"rows": rows})
+
+
 @pytest.mark.parametrize("language", ["en", "es", "de"])
 @pytest.mark.parametrize(
     "data",
@@ -282,18 +293,49 @@ def test_quick_form_writes_what_django_writes_with_other_ids(auto_id):
     ],
 )
 def test_the_hours_editor_writes_what_its_template_writes(language, data):
-    from django.template.loader import render_to_string
     from django.utils import translation
 
     with translation.override(language):
         form = AvailabilityForm(data, availability=None)
         if data is not None:
             assert not form.is_valid()
-        wanted = render_to_string("_partials/hours_week.html", {"rows": form.hours_rows()})
+        wanted = _hours_week_as_the_template_wrote_it(form.hours_rows())
 
         assert form.hours_editor() == wanted
     if data is not None:
         assert wanted.count("<details open>") == (2 if "window_3_2_from" in data else 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"channels": ["email"], "hours_0_1_from": "09:00", "hours_0_1_to": "08:00",
+         "hours_2_2_from": "<b>&\"'", "hours_4_2_from": "18:00", "hours_4_2_to": "19:00"},
+    ],
+)  # fmt: skip
+def test_the_contact_terms_hours_editor_writes_what_its_template_writes(language, data):
+    """The contact terms page's editor (plain inputs, through their templates) is the same
+    writer's, with the terms form's own field names."""
+    from django.utils import translation
+
+    from pairings.forms.agreements import ContactTermsForm
+    from tests.factories import ProfileFactory
+
+    profile = ProfileFactory()
+    with translation.override(language):
+        form = ContactTermsForm(data, person=profile.user, profile=profile, terms=None)
+        if data is not None:
+            assert not form.is_valid()
+        wanted = _hours_week_as_the_template_wrote_it(form.hours_rows())
+
+        assert form.hours_editor() == wanted
+    assert 'name="hours_6_2_to"' in wanted
+    if data is not None:
+        assert 'aria-invalid="true"' in wanted
+        assert wanted.count("<details open>") == 2
 
 
 # The <tbody> of sessions_app/availability/_week.html as the template wrote it.
