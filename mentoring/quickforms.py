@@ -123,8 +123,24 @@ QUICK_INPUTS: dict[type, type] = {
     forms.CheckboxSelectMultiple: QuickCheckboxSelectMultiple,
 }
 QUICK_WIDGETS = frozenset(QUICK_INPUTS.values())
-# Inputs that render as one <input> whatever their value (not hidden: no aria attributes there).
-PLAIN_INPUTS = frozenset({QuickTextInput, QuickNumberInput, QuickDateInput, QuickTimeInput})
+# Inputs that render as one <input> whatever their value (not hidden: no aria attributes there),
+# Django's own and their quick twins: a quick bound field writes them without their template, and
+# a <textarea> too (TEXTAREAS).
+PLAIN_INPUTS = frozenset(
+    {
+        QuickTextInput,
+        QuickNumberInput,
+        QuickDateInput,
+        QuickTimeInput,
+        forms.TextInput,
+        forms.NumberInput,
+        forms.DateInput,
+        forms.TimeInput,
+        forms.EmailInput,
+        forms.URLInput,
+    }
+)
+TEXTAREAS = frozenset({forms.Textarea})
 FIELD_TEMPLATE = "_partials/field.html"  # mentoring.forms.FormRenderer's field_template_name
 
 
@@ -153,16 +169,25 @@ class QuickBoundField(BoundField):
             widget = widget.__bases__[1]
         return re.sub(r"widget$|input$", "", widget.__name__.lower())
 
+    @property
+    def errors(self) -> ErrorList:
+        """BoundField.errors, whose empty list (nearly every field on nearly every page) writes
+        nothing without going through its template."""
+        found = self.form.errors.get(self.name)
+        return QuickErrorList(renderer=self.form.renderer) if found is None else found
+
     def as_widget(self, widget=None, attrs=None, only_initial=False) -> SafeString:
-        """BoundField.as_widget for a plain quick input, in fewer steps: the attributes in
-        Django's order (required, aria-invalid, aria-describedby, id after the widget's own)."""
+        """BoundField.as_widget for a plain input or a textarea, in fewer steps: the attributes
+        in Django's order (required, aria-invalid, aria-describedby, id after the widget's
+        own)."""
         field = self.field
         own = field.widget
+        kind = type(own)
         if (
             widget is not None
             or attrs
             or only_initial
-            or type(own) not in PLAIN_INPUTS
+            or (kind not in PLAIN_INPUTS and kind not in TEXTAREAS)
             or field.localize
             or field.disabled
         ):
@@ -183,11 +208,18 @@ class QuickBoundField(BoundField):
                 extra["aria-describedby"] = " ".join(described)
         if auto_id and "id" not in own.attrs:
             extra["id"] = auto_id
+        value = own.format_value(self.value())
+        if kind in TEXTAREAS:  # as django/forms/widgets/textarea.html writes it
+            return SafeString(
+                f'<textarea name="{escape_value(self.html_name)}"'
+                f"{attrs_html({**own.attrs, **extra})}>\n"
+                f"{escape_value(value) if value else ''}</textarea>"
+            )
         return _input_html(
             {
                 "type": own.input_type,
                 "name": self.html_name,
-                "value": own.format_value(self.value()),
+                "value": value,
                 "attrs": {**own.attrs, **extra},
             }
         )
