@@ -182,9 +182,9 @@ def _book_context(request: HttpRequest, pairing: Pairing, modes: list[str]) -> d
 @login_required
 @require_http_methods(["GET", "POST"])
 def appointment_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
-    pairing = pairing_get_for_booking(user=request.user, pairing_id=pairing_id)
-    now = timezone.now()
     posted = request.method == "POST"
+    pairing = pairing_get_for_booking(user=request.user, pairing_id=pairing_id, whole=posted)
+    now = timezone.now()
     # Showing free times may use the kept copy of the rules; a booking reads the database.
     rules = booking_rules_for(mentor=pairing.mentor, now=now, kept=not posted)
     availability = rules.availability
