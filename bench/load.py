@@ -145,6 +145,7 @@ def _seed(now) -> None:
     from organisations.services import membership_ensure
     from outbox.models import QueuedTask
     from pairings.models import Acknowledgement, ContactAgreement, ContactTerms, Pairing
+    from sessions_app.live import booking_rules_changed
     from sessions_app.models import Availability, WeeklyWindow
 
     rng = random.Random(SEED)
@@ -220,6 +221,7 @@ def _seed(now) -> None:
         ),
         batch_size=10000,
     )
+    booking_rules_changed(mentor_ids=mentors)  # bulk creates send no signal
     pairings = list(Pairing.objects.values_list("pk", "mentor_id", "mentee_id"))
     agreements = ContactAgreement.objects.bulk_create(
         (ContactAgreement(pairing_id=pk, version=1) for pk, *_ in pairings), batch_size=5000

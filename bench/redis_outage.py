@@ -92,6 +92,7 @@ def main() -> int:
 
 
 def _seed() -> list:
+    from sessions_app.live import booking_rules_changed
     from sessions_app.models import Availability, WeeklyWindow
     from tests.agreements import agreement_reach
     from tests.factories import CohortFactory, EnrolmentFactory, PairingFactory, ProfileFactory
@@ -110,6 +111,7 @@ def _seed() -> list:
             WeeklyWindow(availability=availability, weekday=d, starts=clock(7), ends=clock(21))
             for d in range(7)
         )
+        booking_rules_changed(mentor_ids=[mentor.pk])  # a bulk create sends no signal
         pairings.append(pairing)
     return pairings
 

@@ -9,9 +9,10 @@ LIVE_VERSIONS_CACHED) is trusted: a per-process cache would miss the other worke
 without one every read computes. A cache error computes too: the cache is an optimisation,
 never a reason for a 500.
 
-Used by the thread poll and the unread badge (exchange/live.py) and by the dashboard's
+Used by the thread poll and the unread badge (exchange/live.py), by the dashboard's
 counters: each person's under their own version, which the writes of every app bump through
-`counters_changed` (signals in home/receivers.py, and the bulk writes by hand).
+`counters_changed` (signals in home/receivers.py, and the bulk writes by hand), and by the
+booking pages for a mentor's booking rules (sessions_app/live.py).
 """
 
 import logging

@@ -84,6 +84,13 @@ def _person_counters_counted(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _booking_rules_read(settings) -> None:
+    """And a mentor's booking rules (sessions_app/live.py): read from the database on every
+    booking page. tests/sessions_app/test_booking_rules_cache.py turns their cache on."""
+    settings.BOOKING_RULES_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def _cohort_figures_computed(settings) -> None:
     """And the cohort page (oversight/live.py: its figures, charts, queue and pairings table),
     which tests change between two loads: computed on every view. test_cohort_figures_cache.py

@@ -20,6 +20,7 @@ from sessions_app.models import Appointment, Availability
 from sessions_app.selectors.slots import Slot, SlotPlan, calendar_busy_of, slot_plan
 
 SERIES_MAX = 52  # a year of weekly sessions: "until the cohort ends" stops here at the latest
+_PERSON_FIELDS = ("email", "display_name", "timezone")  # name (display_name or email) and zone
 
 
 def appointments_for_user(*, user: User) -> QuerySet[Appointment]:
@@ -56,11 +57,24 @@ def appointments_for_pairing(*, pairing: Pairing, upcoming: bool, now: datetime)
     return sessions.exclude(to_come).order_by("-starts_at")
 
 
-def pairing_get_for_booking(*, user: User, pairing_id: int) -> Pairing:
+# What the booking page shows of a pairing (the view, its templates, slot_plan and
+# booking_modes_for): its status, its cohort's in-person rule, both people's names and zones.
+BOOKING_PAGE_FIELDS = (
+    "status",
+    "cohort__first_session_in_person",
+    *(f"{person}__{field}" for person in ("mentor", "mentee") for field in _PERSON_FIELDS),
+)
+
+
+def pairing_get_for_booking(*, user: User, pairing_id: int, whole: bool = True) -> Pairing:
     """pairing_get_for_user (404 for anyone outside the pairing) with the cohort and both
-    people but not their profiles, which the booking pages never read."""
+    people but not their profiles, which the booking pages never read. Not `whole`: only what
+    the page shows (BOOKING_PAGE_FIELDS); a booking reads whole rows, its services read more."""
     pairings = pairings_for_user(user=user).select_related(None)
-    return get_object_or_404(pairings.select_related("cohort", "mentor", "mentee"), pk=pairing_id)
+    pairings = pairings.select_related("cohort", "mentor", "mentee")
+    if not whole:
+        pairings = pairings.only(*BOOKING_PAGE_FIELDS)
+    return get_object_or_404(pairings, pk=pairing_id)
 
 
 def appointments_next_in_pairing(*, pairing: Pairing, now: datetime, limit: int) -> list:

@@ -3,7 +3,8 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from django.db.models import Exists, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -17,6 +18,58 @@ SESSION_LENGTHS = (15, 30, 45, 60, 90)  # the lengths a mentor may offer, in min
 def availability_for(mentor: User) -> Availability | None:
     """The mentor's published availability with its weekly windows, or None (offers nothing)."""
     return Availability.objects.filter(mentor=mentor).prefetch_related("windows").first()
+
+
+class OverrideRow(NamedTuple):
+    """What hours_by_day reads of a DateOverride, read as a row: lighter than the model."""
+
+    date: date
+    day_off: bool
+    starts: time | None
+    ends: time | None
+
+
+def date_override_rows(
+    *, availability: Availability, first_day: date, last_day: date | None = None
+) -> list[OverrideRow]:
+    """The availability's date overrides from `first_day` (to `last_day`, or all later ones) as
+    rows; one query."""
+    if last_day is None:
+        overrides = availability.overrides.filter(date__gte=first_day)
+    else:
+        overrides = availability.overrides.filter(date__range=(first_day, last_day))
+    return [OverrideRow(*row) for row in overrides.values_list("date", "day_off", "starts", "ends")]
+
+
+@dataclass(frozen=True)
+class BookingRules:
+    """What the booking pages need of a mentor to show free times: the availability (None when
+    not published) with its weekly windows read, and its date overrides from `since` on."""
+
+    availability: Availability | None
+    overrides: tuple[OverrideRow, ...]
+    since: date
+
+    def covers(self, day: date) -> bool:
+        """Whether the overrides held reach back to `day`."""
+        return self.since <= day
+
+
+def booking_rules_read(*, mentor: User, since: date) -> BookingRules:
+    """The mentor's availability with its weekly windows and date overrides from `since` on;
+    three queries (one without availability)."""
+    availability = availability_for(mentor)
+    if availability is None:
+        return BookingRules(availability=None, overrides=(), since=since)
+    rows = date_override_rows(availability=availability, first_day=since)
+    return BookingRules(availability=availability, overrides=tuple(rows), since=since)
+
+
+def booking_rules_since(*, mentor: User, now: datetime) -> date:
+    """The first date whose overrides a kept copy of the rules holds: the day before the
+    mentor's local today, so the copy still covers today if the mentor moves to a time zone
+    a day behind."""
+    return local_today(user=mentor, now=now) - timedelta(days=1)
 
 
 def _offering(user: User) -> QuerySet[User]:

@@ -29,7 +29,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db.models import BigIntegerField, Func, Q
@@ -38,7 +37,9 @@ from accounts.models import User
 from sessions_app.models import Appointment, Availability, BusyInterval, DateOverride
 from sessions_app.selectors.availability import (
     DayHours,
+    OverrideRow,
     availability_for,
+    date_override_rows,
     hours_by_day,
     local_today,
 )
@@ -74,15 +75,6 @@ def _instant(day: date, wall_time: time, zone: ZoneInfo, *, last: bool) -> int:
 
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
-
-
-class _Override(NamedTuple):
-    """What hours_by_day reads of a DateOverride, read as a row: lighter than the model."""
-
-    date: date
-    day_off: bool
-    starts: time | None
-    ends: time | None
 
 
 @dataclass
@@ -189,13 +181,13 @@ def slot_plan(
     exclude_appointment_id: int | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
-    overrides: Iterable[DateOverride] | None = None,
+    overrides: Iterable[DateOverride | OverrideRow] | None = None,
     calendar_busy: Iterable[tuple[int, int]] | None = None,
 ) -> SlotPlan:
     """The free slots of `free_slots`, for an availability already read with its windows: three
-    queries (the date overrides in range, unless given, both people's sessions and both
-    people's calendar busy times, unless given: `calendar_busy` of the same people covering the
-    range, from `calendar_busy_of`)."""
+    queries (the date overrides in range, unless given: `overrides` covering the range, those
+    outside it ignored; both people's sessions; and both people's calendar busy times, unless
+    given: `calendar_busy` of the same people covering the range, from `calendar_busy_of`)."""
     zone = mentor.zoneinfo
     opens = now + timedelta(hours=availability.notice_hours)
     if start is not None:
@@ -210,12 +202,9 @@ def slot_plan(
     first_day = opens.astimezone(zone).date()
     last_day = closes.astimezone(zone).date()
     if overrides is None:
-        overrides = [
-            _Override(*row)
-            for row in availability.overrides.filter(date__range=(first_day, last_day)).values_list(
-                "date", "day_off", "starts", "ends"
-            )
-        ]
+        overrides = date_override_rows(
+            availability=availability, first_day=first_day, last_day=last_day
+        )
     days = hours_by_day(
         availability=availability,
         overrides=overrides,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mentoring.errors import DomainError
+from sessions_app.live import booking_rules_changed
 from sessions_app.models import Availability, DateOverride, WeeklyWindow
 from sessions_app.selectors.availability import SESSION_LENGTHS, local_today
 
@@ -63,6 +64,7 @@ def availability_save(
     for row in rows:
         row.full_clean(exclude=["availability"])
     WeeklyWindow.objects.bulk_create(rows)
+    booking_rules_changed(mentor_ids=[mentor.pk])  # a bulk create sends no signal
     return availability
 
 
@@ -117,4 +119,4 @@ def date_override_add(
 @transaction.atomic
 def date_override_remove(*, override: DateOverride) -> None:
     """Remove a day off or extra hours; the date's weekly windows apply again. Safe to repeat."""
-    DateOverride.objects.filter(pk=override.pk).delete()
+    DateOverride.objects.filter(pk=override.pk).delete()  # its signal bumps the mentor's rules

@@ -31,6 +31,7 @@ from sessions_app.forms.booking import (
     LengthForm,
 )
 from sessions_app.ics import PUBLISH, calendar_for, content_type_for, event_for
+from sessions_app.live import booking_rules_for
 from sessions_app.models import Appointment, Availability
 from sessions_app.selectors.agenda import partner_in
 from sessions_app.selectors.appointments import (
@@ -42,7 +43,7 @@ from sessions_app.selectors.appointments import (
     pairing_get_for_booking,
     slot_week,
 )
-from sessions_app.selectors.availability import availability_for
+from sessions_app.selectors.availability import BookingRules
 from sessions_app.selectors.slots import slot_plan
 from sessions_app.services.booking import (
     appointment_book,
@@ -90,7 +91,7 @@ def _picker(
     *,
     mentor: User,
     mentee: User,
-    availability: Availability,
+    rules: BookingRules,
     form: AppointmentRescheduleForm,
     length: int,
     now: datetime,
@@ -99,7 +100,9 @@ def _picker(
 ) -> dict:
     """Fresh free times for `length`, one week of them put into the form (the first free time
     proposed when `propose`), and the length form."""
-    # free_slots for the availability the page already read: three queries instead of five.
+    # free_slots for the rules the page already read (an availability is published): two
+    # queries (both people's sessions and calendar busy times) instead of five.
+    availability = rules.availability
     plan = slot_plan(
         availability=availability,
         mentor=mentor,
@@ -107,6 +110,7 @@ def _picker(
         length=length,
         now=now,
         exclude_appointment_id=exclude_appointment_id,
+        overrides=rules.overrides,
     )
     form.is_valid()  # cleans a bound form once (a refusal added since is kept)
     zone = request.user.zoneinfo
@@ -178,14 +182,16 @@ def _book_context(request: HttpRequest, pairing: Pairing, modes: list[str]) -> d
 @login_required
 @require_http_methods(["GET", "POST"])
 def appointment_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
-    pairing = pairing_get_for_booking(user=request.user, pairing_id=pairing_id)
-    availability = availability_for(pairing.mentor)
+    posted = request.method == "POST"
+    pairing = pairing_get_for_booking(user=request.user, pairing_id=pairing_id, whole=posted)
+    now = timezone.now()
+    # Showing free times may use the kept copy of the rules; a booking reads the database.
+    rules = booking_rules_for(mentor=pairing.mentor, now=now, kept=not posted)
+    availability = rules.availability
     modes = booking_modes_for(pairing=pairing)
     reason = _refusal(pairing, availability, modes)
     if reason:
         return _unavailable(request, pairing, reason)
-    now = timezone.now()
-    posted = request.method == "POST"
     # The way to meet is proposed once the page is sure to show: after the sessions to come
     # are read, which may answer whether one is booked already.
     kwargs, length = _book_form_kwargs(request, pairing, availability, modes, propose=False)
@@ -220,7 +226,7 @@ def appointment_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse
                 request,
                 mentor=pairing.mentor,
                 mentee=pairing.mentee,
-                availability=availability,
+                rules=rules,
                 form=form,
                 length=length,
                 now=timezone.now(),
@@ -274,8 +280,10 @@ def appointment_ics_view(request: HttpRequest, appointment_id: int) -> HttpRespo
 def appointment_reschedule_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
     appointment = appointment_get_for_user(user=request.user, appointment_id=appointment_id)
     pairing = appointment.pairing
-    availability = availability_for(appointment.mentor)
     now = timezone.now()
+    # Showing free times may use the kept copy of the rules; a move reads the database.
+    rules = booking_rules_for(mentor=appointment.mentor, now=now, kept=request.method == "GET")
+    availability = rules.availability
     if not (
         _can_change(appointment, now)
         and pairing.status == Pairing.Status.ACTIVE
@@ -316,7 +324,7 @@ def appointment_reschedule_view(request: HttpRequest, appointment_id: int) -> Ht
                 request,
                 mentor=appointment.mentor,
                 mentee=appointment.mentee,
-                availability=availability,
+                rules=rules,
                 form=form,
                 length=length,
                 now=timezone.now(),

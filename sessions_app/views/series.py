@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods
 from mentoring.errors import DomainError
 from pairings.selectors import pairing_get_for_user
 from sessions_app.forms.booking import SeriesForm, slot_value
+from sessions_app.live import booking_rules_for
 from sessions_app.selectors.appointments import booking_modes_for, series_plan
-from sessions_app.selectors.availability import availability_for
 from sessions_app.services.series import SeriesChanged, series_book
 from sessions_app.views.booking import (
     _book_context,
@@ -30,12 +30,15 @@ def series_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
     """Regular sessions: pick the first time and the rhythm, see every date with its conflicts,
     then confirm the free ones."""
     pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
-    availability = availability_for(pairing.mentor)
+    now = timezone.now()
+    # Showing free times may use the kept copy of the rules; a preview or booking reads the
+    # database.
+    rules = booking_rules_for(mentor=pairing.mentor, now=now, kept=request.method == "GET")
+    availability = rules.availability
     modes = booking_modes_for(pairing=pairing)
     reason = _refusal(pairing, availability, modes)
     if reason:
         return _unavailable(request, pairing, reason)
-    now = timezone.now()
     kwargs, length = _book_form_kwargs(request, pairing, availability, modes)
     form = SeriesForm(request.POST or None, cohort_ends=pairing.cohort.ends_on, **kwargs)
     context = _book_context(request, pairing, modes)
@@ -99,7 +102,7 @@ def series_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
                 request,
                 mentor=pairing.mentor,
                 mentee=pairing.mentee,
-                availability=availability,
+                rules=rules,
                 form=form,
                 length=length,
                 now=timezone.now(),

@@ -776,6 +776,28 @@ def test_the_booking_page_makes_as_many_queries_with_200_sessions_as_with_5(clie
     assert len(many) == len(few)
 
 
+@pytest.mark.parametrize("viewer", ["mentee", "mentor"])
+def test_the_booking_page_reads_the_pairing_its_cohort_and_both_people_in_one_query(
+    client, agreed, viewer
+):
+    """Only what the page shows is read of them, and nothing is read later (a deferred field
+    would be: SELECT "table"."id", "table"."field" FROM "table" ...)."""
+    client.force_login(getattr(agreed, viewer))
+    client.get(book_url(agreed))
+    with CaptureQueriesContext(connection) as asked:
+        response = client.get(book_url(agreed))
+
+    def rows_read(table: str) -> int:
+        return sum(query["sql"].startswith(f'SELECT "{table}"."id"') for query in asked)
+
+    assert response.context["first_in_person_due"] is True  # the cohort's rule was read
+    partner = agreed.partner_of(getattr(agreed, viewer))
+    assert f"Book a session with {partner.name}" in response.content.decode()
+    assert rows_read("pairings_pairing") == 1
+    assert rows_read("accounts_user") == 1  # the viewer, for the session
+    assert rows_read("programmes_cohort") == 0
+
+
 def test_moving_a_session_from_its_page(client, agreed):
     appointment = book(agreed)
     client.force_login(agreed.mentor)
