@@ -16,19 +16,34 @@ turns it off) and a shared cache (LIVE_VERSIONS_CACHED) turn the copy on; withou
 the cache fails, the rules come from the database.
 """
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 
+import django
 from django.conf import settings
 
 from accounts.models import User
 from mentoring.live import bump_now_and_on_commit, cached
+from sessions_app.models import Availability, WeeklyWindow
 from sessions_app.selectors.availability import (
     BookingRules,
     booking_rules_read,
     booking_rules_since,
     local_today,
 )
+
+# Kept copies are model instances: a release that changes those models (or Django) reads new
+# copies under a new key rather than unpickling old ones.
+_SHAPE = hashlib.sha256(
+    repr(
+        (
+            django.__version__,
+            [f.attname for f in Availability._meta.concrete_fields],
+            [f.attname for f in WeeklyWindow._meta.concrete_fields],
+        )
+    ).encode()
+).hexdigest()[:12]
 
 
 def _version_key(mentor_id: int) -> str:
@@ -53,7 +68,7 @@ def booking_rules_for(*, mentor: User, now: datetime, kept: bool = True) -> Book
         return read()
     rules = cached(
         version_keys=[_version_key(mentor.pk)],
-        key=f"live:rules:{mentor.pk}",
+        key=f"live:rules:{_SHAPE}:{mentor.pk}",
         compute=read,
         enabled=getattr(settings, "BOOKING_RULES_CACHE", True),
     )
