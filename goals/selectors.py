@@ -18,7 +18,7 @@ from goals.charts import SPARKLINE, goal_progress_chart
 from goals.models import Goal, GoalUpdate, Milestone
 from pairings.models import Pairing
 from programmes.models import Cohort
-from programmes.selectors import cohorts_for_admin
+from programmes.selectors import cohorts_run_by
 
 
 def _with_overview(goals: QuerySet[Goal]) -> QuerySet[Goal]:
@@ -63,7 +63,8 @@ def goal_get_for_reader(*, user: User, goal_id: int) -> Goal:
 
     404 for everyone else, and for an admin asking for a goal the mentee has not shared.
     """
-    shared_with_me = Q(shared_with_programme=True, pairing__cohort__in=cohorts_for_admin(user=user))
+    # The cohorts as a subquery (cohorts_run_by): one query for partners and admins alike.
+    shared_with_me = Q(shared_with_programme=True, pairing__cohort__in=cohorts_run_by(user=user))
     readable = Goal.objects.filter(
         Q(pairing__mentor=user) | Q(pairing__mentee=user) | shared_with_me
     )
@@ -91,13 +92,24 @@ def goal_updates_for(*, goal: Goal) -> QuerySet[GoalUpdate]:
     return goal.updates.select_related("author").order_by("-created_at", "-pk")
 
 
-def goal_progress_points(*, goal: Goal) -> list[tuple[datetime, int]]:
-    """(when, progress %) of each progress update, oldest first: what the chart draws."""
-    return list(
-        goal.updates.filter(kind=GoalUpdate.Kind.PROGRESS)
-        .order_by("created_at", "pk")
-        .values_list("created_at", "progress")
-    )
+@dataclass(frozen=True)
+class GoalTimeline:
+    """What the goal page's progress section needs besides the page of updates it shows."""
+
+    points: list[tuple[datetime, int]]  # (when, progress %) of each progress update, oldest first
+    updates_total: int  # progress updates and comments: what the pages of updates count
+
+
+def goal_timeline(*, goal: Goal) -> GoalTimeline:
+    """The chart's points and the number of updates, in one query (kinds and times, no texts)."""
+    rows = goal.updates.order_by("created_at", "pk").values_list("kind", "created_at", "progress")
+    points = []
+    total = 0
+    for kind, at, progress in rows:
+        total += 1
+        if kind == GoalUpdate.Kind.PROGRESS:
+            points.append((at, progress))
+    return GoalTimeline(points=points, updates_total=total)
 
 
 @dataclass(frozen=True)
