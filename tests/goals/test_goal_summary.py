@@ -1,0 +1,105 @@
+"""The goal card of the pairing page and the goals list (goals.templatetags.goal_summary) writes
+what its templates wrote, byte for byte, in every language and for each kind of goal."""
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.template import engines
+from django.utils import timezone, translation
+
+from goals.models import Goal, GoalUpdate, Milestone
+from goals.selectors import goals_overview_for
+from goals.templatetags.goal_summary import goal_summary_html
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+# templates/goals/goals/_summary.html as it was, with _sparkline.html in place of its include.
+SUMMARY = (Path(__file__).parent / "goal_summary_before.html").read_text()
+
+
+def _as_the_template_wrote_it(goal: Goal, pairing, viewer) -> str:
+    return (
+        engines["django"]
+        .from_string(SUMMARY)
+        .render({"goal": goal, "pairing": pairing, "user": viewer})
+    )
+
+
+@pytest.fixture
+def goals(pairing, mentee, mentor):
+    """Four goals: one untouched, one with a long comment by the mentor, one with the mentee's
+    progress and milestones (and markup in its texts), one achieved with a bare progress."""
+    plain = Goal.objects.create(pairing=pairing, mentee=mentee, title="Untouched", created_at=NOW)
+    commented = Goal.objects.create(
+        pairing=pairing,
+        mentee=mentee,
+        title="Speak up",
+        target_date=date(2026, 12, 24),
+        shared_with_programme=True,
+        created_at=NOW - timedelta(days=40),
+    )
+    GoalUpdate.objects.create(
+        goal=commented, author=mentor, kind="comment", text="Well done! " * 20, created_at=NOW
+    )
+    marked = Goal.objects.create(
+        pairing=pairing,
+        mentee=mentee,
+        title='Lead <b>"my" team</b> & more',
+        target_date=date(2026, 3, 20),
+        progress=45,
+        created_at=NOW - timedelta(days=3),
+    )
+    for i, progress in enumerate((10, 45)):
+        GoalUpdate.objects.create(
+            goal=marked,
+            author=mentee,
+            kind="progress",
+            progress=progress,
+            text="<script>x</script> & 'ok'" if i else "",
+            created_at=NOW - timedelta(days=2 - i, hours=5),
+        )
+    Milestone.objects.create(goal=marked, title="One", done_at=NOW)
+    Milestone.objects.create(goal=marked, title="Two")
+    done = Goal.objects.create(
+        pairing=pairing,
+        mentee=mentee,
+        title="Done",
+        status=Goal.Status.ACHIEVED,
+        progress=100,
+        created_at=NOW - timedelta(days=400),
+    )
+    GoalUpdate.objects.create(
+        goal=done, author=mentee, kind="progress", progress=100, text="", created_at=NOW
+    )
+    return [plain, commented, marked, done]
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+@pytest.mark.parametrize("viewer_name", ["mentee", "mentor"])
+def test_the_goal_card_writes_what_its_template_wrote(
+    goals, pairing, language, viewer_name, request
+):
+    viewer = request.getfixturevalue(viewer_name)
+    zone = ZoneInfo("America/New_York")
+    with (
+        time_machine.travel(NOW, tick=False),
+        translation.override(language),
+        timezone.override(zone),
+    ):
+        overview = goals_overview_for(pairing=pairing, now=NOW, tz=zone)
+        cards = {}
+        for goal in overview.goals:
+            wanted = _as_the_template_wrote_it(goal, pairing, viewer)
+
+            assert goal_summary_html(goal=goal, pairing=pairing, viewer=viewer) == wanted
+            cards[goal.pk] = wanted
+    _plain, commented, marked, done = goals
+    assert "&lt;script&gt;x&lt;/script&gt;" in cards[marked.pk]
+    assert "Lead &lt;b&gt;&quot;my&quot; team&lt;/b&gt; &amp; more" in cards[marked.pk]
+    assert cards[commented.pk].count("Well done!") == 12  # cut at 140 characters
+    assert 'stroke-dasharray="2 2"' in cards[marked.pk]
+    assert "100%" in cards[done.pk]
