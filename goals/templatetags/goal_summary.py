@@ -31,12 +31,12 @@ from pairings.models import Pairing
 register = template.Library()
 
 
-def _value(value: object) -> str:
+def value_html(value: object) -> str:
     """{{ value }}: localized (numbers, so 4.5 reads 4,5 in German as it did) and escaped."""
     return escape_value(localize(value))
 
 
-def _date(value: date | datetime, format_name: str) -> str:
+def date_html(value: date | datetime, format_name: str) -> str:
     """{{ value|date:format_name }}: a datetime in the current time zone first."""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
@@ -46,26 +46,27 @@ def _date(value: date | datetime, format_name: str) -> str:
 def sparkline_html(chart: ProgressChart) -> str:
     """The goal's progress over time as a small line; its label lists the points."""
     label = _("Progress over time:") + ",".join(
-        f" {_value(point.progress)}% " + _("on %(day)s") % {"day": _date(point.at, "DATE_FORMAT")}
+        f" {value_html(point.progress)}% "
+        + _("on %(day)s") % {"day": date_html(point.at, "DATE_FORMAT")}
         for point in chart.points
     )
-    bottom = _value(chart.bottom)
+    bottom = value_html(chart.bottom)
     target = ""
     if chart.target_x:
-        x = _value(chart.target_x)
+        x = value_html(chart.target_x)
         target = (
-            f'<line x1="{x}" x2="{x}" y1="{_value(chart.top)}" y2="{bottom}" stroke="currentColor"'
-            ' stroke-dasharray="2 2" stroke-opacity="0.5"/>'
+            f'<line x1="{x}" x2="{x}" y1="{value_html(chart.top)}" y2="{bottom}"'
+            ' stroke="currentColor" stroke-dasharray="2 2" stroke-opacity="0.5"/>'
         )
     circles = "".join(
-        f'<circle cx="{_value(point.x)}" cy="{_value(point.y)}" r="2" fill="currentColor"/>'
+        f'<circle cx="{value_html(point.x)}" cy="{value_html(point.y)}" r="2" fill="currentColor"/>'
         for point in chart.points
     )
-    width, height = _value(chart.width), _value(chart.height)
+    width, height = value_html(chart.width), value_html(chart.height)
     return (
         f'\n<svg class="goal-sparkline" viewBox="0 0 {width} {height}" width="{width}"'
         f' height="{height}" role="img" focusable="false"\n     aria-label="{label}">\n'
-        f'  <line x1="{_value(chart.left)}" x2="{_value(chart.right)}" y1="{bottom}"'
+        f'  <line x1="{value_html(chart.left)}" x2="{value_html(chart.right)}" y1="{bottom}"'
         f' y2="{bottom}" stroke="currentColor" stroke-opacity="0.2"/>\n'
         f"  {target}\n"
         f'  <polyline points="{escape_value(chart.polyline)}" fill="none" stroke="currentColor"'
@@ -86,14 +87,15 @@ def _latest_update_html(goal: Goal, pairing: Pairing, viewer: User) -> str:
         author = escape_value(pairing.mentee.name)
     progress = ""
     if goal.latest_update_kind == "progress":
-        progress = f"{_value(goal.latest_update_progress)}%"
+        progress = f"{value_html(goal.latest_update_progress)}%"
         if goal.latest_update_text:
             progress += " — "
     text = escape_value(Truncator(goal.latest_update_text).chars(140))
     at = goal.latest_update_at
     return (
         f'\n    <p class="muted"><small>\n      {author}\n'
-        f'      · <time datetime="{_date(at, "c")}">{_date(at, "DATETIME_FORMAT")}</time>:\n'
+        f'      · <time datetime="{date_html(at, "c")}">'
+        f"{date_html(at, 'DATETIME_FORMAT')}</time>:\n"
         f"      {progress}{text}\n    </small></p>\n  "
     )
 
@@ -101,22 +103,22 @@ def _latest_update_html(goal: Goal, pairing: Pairing, viewer: User) -> str:
 def goal_summary_html(*, goal: Goal, pairing: Pairing, viewer: User) -> SafeString:
     """The goal's card: `goal` with the overview annotations and `sparkline`
     (goals.selectors.goals_overview_for), `pairing` its pairing."""
-    pk = _value(goal.pk)
+    pk = value_html(goal.pk)
     url = escape_value(reverse("goals:goal_detail", args=[goal.pk]))
     title = escape_value(goal.title)
     target = ""
     if goal.target_date:
-        day = _date(goal.target_date, "DATE_FORMAT")
+        day = date_html(goal.target_date, "DATE_FORMAT")
         target = "· " + _("target %(day)s") % {"day": day}
     shared = ""
     if goal.shared_with_programme:
         shared = f"· <small>{_('shared with the programme team')}</small>"
     sparkline = f"{sparkline_html(goal.sparkline)}<br>" if goal.sparkline else ""
-    progress = _value(goal.progress)
+    progress = value_html(goal.progress)
     total = goal.milestones_total
     milestones = ngettext(
         "%(done)s of %(total)s milestone done", "%(done)s of %(total)s milestones done", total
-    ) % {"done": _value(goal.milestones_done), "total": _value(total)}
+    ) % {"done": value_html(goal.milestones_done), "total": value_html(total)}
     progress_of = _("Progress of %(title)s") % {"title": title}
     return SafeString(
         f'\n\n<article class="goal-summary" aria-labelledby="goal-{pk}-title">\n'

@@ -1,5 +1,6 @@
-"""The goal card of the pairing page and the goals list (goals.templatetags.goal_summary) writes
-what its templates wrote, byte for byte, in every language and for each kind of goal."""
+"""The goal card of the pairing page and the goals list (goals.templatetags.goal_summary) and the
+goal page's chart (goal_chart) write what their templates wrote, byte for byte, in every
+language and for each kind of goal."""
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -10,8 +11,10 @@ import time_machine
 from django.template import engines
 from django.utils import timezone, translation
 
+from goals.charts import goal_progress_chart
 from goals.models import Goal, GoalUpdate, Milestone
-from goals.selectors import goals_overview_for
+from goals.selectors import goal_timeline, goals_overview_for
+from goals.templatetags.goal_chart import goal_chart_html
 from goals.templatetags.goal_summary import goal_summary_html
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +22,8 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 # templates/goals/goals/_summary.html as it was, with _sparkline.html in place of its include.
 SUMMARY = (Path(__file__).parent / "goal_summary_before.html").read_text()
+# templates/goals/goals/_chart.html as it was.
+CHART = (Path(__file__).parent / "goal_chart_before.html").read_text()
 
 
 def _as_the_template_wrote_it(goal: Goal, pairing, viewer) -> str:
@@ -103,3 +108,28 @@ def test_the_goal_card_writes_what_its_template_wrote(
     assert cards[commented.pk].count("Well done!") == 12  # cut at 140 characters
     assert 'stroke-dasharray="2 2"' in cards[marked.pk]
     assert "100%" in cards[done.pk]
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+def test_the_goal_chart_writes_what_its_template_wrote(goals, language):
+    zone = ZoneInfo("Australia/Sydney")
+    with (
+        time_machine.travel(NOW, tick=False),
+        translation.override(language),
+        timezone.override(zone),
+    ):
+        charts = {}
+        for goal in goals:
+            chart = goal_progress_chart(
+                goal=goal, points=goal_timeline(goal=goal).points, now=NOW, tz=zone
+            )
+            wanted = engines["django"].from_string(CHART).render({"chart": chart, "goal": goal})
+
+            assert goal_chart_html(chart=chart, goal=goal) == wanted
+            charts[goal.pk] = wanted
+    _plain, commented, marked, done = goals
+    assert 'class="chart-target"' in charts[marked.pk]
+    assert 'class="chart-target"' in charts[commented.pk]
+    assert 'class="chart-target"' not in charts[done.pk]
+    assert charts[marked.pk].count('<circle class="chart-point"') == 3
+    assert "Lead &lt;b&gt;&quot;my&quot; team&lt;/b&gt; &amp; more" in charts[marked.pk]
