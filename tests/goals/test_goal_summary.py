@@ -1,6 +1,6 @@
-"""The goal card of the pairing page and the goals list (goals.templatetags.goal_summary) and the
-goal page's chart (goal_chart) write what their templates wrote, byte for byte, in every
-language and for each kind of goal."""
+"""The goal card of the pairing page and the goals list (goals.templatetags.goal_summary), the
+goal page's chart (goal_chart) and its list of updates (goal_updates) write what their
+templates wrote, byte for byte, in every language and for each kind of goal and update."""
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -13,9 +13,10 @@ from django.utils import timezone, translation
 
 from goals.charts import goal_progress_chart
 from goals.models import Goal, GoalUpdate, Milestone
-from goals.selectors import goal_timeline, goals_overview_for
+from goals.selectors import goal_timeline, goal_updates_for, goals_overview_for
 from goals.templatetags.goal_chart import goal_chart_html
 from goals.templatetags.goal_summary import goal_summary_html
+from goals.templatetags.goal_updates import goal_update_items_html
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,8 @@ NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 SUMMARY = (Path(__file__).parent / "goal_summary_before.html").read_text()
 # templates/goals/goals/_chart.html as it was.
 CHART = (Path(__file__).parent / "goal_chart_before.html").read_text()
+# The loop over the page of updates in templates/goals/goals/_progress.html as it was.
+UPDATES = (Path(__file__).parent / "goal_updates_before.html").read_text()
 
 
 def _as_the_template_wrote_it(goal: Goal, pairing, viewer) -> str:
@@ -133,3 +136,29 @@ def test_the_goal_chart_writes_what_its_template_wrote(goals, language):
     assert 'class="chart-target"' not in charts[done.pk]
     assert charts[marked.pk].count('<circle class="chart-point"') == 3
     assert "Lead &lt;b&gt;&quot;my&quot; team&lt;/b&gt; &amp; more" in charts[marked.pk]
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+@pytest.mark.parametrize("viewer_name", ["mentee", "mentor"])
+def test_the_list_of_updates_writes_what_its_template_wrote(
+    goals, mentee, language, viewer_name, request
+):
+    viewer = request.getfixturevalue(viewer_name)
+    marked = goals[2]
+    GoalUpdate.objects.create(
+        goal=marked, author=mentee, kind="comment", text="Two lines\nand <i>markup</i>"
+    )
+    with translation.override(language), timezone.override(ZoneInfo("Europe/Berlin")):
+        for goal in goals:
+            updates = list(goal_updates_for(goal=goal))
+            wanted = (
+                engines["django"]
+                .from_string(UPDATES)
+                .render({"page": {"object_list": updates}, "user": viewer})
+            )
+
+            assert goal_update_items_html(updates=updates, viewer=viewer) == wanted
+            if goal == marked:
+                assert wanted.count("<li ") == 3
+                assert "Two lines<br>and &lt;i&gt;markup&lt;/i&gt;" in wanted
+                assert "· <strong>45%</strong>" in wanted
