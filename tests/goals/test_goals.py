@@ -704,6 +704,18 @@ def test_the_goal_page_makes_as_many_queries_with_20_updates_as_with_2(
     assert many <= 9
 
 
+def test_the_goal_page_shows_twenty_updates_a_page_newest_first(client, goal, mentee):
+    add_updates(goal, 25)
+    client.force_login(mentee)
+    first = text_of(client.get(detail(goal)))
+    second = text_of(client.get(detail(goal) + "?page=2"))
+    shown = r'<div class="message-body">Update (\d+)</div>'
+    assert "Page 1 of 2" in first
+    assert re.findall(shown, first) == [str(n) for n in range(24, 4, -1)]
+    assert "Page 2 of 2" in second
+    assert re.findall(shown, second) == ["4", "3", "2", "1", "0"]
+
+
 def test_the_pairing_page_makes_as_many_queries_with_6_goals_as_with_1(
     client, pairing, goal, mentee, mentor
 ):
