@@ -75,7 +75,7 @@ def _require_mentee(request: HttpRequest, goal_or_pairing: Goal | Pairing) -> No
 
 @login_required
 def goal_list_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
-    pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
+    pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id, profiles=False)
     return render(
         request,
         "goals/goals/list.html",
