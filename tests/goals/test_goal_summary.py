@@ -1,6 +1,7 @@
 """The goal card of the pairing page and the goals list (goals.templatetags.goal_summary), the
-goal page's chart (goal_chart) and its list of updates (goal_updates) write what their
-templates wrote, byte for byte, in every language and for each kind of goal and update."""
+goal page's chart (goal_chart), its milestones (goal_milestones) and its list of updates
+(goal_updates) write what their templates wrote, byte for byte, in every language and for
+each kind of goal, milestone and update."""
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -27,6 +28,8 @@ SUMMARY = (Path(__file__).parent / "goal_summary_before.html").read_text()
 CHART = (Path(__file__).parent / "goal_chart_before.html").read_text()
 # The loop over the page of updates in templates/goals/goals/_progress.html as it was.
 UPDATES = (Path(__file__).parent / "goal_updates_before.html").read_text()
+# The loop over the milestones in templates/goals/goals/_milestones.html as it was.
+MILESTONES = (Path(__file__).parent / "goal_milestones_before.html").read_text()
 
 
 def _as_the_template_wrote_it(goal: Goal, pairing, viewer) -> str:
@@ -162,3 +165,35 @@ def test_the_list_of_updates_writes_what_its_template_wrote(
                 assert wanted.count("<li ") == 3
                 assert "Two lines<br>and &lt;i&gt;markup&lt;/i&gt;" in wanted
                 assert "· <strong>45%</strong>" in wanted
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+@pytest.mark.parametrize("can_change", [True, False])
+@pytest.mark.parametrize("how_many", [1, 3])
+def test_the_milestones_write_what_their_template_wrote(goals, language, can_change, how_many):
+    goal = goals[0]
+    steps = [
+        Milestone.objects.create(goal=goal, title='Book <the> room & "chairs"', position=0),
+        Milestone.objects.create(
+            goal=goal, title="Draft", due_on=date(2026, 4, 1), done_at=NOW, position=1
+        ),
+        Milestone.objects.create(goal=goal, title="Run it", due_on=date(2026, 5, 1), position=2),
+    ][:how_many]
+    context = {
+        "milestones": steps,
+        "can_change": can_change,
+        "milestones_url": "/programmes/goals/1/milestones/",
+        "csrf_token": "t0ken",
+    }
+    with translation.override(language), timezone.override(ZoneInfo("Europe/London")):
+        wanted = engines["django"].from_string(MILESTONES).render(context)
+        written = (
+            engines["django"]
+            .from_string("{% load goal_milestones %}{% milestone_items milestones %}")
+            .render(context)
+        )
+
+    assert written == wanted
+    # A tick and a delete form each, and a move up or down where there is room.
+    assert wanted.count('value="t0ken"') == ({1: 2, 3: 10}[how_many] if can_change else 0)
+    assert "Book &lt;the&gt; room &amp; &quot;chairs&quot;" in wanted
