@@ -1,9 +1,9 @@
 """A goal's progress over time as coordinates for a server-side SVG (no ORM here).
 
 x runs across the goal's life (set → now, or → its last update once achieved or dropped,
-stretched to the target date when that is later), y is progress in %. The templates
-`programmes/goals/_chart.html` (axes, and the same points as a table) and `_sparkline.html`
-(the pairing page's small line, its points in its label) draw it.
+stretched to the target date when that is later), y is progress in %. The goal_chart tag
+(axes, and the same points as a table) and the goal_summary tag's sparkline_html (the pairing
+page's small line, its points in its label) draw it.
 """
 
 from dataclasses import dataclass

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from goals.models import Goal, GoalUpdate, Milestone
+from mentoring.quickforms import QuickDateInput, QuickForm, QuickModelForm
 
 
-class DateInput(forms.DateInput):
+class DateInput(QuickDateInput):
     input_type = "date"
 
     def __init__(self, **kwargs: object) -> None:
@@ -23,7 +24,7 @@ def _not_past(value: date | None, *, tz: ZoneInfo, unchanged: date | None = None
         raise forms.ValidationError(_("This date is in the past. Choose today or a later day."))
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(QuickModelForm):
     class Meta:
         model = Goal
         fields = ["title", "why", "measure", "target_date", "shared_with_programme"]
@@ -58,7 +59,7 @@ class GoalStatusForm(forms.Form):
     status = forms.ChoiceField(choices=Goal.Status.choices)
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(QuickForm):
     title = forms.CharField(
         label=_("Milestone"), max_length=Milestone._meta.get_field("title").max_length
     )
@@ -96,7 +97,7 @@ class MilestonePickForm(forms.Form):
         self.fields["milestone"].queryset = milestones
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(QuickForm):
     progress = forms.IntegerField(
         label=_("Progress (%)"),
         min_value=0,
@@ -121,7 +122,7 @@ class ProgressForm(forms.Form):
             self.fields["text"].help_text = _("What moved the goal forward, or what is in the way.")
 
 
-class CommentForm(forms.Form):
+class CommentForm(QuickForm):
     text = forms.CharField(
         label=_("Comment"),
         max_length=GoalUpdate._meta.get_field("text").max_length,

@@ -28,13 +28,13 @@ from goals.forms import (
     MilestonePickForm,
     ProgressForm,
 )
-from goals.models import Goal
+from goals.models import Goal, Milestone
 from goals.selectors import (
     goal_get_for_partner,
     goal_get_for_reader,
     goal_is_editable,
     goal_is_partner,
-    goal_progress_points,
+    goal_timeline,
     goal_updates_for,
     goals_overview_for,
     goals_shared_in_cohort,
@@ -75,7 +75,7 @@ def _require_mentee(request: HttpRequest, goal_or_pairing: Goal | Pairing) -> No
 
 @login_required
 def goal_list_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
-    pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
+    pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id, profiles=False)
     return render(
         request,
         "goals/goals/list.html",
@@ -130,10 +130,24 @@ def goal_edit_view(request: HttpRequest, goal_id: int) -> HttpResponse:
     )
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told how many there are (goal_timeline counted them), so it does not ask."""
+
+    def __init__(self, object_list: object, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
 def _milestones_context(
-    request: HttpRequest, goal: Goal, *, form: MilestoneForm | None = None, error: str = ""
+    request: HttpRequest,
+    goal: Goal,
+    *,
+    form: MilestoneForm | None = None,
+    error: str = "",
+    milestones: list[Milestone] | None = None,
 ) -> dict:
-    milestones = list(milestones_for(goal=goal))
+    if milestones is None:
+        milestones = list(milestones_for(goal=goal))
     return {
         "goal": goal,
         "milestones": milestones,
@@ -150,17 +164,23 @@ def _progress_context(
     *,
     progress_form: ProgressForm | None = None,
     comment_form: CommentForm | None = None,
+    milestones: list[Milestone] | None = None,
 ) -> dict:
-    page = Paginator(goal_updates_for(goal=goal), UPDATES_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    """`milestones`: the goal's, when the caller has read them already."""
+    timeline = goal_timeline(goal=goal)
+    page = _CountedPaginator(
+        goal_updates_for(goal=goal), UPDATES_PAGE_SIZE, count=timeline.updates_total
+    ).get_page(request.GET.get("page"))
     now = timezone.now()
     chart = goal_progress_chart(
-        goal=goal, points=goal_progress_points(goal=goal), now=now, tz=request.user.zoneinfo
+        goal=goal, points=timeline.points, now=now, tz=request.user.zoneinfo
     )
     partner = goal_is_partner(goal=goal, user=request.user)
     editable = partner and goal_is_editable(goal=goal)
-    from_milestones = goal_milestone_share(goal=goal) is not None
+    if milestones is None:
+        from_milestones = goal_milestone_share(goal=goal) is not None
+    else:
+        from_milestones = bool(milestones)  # the share is None only without milestones
     return {
         "goal": goal,
         "from_milestones": from_milestones,
@@ -179,19 +199,25 @@ def _progress_context(
 def _detail_render(request: HttpRequest, goal: Goal, **forms: object) -> HttpResponse:
     partner = goal_is_partner(goal=goal, user=request.user)
     editable = partner and goal_is_editable(goal=goal)
+    milestones = list(milestones_for(goal=goal))
     context = {
         "pairing": goal.pairing,
         "is_partner": partner,
         "is_mentee": request.user.pk == goal.pairing.mentee_id,
         "editable": editable,
         **_milestones_context(
-            request, goal, form=forms.get("milestone_form"), error=forms.get("milestone_error", "")
+            request,
+            goal,
+            form=forms.get("milestone_form"),
+            error=forms.get("milestone_error", ""),
+            milestones=milestones,
         ),
         **_progress_context(
             request,
             goal,
             progress_form=forms.get("progress_form"),
             comment_form=forms.get("comment_form"),
+            milestones=milestones,
         ),
     }
     return render(request, "goals/goals/detail.html", context)

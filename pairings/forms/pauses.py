@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mentoring.quickforms import QuickForm
 from pairings.models import PairingPause
 
 
-class PauseForm(forms.Form):
+class PauseForm(QuickForm):
     """From when, until when (the last day, included), and an optional note. `today` is the
     person's own date; `max_days` the cohort's longest pause without an admin's agreement.
     The rules themselves are the service's (pairings.services.pauses)."""

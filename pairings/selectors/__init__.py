@@ -16,8 +16,13 @@ def pairings_for_user(*, user: User) -> QuerySet[Pairing]:
     )
 
 
-def pairing_get_for_user(*, user: User, pairing_id: int) -> Pairing:
-    return get_object_or_404(pairings_for_user(user=user), pk=pairing_id)
+def pairing_get_for_user(*, user: User, pairing_id: int, profiles: bool = True) -> Pairing:
+    """One of the user's pairings, or 404. `profiles=False` for a page that shows neither
+    person's profile: the pairing comes without those two joins."""
+    pairings = pairings_for_user(user=user)
+    if not profiles:
+        pairings = pairings.select_related(None).select_related("cohort", "mentor", "mentee")
+    return get_object_or_404(pairings, pk=pairing_id)
 
 
 def pairing_get_for_admin(*, user: User, pairing_id: int) -> Pairing:

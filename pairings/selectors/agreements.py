@@ -218,17 +218,25 @@ def terms_initial_for(*, pairing: Pairing, person: User) -> dict:
 
 
 def agreement_summary_for(*, pairing: Pairing, viewer: User) -> dict:
-    """Where the pairing's agreement stands, for one of the two partners (three queries).
+    """Where the pairing's agreement stands, for one of the two partners (two queries once
+    someone stated terms, three before).
 
     state is one of AgreementState; next_action is "state_terms", "acknowledge", "wait" or
     None (nothing to do, or the agreement can no longer change).
     """
     partner = pairing.partner_of(viewer)
-    agreement = ContactAgreement.objects.filter(pairing=pairing).first()
+    # The terms bring their agreement along; without terms, it is asked for on its own.
+    stated = list(
+        ContactTerms.objects.filter(agreement__pairing=pairing).select_related("agreement")
+    )
+    if stated:
+        agreement = stated[0].agreement
+    else:
+        agreement = ContactAgreement.objects.filter(pairing=pairing).first()
     mine = theirs = None
     acknowledged: set[int] = set()
     if agreement is not None:
-        for terms in agreement.terms.all():
+        for terms in stated:
             if terms.person_id == viewer.pk:
                 mine = terms
             else:

@@ -18,10 +18,11 @@ LIVE = (PairingPause.Status.AGREED, PairingPause.Status.AWAITING)
 
 def pauses_current_and_coming(*, pairing: Pairing, today: date) -> list[PairingPause]:
     """The pairing's pauses that have not ended by `today`, first first: agreed, waiting for
-    the programme team, or declined (so the partners see the answer). One query."""
+    the programme team, or declined (so the partners see the answer), with who planned them.
+    One query."""
     return list(
         pairing.pauses.filter(status__in=[*LIVE, PairingPause.Status.DECLINED], ends_on__gte=today)
-        .select_related("requested_by", "decided_by")
+        .select_related("requested_by")
         .order_by("starts_on", "pk")
     )
 

@@ -16,6 +16,15 @@ def cohorts_for_admin(*, user: User) -> QuerySet[Cohort]:
     an organisation where they are still an owner or admin. Every admin read scopes by this."""
     if not user.is_programme_admin:
         return Cohort.objects.none()
+    return cohorts_run_by(user=user)
+
+
+def cohorts_run_by(*, user: User) -> QuerySet[Cohort]:
+    """cohorts_for_admin without first asking whether the user is a programme admin at all: the
+    same cohorts (only an owner or admin of the cohort's organisation runs it), for a read that
+    puts them in its own query as a subquery and so saves asking for everyone who is not one."""
+    if not user.is_active:
+        return Cohort.objects.none()
     return Cohort.objects.filter(
         admins=user,
         organisation__memberships__user=user,

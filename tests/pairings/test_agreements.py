@@ -650,15 +650,15 @@ def test_the_agreement_page_makes_the_same_few_queries_however_many_versions(
     url = reverse("pairings:agreement_detail", args=[pairing.pk])
     client.get(url)  # the session's first load is not the page's
 
-    # session, user, the menu's admin check, pairing with both profiles, agreement, both
-    # terms, this version's acknowledgements, the menu's unread-message count
-    with django_assert_num_queries(8):
+    # session, user, the menu's admin check, pairing with both profiles, both terms with their
+    # agreement, this version's acknowledgements, the menu's unread-message count
+    with django_assert_num_queries(7):
         client.get(url)
 
     for n in range(20):
         state(pairing, mentee, phone="personal", reply_time=["hours", "week"][n % 2])
         acknowledge(pairing, mentor)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert "7700 900123" in client.get(url).content.decode()
 
 
