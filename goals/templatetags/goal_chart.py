@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from goals.charts import ProgressChart
 from goals.models import Goal
-from goals.templatetags.goal_summary import date_html, value_html
+from goals.templatetags.goal_summary import date_html, number_html, value_html
 from mentoring.quickforms import escape_value
 
 register = template.Library()
@@ -40,27 +40,27 @@ def _description(chart: ProgressChart) -> str:
 
 def _plot(chart: ProgressChart) -> str:
     """The axes, the target line and the points, inside the <svg>."""
-    left, right = value_html(chart.left), value_html(chart.right)
-    bottom, top = value_html(chart.bottom), value_html(chart.top)
+    left, right = number_html(chart.left), number_html(chart.right)
+    bottom, top = number_html(chart.bottom), number_html(chart.top)
     parts = [
         f'\n      <line x1="{left}" x2="{right}" y1="{y}" y2="{y}" stroke="currentColor"'
         ' stroke-opacity="0.15"/>\n'
-        f'      <text x="{value_html(chart.left - 6)}" y="{y}" dy="4" text-anchor="end">'
+        f'      <text x="{number_html(chart.left - 6)}" y="{y}" dy="4" text-anchor="end">'
         f"{value_html(percent)}%</text>\n    "
-        for y, percent in ((value_html(y), percent) for y, percent in chart.y_ticks)
+        for y, percent in ((number_html(y), percent) for y, percent in chart.y_ticks)
     ]
     parts.append("\n    ")
-    tick_bottom = value_html(chart.bottom + 4)
+    tick_bottom = number_html(chart.bottom + 4)
     parts += [
         f'\n      <line x1="{x}" x2="{x}" y1="{bottom}" y2="{tick_bottom}" stroke="currentColor"'
         ' stroke-opacity="0.5"/>\n'
-        f'      <text x="{x}" y="{value_html(chart.height)}" dy="-8" text-anchor="middle">'
+        f'      <text x="{x}" y="{number_html(chart.height)}" dy="-8" text-anchor="middle">'
         f"{date_html(day, 'j M')}</text>\n    "
-        for x, day in ((value_html(x), day) for x, day in chart.x_ticks)
+        for x, day in ((number_html(x), day) for x, day in chart.x_ticks)
     ]
     parts.append("\n    ")
     if chart.target_x:
-        x = value_html(chart.target_x)
+        x = number_html(chart.target_x)
         parts.append(
             f'\n      <line class="chart-target" x1="{x}" x2="{x}" y1="{top}" y2="{bottom}"'
             ' stroke="currentColor" stroke-dasharray="4 4" stroke-opacity="0.6"/>\n'
@@ -72,7 +72,8 @@ def _plot(chart: ProgressChart) -> str:
         ' stroke="currentColor" stroke-width="2"/>\n    '
     )
     parts += [
-        f'\n      <circle class="chart-point" cx="{value_html(point.x)}" cy="{value_html(point.y)}"'
+        f'\n      <circle class="chart-point" cx="{number_html(point.x)}"'
+        f' cy="{number_html(point.y)}"'
         f' r="4"><title>{date_html(point.at, "DATETIME_FORMAT")}:'
         f" {value_html(point.progress)}%</title></circle>\n    "
         for point in chart.points
@@ -98,7 +99,7 @@ def goal_chart_html(*, chart: ProgressChart, goal: Goal) -> SafeString:
     """The goal's progress over time as SVG, and the same points as a table (the text
     alternative)."""
     pk = value_html(goal.pk)
-    width, height = value_html(chart.width), value_html(chart.height)
+    width, height = number_html(chart.width), number_html(chart.height)
     caption = _("Progress of “%(title)s” over time") % {"title": escape_value(goal.title)}
     return SafeString(
         '\n\n<figure class="goal-chart">\n'

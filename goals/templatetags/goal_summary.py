@@ -36,6 +36,12 @@ def value_html(value: object) -> str:
     return escape_value(localize(value))
 
 
+def number_html(value: object) -> str:
+    """{{ value|unlocalize }}: a number as SVG reads it (4.5, never the 4,5 of German or
+    Spanish, which a browser cannot draw)."""
+    return escape_value(value)
+
+
 def date_html(value: date | datetime, format_name: str) -> str:
     """{{ value|date:format_name }}: a datetime in the current time zone first."""
     if isinstance(value, datetime) and timezone.is_aware(value):
@@ -50,23 +56,24 @@ def sparkline_html(chart: ProgressChart) -> str:
         + _("on %(day)s") % {"day": date_html(point.at, "DATE_FORMAT")}
         for point in chart.points
     )
-    bottom = value_html(chart.bottom)
+    bottom = number_html(chart.bottom)
     target = ""
     if chart.target_x:
-        x = value_html(chart.target_x)
+        x = number_html(chart.target_x)
         target = (
-            f'<line x1="{x}" x2="{x}" y1="{value_html(chart.top)}" y2="{bottom}"'
+            f'<line x1="{x}" x2="{x}" y1="{number_html(chart.top)}" y2="{bottom}"'
             ' stroke="currentColor" stroke-dasharray="2 2" stroke-opacity="0.5"/>'
         )
     circles = "".join(
-        f'<circle cx="{value_html(point.x)}" cy="{value_html(point.y)}" r="2" fill="currentColor"/>'
+        f'<circle cx="{number_html(point.x)}" cy="{number_html(point.y)}" r="2"'
+        ' fill="currentColor"/>'
         for point in chart.points
     )
-    width, height = value_html(chart.width), value_html(chart.height)
+    width, height = number_html(chart.width), number_html(chart.height)
     return (
         f'\n<svg class="goal-sparkline" viewBox="0 0 {width} {height}" width="{width}"'
         f' height="{height}" role="img" focusable="false"\n     aria-label="{label}">\n'
-        f'  <line x1="{value_html(chart.left)}" x2="{value_html(chart.right)}" y1="{bottom}"'
+        f'  <line x1="{number_html(chart.left)}" x2="{number_html(chart.right)}" y1="{bottom}"'
         f' y2="{bottom}" stroke="currentColor" stroke-opacity="0.2"/>\n'
         f"  {target}\n"
         f'  <polyline points="{escape_value(chart.polyline)}" fill="none" stroke="currentColor"'

@@ -3,6 +3,7 @@ goal page's chart (goal_chart), its milestones (goal_milestones) and its list of
 (goal_updates) write what their templates wrote, byte for byte, in every language and for
 each kind of goal, milestone and update."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -114,6 +115,8 @@ def test_the_goal_card_writes_what_its_template_wrote(
     assert cards[commented.pk].count("Well done!") == 12  # cut at 140 characters
     assert 'stroke-dasharray="2 2"' in cards[marked.pk]
     assert "100%" in cards[done.pk]
+    for card in cards.values():  # the sparkline's geometry as SVG reads it, in any language
+        assert not re.search(r'(?:x1|x2|y1|y2|cx|cy|viewBox)="[^"]*\d,\d', card)
 
 
 @pytest.mark.parametrize("language", ["en", "es", "de"])
@@ -139,6 +142,11 @@ def test_the_goal_chart_writes_what_its_template_wrote(goals, language):
     assert 'class="chart-target"' not in charts[done.pk]
     assert charts[marked.pk].count('<circle class="chart-point"') == 3
     assert "Lead &lt;b&gt;&quot;my&quot; team&lt;/b&gt; &amp; more" in charts[marked.pk]
+    # Geometry as SVG reads it in every language (a decimal comma would break the drawing);
+    # the words and the percentages around it are the language's own.
+    for chart in charts.values():
+        assert not re.search(r'(?:x|y|x1|x2|y1|y2|cx|cy|viewBox)="[^"]*\d,\d', chart)
+    assert re.search(r'cx="\d+\.\d+"', charts[marked.pk])
 
 
 @pytest.mark.parametrize("language", ["en", "es", "de"])
