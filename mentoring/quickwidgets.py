@@ -1,0 +1,69 @@
+"""The widgets mentoring.quickforms leaves to Django's templates, written in Python with the
+same markup: a short <select> laid out as django/forms/widgets/select.html lays it out, a
+<textarea> and a checkbox.
+
+Through the templates, a select of six mentors cost more than the rest of its field group: one
+template per option. The markup here is Django's, byte for byte (tests/test_quickwidgets.py
+compares the two), values and labels escaped. Each class keeps its Django name, so
+BoundField.widget_type, which the field group reads to tell a checkbox, stays what it was.
+"""
+
+import html
+
+from django import forms
+from django.utils.safestring import SafeString
+
+from mentoring.quickforms import QuickInputMixin, attrs_html, escape_value, quicken
+
+
+class Select(forms.Select):
+    """A flat <select> (a list with groups still renders through the templates)."""
+
+    def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = widget["optgroups"]
+        if any(group is not None for group, _options, _index in groups):
+            return super().render(name, value, attrs, renderer)
+        options = "".join(
+            # stringformat:'s' then autoescape: the value is escaped even when marked safe
+            f'\n  <option value="{html.escape(str(option["value"]))}"'
+            f"{attrs_html(option['attrs'])}>{escape_value(option['label'])}</option>\n"
+            for _group, group_options, _index in groups
+            for option in group_options
+        )
+        return SafeString(
+            f'<select name="{escape_value(widget["name"])}"{attrs_html(widget["attrs"])}>'
+            f"{options}\n</select>"
+        )
+
+
+class Textarea(forms.Textarea):
+    def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        text = escape_value(widget["value"]) if widget["value"] else ""
+        return SafeString(
+            f'<textarea name="{escape_value(widget["name"])}"{attrs_html(widget["attrs"])}>\n'
+            f"{text}</textarea>"
+        )
+
+
+class CheckboxInput(QuickInputMixin, forms.CheckboxInput):
+    pass
+
+
+# Django's widgets and their twins here, which differ only in how they render.
+QUICK_WIDGETS: dict[type, type] = {
+    forms.Select: Select,
+    forms.Textarea: Textarea,
+    forms.CheckboxInput: CheckboxInput,
+}
+
+
+def quicken_all(form: forms.BaseForm) -> None:
+    """mentoring.quickforms.quicken, and the form's selects, text areas and checkboxes too
+    (exactly those classes: a subclass may render its own way)."""
+    quicken(form)
+    for field in form.fields.values():
+        quick = QUICK_WIDGETS.get(type(field.widget))
+        if quick is not None:
+            field.widget.__class__ = quick  # same attributes, only render() differs
