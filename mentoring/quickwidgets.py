@@ -1,6 +1,6 @@
 """The widgets mentoring.quickforms leaves to Django's templates, written in Python with the
 same markup: a short <select> laid out as django/forms/widgets/select.html lays it out, a
-<textarea> and a checkbox.
+<textarea>, a checkbox, email and web address inputs and an empty file input.
 
 Through the templates, a select of six mentors cost more than the rest of its field group: one
 template per option. The markup here is Django's, byte for byte (tests/test_quickwidgets.py
@@ -51,11 +51,32 @@ class CheckboxInput(QuickInputMixin, forms.CheckboxInput):
     pass
 
 
+class EmailInput(QuickInputMixin, forms.EmailInput):
+    pass
+
+
+class URLInput(QuickInputMixin, forms.URLInput):
+    pass
+
+
+class ClearableFileInput(QuickInputMixin, forms.ClearableFileInput):
+    """A file input with no file yet (one with a file, and its "clear" box, renders through
+    the template)."""
+
+    def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
+        if self.is_initial(value):
+            return forms.ClearableFileInput.render(self, name, value, attrs, renderer)
+        return super().render(name, value, attrs, renderer)
+
+
 # Django's widgets and their twins here, which differ only in how they render.
 QUICK_WIDGETS: dict[type, type] = {
     forms.Select: Select,
     forms.Textarea: Textarea,
     forms.CheckboxInput: CheckboxInput,
+    forms.EmailInput: EmailInput,
+    forms.URLInput: URLInput,
+    forms.ClearableFileInput: ClearableFileInput,
 }
 
 

@@ -8,7 +8,7 @@ from django.utils.html import conditional_escape
 from accounts.models import User
 from mentoring.choices import choices_share
 from mentoring.quickforms import QuickForm
-from mentoring.quickwidgets import CheckboxInput, Select, Textarea, quicken_all
+from mentoring.quickwidgets import CheckboxInput, ClearableFileInput, Select, Textarea, quicken_all
 from tests.factories import UserFactory
 
 CHOICES = [("", "None & <none>"), ("a", "A & <b>"), ("b\"'", "B"), (3, "Three")]
@@ -28,6 +28,14 @@ class Plain(forms.Form):
     )
     agree = forms.BooleanField(label="I agree", help_text="You must.")
     weekends = forms.BooleanField(label="Weekends & <more>", required=False)
+    email = forms.EmailField(label="Email", required=False, help_text="Work <address>.")
+    url = forms.URLField(label="…or a link", max_length=50, assume_scheme="https")
+    upload = forms.FileField(
+        label="File",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.txt"}),
+        help_text="Up to <1 MB>.",
+    )
 
 
 class Quick(QuickForm, Plain):
@@ -47,20 +55,23 @@ def _parts(form: forms.Form) -> list[str]:
     "data",
     [
         None,
-        {"pick": "a", "maybe": "3", "grouped": "c", "body": 'Hi <there> & "you"', "agree": "on"},
-        {"pick": "zz", "maybe": "b\"'", "body": "", "note": "x" * 30, "weekends": "on"},
+        {"pick": "a", "maybe": "3", "grouped": "c", "body": 'Hi <there> & "you"', "agree": "on",
+         "email": "a@example.org", "url": "https://example.org/?a=1&b=<2>"},
+        {"pick": "zz", "maybe": "b\"'", "body": "", "note": "x" * 30, "weekends": "on",
+         "email": "not <an> address", "url": "x" * 60},
     ],
-)
+)  # fmt: skip
 def test_the_quick_widgets_write_what_django_writes(data):
     initial = {"pick": "b\"'", "body": "Dear <b>", "weekends": True}
     plain, quick = Plain(data, initial=initial), Quick(data, initial=initial)
     if data is not None:
         assert plain.is_valid() == quick.is_valid()
 
-    assert [type(quick.fields[n].widget) for n in ("pick", "body", "agree")] == [
+    assert [type(quick.fields[n].widget) for n in ("pick", "body", "agree", "upload")] == [
         Select,
         Textarea,
         CheckboxInput,
+        ClearableFileInput,
     ]
     assert _parts(quick) == _parts(plain)
 
