@@ -1,6 +1,7 @@
 """The widgets mentoring.quickforms leaves to Django's templates, written in Python with the
 same markup: a short <select> laid out as django/forms/widgets/select.html lays it out, a
-<textarea>, a checkbox, email and web address inputs and an empty file input.
+<textarea>, a checkbox, email and web address inputs and file inputs (an empty one, for the
+clearable kind).
 
 Through the templates, a select of six mentors cost more than the rest of its field group: one
 template per option. The markup here is Django's, byte for byte (tests/test_quickwidgets.py
@@ -59,6 +60,10 @@ class URLInput(QuickInputMixin, forms.URLInput):
     pass
 
 
+class FileInput(QuickInputMixin, forms.FileInput):
+    pass
+
+
 class ClearableFileInput(QuickInputMixin, forms.ClearableFileInput):
     """A file input with no file yet (one with a file, and its "clear" box, renders through
     the template)."""
@@ -76,6 +81,7 @@ QUICK_WIDGETS: dict[type, type] = {
     forms.CheckboxInput: CheckboxInput,
     forms.EmailInput: EmailInput,
     forms.URLInput: URLInput,
+    forms.FileInput: FileInput,
     forms.ClearableFileInput: ClearableFileInput,
 }
 
