@@ -1,6 +1,6 @@
 """Reads for the matching review page."""
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -28,7 +28,8 @@ CRITERIA_LABELS = {
 def match_run_current(*, cohort: Cohort) -> MatchRun | None:
     """The run an admin works on: the latest draft, else the latest published one."""
     runs = cohort.match_runs.exclude(status=MatchRun.Status.SUPERSEDED)
-    return runs.filter(status=MatchRun.Status.DRAFT).first() or runs.first()
+    drafts_first = Case(When(status=MatchRun.Status.DRAFT, then=Value(0)), default=Value(1))
+    return runs.order_by(drafts_first, "-created_at").first()  # one query, not two
 
 
 def proposed_pairs(*, run: MatchRun) -> QuerySet[ProposedPair]:
