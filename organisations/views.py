@@ -31,7 +31,6 @@ from organisations.forms import (
 from organisations.models import Membership, Organisation, Role
 from organisations.selectors import (
     membership_get_for_owner_page,
-    membership_role_of,
     memberships_administering,
     organisation_get_for_admin,
     organisation_people,
@@ -70,7 +69,7 @@ def organisation_admin_required(view: Callable[..., HttpResponse]) -> Callable[.
 def _owned(request: HttpRequest, slug: str) -> Organisation:
     """The organisation, for its owner only (its admins may look but not change: 403)."""
     organisation = organisation_get_for_admin(user=request.user, slug=slug)
-    if membership_role_of(user=request.user, organisation=organisation) != Role.OWNER:
+    if organisation.viewer_role != Role.OWNER:
         raise PermissionDenied
     return organisation
 
@@ -110,7 +109,7 @@ def _detail(request: HttpRequest, organisation: Organisation, **forms: object) -
     page.object_list = _labelled(
         page.object_list, role=Role.choices, source=Membership.Source.choices
     )
-    is_owner = membership_role_of(user=request.user, organisation=organisation) == Role.OWNER
+    is_owner = organisation.viewer_role == Role.OWNER
     context = {
         "organisation": organisation,
         "is_owner": is_owner,
