@@ -4,18 +4,18 @@ Django's ModelChoiceField reads its queryset again each time its widget renders:
 three "choose a mentor" lists and a list of people to avoid made four identical queries.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.forms.models import ModelChoiceIterator
 
 
 class SharedModelChoiceIterator(ModelChoiceIterator):
-    """A field's choices taken from `rows`, a queryset shared with other fields: its results
-    are kept after the first field's widget reads them."""
+    """A field's choices taken from `rows`: a queryset shared with other fields (its results
+    are kept after the first field's widget reads them), or rows read already."""
 
-    def __init__(self, field: forms.ModelChoiceField, rows: QuerySet) -> None:
+    def __init__(self, field: forms.ModelChoiceField, rows: QuerySet | Sequence[Model]) -> None:
         super().__init__(field)
         self.queryset = rows
 
@@ -25,11 +25,23 @@ class SharedModelChoiceIterator(ModelChoiceIterator):
         for obj in self.queryset:
             yield self.choice(obj)
 
+    def __len__(self) -> int:
+        return len(self.queryset) + (self.field.empty_label is not None)
 
-def choices_share(*, fields: Iterable[forms.ModelChoiceField], queryset: QuerySet) -> None:
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.queryset)
+
+
+def choices_share(
+    *,
+    fields: Iterable[forms.ModelChoiceField],
+    queryset: QuerySet,
+    rows: Sequence[Model] | None = None,
+) -> None:
     """Give each field `queryset` (what it accepts) and a widget listing the rows of one read
-    of it, made when the first of them renders (never, on a form that is not shown)."""
-    rows = queryset.all()
+    of it, made when the first of them renders (never, on a form that is not shown); or
+    `rows`, when the caller read them already, in the queryset's order."""
+    listed = queryset.all() if rows is None else rows
     for field in fields:
         field.queryset = queryset
-        field.widget.choices = SharedModelChoiceIterator(field, rows)
+        field.widget.choices = SharedModelChoiceIterator(field, listed)
