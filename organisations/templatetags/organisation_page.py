@@ -1,16 +1,22 @@
-"""The rows of the organisation page's people table, written in Python.
+"""The rows of the organisation page's tables of people and of recent changes, written in
+Python.
 
-Through the template, each row (two forms, their addresses and tokens, a role list) cost more
-than the rest of its section. The markup is the template's, byte for byte
-(tests/organisations/test_people_rows.py compares it with people_rows_before.html there).
+Through the template, each row (two forms, their addresses and tokens, a role list; a date and
+the changes) cost more than the rest of its section. The markup is the template's, byte for
+byte (tests/organisations/test_people_rows.py compares it with people_rows_before.html and
+trail_rows_before.html there).
 """
 
 from collections.abc import Iterable
 
+from auditlog.models import LogEntry
 from django import template
+from django.template.base import render_value_in_context
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 from organisations.models import Membership, Organisation
@@ -90,3 +96,41 @@ def _row(
         f"          </form>\n"
         f"        </td>\n        \n      </tr>\n    "
     )
+
+
+@register.simple_tag(takes_context=True)
+def trail_rows(context: template.Context, entries: Iterable[LogEntry]) -> SafeString:
+    """Each change's row: when (in the viewer's zone), who, and what (`action_label`)."""
+    return SafeString("".join(_trail_row(entry, context) for entry in entries))
+
+
+def _trail_row(entry: LogEntry, context: template.Context) -> str:
+    def shown(value: object) -> str:
+        return render_value_in_context(value, context)
+
+    when = date_format(template_localtime(entry.timestamp, context.use_tz), "D j M Y, H:i")
+    who = shown(entry.actor.name) if entry.actor else shown(_("the platform"))
+    changes = "".join(
+        f"<br><small>{shown(field)}: {shown(_part(change, 0))} → {shown(_part(change, 1))}</small>"
+        for field, change in entry.changes_dict.items()
+    )
+    return (
+        f"\n      <tr>\n        <td>{shown(when)}</td>\n        <td>{who}</td>\n"
+        f"        <td>{shown(entry.action_label)}: {shown(entry.content_type.name)} "
+        f"“{shown(entry.object_repr)}”{changes}</td>\n      </tr>\n    "
+    )
+
+
+def _part(change: object, index: int) -> object:
+    """{{ change.0 }} as the template looks it up: a key, an attribute, then an index; nothing
+    when none fits (an m2m change is a dict)."""
+    for look in (
+        lambda: change[str(index)],
+        lambda: getattr(change, str(index)),
+        lambda: change[index],
+    ):
+        try:
+            return look()
+        except (TypeError, AttributeError, KeyError, ValueError, IndexError):
+            continue
+    return ""
