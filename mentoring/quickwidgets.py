@@ -1,7 +1,7 @@
-"""The widgets mentoring.quickforms leaves to Django's templates, written in Python with the
-same markup: a short <select> laid out as django/forms/widgets/select.html lays it out, a
-<textarea>, a checkbox, email and web address inputs and file inputs (an empty one, for the
-clearable kind).
+"""Widgets mentoring.quickforms leaves to Django's templates, written in Python with the same
+markup: a short <select> laid out as django/forms/widgets/select.html lays it out, a checkbox
+and file inputs (an empty one, for the clearable kind). Text areas, email and web address
+inputs need nothing here: QuickBoundField writes Django's own.
 
 Through the templates, a select of six mentors cost more than the rest of its field group: one
 template per option. The markup here is Django's, byte for byte (tests/test_quickwidgets.py
@@ -38,25 +38,7 @@ class Select(forms.Select):
         )
 
 
-class Textarea(forms.Textarea):
-    def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
-        widget = self.get_context(name, value, attrs)["widget"]
-        text = escape_value(widget["value"]) if widget["value"] else ""
-        return SafeString(
-            f'<textarea name="{escape_value(widget["name"])}"{attrs_html(widget["attrs"])}>\n'
-            f"{text}</textarea>"
-        )
-
-
 class CheckboxInput(QuickInputMixin, forms.CheckboxInput):
-    pass
-
-
-class EmailInput(QuickInputMixin, forms.EmailInput):
-    pass
-
-
-class URLInput(QuickInputMixin, forms.URLInput):
     pass
 
 
@@ -77,17 +59,14 @@ class ClearableFileInput(QuickInputMixin, forms.ClearableFileInput):
 # Django's widgets and their twins here, which differ only in how they render.
 QUICK_WIDGETS: dict[type, type] = {
     forms.Select: Select,
-    forms.Textarea: Textarea,
     forms.CheckboxInput: CheckboxInput,
-    forms.EmailInput: EmailInput,
-    forms.URLInput: URLInput,
     forms.FileInput: FileInput,
     forms.ClearableFileInput: ClearableFileInput,
 }
 
 
 def quicken_all(form: forms.BaseForm) -> None:
-    """mentoring.quickforms.quicken, and the form's selects, text areas and checkboxes too
+    """mentoring.quickforms.quicken, and the form's selects, checkboxes and file inputs too
     (exactly those classes: a subclass may render its own way)."""
     quicken(form)
     for field in form.fields.values():

@@ -8,7 +8,7 @@ from django.utils.html import conditional_escape
 from accounts.models import User
 from mentoring.choices import choices_share
 from mentoring.quickforms import QuickForm
-from mentoring.quickwidgets import CheckboxInput, ClearableFileInput, Select, Textarea, quicken_all
+from mentoring.quickwidgets import CheckboxInput, ClearableFileInput, Select, quicken_all
 from tests.factories import UserFactory
 
 CHOICES = [("", "None & <none>"), ("a", "A & <b>"), ("b\"'", "B"), (3, "Three")]
@@ -67,9 +67,8 @@ def test_the_quick_widgets_write_what_django_writes(data):
     if data is not None:
         assert plain.is_valid() == quick.is_valid()
 
-    assert [type(quick.fields[n].widget) for n in ("pick", "body", "agree", "upload")] == [
+    assert [type(quick.fields[n].widget) for n in ("pick", "agree", "upload")] == [
         Select,
-        Textarea,
         CheckboxInput,
         ClearableFileInput,
     ]
