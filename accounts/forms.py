@@ -47,9 +47,10 @@ def languages_from_header(accept_language: str) -> list[str]:
 def browser_zone_wanted(user: object) -> bool:
     """Whether a zone picker should take the browser's zone (static/js/timezone.js): only
     while the person has chosen none (the default UTC, before onboarding)."""
+    if user.timezone != "UTC":  # chosen: the profile need not be read
+        return False
     profile = getattr(user, "profile", None)
-    onboarded = profile is not None and profile.onboarded_at is not None
-    return not onboarded and user.timezone == "UTC"
+    return profile is None or profile.onboarded_at is None
 
 
 def timezone_field(*, required: bool = True) -> forms.ChoiceField:

@@ -1,15 +1,18 @@
-"""The owner's forms: an admin by email address, a person's role, an email domain."""
+"""The owner's forms: an admin by email address, a person's role, an email domain. Those the
+organisation's page shows render in Python (QuickForm, quicken_all)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from branding.models import Branding
+from mentoring.quickforms import QuickForm, QuickModelForm
+from mentoring.quickwidgets import quicken_all
 from organisations.models import DOMAIN_VALIDATOR, Role
 
 ROLE_CHOICES = [(Role.OWNER, _("Owner")), (Role.ADMIN, _("Programme admin"))]
 
 
-class OrganisationAdminForm(forms.Form):
+class OrganisationAdminForm(QuickForm):
     email = forms.EmailField(
         label=_("Email address"),
         help_text=_("Of a member, or of anyone with an account here."),
@@ -22,12 +25,16 @@ class OrganisationAdminForm(forms.Form):
         help_text=_("Admins run the organisation's cohorts; owners also manage its admins."),
     )
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        quicken_all(self)  # the email input and the select too
+
 
 class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class OrganisationDomainForm(forms.Form):
+class OrganisationDomainForm(QuickForm):
     domain = forms.CharField(
         label=_("Email domain"),
         max_length=253,
@@ -44,7 +51,7 @@ class OrganisationDomainForm(forms.Form):
         return domain
 
 
-class OrganisationBrandingForm(forms.ModelForm):
+class OrganisationBrandingForm(QuickModelForm):
     """The organisation's own look, for the pages of people who belong to it alone."""
 
     class Meta:
@@ -52,3 +59,7 @@ class OrganisationBrandingForm(forms.ModelForm):
         fields = ["name", "main_colour", "logo"]
         labels = {"name": _("Name shown in the header")}
         widgets = {"logo": forms.FileInput}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        quicken_all(self)  # the file input too

@@ -1,7 +1,7 @@
 """Reads for organisations, scoped to the person asking."""
 
 from auditlog.models import LogEntry
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -52,13 +52,11 @@ def memberships_administering(*, user: User) -> QuerySet[Membership]:
 
 
 def organisation_get_for_admin(*, user: User, slug: str) -> Organisation:
-    """An organisation this person owns or administers, or 404."""
-    return get_object_or_404(organisations_administered(user=user), slug=slug)
-
-
-def membership_role_of(*, user: User, organisation: Organisation) -> str | None:
-    found = Membership.objects.filter(organisation=organisation, user=user).first()
-    return found.role if found else None
+    """An organisation this person owns or administers, or 404; with `viewer_role`, their
+    role in it (read in the same query)."""
+    role = Membership.objects.filter(organisation=OuterRef("pk"), user=user).values("role")
+    organisations = organisations_administered(user=user).annotate(viewer_role=Subquery(role[:1]))
+    return get_object_or_404(organisations, slug=slug)
 
 
 def organisation_people(*, organisation: Organisation, role: str = "") -> QuerySet[Membership]:

@@ -2,13 +2,15 @@
 domains. Admins of the organisation may look; only owners change anything; anyone else gets
 404. Like every admin page, these ask for a second factor first."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 
+from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -26,10 +28,9 @@ from organisations.forms import (
     OrganisationBrandingForm,
     OrganisationDomainForm,
 )
-from organisations.models import Organisation, Role
+from organisations.models import Membership, Organisation, Role
 from organisations.selectors import (
     membership_get_for_owner_page,
-    membership_role_of,
     memberships_administering,
     organisation_get_for_admin,
     organisation_people,
@@ -68,7 +69,7 @@ def organisation_admin_required(view: Callable[..., HttpResponse]) -> Callable[.
 def _owned(request: HttpRequest, slug: str) -> Organisation:
     """The organisation, for its owner only (its admins may look but not change: 403)."""
     organisation = organisation_get_for_admin(user=request.user, slug=slug)
-    if membership_role_of(user=request.user, organisation=organisation) != Role.OWNER:
+    if organisation.viewer_role != Role.OWNER:
         raise PermissionDenied
     return organisation
 
@@ -84,25 +85,46 @@ def organisation_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "organisations/list.html", {"memberships": memberships})
 
 
+def _labelled(rows: Iterable[Model], **fields: Iterable[tuple[object, str]]) -> list[Model]:
+    """The rows as a list, each with `<field>_label`: what get_<field>_display says, looked up
+    once a page rather than once a row (a model rebuilds its choices on every such call)."""
+    labels = {
+        field: {value: str(label) for value, label in choices} for field, choices in fields.items()
+    }
+    rows = list(rows)
+    for row in rows:
+        for field, by_value in labels.items():
+            value = getattr(row, field)
+            setattr(row, f"{field}_label", by_value.get(value, value))
+    return rows
+
+
 def _detail(request: HttpRequest, organisation: Organisation, **forms: object) -> HttpResponse:
     """The organisation's page; a refused form comes back in `forms`, its input kept."""
     role = request.GET.get("role", "")
     if role not in Role.values:
         role = ""
     people = Paginator(organisation_people(organisation=organisation, role=role), PAGE_SIZE)
-    is_owner = membership_role_of(user=request.user, organisation=organisation) == Role.OWNER
+    page = people.get_page(request.GET.get("page"))
+    page.object_list = _labelled(
+        page.object_list, role=Role.choices, source=Membership.Source.choices
+    )
+    is_owner = organisation.viewer_role == Role.OWNER
     context = {
         "organisation": organisation,
         "is_owner": is_owner,
         "cohorts": organisation.cohorts.order_by("-starts_on", "name", "pk"),
-        "page": people.get_page(request.GET.get("page")),
+        "page": page,
         "query": urlencode({"role": role}) if role else "",
         "role": role,
-        "roles": Role.choices,
+        "roles": [(value, str(label)) for value, label in Role.choices],  # translated once
         "domains": organisation.domains.all(),
         "admin_form": OrganisationAdminForm(),
         "domain_form": OrganisationDomainForm(),
-        "trail": organisation_trail(organisation=organisation)[:TRAIL_SIZE],
+        "trail": _labelled(
+            organisation_trail(organisation=organisation)[:TRAIL_SIZE],
+            action=LogEntry.Action.choices,
+        ),
         "branding_form": _branding_form(organisation),
     }
     return render(request, "organisations/detail.html", context | forms)

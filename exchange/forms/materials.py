@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from exchange.models import Material
 from exchange.uploads import KINDS, allowed_types_text, megabytes, upload_check
+from mentoring.choices import choices_share
+from mentoring.quickforms import QuickForm
+from mentoring.quickwidgets import quicken_all
 from sessions_app.models import Appointment
 
 FILE_LOST = _(
@@ -28,8 +31,9 @@ class SessionChoiceField(forms.ModelChoiceField):
         return formats.date_format(timezone.localtime(obj.starts_at, self.zone), "D j M, H:i")
 
 
-class MaterialShareForm(forms.Form):
-    """A file or a link, with a note and perhaps the session it is for."""
+class MaterialShareForm(QuickForm):
+    """A file or a link, with a note and perhaps the session it is for. Its fields render in
+    Python (QuickForm, quicken_all)."""
 
     file = forms.FileField(
         label=_("File"),
@@ -89,6 +93,9 @@ class MaterialShareForm(forms.Form):
             empty_label=_("Not for a particular session"),
             help_text=_("It then shows on that session's agenda page too."),
         )
+        # one plain read of the sessions (Django's own list reads through a server-side cursor)
+        choices_share(fields=[self.fields["appointment"]], queryset=sessions)
+        quicken_all(self)
 
     def clean_file(self) -> object:
         if self.file_dropped:

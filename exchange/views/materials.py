@@ -21,6 +21,7 @@ from exchange.selectors.materials import (
     material_sessions_for,
     materials_for_pairing,
     materials_with_hosts,
+    pairing_get_for_materials,
 )
 from exchange.services.materials import (
     MaterialRefused,
@@ -32,7 +33,6 @@ from mentoring.errors import DomainError
 from mentoring.htmx import is_htmx
 from mentoring.uploads import uploads_dropped
 from pairings.models import Pairing
-from pairings.selectors import pairing_get_for_user
 
 PAGE_SIZE = 20
 
@@ -60,7 +60,7 @@ def _list_context(request: HttpRequest, pairing: Pairing, *, embedded: bool) -> 
 def materials_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
     """GET: the pairing's materials and the share form; with htmx, the list section alone
     (for the pairing page). POST: share a file or a link."""
-    pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
+    pairing = pairing_get_for_materials(user=request.user, pairing_id=pairing_id)
     if request.method == "GET" and is_htmx(request):
         return render(
             request,

@@ -1,6 +1,6 @@
 """Reads for the matching review page."""
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -13,7 +13,7 @@ from matching.services.participants import (
     weights_for_cohort,
 )
 from pairings.models import Pairing
-from programmes.models import Cohort
+from programmes.models import Cohort, ParticipantRole
 
 CRITERIA_LABELS = {
     "field": _("Field"),
@@ -28,7 +28,8 @@ CRITERIA_LABELS = {
 def match_run_current(*, cohort: Cohort) -> MatchRun | None:
     """The run an admin works on: the latest draft, else the latest published one."""
     runs = cohort.match_runs.exclude(status=MatchRun.Status.SUPERSEDED)
-    return runs.filter(status=MatchRun.Status.DRAFT).first() or runs.first()
+    drafts_first = Case(When(status=MatchRun.Status.DRAFT, then=Value(0)), default=Value(1))
+    return runs.order_by(drafts_first, "-created_at").first()  # one query, not two
 
 
 def proposed_pairs(*, run: MatchRun) -> QuerySet[ProposedPair]:
@@ -49,6 +50,20 @@ def unmatched_people(*, run: MatchRun) -> list[dict]:
     users = User.objects.in_bulk([row["person_id"] for row in run.unmatched])
     rows = [{**row, "user": users.get(row["person_id"])} for row in run.unmatched]
     return sorted(rows, key=lambda row: (row["role"] != "mentee", str(row["user"])))
+
+
+def cohort_people_by_role(*, cohort: Cohort) -> tuple[dict[str, list[User]], int]:
+    """The cohort's people by role, by name (as PairForm lists them), and how many of them
+    have not answered its questions: one query."""
+    enrolments = cohort.enrolments.select_related("user").order_by(
+        "user__display_name", "user__email", "pk"
+    )
+    people: dict[str, list[User]] = {role: [] for role in ParticipantRole.values}
+    unanswered = 0
+    for enrolment in enrolments:
+        people[enrolment.role].append(enrolment.user)
+        unanswered += enrolment.answered_at is None
+    return people, unanswered
 
 
 def constraints_by_pair(*, cohort: Cohort) -> dict[tuple[int, int], str]:

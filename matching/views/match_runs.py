@@ -13,6 +13,7 @@ from accounts.decorators import programme_admin_required
 from matching.forms.match_runs import PairForm
 from matching.models import MatchRun, PairConstraint
 from matching.selectors.match_runs import (
+    cohort_people_by_role,
     constraints_by_pair,
     criteria_labels,
     criteria_percents,
@@ -47,13 +48,16 @@ def match_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
             pair.constraint = constraints.get((pair.mentee_id, pair.mentor_id))
             pair.percents = criteria_percents(pair.criteria, labels)
         left_out = unmatched_people(run=run)
+        people, unanswered = cohort_people_by_role(cohort=cohort)
         context.update(
             page=page,
             unmatched=[row for row in left_out if row["role"] == "mentee"],
             places_left=[row for row in left_out if row["role"] == "mentor"],
-            unanswered=cohort.enrolments.filter(answered_at__isnull=True).count(),
+            unanswered=unanswered,
             # "Pick a mentor by hand" on the cohort page comes with the waiting mentee chosen.
-            pair_form=PairForm(cohort=cohort, initial={"mentee": request.GET.get("mentee")}),
+            pair_form=PairForm(
+                cohort=cohort, people=people, initial={"mentee": request.GET.get("mentee")}
+            ),
         )
     return render(request, "matching/match/review.html", context)
 

@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import browser_zone_wanted, timezone_field
 from accounts.models import MENTOR_CAPACITY_MAX, User
+from mentoring.choices import choices_share
+from mentoring.quickforms import QuickForm
+from mentoring.quickwidgets import quicken_all
 from programmes.forms.questions import question_field, question_field_name
 from programmes.models import Channel, Cohort, Enrolment, EnrolmentQuestion, ParticipantRole
 
@@ -83,10 +86,12 @@ class CohortForm(forms.ModelForm):
 CHOICES = ("first_choice", "second_choice", "third_choice")
 
 
-class EnrolmentForm(forms.Form):
+class EnrolmentForm(QuickForm):
     """A participant's answers for one cohort; mentees and mentors see different questions.
 
     The time zone comes first: the hours below are in it, and it becomes the person's zone.
+    Its fields render in Python (QuickForm, quicken_all), and the mentor lists share one read
+    of the mentors.
     """
 
     timezone = timezone_field(required=False)
@@ -163,6 +168,7 @@ class EnrolmentForm(forms.Form):
             value = enrolment.answers.get(str(question.pk))
             if value not in (None, "", []):
                 self.initial.setdefault(name, value)
+        quicken_all(self)  # its selects, text areas and checkbox too, the questions' with them
         others = enrolment.cohort.enrolments.exclude(user=enrolment.user)
         if enrolment.role == ParticipantRole.MENTEE:
             del self.fields["capacity"]
@@ -172,15 +178,14 @@ class EnrolmentForm(forms.Form):
             mentors = User.objects.filter(
                 enrolments__in=others.filter(role=ParticipantRole.MENTOR)
             ).order_by("display_name", "email")
-            for name in CHOICES:
-                self.fields[name].queryset = mentors
             # Only the people one could be paired with: other mentees' names are not for them.
-            self.fields["avoid"].queryset = mentors
+            listed = [name for name in (*CHOICES, "avoid") if name in self.fields]
+            choices_share(fields=[self.fields[name] for name in listed], queryset=mentors)
         else:
             for name in ("goals", "avoid", *CHOICES):
                 del self.fields[name]
             self.fields["capacity"].required = True
-        if browser_zone_wanted(enrolment.user) and not self.is_bound:
+        if not self.is_bound and browser_zone_wanted(enrolment.user):
             self.fields["timezone"].widget.attrs["data-browser-timezone"] = "true"
         if not self.is_bound:
             self.initial.update(_initial(enrolment))

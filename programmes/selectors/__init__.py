@@ -47,6 +47,8 @@ def cohort_get_for_admin(*, user: User, cohort_id: int) -> Cohort:
 
 
 def enrolment_get_for_user(*, user: User, cohort_id: int, role: str) -> Enrolment:
-    return get_object_or_404(
+    enrolment = get_object_or_404(
         Enrolment.objects.select_related("cohort"), user=user, cohort_id=cohort_id, role=role
     )
+    enrolment.user = user  # the person in hand, not read again
+    return enrolment

@@ -110,6 +110,35 @@ def test_the_review_page_lists_lowest_scores_first_with_each_criterion(
     assert pairs[0].percents[0] in (0, 100)
 
 
+def test_the_review_page_lists_the_cohorts_people_and_who_has_not_answered_in_fixed_queries(
+    client, cohort, people, django_assert_num_queries
+):
+    EnrolmentFactory(cohort=cohort, role="mentee", answered_at=None)
+    match_run_create(cohort=cohort, by=None)
+    client.force_login(cohort.admins.get())
+    url = reverse("matching:match", args=[cohort.pk])
+    # session, user, admin check, second factor, cohort, run, questions, pairs count, locks,
+    # pairs, the people left out, the cohort's people (both lists and the count of those who
+    # have not answered), the menu's unread count
+    with django_assert_num_queries(13):
+        client.get(url)
+    for n in range(4):
+        _enrol(cohort, "mentor", f"Zed {n}")
+    EnrolmentFactory(cohort=cohort, role="mentor", answered_at=None)
+
+    with django_assert_num_queries(13):
+        response = client.get(url)
+
+    form = response.context["pair_form"]
+    mentees = [str(label) for _value, label in form.fields["mentee"].widget.choices][1:]
+    mentors = [str(label) for _value, label in form.fields["mentor"].widget.choices][1:]
+    assert {"Cleo", "Dev", "Kofi"} < set(mentees)
+    assert len(mentees) == 4
+    assert {"Ada", "Ben", "Zed 0", "Zed 3"} < set(mentors)
+    assert len(mentors) == 7
+    assert "2 participants have not answered" in response.content.decode()
+
+
 def test_the_swap_preview_shows_the_new_score_or_why_it_cannot_be(client, cohort, people):
     client.force_login(cohort.admins.get())
     url = reverse("matching:match_swap_preview", args=[cohort.pk])

@@ -1,5 +1,6 @@
 """Cohorts for admins; enrolment answers and the mentor directory for participants."""
 
+import re
 from datetime import date
 
 import pytest
@@ -189,6 +190,56 @@ def test_a_mentee_cannot_want_and_avoid_the_same_mentor(client, cohort, mentee):
     assert response.status_code == 200
     assert "cannot both want and avoid" in str(response.context["form"].errors["avoid"])
     assert "Grow." in response.content.decode()
+
+
+def test_the_answers_page_lists_any_number_of_mentors_in_a_fixed_number_of_queries(
+    client, cohort, mentee, django_assert_num_queries
+):
+    enrolment = EnrolmentFactory(cohort=cohort, user=mentee, role="mentee")
+    EnrolmentFactory(cohort=cohort, role="mentor")
+    client.force_login(mentee)
+    url = reverse("programmes:enrolment", args=[cohort.pk, "mentee"])
+    # session, user, enrolment, questions, ranked choices, people avoided, the mentors (once
+    # for the three choice lists and the avoid list), the menu's unread count and admin link
+    with django_assert_num_queries(9):
+        client.get(url)
+    mentors = [EnrolmentFactory(cohort=cohort, role="mentor").user for _ in range(5)]
+    enrolment.avoid.set(mentors[:2])
+    with django_assert_num_queries(9):
+        response = client.get(url)
+
+    page = response.content.decode()
+    assert all(page.count(f'<option value="{m.pk}"') == 3 for m in mentors)
+    assert page.count('type="checkbox" name="avoid"') == 6
+    checked = re.findall(r'name="avoid" value="(\d+)" id="id_avoid_\d+" checked', page)
+    assert sorted(map(int, checked)) == sorted(m.pk for m in mentors[:2])
+
+
+def test_a_mentee_of_a_requests_cohort_answers_without_ranking_mentors(client, cohort, mentee):
+    cohort.matching_mode = Cohort.MatchingMode.REQUESTS
+    cohort.save()
+    enrolment = EnrolmentFactory(cohort=cohort, user=mentee, role="mentee")
+    mentor = EnrolmentFactory(cohort=cohort, role="mentor").user
+    client.force_login(mentee)
+    url = reverse("programmes:enrolment", args=[cohort.pk, "mentee"])
+
+    page = client.get(url)
+    saved = client.post(
+        url,
+        {
+            "goals": "Grow.",
+            "channels": ["video"],
+            "weekday_from": "09:00",
+            "weekday_to": "17:00",
+            "avoid": [mentor.pk],
+        },
+    )
+
+    assert page.status_code == 200
+    assert 'name="first_choice"' not in page.content.decode()
+    assert f'name="avoid" value="{mentor.pk}"' in page.content.decode()
+    assert saved.url == reverse("home:dashboard")
+    assert list(enrolment.avoid.all()) == [mentor]
 
 
 def test_a_mentor_confirms_capacity_for_the_cohort(client, cohort, mentor):
