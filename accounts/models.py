@@ -150,6 +150,9 @@ class Field(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+FIELD_LABELS = dict(Field.choices)  # value -> lazy label, for Profile.get_field_display
+
+
 class Role(models.TextChoices):
     """How someone takes part; stored on Profile as two flags, asked as one question."""
 
@@ -193,6 +196,13 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+    def get_field_display(self) -> str:
+        """The field's label, as Django's own get_field_display gives it (the stored value
+        when it is none of the choices), without building the dict of all sixteen choices on
+        every call: the pairing page and the people lists show one per person."""
+        label = FIELD_LABELS.get(self.field)
+        return self.field if label is None else str(label)
 
     @property
     def roles(self) -> list[str]:

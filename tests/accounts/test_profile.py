@@ -1,9 +1,11 @@
 """Onboarding, the profile page, the dashboard, data export and account deletion."""
 
 import pytest
+from django.db.models import Model
 from django.urls import reverse
+from django.utils import translation
 
-from accounts.models import Profile, User
+from accounts.models import Field, Profile, User
 from tests.factories import PASSWORD, ProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +182,16 @@ def test_a_display_name_with_a_line_break_is_refused_and_the_form_keeps_its_inpu
     )
     assert 'value="Staff engineer who likes helping first-time leads"' in response.content.decode()
     assert not Profile.objects.filter(user=newcomer).exists()
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+def test_the_field_reads_as_djangos_own_display_gave_it(language):
+    """Profile.get_field_display (cheaper than Django's) gives the same label for each field,
+    and the stored value for none or an unknown one."""
+    field = Profile._meta.get_field("field")
+    with translation.override(language):
+        for value in [*Field.values, "", "retired-field"]:
+            profile = Profile(field=value)
+
+            assert profile.get_field_display() == Model._get_FIELD_display(profile, field)
+    assert Profile(field="law").get_field_display() == "Law"
