@@ -14,6 +14,9 @@ class HealthStatus(models.TextChoices):
     AT_RISK = "at_risk", _("At risk")
 
 
+HEALTH_STATUS_LABELS = dict(HealthStatus.choices)  # value -> lazy label
+
+
 class PairingHealth(models.Model):
     """The latest assessment of one active pairing: its status, the reasons in words, and the
     facts they came from. An admin can snooze a flag with a note until a date."""
@@ -48,6 +51,12 @@ class PairingHealth(models.Model):
 
     def __str__(self) -> str:
         return f"Pairing {self.pairing_id}: {self.status}"
+
+    def get_status_display(self) -> str:
+        """The status's label, as Django's own get_status_display gives it, without building
+        the dict of the choices on every call: the cohort's tables show one per row."""
+        label = HEALTH_STATUS_LABELS.get(self.status)
+        return self.status if label is None else str(label)
 
     @property
     def urgency(self) -> list[str]:

@@ -8,9 +8,11 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Model
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.services import user_make_programme_admin
 from exchange.models import Message
@@ -606,3 +608,16 @@ def test_the_demo_cohort_shows_every_health_status(db):
     assert (silent.sessions_held, silent.sessions_expected) == (2, 4)
     assert healths.filter(snoozed_until__isnull=False).count() == 1
     assert HealthSnapshot.objects.filter(pairing__cohort=cohort).count() == healths.count()
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+def test_the_health_status_reads_as_djangos_own_display_gave_it(language):
+    """PairingHealth.get_status_display (cheaper than Django's) gives the same label for each
+    status, and the stored value for an unknown one."""
+    field = PairingHealth._meta.get_field("status")
+    with translation.override(language):
+        for value in [*HealthStatus.values, "retired"]:
+            health = PairingHealth(status=value)
+
+            assert health.get_status_display() == Model._get_FIELD_display(health, field)
+    assert PairingHealth(status="at_risk").get_status_display() == "At risk"

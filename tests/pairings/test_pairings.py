@@ -1,7 +1,9 @@
 """Pairings from both sides and from the admins' table; nobody reaches another pairing."""
 
 import pytest
+from django.db.models import Model
 from django.urls import reverse
+from django.utils import translation
 
 from pairings.models import ContactAgreement, Pairing
 from tests.factories import AppointmentFactory, EnrolmentFactory, PairingFactory, ProfileFactory
@@ -253,3 +255,16 @@ def test_closing_a_pairing_cancels_its_upcoming_sessions_and_their_reminders(
     assert upcoming.status == Appointment.Status.CANCELLED
     assert upcoming.cancel_reason == "The pairing has closed."
     assert not Reminder.objects.filter(appointment=upcoming, status="pending").exists()
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+def test_the_status_reads_as_djangos_own_display_gave_it(language):
+    """Pairing.get_status_display (cheaper than Django's) gives the same label for each
+    status, and the stored value for an unknown one."""
+    field = Pairing._meta.get_field("status")
+    with translation.override(language):
+        for value in [*Pairing.Status.values, "retired"]:
+            pairing = Pairing(status=value)
+
+            assert pairing.get_status_display() == Model._get_FIELD_display(pairing, field)
+    assert Pairing(status="active").get_status_display() == "Active"
