@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy
 from accounts.forms import timezone_choices
 from accounts.models import Profile, User
 from accounts.widgets import QuickSelect
+from mentoring.quickforms import QuickForm, QuickRadioSelect
+from mentoring.quickwidgets import quicken_all
 from pairings.models import ContactTerms
 from pairings.selectors.agreements import MINUTES_PER_DAY, minutes_label, phone_display
 from programmes.forms.hours import HoursRow, hours_rows, hours_week_html, time_field, window_times
@@ -21,8 +23,9 @@ from programmes.models import Channel
 WINDOWS_PER_DAY = 2
 
 
-class RadioSelectWithUnavailable(forms.RadioSelect):
-    """Radios of which some show, greyed out, but cannot be picked."""
+class RadioSelectWithUnavailable(QuickRadioSelect):
+    """Radios of which some show, greyed out, but cannot be picked (written in Python as
+    Django's templates write them: mentoring.quickforms)."""
 
     def __init__(self, *args: object, unavailable: set[str] = frozenset(), **kwargs: object):
         super().__init__(*args, **kwargs)
@@ -35,11 +38,29 @@ class RadioSelectWithUnavailable(forms.RadioSelect):
         return option
 
 
+class ZoneSelect(QuickSelect):
+    """The time zone list (accounts.forms.timezone_choices, made once per process). Whether the
+    <select> may say `required` depends on its first choice only, but Django's check reads it
+    through the choices' normaliser, which goes through all ~430 zones on every page: the
+    first is read from the list itself here, with the same answer."""
+
+    def use_required_attribute(self, initial: object) -> bool:
+        make = getattr(self.choices, "func", None)  # Django's CallableChoiceIterator
+        if make is None or not hasattr(make, "cache_info"):
+            return super().use_required_attribute(initial)
+        first = next(iter(make()), None)
+        return (
+            forms.Widget.use_required_attribute(self, initial)
+            and first is not None
+            and self._choice_has_empty_value(first)
+        )
+
+
 def _minute(value: time) -> int:
     return value.hour * 60 + value.minute
 
 
-class ContactTermsForm(forms.Form):
+class ContactTermsForm(QuickForm):
     """One partner's terms. Hours: per weekday up to two windows, "from" before "to", on the
     quarter hour; a "to" of 00:00 is midnight; a day left empty means not reachable then."""
 
@@ -56,7 +77,7 @@ class ContactTermsForm(forms.Form):
     timezone = forms.ChoiceField(
         label=gettext_lazy("Time zone of your hours"),
         choices=timezone_choices,
-        widget=QuickSelect,
+        widget=ZoneSelect,
         help_text=gettext_lazy("Your partner sees your hours converted to their own time zone."),
         error_messages={"invalid_choice": gettext_lazy("“%(value)s” is not a time zone we know.")},
     )
@@ -106,14 +127,16 @@ class ContactTermsForm(forms.Form):
             _("Edit your phone numbers"),
         )
         self.days = []
+        first_from, more_from, to = _("From"), _("and from"), _("to")  # once, not 28 times
         for weekday, day_name in WEEKDAYS.items():
             windows = []
             for n in range(1, WINDOWS_PER_DAY + 1):
                 opens, closes = f"hours_{weekday}_{n}_from", f"hours_{weekday}_{n}_to"
-                self.fields[opens] = time_field(_("From") if n == 1 else _("and from"))
-                self.fields[closes] = time_field(_("to"))
+                self.fields[opens] = time_field(first_from if n == 1 else more_from)
+                self.fields[closes] = time_field(to)
                 windows.append((opens, closes))
             self.days.append((weekday, day_name, windows))
+        quicken_all(self)  # the hours' inputs, the reply time's select and the urgent box
         if terms is not None:
             self.initial = {
                 "channels": terms.channels,

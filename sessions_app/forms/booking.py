@@ -1,6 +1,7 @@
 """Booking input: a length, a free time (shown in the viewer's zone, sent as UTC), a way to meet,
 and for a series its rhythm and end."""
 
+import html
 import itertools
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
@@ -65,6 +66,15 @@ class SlotPicker(forms.RadioSelect):
 
     first: str | None = None
 
+    @property
+    def choices(self) -> list:
+        return self._choices
+
+    @choices.setter
+    def choices(self, value: Iterable) -> None:
+        # As SlotField's: written as Django would normalize them, not normalized again.
+        self._choices = list(value)
+
     def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
         widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
         input_attrs = dict(widget["attrs"])
@@ -86,13 +96,16 @@ class SlotPicker(forms.RadioSelect):
             if not options:
                 return none
             items = []
+            # Values through html.escape: what Django's escape writes, without its lazy-string
+            # wrapper around each of a hundred times.
             for v, label in options:
                 n = next(number)
                 first = " slot-first" if v == self.first else ""
                 checked = CHECKED if v in chosen else ""
+                value = html.escape(str(v))
                 items.append(
                     f'<label for="{base_id}_{n}" class="slot-time{first}"><input type="radio" '
-                    f'name="{name}" value="{escape(v)}" id="{base_id}_{n}"{extra}{checked}>'
+                    f'name="{name}" value="{value}" id="{base_id}_{n}"{extra}{checked}>'
                     f'<span class="visually-hidden">{day}, </span>{label_of(label)}</label>'
                 )
             return f'<div class="slot-times">{"".join(items)}</div>'

@@ -57,11 +57,13 @@ def appointments_for_pairing(*, pairing: Pairing, upcoming: bool, now: datetime)
     return sessions.exclude(to_come).order_by("-starts_at")
 
 
-# What the booking page shows of a pairing (the view, its templates, slot_plan and
-# booking_modes_for): its status, its cohort's in-person rule, both people's names and zones.
+# What the booking pages show of a pairing (the views, their templates, slot_plan and
+# booking_modes_for): its status, its cohort's in-person rule and last day (the series page's
+# end), both people's names and zones.
 BOOKING_PAGE_FIELDS = (
     "status",
     "cohort__first_session_in_person",
+    "cohort__ends_on",
     *(f"{person}__{field}" for person in ("mentor", "mentee") for field in _PERSON_FIELDS),
 )
 

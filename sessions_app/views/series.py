@@ -10,10 +10,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from mentoring.errors import DomainError
-from pairings.selectors import pairing_get_for_user
 from sessions_app.forms.booking import SeriesForm, slot_value
 from sessions_app.live import booking_rules_for
-from sessions_app.selectors.appointments import booking_modes_for, series_plan
+from sessions_app.selectors.appointments import (
+    booking_modes_for,
+    pairing_get_for_booking,
+    series_plan,
+)
 from sessions_app.services.series import SeriesChanged, series_book
 from sessions_app.views.booking import (
     _book_context,
@@ -29,11 +32,12 @@ from sessions_app.views.booking import (
 def series_book_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
     """Regular sessions: pick the first time and the rhythm, see every date with its conflicts,
     then confirm the free ones."""
-    pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
+    showing = request.method == "GET"
+    # Showing free times reads only what the page shows of the pairing, and may use the kept
+    # copy of the rules; a preview or booking reads whole rows and the database.
+    pairing = pairing_get_for_booking(user=request.user, pairing_id=pairing_id, whole=not showing)
     now = timezone.now()
-    # Showing free times may use the kept copy of the rules; a preview or booking reads the
-    # database.
-    rules = booking_rules_for(mentor=pairing.mentor, now=now, kept=request.method == "GET")
+    rules = booking_rules_for(mentor=pairing.mentor, now=now, kept=showing)
     availability = rules.availability
     modes = booking_modes_for(pairing=pairing)
     reason = _refusal(pairing, availability, modes)

@@ -11,6 +11,7 @@ import time_machine
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from pairings.models import Pairing
 from sessions_app.emails import invite_send
@@ -774,6 +775,30 @@ def test_the_booking_page_makes_as_many_queries_with_200_sessions_as_with_5(clie
     assert Appointment.objects.count() == 200
     assert len(response.context["upcoming"]) == 5
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("viewer", ["mentee", "mentor"])
+def test_the_series_page_reads_the_pairing_its_cohort_and_both_people_in_one_query(
+    client, agreed, viewer
+):
+    """As the booking page: what the page shows, the cohort's last day too, in one query and
+    nothing deferred read later."""
+    client.force_login(getattr(agreed, viewer))
+    url = reverse("sessions_app:series", args=[agreed.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as asked:
+        response = client.get(url)
+
+    def rows_read(table: str) -> int:
+        return sum(query["sql"].startswith(f'SELECT "{table}"."id"') for query in asked)
+
+    html = response.content.decode()
+    partner = agreed.partner_of(getattr(agreed, viewer))
+    assert f"Regular sessions with {partner.name}" in html
+    assert date_format(agreed.cohort.ends_on, "j F Y") in html
+    assert rows_read("pairings_pairing") == 1
+    assert rows_read("accounts_user") == 1  # the viewer, for the session
+    assert rows_read("programmes_cohort") == 0
 
 
 @pytest.mark.parametrize("viewer", ["mentee", "mentor"])

@@ -314,3 +314,55 @@ def test_hours_removed_with_their_availability_show_at_once_and_cost_no_query_pe
     # Bob's five windows and three dates go in as many statements as Oscar's one and one.
     assert removal_statements(mentor) == removal_statements(oscar)
     assert "Bob Mentor has not opened any times for sessions yet." in page(alice, pairing)
+
+
+# --- the mentor's own availability page -------------------------------------------------------
+
+
+def _override(mentor, day: date, *, starts: time | None = None, ends: time | None = None):
+    date_override_add(
+        mentor=mentor, day=day, day_off=starts is None, starts=starts, ends=ends, now=NOW
+    )
+
+
+@pytest.mark.parametrize("overrides", [False, True])
+@pytest.mark.parametrize("query", [{}, {"start": "2026-03-09", "length": 60}])
+def test_the_availability_page_from_the_cache_is_the_computed_one(
+    settings, mentor, published, overrides, query
+):
+    if overrides:
+        _override(mentor, date(2026, 3, 4))  # Wednesday off
+        _override(mentor, date(2026, 3, 14), starts=time(10), ends=time(12))  # a Saturday
+    bob = signed_in(mentor)
+    settings.BOOKING_RULES_CACHE = False
+    computed = bob.get(PAGE, query).content.decode()
+    settings.BOOKING_RULES_CACHE = True
+    bob.get(PAGE, query)  # computed, and kept
+
+    statements = sql_of(bob, PAGE, **query)
+    cached = bob.get(PAGE, query).content.decode()
+
+    assert ONE_TIME.sub("", cached) == ONE_TIME.sub("", computed)
+    assert ("Day off" in cached) is overrides
+    # The rules, windows and the week's dates come from the copy; the dates to come are listed
+    # from the database only when the copy holds some.
+    assert asks_for_rules(statements) is overrides
+    assert not any("sessions_app_weeklywindow" in sql for sql in statements)
+
+
+def test_the_availability_page_shows_what_the_mentor_saved_or_added_at_once(mentor, published):
+    bob = signed_in(mentor)
+    assert 'name="buffer_after" value="10"' in bob.get(PAGE).content.decode()
+    assert 'name="buffer_after" value="10"' in bob.get(PAGE).content.decode()  # from the copy
+
+    assert bob.post(PAGE, hours_form(buffer_after="0", window_1_1_from="13:00")).status_code == 302
+    html = bob.get(PAGE).content.decode()
+    assert 'name="buffer_after" value="0"' in html
+    assert 'name="window_1_1_from" value="13:00"' in html
+
+    bob.post(ADD, {"override-date": "2026-03-04", "override-kind": "day_off"})
+    assert "Wednesday 4 March 2026" in bob.get(PAGE).content.decode()
+
+    day_off = DateOverride.objects.get()
+    bob.post(reverse("sessions_app:availability_override_remove", args=[day_off.pk]))
+    assert "Wednesday 4 March 2026" not in bob.get(PAGE).content.decode()

@@ -338,6 +338,94 @@ def test_the_contact_terms_hours_editor_writes_what_its_template_writes(language
         assert wanted.count("<details open>") == 2
 
 
+def _terms_as_django(form: forms.Form) -> forms.Form:
+    """The contact terms form with Django's bound fields, error lists, widget templates and
+    required check (the time zones keep accounts.widgets.QuickSelect, as before)."""
+    from types import MethodType
+
+    from pairings.forms.agreements import ZoneSelect
+
+    _as_django(form)
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, ZoneSelect):
+            widget.use_required_attribute = MethodType(forms.Select.use_required_attribute, widget)
+        else:
+            widget.render = MethodType(forms.Widget.render, widget)  # through its template
+    return form
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"channels": ["email", "nope"], "phone": "work", "timezone": "<b>Nowhere",
+         "reply_time": "soon", "hours_0_1_from": "25:00", "hours_1_1_to": "x"},
+        {"channels": ["video"], "phone": "personal", "timezone": "Asia/Kathmandu",
+         "urgent_breaks_through": "on", "reply_time": "day", "hours_3_1_from": "09:00",
+         "hours_3_1_to": "12:00"},
+    ],
+)  # fmt: skip
+def test_the_contact_terms_form_writes_what_django_writes(data):
+    """Every field as Django writes it: checkboxes, the phone radios with the numbers the
+    profile lacks greyed out, the zone list, the urgent box, the reply time and the hours."""
+    from pairings.forms.agreements import ContactTermsForm
+    from tests.factories import ProfileFactory
+
+    profile = ProfileFactory(personal_phone="+447700900123", work_phone="")
+    terms = {"person": profile.user, "profile": profile, "terms": None}
+    quick = ContactTermsForm(data, **terms)
+    plain = _terms_as_django(ContactTermsForm(data, **terms))
+    if data is not None:
+        assert quick.is_valid() == plain.is_valid()
+
+    assert _parts(quick) == _parts(plain)
+    assert quick.hours_editor() == _hours_week_as_the_template_wrote_it(plain.hours_rows())
+    assert "disabled" in str(quick["phone"])
+
+
+class OddHours(QuickForm):
+    """Two days of windows whose fields are not all the editor's usual optional time inputs:
+    those go through their bound fields, the others through the editor's own writer."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.days = []
+        for weekday in range(2):
+            windows = []
+            for n in (1, 2):
+                opens, closes = f"w_{weekday}_{n}_from", f"w_{weekday}_{n}_to"
+                self.fields[opens] = time_field("Opens?" if n == 1 else "and <from>")
+                self.fields[closes] = time_field("to")
+                windows.append((opens, closes))
+            self.days.append((weekday, "Day", windows))
+        self.fields["w_0_1_from"].required = True
+        self.fields["w_1_1_to"].help_text = "Quarter <hours>"
+        self.fields["w_1_2_from"].label_suffix = " &"
+        self.fields["w_1_2_to"].widget.attrs["class"] = "narrow"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {"w_0_1_to": "25:00", "w_1_1_to": "x", "w_1_2_from": "<b>", "w_1_2_to": "10:00"}],
+)
+@pytest.mark.parametrize(
+    "options", [{}, {"prefix": "p"}, {"auto_id": "f-%s"}, {"auto_id": False}, {"label_suffix": ""}]
+)
+def test_the_hours_editor_writes_any_time_field_as_its_bound_field_does(data, options):
+    from programmes.forms.hours import hours_rows, hours_week_html
+
+    if data is not None and "prefix" in options:
+        data = {f"p-{name}": value for name, value in data.items()}
+    form = OddHours(data, **options)
+    if data is not None:
+        assert not form.is_valid()
+    rows = hours_rows(form, form.days)
+
+    assert hours_week_html(rows) == _hours_week_as_the_template_wrote_it(rows)
+
+
 # The <tbody> of sessions_app/availability/_week.html as the template wrote it.
 WEEK_TBODY = (Path(__file__).parent / "week_tbody_before.html").read_text()
 
