@@ -9,13 +9,11 @@ the writes that send none (the weekly windows' bulk create in availability_save,
 of a leaver, the benchmarks' seeds). What is kept is rows, not free times: the mentor's time
 zone, sessions and calendars are read afresh on every page.
 
-Only showing free times reads the copy, and the mentor's own availability page on a GET (its
-rules, hours and week, shown again after every save). Booking and moving (the pages' POST and
-the services behind them) and saving the availability read the database, the rules locked, so
-a copy out of date could at worst show a time that is then refused, never book one. The
-setting BOOKING_RULES_CACHE (on unless a test turns it off) and a shared cache
-(LIVE_VERSIONS_CACHED) turn the copy on; without them, or when the cache fails, the rules come
-from the database.
+Only showing free times reads the copy. Booking and moving (the pages' POST and the services
+behind them) read the database, the rules locked, so a copy out of date could at worst show a
+time that is then refused, never book one. The setting BOOKING_RULES_CACHE (on unless a test
+turns it off) and a shared cache (LIVE_VERSIONS_CACHED) turn the copy on; without them, or when
+the cache fails, the rules come from the database.
 """
 
 import hashlib

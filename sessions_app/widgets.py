@@ -6,22 +6,14 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.utils.formats import date_format, get_format
+from django.utils.formats import date_format
 
 
 def local_times(zone: ZoneInfo) -> Callable[[datetime], tuple[datetime, str]]:
     """For one page: an aware moment → (the moment in `zone`, its time of day as TIME_FORMAT
     writes it in the active language). Each time of day is formatted once per page: a time
     format shows the time of day and the zone, never the date, so equal clock times at the same
-    UTC offset read the same. Where the format is "H:i" (en, es and de), written directly, as
-    sessions_app.forms.booking.time_labels does."""
-    if get_format("TIME_FORMAT") == "H:i":
-
-        def hours_minutes(moment: datetime) -> tuple[datetime, str]:
-            local = moment.astimezone(zone)
-            return local, f"{local.hour:02d}:{local.minute:02d}"
-
-        return hours_minutes
+    UTC offset read the same."""
     labels: dict[tuple, str] = {}
 
     def local_time(moment: datetime) -> tuple[datetime, str]:

@@ -127,13 +127,12 @@ class ContactTermsForm(QuickForm):
             _("Edit your phone numbers"),
         )
         self.days = []
-        first_from, more_from, to = _("From"), _("and from"), _("to")  # once, not 28 times
         for weekday, day_name in WEEKDAYS.items():
             windows = []
             for n in range(1, WINDOWS_PER_DAY + 1):
                 opens, closes = f"hours_{weekday}_{n}_from", f"hours_{weekday}_{n}_to"
-                self.fields[opens] = time_field(first_from if n == 1 else more_from)
-                self.fields[closes] = time_field(to)
+                self.fields[opens] = time_field(_("From") if n == 1 else _("and from"))
+                self.fields[closes] = time_field(_("to"))
                 windows.append((opens, closes))
             self.days.append((weekday, day_name, windows))
         quicken_all(self)  # the hours' inputs, the reply time's select and the urgent box

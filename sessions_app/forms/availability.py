@@ -84,13 +84,12 @@ class AvailabilityForm(QuickForm):
     def __init__(self, data: object = None, *, availability: Availability | None) -> None:
         super().__init__(data)
         self.days = []
-        first_from, more_from, to = _("From"), _("and from"), _("to")  # once, not 28 times
         for weekday, day_name in WEEKDAYS.items():
             windows = []
             for n in range(1, WINDOWS_PER_DAY + 1):
                 opens, closes = f"window_{weekday}_{n}_from", f"window_{weekday}_{n}_to"
-                self.fields[opens] = time_field(first_from if n == 1 else more_from)
-                self.fields[closes] = time_field(to)
+                self.fields[opens] = time_field(_("From") if n == 1 else _("and from"))
+                self.fields[closes] = time_field(_("to"))
                 windows.append((opens, closes))
             self.days.append((weekday, day_name, windows))
         quicken(self)

@@ -356,23 +356,14 @@ class WeekDay:
 
 
 def availability_week(
-    *,
-    availability: Availability,
-    mentor: User,
-    length: int,
-    now: datetime,
-    first_day: date,
-    overrides: Iterable[DateOverride | OverrideRow] | None = None,
+    *, availability: Availability, mentor: User, length: int, now: datetime, first_day: date
 ) -> list[WeekDay]:
     """Seven local dates from `first_day` (today at the earliest) with their hours and free
-    starts, as a mentee with no other sessions would see them; three queries (two when given
-    the date `overrides` covering the week, those outside it ignored)."""
+    starts, as a mentee with no other sessions would see them; three queries."""
     zone = mentor.zoneinfo
     first_day = max(first_day, local_today(user=mentor, now=now))
     week = [first_day + timedelta(days=n) for n in range(7)]
-    if overrides is None:
-        overrides = availability.overrides.filter(date__range=(week[0], week[-1]))
-    overrides = list(overrides)
+    overrides = list(availability.overrides.filter(date__range=(week[0], week[-1])))
     plan = slot_plan(
         availability=availability,
         mentor=mentor,

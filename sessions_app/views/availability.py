@@ -1,7 +1,6 @@
 """The mentor's availability page: rules, weekly windows, date overrides and a week view."""
 
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -14,7 +13,6 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,11 +20,9 @@ from accounts.models import User
 from mentoring.errors import DomainError
 from programmes.forms.hours import HOURS_ACTION, hours_action_apply
 from sessions_app.forms.availability import AvailabilityForm, DateOverrideForm, WeekForm
-from sessions_app.live import booking_rules_for
 from sessions_app.models import Availability
 from sessions_app.selectors.availability import (
     DayHours,
-    OverrideRow,
     availability_for,
     availability_of_mentor,
     date_override_get_for_mentor,
@@ -73,19 +69,11 @@ def _slot_lists(days: list[WeekDay], zone: ZoneInfo) -> list[SafeString]:
     ]
 
 
-@lru_cache(maxsize=64)
-def _day_label(day: date, language: str | None) -> str:
-    """The date as the week table heads its row, escaped, in `language`: the active one, which
-    date_format writes in. The same week is shown again and again."""
-    return escape(date_format(day, "D j M"))
-
-
 def _week_rows(days: list[WeekDay], zone: ZoneInfo) -> SafeString:
     """The week table's rows (the <tbody> of _week.html), written in Python as the template
     wrote them: dates, the hours of each date, and its free start times or why there are
     none (tests/sessions_app/test_widgets.py compares the two)."""
     time_labels: dict[time, str] = {}
-    language = get_language()
 
     def clock(moment: time) -> str:
         label = time_labels.get(moment)
@@ -122,7 +110,7 @@ def _week_rows(days: list[WeekDay], zone: ZoneInfo) -> SafeString:
     rows = [
         f'\n          <tr>\n            <th scope="row">'
         f'<time datetime="{day.hours.day.isoformat()}">'
-        f"{_day_label(day.hours.day, language)}</time></th>\n            <td>\n"
+        f"{escape(date_format(day.hours.day, 'D j M'))}</time></th>\n            <td>\n"
         f"              {hours_cell(day.hours)}\n            </td>\n            <td>\n"
         f"              {free_cell(day, slot_list)}\n            </td>\n          </tr>\n        "
         for day, slot_list in zip(days, _slot_lists(days, zone), strict=True)
@@ -130,14 +118,8 @@ def _week_rows(days: list[WeekDay], zone: ZoneInfo) -> SafeString:
     return SafeString(f"\n        \n        {''.join(rows)}\n        \n      ")
 
 
-def _week_context(
-    request: HttpRequest,
-    *,
-    availability: Availability | None,
-    overrides: tuple[OverrideRow, ...] | None = None,
-) -> dict:
-    """What the week view shows: seven days from ?start= (today by default), for ?length=;
-    `overrides`: the date overrides from today (or earlier) on, when already read."""
+def _week_context(request: HttpRequest, *, availability: Availability | None) -> dict:
+    """What the week view shows: seven days from ?start= (today by default), for ?length=."""
     if availability is None:
         return {"availability": None}
     mentor: User = request.user
@@ -146,48 +128,30 @@ def _week_context(
     week_form = WeekForm(request.GET, lengths=availability.session_lengths)
     first_day, length = week_form.choice(today=today)
     days = availability_week(
-        availability=availability,
-        mentor=mentor,
-        length=length,
-        now=now,
-        first_day=first_day,
-        overrides=overrides,
+        availability=availability, mentor=mentor, length=length, now=now, first_day=first_day
     )
     first_day = days[0].hours.day
     last_bookable = today + timedelta(weeks=availability.horizon_weeks)
-    previous_start = first_day - timedelta(days=7) if first_day > today else None
-    next_start = first_day + timedelta(days=7)
-    if next_start > last_bookable:
-        next_start = None
     return {
         "availability": availability,
         "days": days,
         "week_rows": _week_rows(days, mentor.zoneinfo),
         "length": length,
         "length_choices": week_form.fields["length"].choices,
-        "previous_start": previous_start,
-        "next_start": next_start,
-        # The dates in links as the date filter's 'Y-m-d' wrote them, without the filter.
-        "start_iso": first_day.isoformat(),
-        "previous_iso": previous_start.isoformat() if previous_start else "",
-        "next_iso": next_start.isoformat() if next_start else "",
+        "previous_start": first_day - timedelta(days=7) if first_day > today else None,
+        "next_start": first_day + timedelta(days=7)
+        if first_day + timedelta(days=7) <= last_bookable
+        else None,
         "mentor_zone": mentor.timezone,
     }
 
 
 def _overrides_page(
-    request: HttpRequest,
-    *,
-    availability: Availability | None,
-    today: date,
-    overrides: tuple[OverrideRow, ...] | None,
+    request: HttpRequest, *, availability: Availability | None, today: date
 ) -> Page | None:
     if availability is None:
         return None
-    if overrides is not None and not any(row.date >= today for row in overrides):
-        upcoming = []  # none to list: no need to count them in the database
-    else:
-        upcoming = date_overrides_upcoming(availability=availability, today=today)
+    upcoming = date_overrides_upcoming(availability=availability, today=today)
     return Paginator(upcoming, 25).get_page(request.GET.get("page"))
 
 
@@ -197,40 +161,25 @@ def _page(
     availability: Availability | None,
     form: AvailabilityForm | None = None,
     override_form: DateOverrideForm | None = None,
-    overrides: tuple[OverrideRow, ...] | None = None,
 ) -> HttpResponse:
-    """The page; `overrides`: the availability's date overrides from today (or earlier) on,
-    when already read (else the database is asked)."""
     today = local_today(user=request.user, now=timezone.now())
     context = {
         "form": form or AvailabilityForm(availability=availability),
         "override_form": override_form or DateOverrideForm(today=today),
-        "overrides": _overrides_page(
-            request, availability=availability, today=today, overrides=overrides
-        ),
-        **_week_context(request, availability=availability, overrides=overrides),
+        "overrides": _overrides_page(request, availability=availability, today=today),
+        **_week_context(request, availability=availability),
     }
     return render(request, PAGE_TEMPLATE, context)
-
-
-def _page_as_it_stands(request: HttpRequest) -> HttpResponse:
-    """The page on a GET: the rules, weekly windows and date overrides from the kept copy the
-    booking pages read (sessions_app/live.py: one cache round trip instead of three queries,
-    and under a version every write to them bumps)."""
-    if not offers_sessions(user=request.user):
-        return _not_a_mentor(request)
-    rules = booking_rules_for(mentor=request.user, now=timezone.now())
-    return _page(request, availability=rules.availability, overrides=rules.overrides)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def availability_edit_view(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return _page_as_it_stands(request)
     offers, availability = availability_of_mentor(user=request.user)
     if not offers:
         return _not_a_mentor(request)
+    if request.method != "POST":
+        return _page(request, availability=availability)
     if hours_action := request.POST.get(HOURS_ACTION):  # a preset: fill the hours, save nothing
         form = AvailabilityForm(availability=availability)
         hours_action_apply(form, request.POST, form.days, hours_action)
