@@ -38,24 +38,6 @@ class RadioSelectWithUnavailable(QuickRadioSelect):
         return option
 
 
-class ZoneSelect(QuickSelect):
-    """The time zone list (accounts.forms.timezone_choices, made once per process). Whether the
-    <select> may say `required` depends on its first choice only, but Django's check reads it
-    through the choices' normaliser, which goes through all ~430 zones on every page: the
-    first is read from the list itself here, with the same answer."""
-
-    def use_required_attribute(self, initial: object) -> bool:
-        make = getattr(self.choices, "func", None)  # Django's CallableChoiceIterator
-        if make is None or not hasattr(make, "cache_info"):
-            return super().use_required_attribute(initial)
-        first = next(iter(make()), None)
-        return (
-            forms.Widget.use_required_attribute(self, initial)
-            and first is not None
-            and self._choice_has_empty_value(first)
-        )
-
-
 def _minute(value: time) -> int:
     return value.hour * 60 + value.minute
 
@@ -77,7 +59,7 @@ class ContactTermsForm(QuickForm):
     timezone = forms.ChoiceField(
         label=gettext_lazy("Time zone of your hours"),
         choices=timezone_choices,
-        widget=ZoneSelect,
+        widget=QuickSelect,
         help_text=gettext_lazy("Your partner sees your hours converted to their own time zone."),
         error_messages={"invalid_choice": gettext_lazy("“%(value)s” is not a time zone we know.")},
     )

@@ -1,5 +1,7 @@
 """The quick <select> widgets must behave like Django's for browsers and assistive tech."""
 
+import pytest
+
 from accounts.widgets import QuickCheckboxSelectMultiple, QuickSelect
 
 CHOICES = [("a", "A & <b>"), ("b", "B")]
@@ -50,3 +52,35 @@ def test_quick_select_keeps_each_language_and_each_persons_choice_apart():
     assert '<option value="a" selected>' in german
     assert '<option value="a">' in english  # one person's choice is not marked for the next
     assert '<option value="" selected>' in english
+
+
+def _with_an_empty_first_choice() -> list[tuple[str, str]]:
+    return [("", "Choose"), *CHOICES]
+
+
+@pytest.mark.parametrize(
+    "choices", ["plain", "plain with an empty first", "zones", "zones with an empty first"]
+)
+def test_quick_select_says_required_when_django_would(choices):
+    """Django writes `required` on a <select> only when its first choice is empty (a
+    placeholder); a list made once per process answers from its first choice alone."""
+    from functools import cache
+
+    from django import forms
+
+    from accounts.forms import timezone_choices
+
+    made = {
+        "plain": CHOICES,
+        "plain with an empty first": [("", "Choose"), *CHOICES],
+        "zones": timezone_choices,
+        "zones with an empty first": cache(_with_an_empty_first_choice),
+    }[choices]
+    field = forms.ChoiceField(choices=made)
+    quick = forms.ChoiceField(choices=made, widget=QuickSelect)
+
+    for initial in (None, "a"):
+        assert quick.widget.use_required_attribute(initial) == (
+            field.widget.use_required_attribute(initial)
+        )
+    assert quick.widget.use_required_attribute(None) is choices.endswith("an empty first")

@@ -343,12 +343,12 @@ def _terms_as_django(form: forms.Form) -> forms.Form:
     required check (the time zones keep accounts.widgets.QuickSelect, as before)."""
     from types import MethodType
 
-    from pairings.forms.agreements import ZoneSelect
+    from accounts.widgets import QuickSelect
 
     _as_django(form)
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, ZoneSelect):
+        if isinstance(widget, QuickSelect):
             widget.use_required_attribute = MethodType(forms.Select.use_required_attribute, widget)
         else:
             widget.render = MethodType(forms.Widget.render, widget)  # through its template
