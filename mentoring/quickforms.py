@@ -59,20 +59,28 @@ def _input_html(widget: dict) -> str:
     )
 
 
+def flat_options(widget: dict) -> list[dict] | None:
+    """A choice widget's options in order, from its template context; None when the list has
+    groups (those still render through Django's templates)."""
+    groups = widget["optgroups"]
+    if any(group is not None for group, _options, _index in groups):
+        return None
+    return [option for _group, options, _index in groups for option in options]
+
+
 class QuickChoiceMixin:
     """Radio buttons and checkboxes as django/forms/widgets/multiple_input.html and
     input_option.html write them (a list with groups still renders through the templates)."""
 
     def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
         widget = self.get_context(name, value, attrs)["widget"]
-        groups = widget["optgroups"]
-        if any(group is not None for group, _options, _index in groups):
+        flat = flat_options(widget)
+        if flat is None:
             return super().render(name, value, attrs, renderer)
         options = "".join(
             f"<div>\n    <label{_for(option['attrs'])}>{_input_html(option)}\n"
             f" {escape_value(option['label'])}</label>\n\n</div>"
-            for _group, group_options, _index in groups
-            for option in group_options
+            for option in flat
         )
         outer = widget["attrs"]
         outer_id = f' id="{escape_value(outer["id"])}"' if outer.get("id") else ""

@@ -14,7 +14,13 @@ import html
 from django import forms
 from django.utils.safestring import SafeString
 
-from mentoring.quickforms import QuickInputMixin, attrs_html, escape_value, quicken
+from mentoring.quickforms import (
+    QuickInputMixin,
+    attrs_html,
+    escape_value,
+    flat_options,
+    quicken,
+)
 
 
 class Select(forms.Select):
@@ -22,15 +28,14 @@ class Select(forms.Select):
 
     def render(self, name: str, value: object, attrs: dict | None = None, renderer=None) -> str:
         widget = self.get_context(name, value, attrs)["widget"]
-        groups = widget["optgroups"]
-        if any(group is not None for group, _options, _index in groups):
+        flat = flat_options(widget)
+        if flat is None:
             return super().render(name, value, attrs, renderer)
         options = "".join(
             # stringformat:'s' then autoescape: the value is escaped even when marked safe
             f'\n  <option value="{html.escape(str(option["value"]))}"'
             f"{attrs_html(option['attrs'])}>{escape_value(option['label'])}</option>\n"
-            for _group, group_options, _index in groups
-            for option in group_options
+            for option in flat
         )
         return SafeString(
             f'<select name="{escape_value(widget["name"])}"{attrs_html(widget["attrs"])}>'

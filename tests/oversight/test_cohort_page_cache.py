@@ -23,6 +23,7 @@ from oversight.live import cohort_figures_changed
 from oversight.models.health import HealthStatus, PairingHealth
 from pairings.models import Pairing
 from programmes.models import Cohort
+from tests.caches import REFUSING_CACHES
 from tests.factories import (
     EnrolmentFactory,
     UserFactory,
@@ -440,15 +441,7 @@ def test_a_redis_that_refuses_connections_still_renders_the_page_and_the_table(
 ):
     build_pairings(cohort, 2)
     client.force_login(programme_admin)
-    refusing = {
-        "default": {
-            "BACKEND": "mentoring.cache.FailSoftRedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
-            "KEY_PREFIX": "mentoring",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-    with override_settings(CACHES=refusing):
+    with override_settings(CACHES=REFUSING_CACHES):
         response = get(client, cohort)
         alone = get(
             client, cohort, {"sort": "mentee"}, **{"HX-Request": "true", "HX-Target": "pairings"}

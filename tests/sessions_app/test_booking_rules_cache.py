@@ -18,6 +18,7 @@ from django.urls import reverse
 from sessions_app.forms.booking import slot_value
 from sessions_app.models import Appointment, Availability, DateOverride
 from sessions_app.services.availability import availability_save, date_override_add
+from tests.caches import REFUSING_CACHES
 from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory
 from tests.sessions_app.test_availability import ADD, PAGE, rules
 from tests.sessions_app.test_availability import form_data as hours_form
@@ -151,16 +152,8 @@ def test_a_redis_that_refuses_connections_still_shows_the_free_times(settings, p
     settings.BOOKING_RULES_CACHE = False
     computed = free_times(alice, pairing)
     settings.BOOKING_RULES_CACHE = True
-    refusing = {
-        "default": {
-            "BACKEND": "mentoring.cache.FailSoftRedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
-            "KEY_PREFIX": "mentoring",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
 
-    with override_settings(CACHES=refusing):
+    with override_settings(CACHES=REFUSING_CACHES):
         offered = free_times(alice, pairing)
 
     assert slot_value(TUE_10_NY) in offered
