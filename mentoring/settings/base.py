@@ -490,6 +490,8 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions live in the database (a Redis outage signs nobody out), read by one SQL written once.
+SESSION_ENGINE = "accounts.session_store"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): our own scripts and styles only, no inline ones, no
 # plugins, no framing, forms post only here. Images may be data: URIs (the SVG charts' icons).
