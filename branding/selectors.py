@@ -47,6 +47,13 @@ def _people_key(user_id: int) -> str:
     return f"branding:person:{user_id}"
 
 
+def read_ahead_keys(request) -> list[str]:
+    """The branding's keys, read with the page's others in one round trip
+    (mentoring.cache.ReadAheadMiddleware): every page shows the branding."""
+    user = request.user
+    return [CACHE_KEY, _people_key(user.pk)] if user.is_authenticated else [CACHE_KEY]
+
+
 def branding_for(*, user: object) -> dict:
     """The branding of this person's pages: their organisation's own when they belong to
     exactly one organisation and it has one; otherwise the installation's."""

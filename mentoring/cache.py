@@ -16,16 +16,29 @@ stale is read afresh from the database.
 
 After one failure the process leaves Redis alone for `RETRY_AFTER` seconds, so a hung Redis (a
 socket that accepts but never answers) costs one timeout every few seconds, not one per call.
+
+Every page reads a few keys (the branding, the unread badge's version and count, the admin
+links'): `ReadAheadMiddleware` reads them all in one round trip as the request starts
+(`read_ahead`), and this request's reads of them answer from what it found, present or absent,
+instead of one round trip each. A write or delete of a key by this request drops it from what
+was read ahead; other processes' writes show from the next request, as they would have had
+they come a moment later. Which keys: the functions named in the setting CACHE_READ_AHEAD, each
+given the request.
 """
 
+import contextvars
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.http import HttpRequest, HttpResponse
+from django.utils.module_loading import import_string
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -35,6 +48,11 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 RETRY_AFTER = 10.0  # seconds this process skips Redis after it failed once
 MISSED_KEYS_KEPT = 10_000  # beyond this, the rest stay stale until their own timeout
+_ABSENT = object()
+# This request's keys read ahead (full keys, as stored), absent ones as _ABSENT; None outside one.
+_read: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "cache_read_ahead", default=None
+)
 
 
 class ReusedClientRedisCacheClient(RedisCacheClient):
@@ -118,14 +136,36 @@ class FailSoftRedisCache(RedisCache):
             raise
         logger.info("cache reachable again: %d keys written during the outage dropped", len(keys))
 
+    def read_ahead(self, keys: Iterable[str]) -> None:
+        """Read `keys` in one round trip; this request's reads of them answer from it."""
+        keys = list(keys)
+        found = self.get_many(keys)
+        read = _read.get()
+        if read is not None:
+            for key in keys:
+                read[self.make_and_validate_key(key)] = found.get(key, _ABSENT)
+
+    def _drop_read(self, keys: Iterable[str], version: int | None) -> None:
+        read = _read.get()
+        if read:
+            for key in keys:
+                read.pop(self.make_and_validate_key(key, version=version), None)
+
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._drop_read([key], version)
         call = lambda: RedisCache.add(self, key, value, timeout, version)  # noqa: E731
         return self._soft("add", call, True, [key], version)
 
     def get(self, key, default=None, version=None):
+        read = _read.get()
+        if read:
+            found = read.get(self.make_and_validate_key(key, version=version), None)
+            if found is not None:
+                return default if found is _ABSENT else found
         return self._soft("get", lambda: RedisCache.get(self, key, default, version), default)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._drop_read([key], version)
         call = lambda: RedisCache.set(self, key, value, timeout, version)  # noqa: E731
         self._soft("set", call, None, [key], version)
 
@@ -134,28 +174,64 @@ class FailSoftRedisCache(RedisCache):
         return self._soft("touch", call, False, [key], version)
 
     def delete(self, key, version=None):
+        self._drop_read([key], version)
         call = lambda: RedisCache.delete(self, key, version)  # noqa: E731
         return self._soft("delete", call, False, [key], version)
 
     def get_many(self, keys, version=None):
+        read = _read.get()
+        if read:
+            keys = list(keys)
+            full = [read.get(self.make_and_validate_key(key, version=version)) for key in keys]
+            if None not in full:  # every one read ahead
+                return {
+                    key: value
+                    for key, value in zip(keys, full, strict=True)
+                    if value is not _ABSENT
+                }
         return self._soft("get_many", lambda: RedisCache.get_many(self, keys, version), {})
 
     def has_key(self, key, version=None):
         return self._soft("has_key", lambda: RedisCache.has_key(self, key, version), False)
 
     def incr(self, key, delta=1, version=None):
+        self._drop_read([key], version)
         # Nothing stored can be counted on: answer as if the count started now.
         call = lambda: RedisCache.incr(self, key, delta, version)  # noqa: E731
         return self._soft("incr", call, delta, [key], version)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        self._drop_read(list(data), version)
         call = lambda: RedisCache.set_many(self, data, timeout, version)  # noqa: E731
         return self._soft("set_many", call, [], list(data), version)
 
     def delete_many(self, keys, version=None):
         keys = list(keys)
+        self._drop_read(keys, version)
         call = lambda: RedisCache.delete_many(self, keys, version)  # noqa: E731
         self._soft("delete_many", call, None, keys, version)
 
     def clear(self):
+        read = _read.get()
+        if read:
+            read.clear()
         return self._soft("clear", lambda: RedisCache.clear(self), False)
+
+
+class ReadAheadMiddleware:
+    """Reads the keys every page asks for in one round trip as the request starts (see the
+    module docstring); after AuthenticationMiddleware, since most keys are the person's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.sources = [import_string(path) for path in getattr(settings, "CACHE_READ_AHEAD", [])]
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not (self.sources and hasattr(cache, "read_ahead")):  # a per-process cache: no trips
+            return self.get_response(request)
+        token = _read.set({})
+        try:
+            cache.read_ahead(key for source in self.sources for key in source(request))
+            return self.get_response(request)
+        finally:
+            _read.reset(token)

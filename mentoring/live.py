@@ -191,12 +191,28 @@ def roles_changed(*, user_ids: Iterable[int | None] | None = None) -> None:
         bump_now_and_on_commit(sorted({_roles_key(pk) for pk in user_ids if pk}))
 
 
+def _roles_keys(user_id: int) -> tuple[list[str], str]:
+    return [_roles_key(user_id), ROLES_KEY], f"live:roles:{user_id}"
+
+
+def _person_counters_cached() -> bool:
+    return getattr(settings, "PERSON_COUNTERS_CACHE", True)
+
+
 def programme_admin_cached(*, user_id: int, compute: Callable[[], bool]) -> bool:
     """Whether the navigation shows the admin links, from the cache while the person's roles
     version stands (setting PERSON_COUNTERS_CACHE). Admin pages check with the database."""
+    version_keys, key = _roles_keys(user_id)
     return cached(
-        version_keys=[_roles_key(user_id), ROLES_KEY],
-        key=f"live:roles:{user_id}",
-        compute=compute,
-        enabled=getattr(settings, "PERSON_COUNTERS_CACHE", True),
+        version_keys=version_keys, key=key, compute=compute, enabled=_person_counters_cached()
     )
+
+
+def read_ahead_keys(request) -> list[str]:
+    """The admin links' keys, read with the page's others in one round trip
+    (mentoring.cache.ReadAheadMiddleware): every signed-in page's navigation asks."""
+    user = request.user
+    if not (user.is_authenticated and _person_counters_cached() and shared()):
+        return []
+    version_keys, key = _roles_keys(user.pk)
+    return [*version_keys, key]

@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "api.middleware.ApiAddressThrottleMiddleware",  # after locale: its refusal is in words
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mentoring.cache.ReadAheadMiddleware",  # the keys every page reads, in one round trip
     "accounts.middleware.UserTimezoneMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "audit.middleware.AuditContextMiddleware",
@@ -178,6 +179,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The keys every page reads from the cache, read in one round trip as each request starts
+# (mentoring.cache.ReadAheadMiddleware; Redis only): functions of the request giving keys.
+CACHE_READ_AHEAD = [
+    "branding.selectors.read_ahead_keys",
+    "exchange.live.read_ahead_keys",
+    "mentoring.live.read_ahead_keys",
+]
 # An open thread's poll and the unread badge answer from versions in the cache (exchange/live.py)
 # only when every worker shares it: a per-process cache would miss other workers' bumps.
 LIVE_VERSIONS_CACHED = bool(REDIS_URL)
