@@ -23,7 +23,8 @@ links'): `ReadAheadMiddleware` reads them all in one round trip as the request s
 instead of one round trip each. A write or delete of a key by this request drops it from what
 was read ahead; other processes' writes show from the next request, as they would have had
 they come a moment later. Which keys: the functions named in the setting CACHE_READ_AHEAD, each
-given the request.
+given the request. A key read twice gives the same object twice (Redis would unpickle a new
+one): callers treat what the cache gives as read-only, as they already do.
 """
 
 import contextvars
