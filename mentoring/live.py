@@ -34,6 +34,12 @@ def shared() -> bool:
     return getattr(settings, "LIVE_VERSIONS_CACHED", False)
 
 
+def _person_counters_cached() -> bool:
+    """The dashboard's counters and the admin links come from the cache (on unless a test turns
+    the setting PERSON_COUNTERS_CACHE off)."""
+    return getattr(settings, "PERSON_COUNTERS_CACHE", True)
+
+
 def _new_version() -> str:
     """Unique even when two bumps fall in the same clock tick (or the clock stands still)."""
     return uuid.uuid4().hex
@@ -153,24 +159,23 @@ def invites_committed() -> None:
     bump([INVITES_KEY])
 
 
+def _counters_keys(user_id: int) -> tuple[list[str], str]:
+    return [_counters_key(user_id), INVITES_KEY], f"live:counters:{user_id}"
+
+
 def counters_known(*, user_id: int) -> dict | None:
     """The person's dashboard counters if the cache holds them at their current versions (never
     computed): e.g. {"upcoming": 0} lets the booking page skip asking for sessions to come."""
-    return peek(
-        version_keys=[_counters_key(user_id), INVITES_KEY],
-        key=f"live:counters:{user_id}",
-        enabled=getattr(settings, "PERSON_COUNTERS_CACHE", True),
-    )
+    version_keys, key = _counters_keys(user_id)
+    return peek(version_keys=version_keys, key=key, enabled=_person_counters_cached())
 
 
 def counters_cached(*, user_id: int, compute: Callable[[], dict]) -> dict:
     """The person's dashboard counters, from the cache while neither their version nor the
     invitations' has moved (setting PERSON_COUNTERS_CACHE, on unless a test turns it off)."""
+    version_keys, key = _counters_keys(user_id)
     return cached(
-        version_keys=[_counters_key(user_id), INVITES_KEY],
-        key=f"live:counters:{user_id}",
-        compute=compute,
-        enabled=getattr(settings, "PERSON_COUNTERS_CACHE", True),
+        version_keys=version_keys, key=key, compute=compute, enabled=_person_counters_cached()
     )
 
 
@@ -195,10 +200,6 @@ def _roles_keys(user_id: int) -> tuple[list[str], str]:
     return [_roles_key(user_id), ROLES_KEY], f"live:roles:{user_id}"
 
 
-def _person_counters_cached() -> bool:
-    return getattr(settings, "PERSON_COUNTERS_CACHE", True)
-
-
 def programme_admin_cached(*, user_id: int, compute: Callable[[], bool]) -> bool:
     """Whether the navigation shows the admin links, from the cache while the person's roles
     version stands (setting PERSON_COUNTERS_CACHE). Admin pages check with the database."""
@@ -209,10 +210,12 @@ def programme_admin_cached(*, user_id: int, compute: Callable[[], bool]) -> bool
 
 
 def read_ahead_keys(request) -> list[str]:
-    """The admin links' keys, read with the page's others in one round trip
-    (mentoring.cache.ReadAheadMiddleware): every signed-in page's navigation asks."""
+    """The admin links' keys, which every signed-in page's navigation asks for, and the
+    dashboard counters' (the dashboard and the booking pages), read with the page's other keys
+    in one round trip (mentoring.cache.ReadAheadMiddleware)."""
     user = request.user
     if not (user.is_authenticated and _person_counters_cached() and shared()):
         return []
-    version_keys, key = _roles_keys(user.pk)
-    return [*version_keys, key]
+    roles, roles_value = _roles_keys(user.pk)
+    counters, counters_value = _counters_keys(user.pk)
+    return [*roles, roles_value, *counters, counters_value]

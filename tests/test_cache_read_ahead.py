@@ -34,14 +34,14 @@ def redis_commands(monkeypatch):
     return sent
 
 
-def test_a_page_reads_its_branding_badge_and_admin_links_in_one_round_trip(
-    client, pairing, mentee, live_caches, redis_commands
+@pytest.mark.parametrize("page", ["accounts:profile", "home:dashboard"])
+def test_a_page_reads_its_branding_badge_admin_links_and_counters_in_one_round_trip(
+    client, pairing, mentee, live_caches, redis_commands, page
 ):
     client.force_login(mentee)
-    client.get(reverse("accounts:profile"))  # the first page stores what it computed
+    client.get(reverse(page))  # the first view stores what it computed
     redis_commands.clear()
-    page = client.get(reverse("accounts:profile"))
-    assert page.status_code == 200
+    assert client.get(reverse(page)).status_code == 200
     assert redis_commands == ["MGET"]
 
 
