@@ -25,7 +25,6 @@ from exchange.selectors.messages import (
     PartnerReach,
     cursor_from,
     cursor_parse,
-    inbox_attach_latest,
     inbox_for,
     message_get_for_user,
     messages_for_display,
@@ -154,7 +153,6 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(inbox_for(user=request.user), INBOX_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    page.object_list = inbox_attach_latest(pairings=list(page.object_list), viewer=request.user)
     return render(request, "exchange/inbox.html", {"page": page})
 
 
