@@ -52,16 +52,25 @@ def cursor_parse(value: str | None) -> datetime | None:
 # --- one thread ----------------------------------------------------------------------------
 
 
-def thread_get_for_user(*, user: User, pairing_id: int) -> Pairing:
+def thread_get_for_user(*, user: User, pairing_id: int, names_only: bool = False) -> Pairing:
     """The pairing whose thread `user` may read: they are its mentor or mentee; else 404.
     With its cohort and both partners, not their profiles (pairings_for_user joins those too):
-    a thread shows names only."""
-    return get_object_or_404(
-        Pairing.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related(
-            "cohort", "mentor", "mentee"
-        ),
-        pk=pairing_id,
+    a thread shows names only. `names_only=True` for a page that only shows the thread: the
+    pairing's status, its cohort's name and the two people's names, nothing else of the three
+    rows (what sends a message needs whole rows)."""
+    pairings = Pairing.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related(
+        "cohort", "mentor", "mentee"
     )
+    if names_only:
+        pairings = pairings.only(
+            "status",
+            "cohort__name",
+            "mentor__display_name",
+            "mentor__email",
+            "mentee__display_name",
+            "mentee__email",
+        )
+    return get_object_or_404(pairings, pk=pairing_id)
 
 
 def message_get_for_user(*, user: User, message_id: int) -> Message:

@@ -161,9 +161,9 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 def thread_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
     """GET: the latest messages (or those before `?before=<id>`), marking the partner's read.
     POST: send one."""
-    pairing = thread_get_for_user(user=request.user, pairing_id=pairing_id)
     if request.method == "POST":
-        return _send(request, pairing)
+        return _send(request, thread_get_for_user(user=request.user, pairing_id=pairing_id))
+    pairing = thread_get_for_user(user=request.user, pairing_id=pairing_id, names_only=True)
     before_raw = request.GET.get("before")
     before_id = _id_or_none(before_raw)
     if before_raw and before_id is None:
