@@ -38,9 +38,19 @@ PAGE_SIZE = 20
 
 
 def _materials_page(request: HttpRequest, pairing: Pairing) -> Page:
-    page = Paginator(materials_for_pairing(pairing=pairing), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    """The page asked for. A pairing's materials mostly fit on one page: for the first page,
+    read up to one more than a page; when they fit, the paginator needs no count. A longer
+    list is counted as before, and a later page asked for is counted and read as before."""
+    materials = materials_for_pairing(pairing=pairing, as_listed=True)
+    number = request.GET.get("page")
+    if number in (None, "1"):
+        first = list(materials[: PAGE_SIZE + 1])
+        if len(first) <= PAGE_SIZE:
+            page = Paginator(first, PAGE_SIZE).get_page(1)
+        else:
+            page = Page(first[:PAGE_SIZE], 1, Paginator(materials, PAGE_SIZE))
+    else:
+        page = Paginator(materials, PAGE_SIZE).get_page(number)
     page.object_list = materials_with_hosts(page.object_list)
     return page
 
@@ -60,7 +70,9 @@ def _list_context(request: HttpRequest, pairing: Pairing, *, embedded: bool) -> 
 def materials_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
     """GET: the pairing's materials and the share form; with htmx, the list section alone
     (for the pairing page). POST: share a file or a link."""
-    pairing = pairing_get_for_materials(user=request.user, pairing_id=pairing_id)
+    pairing = pairing_get_for_materials(
+        user=request.user, pairing_id=pairing_id, names_only=request.method == "GET"
+    )
     if request.method == "GET" and is_htmx(request):
         return render(
             request,
