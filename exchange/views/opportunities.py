@@ -72,9 +72,12 @@ def opportunity_list_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def opportunity_new_view(request: HttpRequest) -> HttpResponse:
     pairings = pairings_to_share_with(mentor=request.user)
-    if not pairings.exists():
+    rows = list(pairings)  # read once: whether there is anyone, and the list to choose from
+    if not rows:
         return render(request, "exchange/opportunities/no_mentees.html")
-    form = OpportunityForm(request.POST or None, zone=request.user.zoneinfo, pairings=pairings)
+    form = OpportunityForm(
+        request.POST or None, zone=request.user.zoneinfo, pairings=pairings, rows=rows
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
