@@ -3,7 +3,7 @@ only, and withdrawal by the sharer. The list is also an htmx partial other pages
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from exchange.downloads import material_response
 from exchange.forms.materials import MaterialShareForm
+from exchange.paging import page_of
 from exchange.selectors.materials import (
     material_get_for_user,
     material_sessions_for,
@@ -38,19 +39,9 @@ PAGE_SIZE = 20
 
 
 def _materials_page(request: HttpRequest, pairing: Pairing) -> Page:
-    """The page asked for. A pairing's materials mostly fit on one page: for the first page,
-    read up to one more than a page; when they fit, the paginator needs no count. A longer
-    list is counted as before, and a later page asked for is counted and read as before."""
-    materials = materials_for_pairing(pairing=pairing, as_listed=True)
-    number = request.GET.get("page")
-    if number in (None, "1"):
-        first = list(materials[: PAGE_SIZE + 1])
-        if len(first) <= PAGE_SIZE:
-            page = Paginator(first, PAGE_SIZE).get_page(1)
-        else:
-            page = Page(first[:PAGE_SIZE], 1, Paginator(materials, PAGE_SIZE))
-    else:
-        page = Paginator(materials, PAGE_SIZE).get_page(number)
+    page = page_of(
+        materials_for_pairing(pairing=pairing, as_listed=True), PAGE_SIZE, request.GET.get("page")
+    )
     page.object_list = materials_with_hosts(page.object_list)
     return page
 
