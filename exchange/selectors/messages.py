@@ -175,6 +175,7 @@ def partner_reach_for(
     chosen = NotificationSettings.objects.filter(user=OuterRef("person_id")).values("messages")
     terms = (
         ContactTerms.objects.filter(agreement__pairing=pairing, person=partner)
+        .only("contact_hours", "timezone", "urgent_breaks_through")  # what the reach reads
         .annotate(message_delivery=Subquery(chosen[:1]))
         .order_by("pk")
         .first()
