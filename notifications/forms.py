@@ -4,6 +4,8 @@ programme admins, the weekly email on their cohorts' health."""
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from mentoring.quickforms import QuickForm
+from mentoring.quickwidgets import quicken_all
 from notifications.models import Delivery
 
 _INVALID = {
@@ -22,7 +24,10 @@ def _delivery_field(label: str, help_text: str) -> forms.ChoiceField:
     )
 
 
-class NotificationSettingsForm(forms.Form):
+class NotificationSettingsForm(QuickForm):
+    """Its radio buttons, checkbox and field groups are written in Python (QuickForm,
+    quicken_all): through the templates they were most of the page."""
+
     messages = _delivery_field(
         gettext_lazy("Messages from your partner"),
         gettext_lazy("Questions and replies in your pairing's thread."),
@@ -49,3 +54,4 @@ class NotificationSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not for_programme_admin:  # only admins get the weekly email: nothing to choose
             del self.fields["health_weekly"]
+        quicken_all(self)

@@ -346,10 +346,22 @@ def notification_settings_save(
 
 def notification_settings_context(*, user: User) -> dict:
     """What the settings page shows beside the form (two queries, however many pairings): the
-    user's own contact hours in each active pairing and the emails waiting for them."""
+    user's own contact hours in each active pairing and the emails waiting for them. The
+    terms come with only what the page shows of them, their pairing and its two people (their
+    names): whole rows of five tables were most of the page's reading."""
     terms = (
         ContactTerms.objects.filter(person=user, agreement__pairing__status=Pairing.Status.ACTIVE)
         .select_related("agreement__pairing__mentor", "agreement__pairing__mentee")
+        .only(
+            "channels",
+            "contact_hours",
+            "timezone",
+            "urgent_breaks_through",
+            "agreement__pairing__mentor__display_name",
+            "agreement__pairing__mentor__email",
+            "agreement__pairing__mentee__display_name",
+            "agreement__pairing__mentee__email",
+        )
         .order_by("agreement__pairing__created_at", "pk")
     )
     pairings = [

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from exchange.models import MESSAGE_MAX_LENGTH
 from exchange.selectors.messages import PartnerReach
+from mentoring.quickforms import QuickForm
+from mentoring.quickwidgets import quicken_all
 from notifications.models import Delivery
 
 
@@ -57,7 +59,10 @@ def urgent_help_text(*, reach: PartnerReach, viewer_zone: ZoneInfo) -> str:
     return escape(text % {"name": name, "when": when})
 
 
-class MessageForm(forms.Form):
+class MessageForm(QuickForm):
+    """Its text area, checkbox and field groups are written in Python (QuickForm,
+    quicken_all), as on every thread page."""
+
     body = forms.CharField(
         label=gettext_lazy("Your message"),
         max_length=MESSAGE_MAX_LENGTH,
@@ -74,11 +79,12 @@ class MessageForm(forms.Form):
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)
+        quicken_all(self)
         if reach is not None and viewer_zone is not None:
             self.fields["urgent"].help_text = urgent_help_text(reach=reach, viewer_zone=viewer_zone)
 
 
-class MessageEditForm(forms.Form):
+class MessageEditForm(QuickForm):
     body = forms.CharField(
         label=gettext_lazy("Message"),
         max_length=MESSAGE_MAX_LENGTH,

@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from exchange.models import Opportunity
+from mentoring.choices import choices_share
+from mentoring.quickforms import QuickForm, QuickInputMixin
+from mentoring.quickwidgets import quicken_all
 from pairings.models import Pairing
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -26,10 +29,15 @@ def local_to_utc(wall: datetime, zone: ZoneInfo) -> datetime | None:
     return aware.astimezone(UTC)
 
 
+class LocalDateTimeInput(QuickInputMixin, forms.DateTimeInput):
+    """A datetime-local input written in Python, as django/forms/widgets/input.html writes it
+    (mentoring.quickforms)."""
+
+
 class LocalDateTimeField(forms.DateTimeField):
     """A datetime-local input read in the given zone (not the active one) and returned in UTC."""
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT_FORMAT)
+    widget = LocalDateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT_FORMAT)
 
     def __init__(self, *, zone: ZoneInfo = UTC, **kwargs: object) -> None:
         self.zone = zone
@@ -73,7 +81,10 @@ class RecipientsField(forms.ModelMultipleChoiceField):
         return obj.mentee.name
 
 
-class OpportunityForm(forms.Form):
+class OpportunityForm(QuickForm):
+    """Its fields are written in Python (QuickForm, quicken_all); the mentees to choose from
+    are read once, for the form and its list."""
+
     kind = forms.ChoiceField(
         label=gettext_lazy("What is it?"), choices=Opportunity.Kind, initial=Opportunity.Kind.EVENT
     )
@@ -113,7 +124,15 @@ class OpportunityForm(forms.Form):
         },
     )
 
-    def __init__(self, data: object = None, *, zone: ZoneInfo, pairings: QuerySet[Pairing]) -> None:
+    def __init__(
+        self,
+        data: object = None,
+        *,
+        zone: ZoneInfo,
+        pairings: QuerySet[Pairing],
+        rows: list[Pairing] | None = None,
+    ) -> None:
+        """`rows`: `pairings` read already, in its order."""
         super().__init__(data)
         for name in ("starts_at", "ends_at"):
             self.fields[name].zone = zone
@@ -124,11 +143,12 @@ class OpportunityForm(forms.Form):
             "zone": zone.key
         }
         recipients = self.fields["pairings"]
-        recipients.queryset = pairings
-        choices = list(pairings)
+        choices = list(pairings) if rows is None else rows
+        choices_share(fields=[recipients], queryset=pairings, rows=choices)
         recipients.show_cohort = len({pairing.cohort_id for pairing in choices}) > 1
         if len(choices) == 1:
             recipients.initial = [choices[0].pk]
+        quicken_all(self)
 
     def clean(self) -> dict:
         data = super().clean()

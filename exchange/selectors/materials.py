@@ -16,14 +16,29 @@ from sessions_app.models import Appointment
 from sessions_app.selectors.appointments import appointments_for_pairing
 
 
-def materials_for_pairing(*, pairing: Pairing) -> QuerySet[Material]:
+def materials_for_pairing(*, pairing: Pairing, as_listed: bool = False) -> QuerySet[Material]:
     """The pairing's materials still shared, newest first, with who shared them and their
-    session (one query per page). The caller got `pairing` through pairing_get_for_user."""
-    return (
+    session (one query per page). The caller got `pairing` through pairing_get_for_user.
+    `as_listed=True` reads only what the page's list shows of the three rows."""
+    materials = (
         Material.objects.filter(pairing=pairing, withdrawn_at__isnull=True)
         .select_related("shared_by", "appointment")
         .order_by("-created_at", "-pk")
     )
+    if as_listed:
+        materials = materials.only(
+            "kind",
+            "title",
+            "url",
+            "size",
+            "note",
+            "created_at",
+            "shared_by__display_name",
+            "shared_by__email",
+            "appointment__starts_at",
+            "appointment__status",
+        )
+    return materials
 
 
 def materials_for_appointment(*, appointment: Appointment) -> QuerySet[Material]:
@@ -50,12 +65,21 @@ def material_sessions_for(*, pairing: Pairing, now: datetime) -> QuerySet[Appoin
     return appointments_for_pairing(pairing=pairing, upcoming=True, now=now).select_related(None)
 
 
-def pairing_get_for_materials(*, user: User, pairing_id: int) -> Pairing:
+def pairing_get_for_materials(*, user: User, pairing_id: int, names_only: bool = False) -> Pairing:
     """pairing_get_for_user (404 for anyone outside the pairing) with both people but not the
     cohort or their profiles, which the materials page never reads: PostgreSQL plans the
-    smaller join in a fraction of the time."""
-    pairings = pairings_for_user(user=user).select_related(None)
-    return get_object_or_404(pairings.select_related("mentor", "mentee"), pk=pairing_id)
+    smaller join in a fraction of the time. `names_only=True` for a page that only shows it:
+    the pairing's status and the two names (what shares a material needs whole rows)."""
+    pairings = pairings_for_user(user=user).select_related(None).select_related("mentor", "mentee")
+    if names_only:
+        pairings = pairings.only(
+            "status",
+            "mentor__display_name",
+            "mentor__email",
+            "mentee__display_name",
+            "mentee__email",
+        )
+    return get_object_or_404(pairings, pk=pairing_id)
 
 
 def url_host(url: str) -> str:

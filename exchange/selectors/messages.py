@@ -4,8 +4,7 @@ programme admins included: they run cohorts, they do not read people's messages)
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -16,7 +15,6 @@ from exchange.services.messages import message_editable_until
 from notifications.models import Delivery, Notification, NotificationSettings
 from notifications.services import delivery_for
 from pairings.models import ContactTerms, Pairing
-from pairings.selectors import pairings_for_user
 from pairings.selectors.agreements import (
     is_within_contact_hours,
     next_contact_window_start,
@@ -54,16 +52,25 @@ def cursor_parse(value: str | None) -> datetime | None:
 # --- one thread ----------------------------------------------------------------------------
 
 
-def thread_get_for_user(*, user: User, pairing_id: int) -> Pairing:
+def thread_get_for_user(*, user: User, pairing_id: int, names_only: bool = False) -> Pairing:
     """The pairing whose thread `user` may read: they are its mentor or mentee; else 404.
     With its cohort and both partners, not their profiles (pairings_for_user joins those too):
-    a thread shows names only."""
-    return get_object_or_404(
-        Pairing.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related(
-            "cohort", "mentor", "mentee"
-        ),
-        pk=pairing_id,
+    a thread shows names only. `names_only=True` for a page that only shows the thread: the
+    pairing's status, its cohort's name and the two people's names, nothing else of the three
+    rows (what sends a message needs whole rows)."""
+    pairings = Pairing.objects.filter(Q(mentor=user) | Q(mentee=user)).select_related(
+        "cohort", "mentor", "mentee"
     )
+    if names_only:
+        pairings = pairings.only(
+            "status",
+            "cohort__name",
+            "mentor__display_name",
+            "mentor__email",
+            "mentee__display_name",
+            "mentee__email",
+        )
+    return get_object_or_404(pairings, pk=pairing_id)
 
 
 def message_get_for_user(*, user: User, message_id: int) -> Message:
@@ -168,6 +175,7 @@ def partner_reach_for(
     chosen = NotificationSettings.objects.filter(user=OuterRef("person_id")).values("messages")
     terms = (
         ContactTerms.objects.filter(agreement__pairing=pairing, person=partner)
+        .only("contact_hours", "timezone", "urgent_breaks_through")  # what the reach reads
         .annotate(message_delivery=Subquery(chosen[:1]))
         .order_by("pk")
         .first()
@@ -191,38 +199,55 @@ def partner_reach_for(
 # --- the inbox -----------------------------------------------------------------------------
 
 
-def inbox_for(*, user: User) -> QuerySet[Pairing]:
-    """The user's active and ended pairings, with `last_message_id`, `last_message_at` and
-    `unread` (the partner's messages not read yet), latest conversation first. Page it, then
-    inbox_attach_latest on the page (one more query)."""
-    latest = Message.objects.filter(pairing=OuterRef("pk")).order_by("-created_at", "-pk")
-    unread = (
-        Message.objects.filter(
-            pairing=OuterRef("pk"), read_at__isnull=True, deleted_at__isnull=True
-        )
-        .exclude(sender=user)
-        .order_by()
-        .values("pairing")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        pairings_for_user(user=user)
+def inbox_for(*, user: User) -> list[Pairing]:
+    """The user's active and ended pairings, latest conversation first, each with `partner`,
+    `last_message` (None before the first; with only what the inbox shows of it) and `unread`
+    (the partner's messages not read yet). Two queries, however many pairings.
+
+    The pairings come with only the names the inbox shows, then one query brings each
+    thread's latest message with its unread count (a window over the thread, counted before
+    DISTINCT ON keeps the latest); the order is worked out here. Three subqueries on the
+    pairings, a count for the paginator and a query for the latest messages cost the page
+    twice as much. A person has a handful of pairings, so all of them are read and paged
+    here.
+    """
+    pairings = list(
+        Pairing.objects.filter(Q(mentor=user) | Q(mentee=user))
         .filter(status__in=[Pairing.Status.ACTIVE, Pairing.Status.CLOSED])
-        .annotate(
-            last_message_id=Subquery(latest.values("pk")[:1]),
-            last_message_at=Subquery(latest.values("created_at")[:1]),
-            unread=Coalesce(Subquery(unread, output_field=IntegerField()), 0),
+        .select_related("cohort", "mentor", "mentee")
+        .only(
+            "status",
+            "created_at",
+            "cohort__name",
+            "mentor__display_name",
+            "mentor__email",
+            "mentee__display_name",
+            "mentee__email",
         )
-        .order_by(F("last_message_at").desc(nulls_last=True), "-created_at", "-pk")
     )
-
-
-def inbox_attach_latest(*, pairings: list[Pairing], viewer: User) -> list[Pairing]:
-    """Give each pairing of an inbox page its `partner` and `last_message` (one query)."""
-    ids = [p.last_message_id for p in pairings if p.last_message_id]
-    latest = Message.objects.in_bulk(ids) if ids else {}
+    if not pairings:
+        return []
+    unread = Q(read_at__isnull=True, deleted_at__isnull=True) & ~Q(sender=user)
+    latest = {
+        message.pairing_id: message
+        for message in Message.objects.filter(pairing__in=pairings)
+        .annotate(unread=Window(Count("pk", filter=unread), partition_by=[F("pairing_id")]))
+        .order_by("pairing_id", "-created_at", "-pk")
+        .distinct("pairing_id")
+        .only("pairing_id", "sender_id", "body", "urgent", "created_at", "deleted_at")
+    }
     for pairing in pairings:
-        pairing.partner = pairing.partner_of(viewer)
-        pairing.last_message = latest.get(pairing.last_message_id)
+        pairing.partner = pairing.partner_of(user)
+        pairing.last_message = latest.get(pairing.pk)
+        pairing.unread = pairing.last_message.unread if pairing.last_message else 0
+    # Latest message first, pairings without one last; then the newest pairing first.
+    pairings.sort(
+        key=lambda p: (
+            p.last_message is not None,
+            p.last_message.created_at if p.last_message else p.created_at,
+            p.created_at,
+            p.pk,
+        ),
+        reverse=True,
+    )
     return pairings

@@ -7,15 +7,17 @@ escaped here, which changes none of their translations). A message with
 its edit and delete forms (or an error) goes through the partial itself, CSRF token included.
 """
 
+from functools import lru_cache
+
 from django import template
 from django.template.defaultfilters import date, linebreaksbr, urlize
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from branding.templatetags.ui import avatar
 from exchange.selectors.messages import cursor_from
+from mentoring.quickforms import escape_value
 
 register = template.Library()
 
@@ -40,58 +42,57 @@ def _plain(message) -> bool:
     return edit_form is None or not edit_form.errors
 
 
+@lru_cache(maxsize=1024)
+def _small_avatar(name: str) -> str:
+    """`{% avatar sender "s" %}` for a sender's name: two people write a whole thread."""
+    return avatar(name, "s")
+
+
 def message_html(message) -> SafeString:
-    """The partial's markup for a message that shows no forms and no error (see _plain)."""
+    """The partial's markup for a message that shows no forms and no error (see _plain).
+    Written with f-strings, every value escaped as the partial escapes it: format_html was
+    most of the cost of a message."""
     mine = getattr(message, "mine", False)
     deleted = message.deleted_at is not None
-    sender_name = message.sender.name
+    sender_name = escape_value(message.sender.name)
     created = template_localtime(message.created_at)
     css = "thread-message" + (" mine" if mine else "") + (" deleted" if deleted else "")
     urgent = edited = ""
     if message.urgent and not deleted:
-        urgent = format_html('<span class="badge badge-urgent">{}</span>', gettext("Urgent"))
+        urgent = f'<span class="badge badge-urgent">{escape_value(gettext("Urgent"))}</span>'
     if message.edited_at and not deleted:
-        edited = format_html(
-            '<small class="muted message-edited" title="{}">({})</small>',
-            gettext("Edited %(when)s") % {"when": _when(message.edited_at, "D j M, H:i")},
-            gettext("edited"),
+        title = gettext("Edited %(when)s") % {"when": _when(message.edited_at, "D j M, H:i")}
+        edited = (
+            f'<small class="muted message-edited" title="{escape_value(title)}">'
+            f"({escape_value(gettext('edited'))})</small>"
         )
     if deleted:
-        body = format_html(
-            '<p class="message-body muted"><em>{}</em></p>', gettext("Message deleted")
+        body = (
+            f'<p class="message-body muted"><em>{escape_value(gettext("Message deleted"))}</em></p>'
         )
     else:
-        body = format_html(
-            '<p class="message-body">{}</p>',
-            linebreaksbr(urlize(message.body, autoescape=True), autoescape=True),
-        )
-    return format_html(
-        '\n\n<li id="message-{pk}" class="{css}" tabindex="-1"\n'
-        '    data-key="{key}" data-pk="{pk}" data-version="{version}"{data_from}>\n'
+        text = linebreaksbr(urlize(message.body, autoescape=True), autoescape=True)
+        body = f'<p class="message-body">{text}</p>'
+    pk = message.pk
+    data_from = "" if mine else f' data-from="{sender_name}"'
+    who = escape_value(gettext("You")) if mine else sender_name
+    return SafeString(
+        f'\n\n<li id="message-{pk}" class="{css}" tabindex="-1"\n'
+        f'    data-key="{_key(message.created_at)}" data-pk="{pk}"'
+        f' data-version="{_key(message.updated_at)}"{data_from}>\n'
         '  <div class="message-meta">\n'
-        "    {avatar}<strong>{who}</strong>\n"
-        '    <time datetime="{iso}">{shown}</time>\n'
-        "    {urgent}\n"
-        "    {edited}\n"
+        f"    {_small_avatar(message.sender.name)}<strong>{who}</strong>\n"
+        f'    <time datetime="{escape_value(created.isoformat())}">'  # date:"c"
+        f"{escape_value(date(created, 'D j M, H:i'))}</time>\n"
+        f"    {urgent}\n"
+        f"    {edited}\n"
         "  </div>\n"
         "  \n"
-        "    {body}\n"
+        f"    {body}\n"
         "  \n"
         "  \n"
         "  \n"
-        "</li>\n",
-        pk=message.pk,
-        css=css,
-        key=_key(message.created_at),
-        version=_key(message.updated_at),
-        data_from=format_html(' data-from="{}"', sender_name) if not mine else "",
-        avatar=avatar(message.sender, "s"),
-        who=gettext("You") if mine else sender_name,
-        iso=created.isoformat(),  # date:"c"
-        shown=date(created, "D j M, H:i"),
-        urgent=urgent,
-        edited=edited,
-        body=body,
+        "</li>\n"
     )
 
 

@@ -3,7 +3,7 @@ only, and withdrawal by the sharer. The list is also an htmx partial other pages
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from exchange.downloads import material_response
 from exchange.forms.materials import MaterialShareForm
+from exchange.paging import page_of
 from exchange.selectors.materials import (
     material_get_for_user,
     material_sessions_for,
@@ -38,8 +39,8 @@ PAGE_SIZE = 20
 
 
 def _materials_page(request: HttpRequest, pairing: Pairing) -> Page:
-    page = Paginator(materials_for_pairing(pairing=pairing), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = page_of(
+        materials_for_pairing(pairing=pairing, as_listed=True), PAGE_SIZE, request.GET.get("page")
     )
     page.object_list = materials_with_hosts(page.object_list)
     return page
@@ -60,7 +61,9 @@ def _list_context(request: HttpRequest, pairing: Pairing, *, embedded: bool) -> 
 def materials_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
     """GET: the pairing's materials and the share form; with htmx, the list section alone
     (for the pairing page). POST: share a file or a link."""
-    pairing = pairing_get_for_materials(user=request.user, pairing_id=pairing_id)
+    pairing = pairing_get_for_materials(
+        user=request.user, pairing_id=pairing_id, names_only=request.method == "GET"
+    )
     if request.method == "GET" and is_htmx(request):
         return render(
             request,

@@ -25,7 +25,6 @@ from exchange.selectors.messages import (
     PartnerReach,
     cursor_from,
     cursor_parse,
-    inbox_attach_latest,
     inbox_for,
     message_get_for_user,
     messages_for_display,
@@ -154,7 +153,6 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(inbox_for(user=request.user), INBOX_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    page.object_list = inbox_attach_latest(pairings=list(page.object_list), viewer=request.user)
     return render(request, "exchange/inbox.html", {"page": page})
 
 
@@ -163,9 +161,9 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 def thread_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
     """GET: the latest messages (or those before `?before=<id>`), marking the partner's read.
     POST: send one."""
-    pairing = thread_get_for_user(user=request.user, pairing_id=pairing_id)
     if request.method == "POST":
-        return _send(request, pairing)
+        return _send(request, thread_get_for_user(user=request.user, pairing_id=pairing_id))
+    pairing = thread_get_for_user(user=request.user, pairing_id=pairing_id, names_only=True)
     before_raw = request.GET.get("before")
     before_id = _id_or_none(before_raw)
     if before_raw and before_id is None:

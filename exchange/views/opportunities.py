@@ -3,7 +3,6 @@ goes into a calendar. Only its mentor and its recipients see one; anyone else ge
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.selectors import profile_for_user
 from exchange.forms.opportunities import OpportunityForm
 from exchange.ics import opportunity_calendar
+from exchange.paging import page_of
 from exchange.selectors.opportunities import (
     opportunities_sent_by,
     opportunity_get_for_user,
@@ -54,7 +54,7 @@ def opportunity_list_view(request: HttpRequest) -> HttpResponse:
         items = opportunities_sent_by(mentor=request.user)
     else:
         items = opportunity_rows_for_mentee(mentee=request.user)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(items, PAGE_SIZE, request.GET.get("page"))
     return render(
         request,
         "exchange/opportunities/list.html",
@@ -72,9 +72,12 @@ def opportunity_list_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def opportunity_new_view(request: HttpRequest) -> HttpResponse:
     pairings = pairings_to_share_with(mentor=request.user)
-    if not pairings.exists():
+    rows = list(pairings)  # read once: whether there is anyone, and the list to choose from
+    if not rows:
         return render(request, "exchange/opportunities/no_mentees.html")
-    form = OpportunityForm(request.POST or None, zone=request.user.zoneinfo, pairings=pairings)
+    form = OpportunityForm(
+        request.POST or None, zone=request.user.zoneinfo, pairings=pairings, rows=rows
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

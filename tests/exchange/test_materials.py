@@ -566,14 +566,28 @@ def _same_queries_for_2_and_25(client, url, pairing, appointment, assert_num_que
     assert page.count('class="material"') in (20, 25)
 
 
-def test_the_materials_page_makes_as_many_queries_for_25_as_for_2(
+def test_the_materials_page_makes_as_many_queries_for_20_as_for_2_and_counts_beyond(
     client, pairing, mentee, thursday, django_assert_num_queries
 ):
     client.force_login(mentee)
+    url = materials_url(pairing)
+    _share_links(pairing, 2, thursday)
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(url).status_code == 200
+    _share_links(pairing, 18, thursday)
+    with django_assert_num_queries(len(two)):
+        assert client.get(url).content.decode().count('class="material"') == 20
+    _share_links(pairing, 5, thursday)
 
-    _same_queries_for_2_and_25(
-        client, materials_url(pairing), pairing, thursday, django_assert_num_queries
-    )
+    with django_assert_num_queries(len(two) + 1):  # one page no longer holds them: counted
+        first = client.get(url).content.decode()
+    with django_assert_num_queries(len(two) + 1):
+        second = client.get(url + "?page=2").content.decode()
+
+    assert first.count('class="material"') == 20
+    assert second.count('class="material"') == 5
+    assert "Page 1 of 2" in first
+    assert "Page 2 of 2" in second
 
 
 def test_the_session_page_makes_as_many_queries_for_25_materials_as_for_2(

@@ -422,6 +422,36 @@ def test_the_inbox_lists_my_threads_latest_first_with_unread_counts(
     assert "No messages yet." in html.split(thread_url(quiet), 1)[1]
 
 
+def test_the_inbox_pages_twenty_threads_a_page_quiet_ones_last_newest_first(
+    client, pairing, mentor, mentee, cohort
+):
+    with time_machine.travel(T0, tick=False) as traveller:
+        quiet = []
+        for _ in range(21):
+            traveller.shift(timedelta(minutes=1))
+            quiet.append(PairingFactory(cohort=cohort, mentor=mentor))
+        message_send(pairing=pairing, sender=mentee, body="Only message")
+        message_edit(message=Message.objects.get(pairing=pairing), by=mentee, body="Edited")
+    ended = PairingFactory(cohort=cohort, mentor=mentor, status=Pairing.Status.CLOSED)
+    PairingFactory(cohort=cohort, mentor=mentor, status=Pairing.Status.PROPOSED)
+    client.force_login(mentor)
+
+    first = client.get(reverse("exchange:inbox")).content.decode()
+    second = client.get(reverse("exchange:inbox") + "?page=2").content.decode()
+
+    shown = [pairing, ended, *reversed(quiet)]  # the thread with a message, then newest first
+    assert first.count('class="inbox-item') == 20
+    assert second.count('class="inbox-item') == 3
+    order = [first.index(thread_url(p)) for p in shown[:20]]
+    assert order == sorted(order)
+    assert [second.index(thread_url(p)) for p in shown[20:]] == sorted(
+        second.index(thread_url(p)) for p in shown[20:]
+    )
+    assert "Page 1 of 2" in first
+    assert "Page 2 of 2" in second
+    assert "Edited" in first.split(thread_url(pairing), 1)[1].split("</li>", 1)[0]
+
+
 def test_the_inbox_without_pairings_says_so(client, programme_admin):
     client.force_login(programme_admin)
     assert "No conversations yet" in client.get(reverse("exchange:inbox")).content.decode()
