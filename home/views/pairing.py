@@ -9,7 +9,7 @@ from goals.selectors import goals_overview_for
 from matching.selectors.match_runs import CRITERIA_LABELS, criteria_labels, criteria_percents
 from pairings.forms.pairings import DeclineForm
 from pairings.models import Pairing
-from pairings.selectors import pairing_get_for_user
+from pairings.selectors import pairing_get_for_page
 from pairings.selectors.agreements import agreement_summary_for
 
 
@@ -32,7 +32,7 @@ def _why_paired(pairing: Pairing) -> list[tuple[str, int]]:
 
 @login_required
 def pairing_detail_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
-    pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
+    pairing = pairing_get_for_page(user=request.user, pairing_id=pairing_id)
     partner = pairing.partner_of(request.user)
     return render(
         request,
