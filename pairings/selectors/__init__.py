@@ -66,6 +66,34 @@ def pairing_get_for_page(*, user: User, pairing_id: int) -> Pairing:
     return get_object_or_404(pairings_for_user(user=user).only(*PAIRING_PAGE_FIELDS), pk=pairing_id)
 
 
+# What the contact terms page's GET shows of a pairing: its state, the viewer's zone and the
+# numbers on their profile (the phone choice), the partner's name. No cohort.
+TERMS_PAGE_FIELDS = (
+    "cohort",  # the id only, for the first draft from the enrolment
+    "mentor",
+    "mentee",
+    "status",
+    *(
+        f"{person}__{field}"
+        for person in ("mentor", "mentee")
+        for field in ("email", "display_name", "timezone")
+    ),
+    *(
+        f"{person}__profile__{field}"
+        for person in ("mentor", "mentee")
+        for field in ("work_phone", "personal_phone")
+    ),
+)
+
+
+def pairing_get_for_terms(*, user: User, pairing_id: int) -> Pairing:
+    """pairing_get_for_user for the contact terms page's GET: only what it shows
+    (TERMS_PAGE_FIELDS). Saving the terms reads whole rows: the services send emails."""
+    pairings = pairings_for_user(user=user).select_related(None)
+    pairings = pairings.select_related("mentor__profile", "mentee__profile")
+    return get_object_or_404(pairings.only(*TERMS_PAGE_FIELDS), pk=pairing_id)
+
+
 def pairing_get_for_admin(*, user: User, pairing_id: int) -> Pairing:
     return get_object_or_404(
         Pairing.objects.filter(cohort__in=cohorts_for_admin(user=user)).select_related(
