@@ -16,12 +16,17 @@ def pairings_for_user(*, user: User) -> QuerySet[Pairing]:
     )
 
 
-def pairing_get_for_user(*, user: User, pairing_id: int, profiles: bool = True) -> Pairing:
+def pairing_get_for_user(
+    *, user: User, pairing_id: int, profiles: bool = True, fields: tuple[str, ...] = ()
+) -> Pairing:
     """One of the user's pairings, or 404. `profiles=False` for a page that shows neither
-    person's profile: the pairing comes without those two joins."""
+    person's profile: the pairing comes without those two joins. `fields`: only those are
+    read (QuerySet.only), for a page that shows little and changes nothing."""
     pairings = pairings_for_user(user=user)
     if not profiles:
         pairings = pairings.select_related(None).select_related("cohort", "mentor", "mentee")
+    if fields:
+        pairings = pairings.only(*fields)
     return get_object_or_404(pairings, pk=pairing_id)
 
 

@@ -812,3 +812,30 @@ def test_statuses_and_kinds_read_as_djangos_own_display_gave_them(language):
             update = GoalUpdate(kind=value)
 
             assert update.get_kind_display() == Model._get_FIELD_display(update, kind)
+
+
+@pytest.mark.parametrize("viewer", ["mentee", "mentor"])
+def test_the_goals_list_reads_its_pairing_its_cohort_and_both_people_in_one_query(
+    request, client, pairing, goal, viewer
+):
+    """Only the names and state the list shows are read (GOAL_LIST_FIELDS), and nothing
+    later: a deferred field would be read on its own (SELECT "table"."id", "table"."field" ...).
+    """
+    goal_comment_add(goal=goal, by=pairing.mentor, text="Which meeting?")
+    client.force_login(request.getfixturevalue(viewer))
+    url = reverse("goals:goal_list", args=[pairing.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as asked:
+        response = client.get(url)
+
+    def rows_read(table: str) -> int:
+        return sum(query["sql"].startswith(f'SELECT "{table}"."id"') for query in asked)
+
+    page = text_of(response)
+    assert "Spring cohort" in page
+    assert "Alice Mentee" in page
+    assert "Bob Mentor" in page
+    assert "Lead my first team meeting" in page
+    assert rows_read("pairings_pairing") == 1
+    assert rows_read("accounts_user") == 1  # the viewer, for the session
+    assert rows_read("programmes_cohort") == 0
