@@ -42,6 +42,15 @@ class Goal(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_status_display(self) -> str:
+        """The status's label, as Django's own get_status_display gives it, without building
+        the dict of the choices on every call: the goal's pages and cards show it."""
+        label = GOAL_STATUS_LABELS.get(self.status)
+        return self.status if label is None else str(label)
+
+
+GOAL_STATUS_LABELS = dict(Goal.Status.choices)  # value -> lazy label
+
 
 class Milestone(models.Model):
     """A step towards a goal."""
@@ -89,3 +98,12 @@ class GoalUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on goal {self.goal_id}"
+
+    def get_kind_display(self) -> str:
+        """The kind's label, as Django's own get_kind_display gives it, without building the
+        dict of the choices on every call: the goal page shows one per update."""
+        label = GOAL_UPDATE_KIND_LABELS.get(self.kind)
+        return self.kind if label is None else str(label)
+
+
+GOAL_UPDATE_KIND_LABELS = dict(GoalUpdate.Kind.choices)  # value -> lazy label

@@ -58,6 +58,21 @@ def goal_get_for_partner(*, user: User, goal_id: int) -> Goal:
     )
 
 
+# What the goal's pages (page, milestones, updates) show besides the goal's own fields: its
+# pairing's state and both people's names (display_name, else from the email).
+_READER_FIELDS = (
+    *(field.name for field in Goal._meta.concrete_fields),
+    "pairing__status",
+    "pairing__mentor",
+    "pairing__mentee",
+    *(
+        f"pairing__{person}__{field}"
+        for person in ("mentor", "mentee")
+        for field in ("email", "display_name")
+    ),
+)
+
+
 def goal_get_for_reader(*, user: User, goal_id: int) -> Goal:
     """A goal the user may read: one of their pairings', or a shared one in a cohort they run.
 
@@ -68,8 +83,9 @@ def goal_get_for_reader(*, user: User, goal_id: int) -> Goal:
     readable = Goal.objects.filter(
         Q(pairing__mentor=user) | Q(pairing__mentee=user) | shared_with_me
     )
+    # The goal's pages read its whole row but only its pairing's state and people's names.
     return get_object_or_404(
-        readable.select_related("pairing__cohort", "pairing__mentor", "pairing__mentee"),
+        readable.select_related("pairing__mentor", "pairing__mentee").only(*_READER_FIELDS),
         pk=goal_id,
     )
 
@@ -87,9 +103,18 @@ def milestones_for(*, goal: Goal) -> QuerySet[Milestone]:
     return goal.milestones.order_by("position", "pk")
 
 
+_UPDATE_FIELDS = (
+    *(field.name for field in GoalUpdate._meta.concrete_fields),
+    "author__email",
+    "author__display_name",
+)
+
+
 def goal_updates_for(*, goal: Goal) -> QuerySet[GoalUpdate]:
-    """Progress updates and comments, newest first, with their authors."""
-    return goal.updates.select_related("author").order_by("-created_at", "-pk")
+    """Progress updates and comments, newest first, with their authors' names."""
+    return (
+        goal.updates.select_related("author").only(*_UPDATE_FIELDS).order_by("-created_at", "-pk")
+    )
 
 
 @dataclass(frozen=True)

@@ -73,9 +73,27 @@ def _require_mentee(request: HttpRequest, goal_or_pairing: Goal | Pairing) -> No
         raise PermissionDenied(_("Only the mentee sets and changes their goals."))
 
 
+# What the goals list shows of its pairing, besides what goals_overview_for and the goal
+# cards read (its id): its state, its cohort's name and both people's names.
+GOAL_LIST_FIELDS = (
+    "cohort",
+    "mentor",
+    "mentee",
+    "status",
+    "cohort__name",
+    *(
+        f"{person}__{field}"
+        for person in ("mentor", "mentee")
+        for field in ("email", "display_name")
+    ),
+)
+
+
 @login_required
 def goal_list_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
-    pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id, profiles=False)
+    pairing = pairing_get_for_user(
+        user=request.user, pairing_id=pairing_id, profiles=False, fields=GOAL_LIST_FIELDS
+    )
     return render(
         request,
         "goals/goals/list.html",

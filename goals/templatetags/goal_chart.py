@@ -9,6 +9,8 @@ The markup is byte for byte what templates/goals/goals/_chart.html wrote (tests/
 that template, and test_goal_summary.py compares the two in each language).
 """
 
+from datetime import datetime
+
 from django import template
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -38,8 +40,9 @@ def _description(chart: ProgressChart) -> str:
     }
 
 
-def _plot(chart: ProgressChart) -> str:
-    """The axes, the target line and the points, inside the <svg>."""
+def _plot(chart: ProgressChart, when: dict[datetime, str]) -> str:
+    """The axes, the target line and the points (`when`: their times, written), inside the
+    <svg>."""
     left, right = number_html(chart.left), number_html(chart.right)
     bottom, top = number_html(chart.bottom), number_html(chart.top)
     parts = [
@@ -74,7 +77,7 @@ def _plot(chart: ProgressChart) -> str:
     parts += [
         f'\n      <circle class="chart-point" cx="{number_html(point.x)}"'
         f' cy="{number_html(point.y)}"'
-        f' r="4"><title>{date_html(point.at, "DATETIME_FORMAT")}:'
+        f' r="4"><title>{when[point.at]}:'
         f" {value_html(point.progress)}%</title></circle>\n    "
         for point in chart.points
     ]
@@ -82,12 +85,12 @@ def _plot(chart: ProgressChart) -> str:
     return "".join(parts)
 
 
-def _table_rows(chart: ProgressChart) -> str:
+def _table_rows(chart: ProgressChart, when: dict[datetime, str]) -> str:
     goal_set = f" ({_('goal set')})"
     return "".join(
         "\n            <tr>\n"
         f'              <td><time datetime="{date_html(point.at, "c")}">'
-        f"{date_html(point.at, 'DATETIME_FORMAT')}</time>{goal_set if point.is_start else ''}"
+        f"{when[point.at]}</time>{goal_set if point.is_start else ''}"
         "</td>\n"
         f"              <td>{value_html(point.progress)}%</td>\n"
         "            </tr>\n          "
@@ -101,6 +104,8 @@ def goal_chart_html(*, chart: ProgressChart, goal: Goal) -> SafeString:
     pk = value_html(goal.pk)
     width, height = number_html(chart.width), number_html(chart.height)
     caption = _("Progress of “%(title)s” over time") % {"title": escape_value(goal.title)}
+    # Each point's time shows twice (its dot's title, its row): formatted once.
+    when = {point.at: date_html(point.at, "DATETIME_FORMAT") for point in chart.points}
     return SafeString(
         '\n\n<figure class="goal-chart">\n'
         f'  <svg viewBox="0 0 {width} {height}" width="100%" role="img" focusable="false"\n'
@@ -108,7 +113,7 @@ def goal_chart_html(*, chart: ProgressChart, goal: Goal) -> SafeString:
         ' fill="currentColor">\n'
         f'    <title id="chart-{pk}-title">{_("Progress over time")}</title>\n'
         f'    <desc id="chart-{pk}-desc">{_description(chart)}</desc>\n    '
-        f"{_plot(chart)}"
+        f"{_plot(chart, when)}"
         "  </svg>\n"
         "  <figcaption>\n"
         "    <details>\n"
@@ -118,7 +123,7 @@ def goal_chart_html(*, chart: ProgressChart, goal: Goal) -> SafeString:
         f'        <thead><tr><th scope="col">{_("When")}</th><th scope="col">{_("Progress")}'
         "</th></tr></thead>\n"
         "        <tbody>\n          "
-        f"{_table_rows(chart)}\n"
+        f"{_table_rows(chart, when)}\n"
         "        </tbody>\n"
         "      </table>\n"
         "    </details>\n"

@@ -19,10 +19,22 @@ LIVE = (PairingPause.Status.AGREED, PairingPause.Status.AWAITING)
 def pauses_current_and_coming(*, pairing: Pairing, today: date) -> list[PairingPause]:
     """The pairing's pauses that have not ended by `today`, first first: agreed, waiting for
     the programme team, or declined (so the partners see the answer), with who planned them.
-    One query."""
+    One query, of what the pairing page's section shows (and the name of who planned each)."""
     return list(
-        pairing.pauses.filter(status__in=[*LIVE, PairingPause.Status.DECLINED], ends_on__gte=today)
+        PairingPause.objects.filter(
+            pairing_id=pairing.pk,
+            status__in=[*LIVE, PairingPause.Status.DECLINED],
+            ends_on__gte=today,
+        )
         .select_related("requested_by")
+        .only(
+            "starts_on",
+            "ends_on",
+            "note",
+            "status",
+            "requested_by__display_name",
+            "requested_by__email",
+        )
         .order_by("starts_on", "pk")
     )
 

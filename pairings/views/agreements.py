@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mentoring.errors import DomainError
 from pairings.forms.agreements import AcknowledgeForm, ContactTermsForm
 from pairings.models import Pairing
-from pairings.selectors import pairing_get_for_user
+from pairings.selectors import pairing_get_for_terms, pairing_get_for_user
 from pairings.selectors.agreements import agreement_summary_for, terms_for, terms_initial_for
 from pairings.services.agreements import (
     AgreementChanged,
@@ -32,7 +32,10 @@ def agreement_detail_view(request: HttpRequest, pairing_id: int) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_terms_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
-    pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
+    if request.method == "POST":
+        pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
+    else:
+        pairing = pairing_get_for_terms(user=request.user, pairing_id=pairing_id)
     if pairing.status != Pairing.Status.ACTIVE:
         messages.error(request, agreement_closed_message(status=pairing.status))
         return redirect("pairings:agreement_detail", pairing_id=pairing.pk)

@@ -180,7 +180,12 @@ class EnrolmentForm(QuickForm):
             ).order_by("display_name", "email")
             # Only the people one could be paired with: other mentees' names are not for them.
             listed = [name for name in (*CHOICES, "avoid") if name in self.fields]
-            choices_share(fields=[self.fields[name] for name in listed], queryset=mentors)
+            # The lists show names only (str(user)): the rows are read with nothing else.
+            choices_share(
+                fields=[self.fields[name] for name in listed],
+                queryset=mentors,
+                rows=mentors.only("email", "display_name"),
+            )
         else:
             for name in ("goals", "avoid", *CHOICES):
                 del self.fields[name]
@@ -255,8 +260,9 @@ def _initial(enrolment: Enrolment) -> dict:
     if enrolment.role == ParticipantRole.MENTEE:
         initial["goals"] = enrolment.goals
         if enrolment.pk:
-            for name, preference in zip(CHOICES, enrolment.preferences.all(), strict=False):
-                initial[name] = preference.mentor_id
+            ranked = enrolment.preferences.values_list("mentor_id", flat=True)  # by rank
+            for name, mentor_id in zip(CHOICES, ranked, strict=False):
+                initial[name] = mentor_id
             initial["avoid"] = list(enrolment.avoid.values_list("pk", flat=True))
     else:
         initial["capacity"] = enrolment.capacity

@@ -46,9 +46,19 @@ def cohort_get_for_admin(*, user: User, cohort_id: int) -> Cohort:
     return get_object_or_404(cohorts_for_admin(user=user), pk=cohort_id)
 
 
-def enrolment_get_for_user(*, user: User, cohort_id: int, role: str) -> Enrolment:
-    enrolment = get_object_or_404(
-        Enrolment.objects.select_related("cohort"), user=user, cohort_id=cohort_id, role=role
-    )
+def enrolment_get_for_user(
+    *, user: User, cohort_id: int, role: str, whole: bool = True
+) -> Enrolment:
+    """The user's enrolment in the cohort in that role, with its cohort, or 404. Not `whole`:
+    of the cohort only what the answers page shows and asks (its name and matching mode); a
+    save reads whole rows."""
+    enrolments = Enrolment.objects.select_related("cohort")
+    if not whole:
+        enrolments = enrolments.only(
+            *(field.name for field in Enrolment._meta.concrete_fields),
+            "cohort__name",
+            "cohort__matching_mode",
+        )
+    enrolment = get_object_or_404(enrolments, user=user, cohort_id=cohort_id, role=role)
     enrolment.user = user  # the person in hand, not read again
     return enrolment

@@ -74,7 +74,9 @@ def cohort_edit_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
 def enrolment_view(request: HttpRequest, cohort_id: int, role: str) -> HttpResponse:
     if role not in ParticipantRole.values:
         raise Http404
-    enrolment = enrolment_get_for_user(user=request.user, cohort_id=cohort_id, role=role)
+    enrolment = enrolment_get_for_user(
+        user=request.user, cohort_id=cohort_id, role=role, whole=request.method == "POST"
+    )
     form = EnrolmentForm(
         request.POST or None,
         enrolment=enrolment,

@@ -8,8 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.services import user_make_programme_admin
 from goals.charts import FULL, progress_chart
@@ -763,3 +765,77 @@ def test_the_cohort_goals_list_makes_as_many_queries_with_more_goals(
         )
         add_updates(shared, 3)
     assert count_queries(client, url) == one
+
+
+@pytest.mark.parametrize("viewer", ["mentee", "mentor", "programme_admin"])
+def test_the_goal_page_reads_the_goal_its_pairing_and_both_people_in_one_query(
+    request, client, shared_goal, mentee, mentor, viewer
+):
+    """Only what the goal's pages show is read of the pairing and its people, and nothing is
+    read later: a deferred field would be read on its own (SELECT "table"."id", "table"."field"
+    ...). The authors of the updates come with them."""
+    goal_comment_add(goal=shared_goal, by=mentor, text="Which all-hands?")
+    goal_progress_post(goal=shared_goal, by=mentee, progress=30, text="Slides drafted")
+    client.force_login(request.getfixturevalue(viewer))
+    client.get(detail(shared_goal))
+    with CaptureQueriesContext(connection) as asked:
+        response = client.get(detail(shared_goal))
+
+    def rows_read(table: str) -> int:
+        return sum(query["sql"].startswith(f'SELECT "{table}"."id"') for query in asked)
+
+    page = text_of(response)
+    assert "Speak at the all-hands" in page
+    assert "Which all-hands?" in page
+    assert "Slides drafted" in page
+    assert "In progress" in page
+    assert "Bob Mentor" in page or viewer == "mentor"
+    assert rows_read("goals_goal") == 1
+    assert rows_read("goals_goalupdate") == 1  # the page of updates, with their authors
+    assert rows_read("accounts_user") == 1  # the viewer, for the session
+    assert rows_read("pairings_pairing") == 0
+    assert rows_read("programmes_cohort") == 0
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+def test_statuses_and_kinds_read_as_djangos_own_display_gave_them(language):
+    """Goal.get_status_display and GoalUpdate.get_kind_display (cheaper than Django's) give
+    the same label for each value, and the stored value for an unknown one."""
+    status = Goal._meta.get_field("status")
+    kind = GoalUpdate._meta.get_field("kind")
+    with translation.override(language):
+        for value in [*Goal.Status.values, "retired"]:
+            goal = Goal(status=value)
+
+            assert goal.get_status_display() == Model._get_FIELD_display(goal, status)
+        for value in [*GoalUpdate.Kind.values, "retired"]:
+            update = GoalUpdate(kind=value)
+
+            assert update.get_kind_display() == Model._get_FIELD_display(update, kind)
+
+
+@pytest.mark.parametrize("viewer", ["mentee", "mentor"])
+def test_the_goals_list_reads_its_pairing_its_cohort_and_both_people_in_one_query(
+    request, client, pairing, goal, viewer
+):
+    """Only the names and state the list shows are read (GOAL_LIST_FIELDS), and nothing
+    later: a deferred field would be read on its own (SELECT "table"."id", "table"."field" ...).
+    """
+    goal_comment_add(goal=goal, by=pairing.mentor, text="Which meeting?")
+    client.force_login(request.getfixturevalue(viewer))
+    url = reverse("goals:goal_list", args=[pairing.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as asked:
+        response = client.get(url)
+
+    def rows_read(table: str) -> int:
+        return sum(query["sql"].startswith(f'SELECT "{table}"."id"') for query in asked)
+
+    page = text_of(response)
+    assert "Spring cohort" in page
+    assert "Alice Mentee" in page
+    assert "Bob Mentor" in page
+    assert "Lead my first team meeting" in page
+    assert rows_read("pairings_pairing") == 1
+    assert rows_read("accounts_user") == 1  # the viewer, for the session
+    assert rows_read("programmes_cohort") == 0

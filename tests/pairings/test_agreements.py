@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.services import user_make_programme_admin
@@ -738,3 +740,33 @@ def test_copy_monday_to_weekdays_on_the_contact_terms(client, pairing, mentee):
     saved = client.post(url, form_data(**hours))
     assert saved.status_code == 302
     assert len(ContactTerms.objects.get(person=mentee).contact_hours) == 10
+
+
+@pytest.mark.parametrize("viewer", ["mentee", "mentor"])
+def test_the_terms_page_reads_the_pairing_and_both_people_in_one_query(
+    client, pairing, mentee, mentor, viewer
+):
+    """Only what the page shows is read of them (pairing_get_for_terms: the viewer's numbers,
+    the partner's name, no cohort), and nothing is read later: a deferred field would be read
+    on its own (SELECT "table"."id", "table"."field" ...)."""
+    person = {"mentee": mentee, "mentor": mentor}[viewer]
+    person.profile.personal_phone = "+447700900123"
+    person.profile.save()
+    state(pairing, person, phone="personal")
+    client.force_login(person)
+    url = reverse("pairings:agreement_terms", args=[pairing.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as asked:
+        response = client.get(url)
+
+    def rows_read(table: str) -> int:
+        return sum(query["sql"].startswith(f'SELECT "{table}"."id"') for query in asked)
+
+    html = response.content.decode()
+    assert pairing.partner_of(person).name in html
+    assert "+44 7700 900123" in html
+    assert response.context["form"]["phone"].value() == "personal"
+    assert rows_read("pairings_pairing") == 1
+    assert rows_read("accounts_user") == 1  # the viewer, for the session
+    assert rows_read("accounts_profile") == 0
+    assert rows_read("programmes_cohort") == 0

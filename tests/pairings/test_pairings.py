@@ -1,11 +1,19 @@
 """Pairings from both sides and from the admins' table; nobody reaches another pairing."""
 
-import pytest
-from django.db.models import Model
-from django.urls import reverse
-from django.utils import translation
+from datetime import timedelta
 
+import pytest
+from django.db import connection
+from django.db.models import Model
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from goals.services import goal_create
 from pairings.models import ContactAgreement, Pairing
+from pairings.selectors.agreements import phone_display
+from pairings.services.pauses import pause_declare
+from tests.agreements import agreement_reach
 from tests.factories import AppointmentFactory, EnrolmentFactory, PairingFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +276,51 @@ def test_the_status_reads_as_djangos_own_display_gave_it(language):
 
             assert pairing.get_status_display() == Model._get_FIELD_display(pairing, field)
     assert Pairing(status="active").get_status_display() == "Active"
+
+
+@pytest.mark.parametrize("viewer", ["mentee", "mentor"])
+def test_the_pairing_page_reads_the_pairing_its_cohort_and_both_people_in_one_query(
+    client, pairing, viewer
+):
+    """Only what the page shows is read of them (pairing_get_for_page), and nothing is read
+    later: a deferred field would be read on its own (SELECT "table"."id", "table"."field" ...).
+    The partner's profile and number show, the pause shows who planned it."""
+    pairing.mentee.profile.personal_phone = "+447700900123"
+    pairing.mentee.profile.headline = "Learning to lead"
+    pairing.mentee.profile.save()
+    pairing.mentor.profile.personal_phone = "+12125550123"
+    pairing.mentor.profile.headline = "Engineering manager"
+    pairing.mentor.profile.save()
+    agreement_reach(pairing, phone="personal")
+    today = timezone.localdate()
+    pause_declare(
+        pairing=pairing,
+        by=pairing.mentee,
+        starts_on=today + timedelta(days=3),
+        ends_on=today + timedelta(days=5),
+        note="Exams",
+    )
+    goal_create(pairing=pairing, by=pairing.mentee, title="Lead a team")
+    person = getattr(pairing, viewer)
+    partner = pairing.partner_of(person)
+    client.force_login(person)
+    url = reverse("home:pairing_detail", args=[pairing.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as asked:
+        response = client.get(url)
+
+    def rows_read(table: str) -> int:
+        return sum(query["sql"].startswith(f'SELECT "{table}"."id"') for query in asked)
+
+    html = response.content.decode()
+    assert partner.profile.headline in html
+    assert phone_display(partner.profile.personal_phone) in html
+    assert "Spring cohort" in html
+    assert "Exams" in html
+    assert "planned by you" in html if viewer == "mentee" else "planned by Alice Mentee" in html
+    assert "Lead a team" in html
+    assert rows_read("pairings_pairing") == 1
+    assert rows_read("accounts_user") == 1  # the viewer, for the session
+    assert rows_read("accounts_profile") == 0
+    assert rows_read("programmes_cohort") == 0
+    assert rows_read("pairings_pairingpause") == 1

@@ -4,12 +4,14 @@ import re
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.services import user_make_programme_admin
 from organisations.models import Organisation
 from organisations.services import membership_ensure
-from programmes.models import Cohort, Enrolment
+from programmes.models import Cohort, Enrolment, MentorPreference
 from tests.factories import (
     CohortFactory,
     EnrolmentFactory,
@@ -346,3 +348,35 @@ def test_a_cohort_cannot_be_made_in_an_organisation_its_creator_does_not_run(
     assert response.status_code == 200
     assert "Choose one of the organisations you run cohorts for" in response.content.decode()
     assert not Cohort.objects.filter(organisation=elsewhere).exists()
+
+
+def test_the_answers_page_shows_the_saved_choices_reading_only_names_of_the_mentors(
+    client, cohort, mentee
+):
+    """The mentors are listed by name (their other fields are not read), the cohort comes with
+    the enrolment, and the ranked choices and the avoided mentor show as they were saved."""
+    enrolment = EnrolmentFactory(cohort=cohort, user=mentee, role="mentee")
+    first = EnrolmentFactory(cohort=cohort, role="mentor", user__display_name="Fay First").user
+    second = EnrolmentFactory(cohort=cohort, role="mentor", user__display_name="Sam Second").user
+    avoided = EnrolmentFactory(cohort=cohort, role="mentor", user__display_name="Ava Void").user
+    MentorPreference.objects.create(enrolment=enrolment, mentor=second, rank=1)
+    MentorPreference.objects.create(enrolment=enrolment, mentor=first, rank=2)
+    enrolment.avoid.add(avoided)
+    client.force_login(mentee)
+    url = reverse("programmes:enrolment", args=[cohort.pk, "mentee"])
+    client.get(url)
+    with CaptureQueriesContext(connection) as asked:
+        response = client.get(url)
+
+    def rows_read(table: str) -> int:
+        return sum(query["sql"].startswith(f'SELECT "{table}"."id"') for query in asked)
+
+    form = response.context["form"]
+    assert form["first_choice"].value() == second.pk
+    assert form["second_choice"].value() == first.pk
+    assert form["avoid"].value() == [avoided.pk]
+    html = response.content.decode()
+    assert f'<option value="{second.pk}" selected>Sam Second</option>' in html
+    assert "Spring cohort" in html
+    assert rows_read("programmes_cohort") == 0
+    assert sum('"accounts_user"."password"' in query["sql"] for query in asked) == 1  # viewer
