@@ -47,6 +47,30 @@ def appointment_get_for_user(*, user: User, appointment_id: int) -> Appointment:
     return get_object_or_404(appointments_for_user(user=user), pk=appointment_id)
 
 
+# What the page to move a session shows of it (the view, its template, slot_plan): its status
+# and times, its pairing's status, both people's names and zones.
+MOVE_PAGE_FIELDS = (
+    "status",
+    "starts_at",
+    "ends_at",
+    "pairing__status",
+    *(f"{person}__{field}" for person in ("mentor", "mentee") for field in _PERSON_FIELDS),
+)
+
+
+def appointment_get_for_moving(
+    *, user: User, appointment_id: int, whole: bool = True
+) -> Appointment:
+    """appointment_get_for_user (404 for anyone outside the session) with both people and the
+    pairing, not its cohort. Not `whole`: only what the page to move it shows
+    (MOVE_PAGE_FIELDS); a move reads whole rows, its services read more."""
+    sessions = appointments_for_user(user=user).select_related(None)
+    sessions = sessions.select_related("mentor", "mentee", "pairing")
+    if not whole:
+        sessions = sessions.only(*MOVE_PAGE_FIELDS)
+    return get_object_or_404(sessions, pk=appointment_id)
+
+
 def appointments_for_pairing(*, pairing: Pairing, upcoming: bool, now: datetime) -> QuerySet:
     """The pairing's booked sessions still to come (soonest first), or the rest: past and
     cancelled ones (latest first). The caller got `pairing` through pairing_get_for_user."""
