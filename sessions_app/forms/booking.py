@@ -19,7 +19,7 @@ from mentoring.quickforms import QuickForm
 from sessions_app.models import Appointment, Series
 from sessions_app.selectors.appointments import SlotDay
 from sessions_app.services.series import SERIES_COUNT_MAX
-from sessions_app.widgets import local_times
+from sessions_app.widgets import date_label, local_times
 
 CHECKED = " checked"
 # What a time's value or label holds when it needs no escaping: ISO 8601 and clock times.
@@ -52,7 +52,7 @@ def slot_choices(days: list[SlotDay], zone: ZoneInfo) -> list[tuple[str, list[tu
     if get_format("TIME_FORMAT") == "H:i":
         return [
             (
-                date_format(day.day, "l j F"),
+                date_label(day.day, "l j F"),
                 [
                     (local.astimezone(UTC).isoformat(), f"{local.hour:02d}:{local.minute:02d}")
                     for local in day.slots
@@ -63,7 +63,7 @@ def slot_choices(days: list[SlotDay], zone: ZoneInfo) -> list[tuple[str, list[tu
     label = time_labels(zone)
     return [
         (
-            date_format(day.day, "l j F"),
+            date_label(day.day, "l j F"),
             [(slot_value(local), label(local)) for local in day.slots],
         )
         for day in days

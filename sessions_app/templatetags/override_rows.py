@@ -14,12 +14,13 @@ from django import template
 from django.template.context import Context
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from sessions_app.models import DateOverride
+from sessions_app.widgets import date_label
 
 register = template.Library()
 
@@ -50,15 +51,15 @@ def override_rows(context: Context, overrides: Iterable[DateOverride]) -> SafeSt
     return SafeString(
         "".join(
             ROW.format(
-                day=conditional_escape(date_format(override.date, "Y-m-d")),
-                long=conditional_escape(date_format(override.date, "l j F Y")),
+                day=conditional_escape(date_label(override.date, "Y-m-d")),
+                long=conditional_escape(date_label(override.date, "l j F Y")),
                 what=day_off
                 if override.day_off
                 else extra % {"starts": clock(override.starts), "ends": clock(override.ends)},
                 action=f"{before}/{override.pk}/{after}",
                 csrf=csrf,
                 remove=remove,
-                short=conditional_escape(date_format(override.date, "j F Y")),
+                short=conditional_escape(date_label(override.date, "j F Y")),
             )
             for override in overrides
         )

@@ -36,7 +36,7 @@ from sessions_app.services.availability import (
     date_override_add,
     date_override_remove,
 )
-from sessions_app.widgets import local_times
+from sessions_app.widgets import date_label, local_times
 
 PAGE_TEMPLATE = "sessions_app/availability/edit.html"
 WEEK_TEMPLATE = "sessions_app/availability/_week.html"
@@ -121,7 +121,7 @@ def _week_rows(days: list[WeekDay], zone: ZoneInfo) -> SafeString:
     rows = [
         f'\n          <tr>\n            <th scope="row">'
         f'<time datetime="{day.hours.day.isoformat()}">'
-        f"{escape(date_format(day.hours.day, 'D j M'))}</time></th>\n            <td>\n"
+        f"{escape(date_label(day.hours.day, 'D j M'))}</time></th>\n            <td>\n"
         f"              {hours_cell(day.hours)}\n            </td>\n            <td>\n"
         f"              {free_cell(day, slot_list)}\n            </td>\n          </tr>\n        "
         for day, slot_list in zip(days, _slot_lists(days, zone), strict=True)
