@@ -171,7 +171,8 @@ class SlotListField(forms.Field):
 
 
 def _length_choices(lengths: list[int]) -> list[tuple[int, str]]:
-    return [(n, _("%(minutes)s minutes") % {"minutes": n}) for n in sorted(lengths)]
+    label = _("%(minutes)s minutes")  # translated once, not once a length
+    return [(n, label % {"minutes": n}) for n in sorted(lengths)]
 
 
 class LengthForm(QuickForm):
