@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import Feedback
+from mentoring.quickforms import QuickForm
+from mentoring.quickwidgets import quicken_all
 
 WORDS_MAX = Feedback._meta.get_field("went_well").max_length
 
@@ -48,8 +50,10 @@ def _score(label: str, choices: list, required: bool = True) -> forms.TypedChoic
     )
 
 
-class FeedbackForm(forms.Form):
-    """What the kinds share: the two sharing choices, explained next to them."""
+class FeedbackForm(QuickForm):
+    """What the kinds share: the two sharing choices, explained next to them. Its radio
+    buttons, checkboxes and text areas are written in Python (mentoring.quickforms), the same
+    markup: through Django's templates they were most of the form's page."""
 
     # Field names, in the groups the page shows them in.
     took_place_field: str | None = None
@@ -74,6 +78,7 @@ class FeedbackForm(forms.Form):
     def __init__(self, *args: object, feedback: Feedback, **kwargs: object) -> None:
         kwargs.setdefault("initial", self.initial_from(feedback))
         super().__init__(*args, **kwargs)
+        quicken_all(self)
         self.feedback = feedback
 
     @staticmethod

@@ -8,7 +8,8 @@ selectors.feedback (feedback_view_for); the admins read ratings on the cohort pa
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -17,11 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from feedback.forms import feedback_form_for
+from feedback.models import Feedback
 from feedback.selectors import (
     feedback_for_session,
     feedback_get_for_writer,
     feedback_history_for,
     feedback_is_open,
+    feedback_listed,
     feedback_shared_with,
     feedback_view_for,
     feedback_views_for,
@@ -45,14 +48,14 @@ def feedback_list_view(request: HttpRequest) -> HttpResponse:
     show = "shared" if request.GET.get("show") == "shared" else "mine"
     waiting = feedback_views_for(
         viewer=request.user,
-        rows=feedback_waiting_for(user=request.user, now=now)[:WAITING_ON_PAGE],
+        rows=feedback_listed(feedback_waiting_for(user=request.user, now=now))[:WAITING_ON_PAGE],
         admin_cohort_ids=(),
     )
     if show == "shared":
         rows = feedback_shared_with(user=request.user)
     else:
         rows = feedback_history_for(user=request.user, now=now)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page_of(feedback_listed(rows), request.GET.get("page"))
     on_page = list(page.object_list)
     return render(
         request,
@@ -68,6 +71,19 @@ def feedback_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _page_of(rows: QuerySet[Feedback], number: str | None) -> Page:
+    """The asked page of `rows`. The first page, as most people see it, reads one row more
+    than it shows: with no more than a page of rows that is all of them, and counting them
+    costs no query of its own."""
+    paginator = Paginator(rows, PAGE_SIZE)
+    if number is not None:
+        return paginator.get_page(number)
+    first = list(rows[: PAGE_SIZE + 1])
+    if len(first) <= PAGE_SIZE:
+        paginator.count = len(first)
+    return Page(first[:PAGE_SIZE], 1, paginator)
+
+
 def _preview_initial(data: dict) -> dict:
     """The input as it stands, to redraw the form without judging it (no errors yet)."""
     return {name: value for name, value in data.items() if name not in _NOT_ANSWERS}
@@ -78,7 +94,9 @@ def _preview_initial(data: dict) -> dict:
 def feedback_answer_view(request: HttpRequest, feedback_id: int) -> HttpResponse:
     """The form of one of your own rows. POST op=preview (htmx, when "did it take place?"
     changes) redraws the form from the input without saving."""
-    feedback = feedback_get_for_writer(user=request.user, feedback_id=feedback_id)
+    feedback = feedback_get_for_writer(
+        user=request.user, feedback_id=feedback_id, listed=request.method == "GET"
+    )
     context = {
         "feedback": feedback,
         "view": feedback_view_for(feedback=feedback, viewer=request.user),

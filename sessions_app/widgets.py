@@ -3,10 +3,12 @@ fields are mentoring/quickforms.py's; the weekly hours editor is programmes/form
 """
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 
 def local_times(zone: ZoneInfo) -> Callable[[datetime], tuple[datetime, str]]:
@@ -25,3 +27,15 @@ def local_times(zone: ZoneInfo) -> Callable[[datetime], tuple[datetime, str]]:
         return local, label
 
     return local_time
+
+
+def date_label(day: date, format_string: str) -> str:
+    """date_format(day, format_string) in the active language, each formatted once per process:
+    the pages show the same few weeks of dates over and over, and writing one ("Tuesday 8
+    December") reads its day and month names through the translations each time."""
+    return _date_label(day, format_string, get_language())
+
+
+@lru_cache(maxsize=2048)
+def _date_label(day: date, format_string: str, language: str | None) -> str:
+    return date_format(day, format_string)  # in `language`: the active one, part of the key

@@ -2,12 +2,13 @@
 own time zone."""
 
 from datetime import date, time
+from functools import lru_cache
 
 from django import forms
 from django.utils.dates import WEEKDAYS
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from mentoring.quickforms import QuickForm, quicken
 from programmes.forms.hours import (
@@ -27,10 +28,17 @@ NEW_MENTOR_HOURS = (time(9), time(17))  # a first suggestion on weekdays; nothin
 
 
 def _length_choices() -> list[tuple[int, str]]:
-    return [
+    return list(_length_choices_in(get_language()))
+
+
+@lru_cache(maxsize=16)
+def _length_choices_in(language: str | None) -> tuple[tuple[int, str], ...]:
+    """The lengths with their labels in `language` (the active one, part of the key): the page
+    shows them twice, each label read through the translations."""
+    return tuple(
         (minutes, ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes})
         for minutes in SESSION_LENGTHS
-    ]
+    )
 
 
 SAME_DAY = gettext_lazy("End after the start, on the same day (23:45 at the latest).")

@@ -2,7 +2,6 @@
 and for a series its rhythm and end."""
 
 import html
-import itertools
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -20,9 +19,11 @@ from mentoring.quickforms import QuickForm
 from sessions_app.models import Appointment, Series
 from sessions_app.selectors.appointments import SlotDay
 from sessions_app.services.series import SERIES_COUNT_MAX
-from sessions_app.widgets import local_times
+from sessions_app.widgets import date_label, local_times
 
 CHECKED = " checked"
+# What a time's value or label holds when it needs no escaping: ISO 8601 and clock times.
+_PLAIN = frozenset("0123456789-:+T. ")
 
 
 def slot_value(moment: datetime) -> str:
@@ -46,12 +47,24 @@ def time_labels(zone: ZoneInfo) -> Callable[[datetime], str]:
 
 
 def slot_choices(days: list[SlotDay], zone: ZoneInfo) -> list[tuple[str, list[tuple[str, str]]]]:
-    """[("Tuesday 10 March", [(value, "10:00"), ...]), ...] in the viewer's zone."""
+    """[("Tuesday 10 March", [(value, "10:00"), ...]), ...] in the viewer's zone (the days'
+    starts are in it already). The value is slot_value's, inline: a week holds a few hundred."""
+    if get_format("TIME_FORMAT") == "H:i":
+        return [
+            (
+                date_label(day.day, "l j F"),
+                [
+                    (local.astimezone(UTC).isoformat(), f"{local.hour:02d}:{local.minute:02d}")
+                    for local in day.slots
+                ],
+            )
+            for day in days
+        ]
     label = time_labels(zone)
     return [
         (
-            date_format(day.day, "l j F"),
-            [(slot_value(slot.starts_at), label(slot.starts_at)) for slot in day.slots],
+            date_label(day.day, "l j F"),
+            [(slot_value(local), label(local)) for local in day.slots],
         )
         for day in days
     ]
@@ -82,40 +95,31 @@ class SlotPicker(forms.RadioSelect):
         extra = flatatt(input_attrs)  # escaped
         name = escape(name)
         chosen = {str(v) for v in widget["value"]}
-        number = itertools.count()
         none = format_html('<p class="slot-none">{}</p>', _("No free times"))
-        labels: dict[str, str] = {}
-
-        def label_of(label: str) -> str:
-            shown = labels.get(label)
-            if shown is None:
-                shown = labels[label] = escape(label)
-            return shown
-
-        def times(day: str, options: list[tuple[str, str]]) -> str:
-            if not options:
-                return none
-            items = []
-            # Values through html.escape: what Django's escape writes, without its lazy-string
-            # wrapper around each of a hundred times.
-            for v, label in options:
-                n = next(number)
-                first = " slot-first" if v == self.first else ""
-                checked = CHECKED if v in chosen else ""
-                value = html.escape(str(v))
-                items.append(
-                    f'<label for="{base_id}_{n}" class="slot-time{first}"><input type="radio" '
-                    f'name="{name}" value="{value}" id="{base_id}_{n}"{extra}{checked}>'
-                    f'<span class="visually-hidden">{day}, </span>{label_of(label)}</label>'
-                )
-            return f'<div class="slot-times">{"".join(items)}</div>'
-
-        days = "".join(
-            f'<fieldset class="slot-day{"" if options else " slot-day-empty"}">'
-            f"<legend>{escape(day_label)}</legend>{times(escape(day_label), options)}</fieldset>"
-            for day_label, options in self.choices
-        )
-        return SafeString(f'<div id="{base_id}" class="slot-week">{days}</div>')
+        first_value = self.first
+        number = 0
+        days = []
+        for day_label, options in self.choices:
+            day = escape(day_label)
+            if options:
+                # Values and labels through html.escape (what Django's escape writes) only when
+                # they hold something to escape: a week's hundred times and values never do.
+                items = [
+                    f'<label for="{base_id}_{n}" class="slot-time'
+                    f'{" slot-first" if v == first_value else ""}"><input type="radio" '
+                    f'name="{name}" value="{v if _PLAIN.issuperset(v) else html.escape(str(v))}" '
+                    f'id="{base_id}_{n}"{extra}{CHECKED if v in chosen else ""}>'
+                    f'<span class="visually-hidden">{day}, </span>'
+                    f"{label if _PLAIN.issuperset(label) else html.escape(str(label))}</label>"
+                    for n, (v, label) in enumerate(options, number)
+                ]
+                number += len(options)
+                times = f'<div class="slot-times">{"".join(items)}</div>'
+            days.append(
+                f'<fieldset class="slot-day{"" if options else " slot-day-empty"}">'
+                f"<legend>{day}</legend>{times if options else none}</fieldset>"
+            )
+        return SafeString(f'<div id="{base_id}" class="slot-week">{"".join(days)}</div>')
 
 
 class SlotField(forms.ChoiceField):
@@ -167,7 +171,8 @@ class SlotListField(forms.Field):
 
 
 def _length_choices(lengths: list[int]) -> list[tuple[int, str]]:
-    return [(n, _("%(minutes)s minutes") % {"minutes": n}) for n in sorted(lengths)]
+    label = _("%(minutes)s minutes")  # translated once, not once a length
+    return [(n, label % {"minutes": n}) for n in sorted(lengths)]
 
 
 class LengthForm(QuickForm):

@@ -47,6 +47,30 @@ def appointment_get_for_user(*, user: User, appointment_id: int) -> Appointment:
     return get_object_or_404(appointments_for_user(user=user), pk=appointment_id)
 
 
+# What the page to move a session shows of it (the view, its template, slot_plan): its status
+# and times, its pairing's status, both people's names and zones.
+MOVE_PAGE_FIELDS = (
+    "status",
+    "starts_at",
+    "ends_at",
+    "pairing__status",
+    *(f"{person}__{field}" for person in ("mentor", "mentee") for field in _PERSON_FIELDS),
+)
+
+
+def appointment_get_for_moving(
+    *, user: User, appointment_id: int, whole: bool = True
+) -> Appointment:
+    """appointment_get_for_user (404 for anyone outside the session) with both people and the
+    pairing, not its cohort. Not `whole`: only what the page to move it shows
+    (MOVE_PAGE_FIELDS); a move reads whole rows, its services read more."""
+    sessions = appointments_for_user(user=user).select_related(None)
+    sessions = sessions.select_related("mentor", "mentee", "pairing")
+    if not whole:
+        sessions = sessions.only(*MOVE_PAGE_FIELDS)
+    return get_object_or_404(sessions, pk=appointment_id)
+
+
 def appointments_for_pairing(*, pairing: Pairing, upcoming: bool, now: datetime) -> QuerySet:
     """The pairing's booked sessions still to come (soonest first), or the rest: past and
     cancelled ones (latest first). The caller got `pairing` through pairing_get_for_user."""
@@ -116,18 +140,7 @@ class SlotDay:
     """The free starts of one day, in the viewer's zone."""
 
     day: date
-    slots: list[Slot]
-
-
-def slot_days(*, slots: list[Slot], zone: ZoneInfo) -> list[SlotDay]:
-    """Slots grouped by the viewer's local date, in order."""
-    days: list[SlotDay] = []
-    for slot in slots:
-        day = slot.starts_at.astimezone(zone).date()
-        if not days or days[-1].day != day:
-            days.append(SlotDay(day=day, slots=[]))
-        days[-1].slots.append(slot)
-    return days
+    slots: list[datetime]  # the free starts: aware, in the viewer's zone, ascending
 
 
 @dataclass(frozen=True)
@@ -160,8 +173,8 @@ def slot_week(
     """The week to show: the one `asked` for (any date in it), else the one holding `chosen`
     (a refused submit), else the one with the first free time; kept between the weeks of the
     first and the last free time of `plan` (this week when there is none: `today` is the
-    viewer's local date). Only the shown week's slots (and the first free one) become Slot
-    objects. No query."""
+    viewer's local date). Only the shown week's starts become datetimes (and the first free
+    time a Slot). No query."""
     starts = plan.starts
     if starts:
         first_week = _monday(_local_date(starts[0], zone))
@@ -172,17 +185,18 @@ def slot_week(
     if wanted is None:
         wanted = _local_date(starts[0], zone) if starts else today
     monday = min(max(_monday(wanted), first_week), last_week)
-    by_day: dict[date, list[Slot]] = {monday + timedelta(days=n): [] for n in range(7)}
+    by_day: dict[date, list[datetime]] = {monday + timedelta(days=n): [] for n in range(7)}
     # Starts ascend: only those within a day of the week's local bounds need a look.
     near_from = datetime.combine(monday - timedelta(days=1), time(), tzinfo=zone).timestamp()
     near_to = datetime.combine(monday + timedelta(days=8), time(), tzinfo=zone).timestamp()
-    for slot in plan.slots_between(bisect_left(starts, near_from), bisect_right(starts, near_to)):
-        day = slot.starts_at.astimezone(zone).date()
-        if day in by_day:
-            by_day[day].append(slot)
+    for seconds in starts[bisect_left(starts, near_from) : bisect_right(starts, near_to)]:
+        local = datetime.fromtimestamp(seconds, zone)
+        day_starts = by_day.get(local.date())
+        if day_starts is not None:
+            day_starts.append(local)
     return SlotWeek(
         monday=monday,
-        days=[SlotDay(day=day, slots=day_slots) for day, day_slots in by_day.items()],
+        days=[SlotDay(day=day, slots=day_starts) for day, day_starts in by_day.items()],
         previous=monday - timedelta(weeks=1) if monday > first_week else None,
         next=monday + timedelta(weeks=1) if monday < last_week else None,
         first_free=plan.slots_between(0, 1)[0] if starts else None,

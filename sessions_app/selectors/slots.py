@@ -349,21 +349,31 @@ class WeekDay:
     """One row of the week view: the date's hours and its free starts (aware, UTC)."""
 
     hours: DayHours
-    slots: list[datetime]
+    slots: list[datetime]  # aware: in the mentor's zone from availability_week
     week_full: bool  # the weekly limit is reached in this date's week
     before_notice: bool  # the whole date lies inside the minimum notice
     beyond_horizon: bool  # the date lies past the booking horizon
 
 
 def availability_week(
-    *, availability: Availability, mentor: User, length: int, now: datetime, first_day: date
+    *,
+    availability: Availability,
+    mentor: User,
+    length: int,
+    now: datetime,
+    first_day: date,
+    overrides: Iterable[DateOverride] | None = None,
 ) -> list[WeekDay]:
     """Seven local dates from `first_day` (today at the earliest) with their hours and free
-    starts, as a mentee with no other sessions would see them; three queries."""
+    starts (in the mentor's zone), as a mentee with no other sessions would see them; three
+    queries, two when given the date `overrides` that cover the week (others are left out)."""
     zone = mentor.zoneinfo
     first_day = max(first_day, local_today(user=mentor, now=now))
     week = [first_day + timedelta(days=n) for n in range(7)]
-    overrides = list(availability.overrides.filter(date__range=(week[0], week[-1])))
+    if overrides is None:
+        overrides = list(availability.overrides.filter(date__range=(week[0], week[-1])))
+    else:
+        overrides = [o for o in overrides if week[0] <= o.date <= week[-1]]
     plan = slot_plan(
         availability=availability,
         mentor=mentor,
@@ -375,8 +385,9 @@ def availability_week(
         overrides=overrides,
     )
     by_day: dict[date, list[datetime]] = {}
-    for slot in plan.slots:
-        by_day.setdefault(slot.starts_at.astimezone(zone).date(), []).append(slot.starts_at)
+    for seconds in plan.starts:  # straight to the mentor's zone: no Slot objects on the way
+        local = datetime.fromtimestamp(seconds, zone)
+        by_day.setdefault(local.date(), []).append(local)
     opens_day = plan.opens_at.astimezone(zone).date()
     horizon_day = (now + timedelta(weeks=availability.horizon_weeks)).astimezone(zone).date()
     return [

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from sessions_app.forms.booking import AppointmentRescheduleForm
 from sessions_app.selectors.appointments import SlotWeek
+from sessions_app.widgets import date_label
 
 register = template.Library()
 
@@ -46,7 +47,7 @@ def _week_link(length: object, monday: object, rel: str, text: str) -> str:
         return NO_LINK
     return WEEK_LINK.format(
         length=conditional_escape(localize(length)),
-        week=conditional_escape(date_format(monday, "Y-m-d")),
+        week=conditional_escape(date_label(monday, "Y-m-d")),
         rel=rel,
         text=conditional_escape(text),
     )
@@ -68,8 +69,8 @@ def slot_picker_html(
             + f"{picked}</p>\n    "
         )
     title = _("Week of %(first)s – %(last)s") % {  # noqa: RUF001  (the partial's msgid)
-        "first": conditional_escape(date_format(week.monday, "j M")),
-        "last": conditional_escape(date_format(week.days[6].day, "j M Y")),
+        "first": conditional_escape(date_label(week.monday, "j M")),
+        "last": conditional_escape(date_label(week.days[6].day, "j M Y")),
     }
     starts_at = form["starts_at"]
     return SafeString(

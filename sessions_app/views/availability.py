@@ -1,16 +1,16 @@
 """The mentor's availability page: rules, weekly windows, date overrides and a week view."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
+from django.utils.formats import date_format, get_format, time_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from accounts.models import User
 from mentoring.errors import DomainError
 from programmes.forms.hours import HOURS_ACTION, hours_action_apply
 from sessions_app.forms.availability import AvailabilityForm, DateOverrideForm, WeekForm
-from sessions_app.models import Availability
+from sessions_app.models import Availability, DateOverride
 from sessions_app.selectors.availability import (
     DayHours,
     availability_for,
@@ -36,10 +36,11 @@ from sessions_app.services.availability import (
     date_override_add,
     date_override_remove,
 )
-from sessions_app.widgets import local_times
+from sessions_app.widgets import date_label, local_times
 
 PAGE_TEMPLATE = "sessions_app/availability/edit.html"
 WEEK_TEMPLATE = "sessions_app/availability/_week.html"
+OVERRIDES_PER_PAGE = 25
 
 
 def _not_a_mentor(request: HttpRequest) -> HttpResponse:
@@ -50,16 +51,26 @@ def _slot_lists(days: list[WeekDay], zone: ZoneInfo) -> list[SafeString]:
     """Each day's free start times as the mentor reads them (<time> in the mentor's zone), in
     Python: a week holds a hundred or more, and the template's filters took a third of the
     page. The markup is what the template wrote before."""
-    local_time = local_times(zone)
-    escaped: dict[str, str] = {}
+    # An ISO 8601 time holds digits, "-", ":", "+" and "T" only: nothing to escape.
+    if get_format("TIME_FORMAT") == "H:i":  # en, es, de: the time of day written directly
 
-    def item(starts_at: datetime) -> str:
-        local, label = local_time(starts_at)
-        shown = escaped.get(label)
-        if shown is None:
-            shown = escaped[label] = escape(label)
-        # An ISO 8601 time holds digits, "-", ":", "+" and "T" only: nothing to escape.
-        return f'<li><time datetime="{local.isoformat()}">{shown}</time></li>'
+        def item(starts_at: datetime) -> str:
+            local = starts_at.astimezone(zone)  # itself when already in the zone
+            return (
+                f'<li><time datetime="{local.isoformat()}">'
+                f"{local.hour:02d}:{local.minute:02d}</time></li>"
+            )
+
+    else:
+        local_time = local_times(zone)
+        escaped: dict[str, str] = {}
+
+        def item(starts_at: datetime) -> str:
+            local, label = local_time(starts_at)
+            shown = escaped.get(label)
+            if shown is None:
+                shown = escaped[label] = escape(label)
+            return f'<li><time datetime="{local.isoformat()}">{shown}</time></li>'
 
     return [
         SafeString(f'<ul class="actions">{"".join(map(item, day.slots))}</ul>')
@@ -110,7 +121,7 @@ def _week_rows(days: list[WeekDay], zone: ZoneInfo) -> SafeString:
     rows = [
         f'\n          <tr>\n            <th scope="row">'
         f'<time datetime="{day.hours.day.isoformat()}">'
-        f"{escape(date_format(day.hours.day, 'D j M'))}</time></th>\n            <td>\n"
+        f"{escape(date_label(day.hours.day, 'D j M'))}</time></th>\n            <td>\n"
         f"              {hours_cell(day.hours)}\n            </td>\n            <td>\n"
         f"              {free_cell(day, slot_list)}\n            </td>\n          </tr>\n        "
         for day, slot_list in zip(days, _slot_lists(days, zone), strict=True)
@@ -118,17 +129,29 @@ def _week_rows(days: list[WeekDay], zone: ZoneInfo) -> SafeString:
     return SafeString(f"\n        \n        {''.join(rows)}\n        \n      ")
 
 
-def _week_context(request: HttpRequest, *, availability: Availability | None) -> dict:
-    """What the week view shows: seven days from ?start= (today by default), for ?length=."""
+def _week_context(
+    request: HttpRequest,
+    *,
+    availability: Availability | None,
+    now: datetime | None = None,
+    overrides: list[DateOverride] | None = None,
+) -> dict:
+    """What the week view shows: seven days from ?start= (today by default), for ?length=.
+    `overrides`: the date overrides from today on, when the page read them already."""
     if availability is None:
         return {"availability": None}
     mentor: User = request.user
-    now = timezone.now()
+    now = now or timezone.now()
     today = local_today(user=mentor, now=now)
     week_form = WeekForm(request.GET, lengths=availability.session_lengths)
     first_day, length = week_form.choice(today=today)
     days = availability_week(
-        availability=availability, mentor=mentor, length=length, now=now, first_day=first_day
+        availability=availability,
+        mentor=mentor,
+        length=length,
+        now=now,
+        first_day=first_day,
+        overrides=overrides,
     )
     first_day = days[0].hours.day
     last_bookable = today + timedelta(weeks=availability.horizon_weeks)
@@ -146,15 +169,6 @@ def _week_context(request: HttpRequest, *, availability: Availability | None) ->
     }
 
 
-def _overrides_page(
-    request: HttpRequest, *, availability: Availability | None, today: date
-) -> Page | None:
-    if availability is None:
-        return None
-    upcoming = date_overrides_upcoming(availability=availability, today=today)
-    return Paginator(upcoming, 25).get_page(request.GET.get("page"))
-
-
 def _page(
     request: HttpRequest,
     *,
@@ -162,12 +176,21 @@ def _page(
     form: AvailabilityForm | None = None,
     override_form: DateOverrideForm | None = None,
 ) -> HttpResponse:
-    today = local_today(user=request.user, now=timezone.now())
+    now = timezone.now()
+    today = local_today(user=request.user, now=now)
+    # The overrides from today on, read once: their table, and the week's (from today on too).
+    upcoming = (
+        None
+        if availability is None
+        else list(date_overrides_upcoming(availability=availability, today=today))
+    )
     context = {
         "form": form or AvailabilityForm(availability=availability),
         "override_form": override_form or DateOverrideForm(today=today),
-        "overrides": _overrides_page(request, availability=availability, today=today),
-        **_week_context(request, availability=availability),
+        "overrides": None
+        if upcoming is None
+        else Paginator(upcoming, OVERRIDES_PER_PAGE).get_page(request.GET.get("page")),
+        **_week_context(request, availability=availability, now=now, overrides=upcoming),
     }
     return render(request, PAGE_TEMPLATE, context)
 

@@ -35,6 +35,7 @@ from sessions_app.live import booking_rules_for
 from sessions_app.models import Appointment, Availability
 from sessions_app.selectors.agenda import partner_in
 from sessions_app.selectors.appointments import (
+    appointment_get_for_moving,
     appointment_get_for_user,
     appointments_for_pairing,
     appointments_next_in_pairing,
@@ -278,7 +279,9 @@ def appointment_ics_view(request: HttpRequest, appointment_id: int) -> HttpRespo
 @login_required
 @require_http_methods(["GET", "POST"])
 def appointment_reschedule_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    appointment = appointment_get_for_user(user=request.user, appointment_id=appointment_id)
+    appointment = appointment_get_for_moving(
+        user=request.user, appointment_id=appointment_id, whole=request.method == "POST"
+    )
     pairing = appointment.pairing
     now = timezone.now()
     # Showing free times may use the kept copy of the rules; a move reads the database.

@@ -483,3 +483,47 @@ def test_the_week_tables_rows_read_as_the_template_wrote_them(language):
 
     assert f"      <tbody>{rows}</tbody>\n" == wanted
     assert "09:00–12:30, 13:15–17:00" in wanted  # noqa: RUF001
+
+
+# The availability page's week view as _week.html wrote it, before the availability_week tag.
+WEEK_VIEW = (Path(__file__).parent / "availability_week_before.html").read_text()
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+@pytest.mark.parametrize("links", [(None, None), (date(2026, 3, 23), date(2026, 4, 6))])
+def test_the_week_view_reads_as_its_template_wrote_it(language, links):
+    from django.template import Context, engines
+    from django.utils import translation
+    from django.utils.safestring import SafeString
+
+    from sessions_app.selectors.availability import DayHours
+    from sessions_app.selectors.slots import WeekDay
+
+    days = [
+        WeekDay(
+            hours=DayHours(
+                day=date(2026, 3, 30 + n) if n < 2 else date(2026, 4, n - 1), windows=()
+            ),
+            slots=[],
+            week_full=False,
+            before_notice=False,
+            beyond_horizon=False,
+        )
+        for n in range(7)
+    ]
+    engine = engines["django"]
+    with translation.override(language):
+        context = {
+            "availability": object(),
+            "days": days,
+            "length": 45,
+            "length_choices": [(30, "30 <minutes>"), (45, "45 minutes"), (60, "60 & more")],
+            "previous_start": links[0],
+            "next_start": links[1],
+            "mentor_zone": "America/Argentina/Buenos_Aires",
+            "week_rows": SafeString("<tr><td>rows & rows</td></tr>"),
+        }
+        wanted = engine.from_string(WEEK_VIEW).template.render(Context(context))
+        written = engine.get_template("sessions_app/availability/_week.html")
+        assert written.template.render(Context(context)) == wanted
+    assert "45-minute session" in wanted or language != "en"
