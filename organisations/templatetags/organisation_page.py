@@ -125,7 +125,7 @@ def _owner_row(membership: Membership, page: _OwnerRows) -> str:
 @register.simple_tag(takes_context=True)
 def trail_rows(context: template.Context, entries: Iterable[LogEntry]) -> SafeString:
     """Each change's row: when (in the viewer's zone), who, and what (`action_label`)."""
-    platform = escape_value(_("the platform"))
+    platform = _("the platform")  # as {% translate %} wrote it: not escaped
     kinds: dict[int, str] = {}  # content type -> its name, escaped: read once a page
     rows = []
     for entry in entries:

@@ -57,7 +57,7 @@ def trail_rows_html(entries: Iterable[LogEntry]) -> SafeString:
         for value, label in LogEntry._meta.get_field("action").flatchoices
     }
     kinds: dict[int, str] = {}
-    platform = escape_value(_("the platform"))
+    platform = _("the platform")  # as {% translate %} wrote it: not escaped
     rows = []
     for entry in entries:
         when = escape_value(date_format(template_localtime(entry.timestamp), "D j M Y, H:i"))
