@@ -10,12 +10,13 @@ and print can change them; the fill attributes are the fallback.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from oversight.models.health import HealthStatus
 from oversight.selectors.cohort_dashboard import HealthSeries, WeeklySeries
@@ -183,8 +184,20 @@ def bar_chart(
     return Chart(chart_id, title, description, svg, columns, rows, empty_text, legend)
 
 
+@lru_cache(maxsize=4096)
+def _day_label(day: date, format_name: str, language: str | None) -> str:
+    return date_format(day, format_name)
+
+
+def day_label(day: date, format_name: str = "DATE_FORMAT") -> str:
+    """date_format(day, format_name) for a date (never a datetime), kept per day, format and
+    language: a page writes the same weeks in two charts and their tables, and the same days
+    down its rows (about a hundred calls each through date_format)."""
+    return _day_label(day, format_name, get_language())
+
+
 def _week(day: date) -> str:
-    return date_format(day, "j M")
+    return day_label(day, "j M")
 
 
 def sessions_chart(series: WeeklySeries) -> Chart:
@@ -212,7 +225,7 @@ def sessions_chart(series: WeeklySeries) -> Chart:
         description=description,
         category_label=_("Week of"),
         labels=[_week(week) for week in series.weeks],
-        row_labels=[date_format(week, "DATE_FORMAT") for week in series.weeks],
+        row_labels=[day_label(week) for week in series.weeks],
         series=[Series("sessions", _("Sessions held"), series.values, BAR_COLOUR)],
         empty_text=_("No sessions held yet.")
         if series.weeks
@@ -245,7 +258,7 @@ def health_chart(series: HealthSeries) -> Chart:
         description=description,
         category_label=_("Week of"),
         labels=[_week(week) for week in series.weeks],
-        row_labels=[date_format(week, "DATE_FORMAT") for week in series.weeks],
+        row_labels=[day_label(week) for week in series.weeks],
         series=stacked,
         empty_text=_("No health assessments yet: the nightly check fills this in."),
     )

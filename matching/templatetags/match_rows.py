@@ -29,6 +29,8 @@ register = template.Library()
 
 def _shown(value: object) -> str:
     """{{ value }} of a number or a string: localized, then escaped."""
+    if type(value) is int and -1000 < value < 1000:
+        return str(value)  # what localize writes of it in every language: no separator
     return escape_value(localize(value))
 
 
