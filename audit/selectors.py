@@ -9,6 +9,19 @@ from django.db.models import QuerySet
 from accounts.models import User
 from audit.events import SECURITY_EVENTS
 
+# What a trail's rows show of an entry (changes_dict reads changes, else changes_text) and of
+# its actor (User.name): its stored copy of the object and the actor's other columns are left.
+TRAIL_FIELDS = (
+    "timestamp",
+    "action",
+    "content_type",
+    "object_repr",
+    "changes",
+    "changes_text",
+    "actor__display_name",
+    "actor__email",
+)
+
 
 def audit_entries_for_cohort(*, cohort_id: int) -> QuerySet[LogEntry]:
     """Admin actions on the cohort and what belongs to it, newest first. The caller checks that
@@ -16,6 +29,7 @@ def audit_entries_for_cohort(*, cohort_id: int) -> QuerySet[LogEntry]:
     return (
         LogEntry.objects.filter(additional_data__cohort_id=cohort_id)
         .select_related("actor", "content_type")
+        .only(*TRAIL_FIELDS, "additional_data", "remote_addr")
         .order_by("-timestamp", "-pk")
     )
 
