@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from auditlog.models import LogEntry
 from django import template
 from django.urls import reverse
-from django.utils.formats import date_format, localize
+from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
+from audit.selectors import entry_when
 from mentoring.quickforms import escape_value
 from organisations.models import Membership, Organisation
 
@@ -142,7 +142,7 @@ def _shown(value: object) -> str:
 
 
 def _trail_row(entry: LogEntry, context: template.Context, *, kind: str, platform: str) -> str:
-    when = date_format(template_localtime(entry.timestamp, context.use_tz), "D j M Y, H:i")
+    when = entry_when(entry.timestamp)
     who = escape_value(entry.actor.name) if entry.actor else platform
     changes = "".join(
         f"<br><small>{_shown(field)}: {_shown(_part(change, 0))} → {_shown(_part(change, 1))}"

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 
 from auditlog.models import LogEntry
 from django import template
-from django.utils.formats import date_format, localize
+from django.utils.formats import localize
 from django.utils.safestring import SafeString
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
+from audit.selectors import entry_when
 from mentoring.quickforms import escape_value
 
 register = template.Library()
@@ -60,7 +60,7 @@ def trail_rows_html(entries: Iterable[LogEntry]) -> SafeString:
     platform = _("the platform")  # as {% translate %} wrote it: not escaped
     rows = []
     for entry in entries:
-        when = escape_value(date_format(template_localtime(entry.timestamp), "D j M Y, H:i"))
+        when = escape_value(entry_when(entry.timestamp))
         who = escape_value(entry.actor.name) if entry.actor else platform
         kind = kinds.get(entry.content_type_id)
         if kind is None:
