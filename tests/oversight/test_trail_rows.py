@@ -3,16 +3,20 @@ what the page's template loop wrote (trail_rows_before.html beside this file), b
 with and without an actor, an event, an address and changes (lists, an m2m dict, numbers), in
 every language and time zone."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.template import engines
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from oversight.templatetags.trail_rows import trail_rows_html
+from oversight.views.trail import PAGE_SIZE
 from programmes.models import Cohort
 from tests.factories import UserFactory
 
@@ -58,3 +62,50 @@ def test_the_trail_rows_are_what_the_template_wrote(language, zone):
     assert "Spring &amp; &lt;Summer&gt;" in written
     assert "pairings &lt;exported&gt;" in written
     assert "203.0.113.9" in written
+
+
+def _entries(cohort, count):
+    """Entries of the cohort, one a minute, up to `count` with those its set-up recorded."""
+    count -= LogEntry.objects.filter(additional_data__cohort_id=cohort.pk).count()
+    kind = ContentType.objects.get_for_model(Cohort)
+    LogEntry.objects.bulk_create(
+        LogEntry(
+            content_type=kind,
+            object_pk=str(cohort.pk),
+            object_repr=f"Entry {n}",
+            action=LogEntry.Action.UPDATE,
+            additional_data={"cohort_id": cohort.pk},
+            timestamp=timezone.now() + timedelta(minutes=n),
+        )
+        for n in range(count)
+    )
+
+
+def test_a_short_trail_shows_on_one_page_without_counting_it(client, cohort, programme_admin):
+    _entries(cohort, 3)
+    client.force_login(programme_admin)
+    url = reverse("oversight:cohort_trail", args=[cohort.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    assert html.count("<tr>") == 4  # the head and three entries
+    assert 'class="pagination"' not in html
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert not [sql for sql in counts if "auditlog_logentry" in sql]
+
+
+def test_a_long_trail_is_paged_as_before(client, cohort, programme_admin):
+    _entries(cohort, PAGE_SIZE + 1)
+    client.force_login(programme_admin)
+    url = reverse("oversight:cohort_trail", args=[cohort.pk])
+
+    first, second, beyond = (
+        client.get(url + query).content.decode() for query in ("", "?page=2", "?page=9")
+    )
+
+    assert first.count("<tr>") == PAGE_SIZE + 1
+    assert "Page 1 of 2" in first
+    assert second.count("<tr>") == 2
+    assert "Page 2 of 2" in second
+    # Past the end: the last page, as Paginator.get_page answers.
+    assert beyond.partition("<main")[2] == second.partition("<main")[2]
