@@ -5,6 +5,7 @@ from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from audit.selectors import TRAIL_FIELDS
 from organisations.models import ADMIN_ROLES, Membership, Organisation, OrganisationDomain, Role
 
 
@@ -62,7 +63,10 @@ def organisation_get_for_admin(*, user: User, slug: str) -> Organisation:
 def organisation_people(*, organisation: Organisation, role: str = "") -> QuerySet[Membership]:
     """The organisation's people, owners first, then admins, then members, by name; only
     those of `role` when given."""
-    people = organisation.memberships.select_related("user")
+    # What the table shows: the person's name and address, their role and its source.
+    people = organisation.memberships.select_related("user").only(
+        "organisation", "role", "source", "user__display_name", "user__email"
+    )
     if role:
         people = people.filter(role=role)
     rank = Case(
@@ -85,5 +89,6 @@ def organisation_trail(*, organisation: Organisation) -> QuerySet[LogEntry]:
     return (
         LogEntry.objects.filter(additional_data__organisation_id=organisation.pk)
         .select_related("actor", "content_type")
+        .only(*TRAIL_FIELDS)
         .order_by("-timestamp", "-pk")
     )

@@ -10,13 +10,15 @@ and print can change them; the fill attributes are the fallback.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from mentoring.quickforms import escape_value
 from oversight.models.health import HealthStatus
 from oversight.selectors.cohort_dashboard import HealthSeries, WeeklySeries
 
@@ -92,30 +94,19 @@ def _axes(labels: Sequence[str], top: int) -> SafeString:
     for value in sorted({0, top // 2, top}) if top > 1 else (0, top):
         y = TOP + plot_h - plot_h * value / top
         parts.append(
-            format_html(
-                '<line class="chart-grid" x1="{}" x2="{}" y1="{y}" y2="{y}" '
-                'stroke="#999" stroke-opacity=".4"/>'
-                '<text class="chart-tick" x="{}" y="{ty}" text-anchor="end">{}</text>',
-                LEFT,
-                WIDTH - RIGHT,
-                LEFT - 6,
-                value,
-                y=_px(y),
-                ty=_px(y + 4),
-            )
+            f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_px(y)}" '
+            f'y2="{_px(y)}" stroke="#999" stroke-opacity=".4"/>'
+            f'<text class="chart-tick" x="{LEFT - 6}" y="{_px(y + 4)}" text-anchor="end">'
+            f"{value}</text>"
         )
     step = max(1, -(-len(labels) // MAX_X_LABELS))  # ceil: at most MAX_X_LABELS labels
     slot = (WIDTH - LEFT - RIGHT) / max(len(labels), 1)
     for i in range(0, len(labels), step):
         parts.append(
-            format_html(
-                '<text class="chart-tick" x="{x}" y="{y}" text-anchor="middle">{}</text>',
-                labels[i],
-                x=_px(LEFT + slot * (i + 0.5)),
-                y=HEIGHT - BOTTOM + 16,
-            )
+            f'<text class="chart-tick" x="{_px(LEFT + slot * (i + 0.5))}" '
+            f'y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">{escape_value(labels[i])}</text>'
         )
-    return mark_safe("".join(parts))  # noqa: S308 - every part went through format_html
+    return mark_safe("".join(parts))  # noqa: S308 - numbers, and the labels escaped
 
 
 def _bars(labels: Sequence[str], series: Sequence[Series], top: int) -> SafeString:
@@ -133,22 +124,13 @@ def _bars(labels: Sequence[str], series: Sequence[Series], top: int) -> SafeStri
             height = plot_h * value / top
             base -= height
             parts.append(
-                format_html(
-                    '<rect class="chart-bar chart-{key}" x="{x}" y="{y}" '
-                    'width="{w}" height="{h}" fill="{colour}">'
-                    "<title>{label}: {name} {value}</title></rect>",
-                    key=one.key,
-                    x=_px(LEFT + slot * i + (slot - width) / 2),
-                    y=_px(base),
-                    w=_px(width),
-                    h=_px(height),
-                    colour=one.colour,
-                    label=label,
-                    name=one.label,
-                    value=value,
-                )
+                f'<rect class="chart-bar chart-{escape_value(one.key)}" '
+                f'x="{_px(LEFT + slot * i + (slot - width) / 2)}" y="{_px(base)}" '
+                f'width="{_px(width)}" height="{_px(height)}" fill="{escape_value(one.colour)}">'
+                f"<title>{escape_value(label)}: {escape_value(one.label)} "
+                f"{escape_value(value)}</title></rect>"
             )
-    return mark_safe("".join(parts))  # noqa: S308 - every part went through format_html
+    return mark_safe("".join(parts))  # noqa: S308 - numbers, and the words escaped
 
 
 def bar_chart(
@@ -183,8 +165,20 @@ def bar_chart(
     return Chart(chart_id, title, description, svg, columns, rows, empty_text, legend)
 
 
+@lru_cache(maxsize=4096)
+def _day_label(day: date, format_name: str, language: str | None) -> str:
+    return date_format(day, format_name)
+
+
+def day_label(day: date, format_name: str = "DATE_FORMAT") -> str:
+    """date_format(day, format_name) for a date (never a datetime), kept per day, format and
+    language: a page writes the same weeks in two charts and their tables, and the same days
+    down its rows (about a hundred calls each through date_format)."""
+    return _day_label(day, format_name, get_language())
+
+
 def _week(day: date) -> str:
-    return date_format(day, "j M")
+    return day_label(day, "j M")
 
 
 def sessions_chart(series: WeeklySeries) -> Chart:
@@ -212,7 +206,7 @@ def sessions_chart(series: WeeklySeries) -> Chart:
         description=description,
         category_label=_("Week of"),
         labels=[_week(week) for week in series.weeks],
-        row_labels=[date_format(week, "DATE_FORMAT") for week in series.weeks],
+        row_labels=[day_label(week) for week in series.weeks],
         series=[Series("sessions", _("Sessions held"), series.values, BAR_COLOUR)],
         empty_text=_("No sessions held yet.")
         if series.weeks
@@ -245,7 +239,7 @@ def health_chart(series: HealthSeries) -> Chart:
         description=description,
         category_label=_("Week of"),
         labels=[_week(week) for week in series.weeks],
-        row_labels=[date_format(week, "DATE_FORMAT") for week in series.weeks],
+        row_labels=[day_label(week) for week in series.weeks],
         series=stacked,
         empty_text=_("No health assessments yet: the nightly check fills this in."),
     )

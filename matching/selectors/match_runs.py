@@ -40,14 +40,25 @@ def proposed_pairs(*, run: MatchRun) -> QuerySet[ProposedPair]:
     ).order_by("-created_at", "-pk")
     return (
         run.pairs.select_related("mentee", "mentor")
+        .only(  # with "run": the related manager gives each row its run, by that id
+            "run", "score", "criteria", "locked", *_name_fields("mentee"), *_name_fields("mentor")
+        )
         .annotate(pairing_status=Subquery(pairing.values("status")[:1]))
         .order_by("score", "pk")
     )
 
 
+def _name_fields(person: str) -> tuple[str, str]:
+    """What User.name (and str()) reads of the person: the page shows nothing else of them, so
+    their other columns are neither compiled nor read."""
+    return (f"{person}__display_name", f"{person}__email")
+
+
 def unmatched_people(*, run: MatchRun) -> list[dict]:
     """The run's unmatched people with their user loaded, mentees first (one query)."""
-    users = User.objects.in_bulk([row["person_id"] for row in run.unmatched])
+    users = User.objects.only("display_name", "email").in_bulk(
+        [row["person_id"] for row in run.unmatched]
+    )
     rows = [{**row, "user": users.get(row["person_id"])} for row in run.unmatched]
     return sorted(rows, key=lambda row: (row["role"] != "mentee", str(row["user"])))
 
@@ -55,8 +66,10 @@ def unmatched_people(*, run: MatchRun) -> list[dict]:
 def cohort_people_by_role(*, cohort: Cohort) -> tuple[dict[str, list[User]], int]:
     """The cohort's people by role, by name (as PairForm lists them), and how many of them
     have not answered its questions: one query."""
-    enrolments = cohort.enrolments.select_related("user").order_by(
-        "user__display_name", "user__email", "pk"
+    enrolments = (
+        cohort.enrolments.select_related("user")
+        .only("cohort", "role", "answered_at", *_name_fields("user"))  # "cohort": as "run" above
+        .order_by("user__display_name", "user__email", "pk")
     )
     people: dict[str, list[User]] = {role: [] for role in ParticipantRole.values}
     unanswered = 0

@@ -8,17 +8,18 @@ trail_rows_before.html there).
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from django import template
-from django.template.base import render_value_in_context
 from django.urls import reverse
-from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.formats import localize
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
+from audit.selectors import entry_when
+from mentoring.quickforms import escape_value
 from organisations.models import Membership, Organisation
 
 register = template.Library()
@@ -34,65 +35,88 @@ def people_rows(
 ) -> SafeString:
     """Each membership's row: name, email, role and source (`role_label`, `source_label`),
     and for owners the forms that change the role or remove the person."""
+    memberships = list(memberships)
+    if not is_owner:
+        return SafeString(
+            "".join(f"{_cells(membership)}\n      </tr>\n    " for membership in memberships)
+        )
     token = context.get("csrf_token")
     csrf = (
         format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
         if token and token != "NOTPROVIDED"  # noqa: S105 (Django's marker: no token)
         else ""
     )
-    return SafeString(
-        "".join(
-            _row(membership, organisation=organisation, is_owner=is_owner, roles=roles, csrf=csrf)
-            for membership in memberships
-        )
+    # What every row shares, worked out once: the two addresses around the row's id, the
+    # role list with each role selected, the translated words.
+    page = _OwnerRows(
+        role_url=_around_id("organisations:membership_role", organisation.slug),
+        remove_url=_around_id("organisations:membership_remove", organisation.slug),
+        options={
+            selected: "".join(
+                f'<option value="{escape_value(value)}" '
+                f"{'selected' if selected == value else ''}>{escape_value(label)}</option>"
+                for value, label in roles
+            )
+            for selected in {membership.role for membership in memberships}
+        },
+        csrf=csrf,
+        role_of=_("Role of %(name)s"),
+        save_role=escape_value(_("Save role")),
+        remove=_("Remove %(name)s"),
     )
+    return SafeString("".join(_owner_row(membership, page) for membership in memberships))
 
 
-def _row(
-    membership: Membership,
-    *,
-    organisation: Organisation,
-    is_owner: bool,
-    roles: list[tuple[str, str]],
-    csrf: str,
-) -> str:
-    name = conditional_escape(membership.user.name)
-    cells = (
-        f"\n      <tr>\n        <td>{name}</td>\n"
-        f"        <td>{conditional_escape(membership.user.email)}</td>\n"
-        f"        <td>{conditional_escape(membership.role_label)}</td>\n"
-        f"        <td>{conditional_escape(membership.source_label)}</td>\n        "
-    )
-    if not is_owner:
-        return f"{cells}\n      </tr>\n    "
-    pk = membership.pk
-    role_url = conditional_escape(
-        reverse("organisations:membership_role", args=[organisation.slug, pk])
-    )
-    remove_url = conditional_escape(
-        reverse("organisations:membership_remove", args=[organisation.slug, pk])
-    )
-    options = "".join(
-        f'<option value="{conditional_escape(value)}" '
-        f"{'selected' if membership.role == value else ''}>{conditional_escape(label)}</option>"
-        for value, label in roles
-    )
+_STAND_IN = 918_273_645  # an id no row has: what is either side of it is the same for all
+
+
+def _around_id(name: str, slug: str) -> tuple[str, str]:
+    """reverse(name, args=[slug, id]) either side of the id, escaped: resolved once a page."""
+    before, _sep, after = reverse(name, args=[slug, _STAND_IN]).rpartition(str(_STAND_IN))
+    return escape_value(before), escape_value(after)
+
+
+@dataclass(frozen=True)
+class _OwnerRows:
+    role_url: tuple[str, str]
+    remove_url: tuple[str, str]
+    options: dict[str, str]  # the membership's role -> the role list with it selected
+    csrf: str
+    role_of: str
+    save_role: str
+    remove: str
+
+
+def _cells(membership: Membership) -> str:
     return (
-        f"{cells}\n        <td>\n"
+        f"\n      <tr>\n        <td>{escape_value(membership.user.name)}</td>\n"
+        f"        <td>{escape_value(membership.user.email)}</td>\n"
+        f"        <td>{escape_value(membership.role_label)}</td>\n"
+        f"        <td>{escape_value(membership.source_label)}</td>\n        "
+    )
+
+
+def _owner_row(membership: Membership, page: _OwnerRows) -> str:
+    name = escape_value(membership.user.name)
+    pk = int(membership.pk)
+    role_url = f"{page.role_url[0]}{pk}{page.role_url[1]}"
+    remove_url = f"{page.remove_url[0]}{pk}{page.remove_url[1]}"
+    return (
+        f"{_cells(membership)}\n        <td>\n"
         f'          <form method="post" action="{role_url}" class="inline-form">\n'
-        f"            {csrf}\n"
+        f"            {page.csrf}\n"
         f'            <label for="role-{pk}" class="visually-hidden">'
-        f"{_('Role of %(name)s') % {'name': name}}</label>\n"
+        f"{page.role_of % {'name': name}}</label>\n"
         f'            <select id="role-{pk}" name="role">\n'
-        f"              {options}\n"
+        f"              {page.options[membership.role]}\n"
         f"            </select>\n"
-        f'            <button type="submit" class="secondary">{conditional_escape(_("Save role"))}'
+        f'            <button type="submit" class="secondary">{page.save_role}'
         f"</button>\n"
         f"          </form>\n"
         f'          <form method="post" action="{remove_url}" class="inline-form">\n'
-        f"            {csrf}\n"
+        f"            {page.csrf}\n"
         f'            <button type="submit" class="secondary">'
-        f"{_('Remove %(name)s') % {'name': name}}</button>\n"
+        f"{page.remove % {'name': name}}</button>\n"
         f"          </form>\n"
         f"        </td>\n        \n      </tr>\n    "
     )
@@ -101,23 +125,34 @@ def _row(
 @register.simple_tag(takes_context=True)
 def trail_rows(context: template.Context, entries: Iterable[LogEntry]) -> SafeString:
     """Each change's row: when (in the viewer's zone), who, and what (`action_label`)."""
-    return SafeString("".join(_trail_row(entry, context) for entry in entries))
+    platform = _("the platform")  # as {% translate %} wrote it: not escaped
+    kinds: dict[int, str] = {}  # content type -> its name, escaped: read once a page
+    rows = []
+    for entry in entries:
+        kind = kinds.get(entry.content_type_id)
+        if kind is None:
+            kind = kinds[entry.content_type_id] = escape_value(entry.content_type.name)
+        rows.append(_trail_row(entry, context, kind=kind, platform=platform))
+    return SafeString("".join(rows))
 
 
-def _trail_row(entry: LogEntry, context: template.Context) -> str:
-    def shown(value: object) -> str:
-        return render_value_in_context(value, context)
+def _shown(value: object) -> str:
+    """{{ value }} of a value that is never a datetime: localized, then escaped."""
+    return escape_value(localize(value))
 
-    when = date_format(template_localtime(entry.timestamp, context.use_tz), "D j M Y, H:i")
-    who = shown(entry.actor.name) if entry.actor else shown(_("the platform"))
+
+def _trail_row(entry: LogEntry, context: template.Context, *, kind: str, platform: str) -> str:
+    when = entry_when(entry.timestamp)
+    who = escape_value(entry.actor.name) if entry.actor else platform
     changes = "".join(
-        f"<br><small>{shown(field)}: {shown(_part(change, 0))} → {shown(_part(change, 1))}</small>"
+        f"<br><small>{_shown(field)}: {_shown(_part(change, 0))} → {_shown(_part(change, 1))}"
+        "</small>"
         for field, change in entry.changes_dict.items()
     )
     return (
-        f"\n      <tr>\n        <td>{shown(when)}</td>\n        <td>{who}</td>\n"
-        f"        <td>{shown(entry.action_label)}: {shown(entry.content_type.name)} "
-        f"“{shown(entry.object_repr)}”{changes}</td>\n      </tr>\n    "
+        f"\n      <tr>\n        <td>{escape_value(when)}</td>\n        <td>{who}</td>\n"
+        f"        <td>{_shown(entry.action_label)}: {kind} "
+        f"“{escape_value(entry.object_repr)}”{changes}</td>\n      </tr>\n    "
     )
 
 

@@ -142,10 +142,8 @@ def pairing_contact_rows_for_cohort(*, cohort: Cohort, now: datetime) -> QuerySe
     )
 
 
-def pairing_rows_for_cohort(*, cohort: Cohort, now: datetime, today: date) -> QuerySet[Pairing]:
-    """The cohort's pairings with their people, health and live figures: sessions_held,
-    last_contact (see pairing_contact_rows_for_cohort), mean_rating (of answered session
-    feedback) and health_rank (see HEALTH_RANK)."""
+def _rated(rows: QuerySet[Pairing]) -> QuerySet[Pairing]:
+    """The rows with mean_rating: of their answered session feedback."""
     ratings = (
         Feedback.objects.filter(
             pairing=OuterRef("pk"),
@@ -158,9 +156,15 @@ def pairing_rows_for_cohort(*, cohort: Cohort, now: datetime, today: date) -> Qu
         .annotate(mean=Avg("rating"))
         .values("mean")
     )
+    return rows.annotate(mean_rating=Subquery(ratings))
+
+
+def pairing_rows_for_cohort(*, cohort: Cohort, now: datetime, today: date) -> QuerySet[Pairing]:
+    """The cohort's pairings with their people, health and live figures: sessions_held,
+    last_contact (see pairing_contact_rows_for_cohort), mean_rating (of answered session
+    feedback) and health_rank (see HEALTH_RANK)."""
     snoozed = Q(health__snoozed_until__gte=today)
-    return pairing_contact_rows_for_cohort(cohort=cohort, now=now).annotate(
-        mean_rating=Subquery(ratings),
+    return _rated(pairing_contact_rows_for_cohort(cohort=cohort, now=now)).annotate(
         health_rank=Case(
             When(~Q(status=Pairing.Status.ACTIVE), then=Value(NOT_ACTIVE_RANK)),
             When(health__isnull=True, then=Value(HEALTH_RANK[HEALTH_UNASSESSED])),
@@ -173,6 +177,33 @@ def pairing_rows_for_cohort(*, cohort: Cohort, now: datetime, today: date) -> Qu
             output_field=IntegerField(),
         ),
     )
+
+
+# What the printable report shows of a pairing, its people and its health (and nothing else:
+# each column read is one more to compile, and the report lists every pairing of the cohort).
+REPORT_FIELDS = (
+    "status",
+    "created_at",
+    *(
+        f"{person}__{field}"
+        for person in ("mentor", "mentee")
+        for field in ("display_name", "email")
+    ),
+    "health__status",
+    "health__reasons",
+    "health__sessions_expected",
+    "health__snoozed_until",
+    "health__snooze_note",
+    "health__snoozed_by__display_name",
+    "health__snoozed_by__email",
+)
+
+
+def pairing_report_rows_for_cohort(*, cohort: Cohort, now: datetime) -> QuerySet[Pairing]:
+    """The printable report's rows, by mentor: what pairing_rows_for_cohort gives but its
+    health_rank (the report neither sorts nor filters by health), only the fields it shows."""
+    rows = _rated(pairing_contact_rows_for_cohort(cohort=cohort, now=now))
+    return rows.only(*REPORT_FIELDS).order_by(*SORTS["mentor"])
 
 
 def _health_filter(health: str, today: date) -> Q:

@@ -24,6 +24,8 @@ register = template.Library()
 
 def _cell(value: object) -> str:
     """{{ cell }}: localized (numbers) and escaped."""
+    if type(value) is int and -1000 < value < 1000:
+        return str(value)  # what localize writes of it in every language: no separator
     return escape_value(localize(value))
 
 

@@ -16,11 +16,12 @@ from datetime import date, datetime
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.formats import date_format, localize
+from django.utils.formats import localize
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from mentoring.quickforms import escape_value
+from oversight.charts import day_label
 from oversight.models.health import PairingHealth
 from pairings.models import Pairing
 
@@ -30,10 +31,13 @@ DASH = "\N{EN DASH}"
 
 
 def _day(value: date | datetime) -> str:
-    """{{ value|date:"DATE_FORMAT" }}: a datetime in the current time zone first."""
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return escape_value(date_format(value, "DATE_FORMAT"))
+    """{{ value|date:"DATE_FORMAT" }}: a datetime in the current time zone first, then its day
+    (DATE_FORMAT writes the date alone in every language)."""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        value = value.date()
+    return escape_value(day_label(value))
 
 
 def _health(pairing: Pairing) -> PairingHealth | None:

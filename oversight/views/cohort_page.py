@@ -36,11 +36,10 @@ from oversight.selectors.cohort_dashboard import (
     DEFAULT_SORT,
     HEALTH_SNOOZED,
     HEALTH_UNASSESSED,
-    SORTS,
     cohort_figures,
     cohort_weeks,
     health_per_week,
-    pairing_rows_for_cohort,
+    pairing_report_rows_for_cohort,
     pairing_table_count,
     pairing_table_for_admin,
     sessions_per_week,
@@ -411,9 +410,7 @@ def cohort_report_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
     now, tz = timezone.now(), request.user.zoneinfo
     today = timezone.localdate(now, tz)
-    pairings = pairing_rows_for_cohort(cohort=cohort, now=now, today=today).order_by(
-        *SORTS["mentor"]
-    )
+    pairings = pairing_report_rows_for_cohort(cohort=cohort, now=now)
     context = _dashboard(cohort, now=now, today=today, tz=tz)
     context |= {"cohort": cohort, "pairings": pairings, "today": today}
     return render(request, "oversight/cohorts/report.html", context)
