@@ -8,8 +8,6 @@ selectors.feedback (feedback_view_for); the admins read ratings on the cohort pa
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -18,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from feedback.forms import feedback_form_for
-from feedback.models import Feedback
 from feedback.selectors import (
     feedback_for_session,
     feedback_get_for_writer,
@@ -33,6 +30,7 @@ from feedback.selectors import (
 from feedback.services import feedback_answer
 from mentoring.errors import DomainError
 from mentoring.htmx import is_htmx
+from mentoring.paging import page_of
 from sessions_app.selectors.agenda import partner_in
 from sessions_app.selectors.appointments import appointment_get_for_user
 
@@ -55,7 +53,7 @@ def feedback_list_view(request: HttpRequest) -> HttpResponse:
         rows = feedback_shared_with(user=request.user)
     else:
         rows = feedback_history_for(user=request.user, now=now)
-    page = _page_of(feedback_listed(rows), request.GET.get("page"))
+    page = page_of(feedback_listed(rows), PAGE_SIZE, request.GET.get("page"))
     on_page = list(page.object_list)
     return render(
         request,
@@ -69,19 +67,6 @@ def feedback_list_view(request: HttpRequest) -> HttpResponse:
             "query": f"show={show}",
         },
     )
-
-
-def _page_of(rows: QuerySet[Feedback], number: str | None) -> Page:
-    """The asked page of `rows`. The first page, as most people see it, reads one row more
-    than it shows: with no more than a page of rows that is all of them, and counting them
-    costs no query of its own."""
-    paginator = Paginator(rows, PAGE_SIZE)
-    if number is not None:
-        return paginator.get_page(number)
-    first = list(rows[: PAGE_SIZE + 1])
-    if len(first) <= PAGE_SIZE:
-        paginator.count = len(first)
-    return Page(first[:PAGE_SIZE], 1, paginator)
 
 
 def _preview_initial(data: dict) -> dict:

@@ -9,8 +9,7 @@ from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -22,6 +21,7 @@ from accounts.decorators import programme_admin_required
 from accounts.mfa import second_factor_setup_redirect, user_has_second_factor
 from branding.models import Branding
 from mentoring.errors import DomainError
+from mentoring.paging import page_of
 from organisations.forms import (
     MembershipRoleForm,
     OrganisationAdminForm,
@@ -99,23 +99,16 @@ def _labelled(rows: Iterable[Model], **fields: Iterable[tuple[object, str]]) -> 
     return rows
 
 
-def _page(rows: QuerySet, request: HttpRequest) -> Page:
-    """Paginator(rows, PAGE_SIZE).get_page(?page=), without counting the rows when no page is
-    asked for and the first holds them all (most organisations): read, they are counted."""
-    if request.GET.get("page") is None:
-        first = list(rows[: PAGE_SIZE + 1])
-        if len(first) <= PAGE_SIZE:
-            return Paginator(first, PAGE_SIZE).get_page(None)
-        return Page(first[:PAGE_SIZE], 1, Paginator(rows, PAGE_SIZE))
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 def _detail(request: HttpRequest, organisation: Organisation, **forms: object) -> HttpResponse:
     """The organisation's page; a refused form comes back in `forms`, its input kept."""
     role = request.GET.get("role", "")
     if role not in Role.values:
         role = ""
-    page = _page(organisation_people(organisation=organisation, role=role), request)
+    page = page_of(
+        organisation_people(organisation=organisation, role=role),
+        PAGE_SIZE,
+        request.GET.get("page"),
+    )
     page.object_list = _labelled(
         page.object_list, role=Role.choices, source=Membership.Source.choices
     )

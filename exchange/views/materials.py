@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from exchange.downloads import material_response
 from exchange.forms.materials import MaterialShareForm
-from exchange.paging import page_of
 from exchange.selectors.materials import (
     material_get_for_user,
     material_sessions_for,
@@ -32,6 +31,7 @@ from exchange.services.materials import (
 )
 from mentoring.errors import DomainError
 from mentoring.htmx import is_htmx
+from mentoring.paging import page_of
 from mentoring.uploads import uploads_dropped
 from pairings.models import Pairing
 

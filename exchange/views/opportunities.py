@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.selectors import profile_for_user
 from exchange.forms.opportunities import OpportunityForm
 from exchange.ics import opportunity_calendar
-from exchange.paging import page_of
 from exchange.selectors.opportunities import (
     opportunities_sent_by,
     opportunity_get_for_user,
@@ -26,6 +25,7 @@ from exchange.selectors.opportunities import (
 from exchange.services.opportunities import opportunity_respond, opportunity_share
 from mentoring.errors import DomainError
 from mentoring.htmx import is_htmx
+from mentoring.paging import page_of
 from sessions_app.ics import PUBLISH, content_type_for
 
 PAGE_SIZE = 20

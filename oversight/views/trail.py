@@ -1,12 +1,12 @@
 """A cohort's audit trail, for its programme admins: who did what, when, from where."""
 
-from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
 from accounts.decorators import programme_admin_required
 from audit.selectors import audit_entries_for_cohort
+from mentoring.paging import page_of
 from programmes.selectors import cohort_get_for_admin
 
 PAGE_SIZE = 50
@@ -16,16 +16,7 @@ PAGE_SIZE = 50
 def cohort_trail_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
     entries = audit_entries_for_cohort(cohort_id=cohort.pk)
-    if request.GET.get("page") is None:
-        # The first page without counting the entries when it holds them all (read, they are
-        # counted), as organisations.views reads an organisation's people.
-        first = list(entries[: PAGE_SIZE + 1])
-        if len(first) <= PAGE_SIZE:
-            page = Paginator(first, PAGE_SIZE).get_page(None)
-        else:
-            page = Page(first[:PAGE_SIZE], 1, Paginator(entries, PAGE_SIZE))
-    else:
-        page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(entries, PAGE_SIZE, request.GET.get("page"))
     return render(request, "oversight/cohorts/trail.html", {"cohort": cohort, "page": page})
 
 

@@ -1,4 +1,4 @@
-"""exchange.paging.page_of answers the page Django's paginator answers, whatever the number
+"""mentoring.paging.page_of answers the page Django's paginator answers, whatever the number
 asked for, and skips the count only when one page holds everything."""
 
 import pytest
@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from exchange.paging import page_of
+from mentoring.paging import page_of
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
