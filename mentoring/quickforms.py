@@ -29,6 +29,14 @@ def escape_value(value: object) -> str:
     return html.escape(str(value))
 
 
+def csrf_input(csrf_token: object) -> str:
+    """What {% csrf_token %} writes for the context's `csrf_token`: the hidden input, or
+    nothing without a token. For the Python writers of forms repeated on a page."""
+    if not csrf_token or csrf_token == "NOTPROVIDED":  # noqa: S105 (Django's marker, no secret)
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape_value(csrf_token)}">'
+
+
 def attrs_html(attrs: dict) -> SafeString:
     """HTML attributes as django/forms/attrs.html writes them: False left out, True bare;
     names and values escaped."""

@@ -18,16 +18,9 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from exchange.models import Material
-from mentoring.quickforms import escape_value
+from mentoring.quickforms import csrf_input, escape_value
 
 register = template.Library()
-
-
-def _csrf_input(csrf_token: object) -> str:
-    """{% csrf_token %}: the hidden input, or nothing without a token."""
-    if not csrf_token or csrf_token == "NOTPROVIDED":  # noqa: S105  (Django's marker, no secret)
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape_value(csrf_token)}">'
 
 
 def material_item_html(
@@ -89,7 +82,7 @@ def material_item_html(
             f'    <form method="post" action="{url}" hx-post="{url}" hx-target="#materials"'
             f' hx-swap="outerHTML" hx-confirm="{confirm}" hx-disabled-elt="find button"'
             ' class="inline-form">\n'
-            f"      {_csrf_input(csrf_token)}\n"
+            f"      {csrf_input(csrf_token)}\n"
             '      <button type="submit" class="secondary outline">'
             f'{escape_value(gettext("Withdraw"))}<span class="visually-hidden">: {title}</span>'
             "</button>\n"

@@ -20,17 +20,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from goals.models import Goal
-from mentoring.quickforms import escape_value
+from mentoring.quickforms import csrf_input, escape_value
 from pairings.models import Pairing
 
 register = template.Library()
-
-
-def _csrf_input(csrf_token: object) -> str:
-    """{% csrf_token %}: the hidden input, or nothing without a token."""
-    if not csrf_token or csrf_token == "NOTPROVIDED":  # noqa: S105  (Django's marker, no secret)
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape_value(csrf_token)}">'
 
 
 def _status_form(url: str, csrf: str, status: str, button: str) -> str:
@@ -44,7 +37,7 @@ def _actions_html(goal: Goal, csrf_token: object) -> str:
     """The mentee's buttons: edit, and mark achieved or dropped (or take it up again)."""
     edit = escape_value(reverse("goals:goal_edit", args=[goal.pk]))
     url = escape_value(reverse("goals:goal_status", args=[goal.pk]))
-    csrf = _csrf_input(csrf_token)
+    csrf = csrf_input(csrf_token)
     if goal.status == "active":
         achieved = f'<button type="submit">{_("Mark achieved")}</button>'
         dropped = f'<button type="submit" class="secondary outline">{_("Drop this goal")}</button>'

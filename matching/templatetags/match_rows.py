@@ -16,12 +16,11 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from matching.models import MatchRun, ProposedPair
-from mentoring.quickforms import escape_value
+from mentoring.quickforms import csrf_input, escape_value
 from programmes.models import Cohort
 
 register = template.Library()
@@ -43,11 +42,7 @@ def match_rows_html(
         return SafeString(
             f'\n        <tr><td colspan="10">{_("No pairs could be proposed.")}</td></tr>\n      '
         )
-    csrf = (
-        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_token)
-        if csrf_token and csrf_token != "NOTPROVIDED"  # noqa: S105 (Django's marker: no token)
-        else ""
-    )
+    csrf = csrf_input(csrf_token)
     # Words and the form's address, once a page rather than once a row.
     pair_url = escape_value(reverse("matching:match_pair", args=[cohort.pk]))
     published = run.status == "published"

@@ -14,12 +14,11 @@ from auditlog.models import LogEntry
 from django import template
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from audit.selectors import entry_when
-from mentoring.quickforms import escape_value
+from mentoring.quickforms import csrf_input, escape_value
 from organisations.models import Membership, Organisation
 
 register = template.Library()
@@ -40,12 +39,7 @@ def people_rows(
         return SafeString(
             "".join(f"{_cells(membership)}\n      </tr>\n    " for membership in memberships)
         )
-    token = context.get("csrf_token")
-    csrf = (
-        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-        if token and token != "NOTPROVIDED"  # noqa: S105 (Django's marker: no token)
-        else ""
-    )
+    csrf = csrf_input(context.get("csrf_token"))
     # What every row shares, worked out once: the two addresses around the row's id, the
     # role list with each role selected, the translated words.
     page = _OwnerRows(
