@@ -32,6 +32,13 @@ def avatar(person, size: str = "") -> str:
     """A round badge with the person's initials, hidden from screen readers (the name is
     always written beside it)."""
     name = getattr(person, "name", None) or str(person)
+    if name == _AVATAR_SLOT:  # a kept header's: each page puts its viewer's in (site_nav)
+        return mark_safe(_AVATAR_SLOT)  # noqa: S308 (a NUL-delimited marker, replaced)
+    return _avatar_html(name, size)
+
+
+@functools.lru_cache(maxsize=4096)
+def _avatar_html(name: str, size: str) -> str:
     hue = zlib.crc32(name.encode()) % HUES
     size_class = f" avatar-{size}" if size else ""
     return format_html(
@@ -42,9 +49,11 @@ def avatar(person, size: str = "") -> str:
     )
 
 
-# Stands for the page's CSRF token in a kept header: no template writes a NUL.
+# Stand for the page's CSRF token and its viewer's avatar in a kept header: no template writes
+# a NUL, and no name does (Django's form fields refuse NUL characters).
 _CSRF_SLOT = "\x00csrf\x00"
-_KEPT_PER_PROCESS = 4096  # distinct (language, page, person's name, badge…) headers kept
+_AVATAR_SLOT = "\x00avatar\x00"
+_KEPT_PER_PROCESS = 4096  # distinct (language, page, roles, badge…) headers kept
 
 
 @functools.lru_cache(maxsize=_KEPT_PER_PROCESS)
@@ -75,10 +84,12 @@ def site_nav(context) -> str:
     """The header's links (`_partials/site_nav.html`), rendered once per page: base.html shows
     them twice, in the bar and in the phone menu.
 
-    They are the same for everyone with the same name, roles and unread count on the same
-    page, so they are rendered once per process for each of those and kept (about 2,700
-    Python calls a page: a tenth of a typical one); the page's own CSRF token is put in
-    afterwards. Pages without a request or a token (error pages) render the template."""
+    They are the same for everyone with the same roles and unread count on the same page, so
+    they are rendered once per process for each of those and kept (about 2,700 Python calls a
+    page: a tenth of a typical one); the page's own CSRF token and its viewer's avatar (the
+    one thing of the person's own) are put in afterwards, so one person's first view of a page
+    uses what another's made. Pages without a request or a token (error pages) render the
+    template."""
     html = getattr(context, "_site_nav_html", None)
     if html is not None:
         return html
@@ -94,14 +105,16 @@ def site_nav(context) -> str:
             template,
             get_language(),
             get_script_prefix(),
-            user=_Member(user.name, user.shows_admin_links, user.is_staff),
+            user=_Member(_AVATAR_SLOT, user.shows_admin_links, user.is_staff),
             request=_Request(
                 _Match(match.url_name, match.view_name) if match else None,
             ),
             # A lazy count (exchange.context_processors) has no int() of its own.
             unread_messages=int(str(context.get("unread_messages") or 0)),
             csrf_token=_CSRF_SLOT,
-        ).replace(_CSRF_SLOT, escape(token))
+        )
+        # The avatar's size is the template's ({% avatar user "s" %}, its one avatar).
+        html = html.replace(_CSRF_SLOT, escape(token)).replace(_AVATAR_SLOT, avatar(user, "s"))
     context._site_nav_html = html = mark_safe(html)  # noqa: S308 (the template's, escaped)
     return html
 

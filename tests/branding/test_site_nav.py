@@ -85,6 +85,21 @@ def test_each_person_sees_their_own_initials_and_their_own_unread_count(
     assert '<span aria-hidden="true">2</span>' in alice  # the badge follows the count
 
 
+def test_people_of_the_same_roles_share_one_kept_header_each_with_their_own_avatar(mentee):
+    from branding.templatetags.ui import _kept_render
+
+    others = [
+        ProfileFactory(mentee=True, user__display_name=name).user
+        for name in ("Zed Quinn", "<b>Ødegård & O'Neil</b>", "x")
+    ]
+    _kept_render.cache_clear()
+    for person in [mentee, *others]:
+        kept, full = _kept_and_rendered(person, "/dashboard/")
+        assert kept == full, person.display_name
+    assert _kept_render.cache_info().currsize == 2  # the header and the language choice
+    assert ">X</span>" in kept  # the last person's initials, in the shared header
+
+
 def test_signing_out_from_the_kept_header_works_with_the_pages_own_token(mentee):
     from django.test import Client
 
