@@ -4,6 +4,7 @@ programme admins included: they run cohorts, they do not read people's messages)
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.core.paginator import Page
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -12,6 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from exchange.models import Message
 from exchange.services.messages import message_editable_until
+from mentoring.paging import page_of
 from notifications.models import Delivery, Notification, NotificationSettings
 from notifications.services import delivery_for
 from pairings.models import ContactTerms, Pairing
@@ -199,19 +201,21 @@ def partner_reach_for(
 # --- the inbox -----------------------------------------------------------------------------
 
 
-def inbox_for(*, user: User) -> list[Pairing]:
-    """The user's active and ended pairings, latest conversation first, each with `partner`,
-    `last_message` (None before the first; with only what the inbox shows of it) and `unread`
-    (the partner's messages not read yet). Two queries, however many pairings.
+def inbox_page(*, user: User, per_page: int, number: str | None) -> Page:
+    """A page of the user's active and ended pairings, latest conversation first (pairings
+    without a message last, the newest first), each with `partner`, `last_message` (None before
+    the first; with only what the inbox shows of it) and `unread` (the partner's messages not
+    read yet).
 
-    The pairings come with only the names the inbox shows, then one query brings each
-    thread's latest message with its unread count (a window over the thread, counted before
-    DISTINCT ON keeps the latest); the order is worked out here. Three subqueries on the
-    pairings, a count for the paginator and a query for the latest messages cost the page
-    twice as much. A person has a handful of pairings, so all of them are read and paged
-    here.
-    """
-    pairings = list(
+    The order and the paging are the database's, so a page costs the same however many
+    pairings a person has had: each pairing's latest message time is one probe of the thread's
+    own index (pairing, created_at). Then one query brings the page's threads' latest messages
+    with their unread counts (a window over each thread, counted before DISTINCT ON keeps the
+    latest). Two queries for a first page that holds everything, as most inboxes do."""
+    latest_at = (
+        Message.objects.filter(pairing=OuterRef("pk")).order_by("-created_at").values("created_at")
+    )
+    pairings = (
         Pairing.objects.filter(Q(mentor=user) | Q(mentee=user))
         .filter(status__in=[Pairing.Status.ACTIVE, Pairing.Status.CLOSED])
         .select_related("cohort", "mentor", "mentee")
@@ -224,30 +228,23 @@ def inbox_for(*, user: User) -> list[Pairing]:
             "mentee__display_name",
             "mentee__email",
         )
+        .annotate(latest_at=Subquery(latest_at[:1]))
+        .order_by(F("latest_at").desc(nulls_last=True), "-created_at", "-pk")
     )
-    if not pairings:
-        return []
+    page = page_of(pairings, per_page, number)
+    if not page.object_list:
+        return page
     unread = Q(read_at__isnull=True, deleted_at__isnull=True) & ~Q(sender=user)
     latest = {
         message.pairing_id: message
-        for message in Message.objects.filter(pairing__in=pairings)
+        for message in Message.objects.filter(pairing__in=[p.pk for p in page.object_list])
         .annotate(unread=Window(Count("pk", filter=unread), partition_by=[F("pairing_id")]))
         .order_by("pairing_id", "-created_at", "-pk")
         .distinct("pairing_id")
         .only("pairing_id", "sender_id", "body", "urgent", "created_at", "deleted_at")
     }
-    for pairing in pairings:
+    for pairing in page.object_list:
         pairing.partner = pairing.partner_of(user)
         pairing.last_message = latest.get(pairing.pk)
         pairing.unread = pairing.last_message.unread if pairing.last_message else 0
-    # Latest message first, pairings without one last; then the newest pairing first.
-    pairings.sort(
-        key=lambda p: (
-            p.last_message is not None,
-            p.last_message.created_at if p.last_message else p.created_at,
-            p.created_at,
-            p.pk,
-        ),
-        reverse=True,
-    )
-    return pairings
+    return page

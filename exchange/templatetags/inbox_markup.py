@@ -54,7 +54,7 @@ def _last_html(last: object, viewer_id: int | None) -> str:
 
 def inbox_item_html(pairing: Pairing, *, viewer_id: int | None) -> SafeString:
     """One thread of the inbox for the viewer: the pairing with `partner`, `unread` and
-    `last_message` (exchange.selectors.messages.inbox_for)."""
+    `last_message` (exchange.selectors.messages.inbox_page)."""
     partner = pairing.partner
     unread = ""
     if pairing.unread:

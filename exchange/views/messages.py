@@ -10,7 +10,6 @@ from datetime import datetime
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -25,7 +24,7 @@ from exchange.selectors.messages import (
     PartnerReach,
     cursor_from,
     cursor_parse,
-    inbox_for,
+    inbox_page,
     message_get_for_user,
     messages_for_display,
     partner_reach_for,
@@ -150,9 +149,7 @@ def _thread_render(
 @require_GET
 def inbox_view(request: HttpRequest) -> HttpResponse:
     """My threads, latest conversation first, with their last message and unread count."""
-    page = Paginator(inbox_for(user=request.user), INBOX_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = inbox_page(user=request.user, per_page=INBOX_PAGE_SIZE, number=request.GET.get("page"))
     return render(request, "exchange/inbox.html", {"page": page})
 
 

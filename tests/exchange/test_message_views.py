@@ -452,6 +452,28 @@ def test_the_inbox_pages_twenty_threads_a_page_quiet_ones_last_newest_first(
     assert "Edited" in first.split(thread_url(pairing), 1)[1].split("</li>", 1)[0]
 
 
+def test_a_long_inboxs_last_page_shows_the_quietest_threads_for_the_queries_of_the_first(
+    client, pairing, mentor, cohort
+):
+    pairings = [pairing, *(PairingFactory(cohort=cohort, mentor=mentor) for _ in range(44))]
+    start = timezone.now() - timedelta(days=2)
+    for n, each in enumerate(pairings):  # the first pairing's thread is the quietest
+        _bulk(each, 2, start=start + timedelta(minutes=n))
+    client.force_login(mentor)
+    url = reverse("exchange:inbox")
+    client.get(url)
+    with CaptureQueriesContext(connection) as first_page:
+        client.get(url)
+    with CaptureQueriesContext(connection) as last_page:
+        html = client.get(url + "?page=3").content.decode()
+
+    assert "Page 3 of 3" in html
+    assert html.count('class="inbox-item') == 5
+    order = [html.index(thread_url(each)) for each in reversed(pairings[:5])]
+    assert order == sorted(order)  # the latest conversation first
+    assert len(last_page) == len(first_page)
+
+
 def test_the_inbox_without_pairings_says_so(client, programme_admin):
     client.force_login(programme_admin)
     assert "No conversations yet" in client.get(reverse("exchange:inbox")).content.decode()
