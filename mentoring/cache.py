@@ -23,8 +23,8 @@ links'): `ReadAheadMiddleware` reads them all in one round trip as the request s
 instead of one round trip each. A write or delete of a key by this request drops it from what
 was read ahead; other processes' writes show from the next request, as they would have had
 they come a moment later. Which keys: the functions named in the setting CACHE_READ_AHEAD, each
-given the request. A key read twice gives the same object twice (Redis would unpickle a new
-one): callers treat what the cache gives as read-only, as they already do.
+given the request. What was read ahead is kept as Redis sent it and unpickled at each read, so
+each read gets an object of its own, as it would from Redis.
 """
 
 import contextvars
@@ -50,7 +50,8 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 RETRY_AFTER = 10.0  # seconds this process skips Redis after it failed once
 MISSED_KEYS_KEPT = 10_000  # beyond this, the rest stay stale until their own timeout
 _ABSENT = object()
-# This request's keys read ahead (full keys, as stored), absent ones as _ABSENT; None outside one.
+# This request's keys read ahead (full keys, as stored) with what Redis sent for each (absent ones
+# as _ABSENT); None outside a request.
 _read: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
     "cache_read_ahead", default=None
 )
@@ -139,12 +140,12 @@ class FailSoftRedisCache(RedisCache):
 
     def read_ahead(self, keys: Iterable[str]) -> None:
         """Read `keys` in one round trip; this request's reads of them answer from it."""
-        keys = list(keys)
-        found = self.get_many(keys)
+        made = [self.make_and_validate_key(key) for key in keys]
+        sent = self._soft("get_many", lambda: self._cache.get_client(None).mget(made), None)
         read = _read.get()
-        if read is not None:
-            for key in keys:
-                read[self.make_and_validate_key(key)] = found.get(key, _ABSENT)
+        if read is not None and sent is not None:
+            for key, value in zip(made, sent, strict=True):
+                read[key] = _ABSENT if value is None else value
 
     def _drop_read(self, keys: Iterable[str], version: int | None) -> None:
         read = _read.get()
@@ -162,7 +163,7 @@ class FailSoftRedisCache(RedisCache):
         if read:
             found = read.get(self.make_and_validate_key(key, version=version), None)
             if found is not None:
-                return default if found is _ABSENT else found
+                return default if found is _ABSENT else self._cache._serializer.loads(found)
         return self._soft("get", lambda: RedisCache.get(self, key, default, version), default)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
@@ -185,8 +186,9 @@ class FailSoftRedisCache(RedisCache):
             keys = list(keys)
             full = [read.get(self.make_and_validate_key(key, version=version)) for key in keys]
             if None not in full:  # every one read ahead
+                loads = self._cache._serializer.loads
                 return {
-                    key: value
+                    key: loads(value)
                     for key, value in zip(keys, full, strict=True)
                     if value is not _ABSENT
                 }

@@ -79,3 +79,20 @@ def test_outside_a_request_nothing_is_read_ahead(db):
     cache.read_ahead(["k:kept"])  # no request: a plain read, nothing kept
     cache._cache.set(cache.make_and_validate_key("k:kept"), "changed", 60)
     assert cache.get("k:kept") == "changed"
+
+
+def test_each_read_of_a_key_read_ahead_gets_an_object_of_its_own(db):
+    cache.set("k:links", {"cohorts": [1, 2]})
+    cache.set("k:count", 7)
+    token = _read.set({})
+    try:
+        cache.read_ahead(["k:links", "k:count"])
+        first = cache.get("k:links")
+        first["cohorts"].append(3)  # a caller that changes what it was given
+        assert cache.get("k:links") == {"cohorts": [1, 2]}
+        assert cache.get_many(["k:links", "k:count"]) == {
+            "k:links": {"cohorts": [1, 2]},
+            "k:count": 7,
+        }
+    finally:
+        _read.reset(token)
