@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -192,12 +192,42 @@ def goals_overview_for(*, pairing: Pairing, now: datetime, tz: ZoneInfo) -> Goal
     return GoalsOverview(goals=goals)
 
 
+# What the cohort's list of shared goals shows of each goal: its own fields in the table and
+# both people's names (display_name, else from the email).
+_COHORT_LIST_FIELDS = (
+    "pairing",
+    "title",
+    "status",
+    "progress",
+    "target_date",
+    "pairing__mentor",
+    "pairing__mentee",
+    *(
+        f"pairing__{person}__{field}"
+        for person in ("mentor", "mentee")
+        for field in ("email", "display_name")
+    ),
+)
+
+
 def goals_shared_in_cohort(*, cohort: Cohort, status: str = "") -> QuerySet[Goal]:
     """Goals the mentees of the cohort shared with the programme team (never the others), with
-    both people and their overview. The caller got `cohort` through cohort_get_for_admin."""
+    both people's names, their milestones done/total and when their latest update was
+    (`latest_update_at`): what the list shows, in one query however many goals. The caller
+    got `cohort` through cohort_get_for_admin."""
     goals = Goal.objects.filter(pairing__cohort=cohort, shared_with_programme=True)
     if status in Goal.Status.values:
         goals = goals.filter(status=status)
-    return _with_overview(goals.select_related("pairing__mentor", "pairing__mentee")).order_by(
-        "pairing__mentee__display_name", "created_at", "pk"
+    # The latest update's time is the newest of their times: an aggregate, no subquery.
+    return (
+        goals.select_related("pairing__mentor", "pairing__mentee")
+        .only(*_COHORT_LIST_FIELDS)
+        .annotate(
+            milestones_total=Count("milestones", distinct=True),
+            milestones_done=Count(
+                "milestones", filter=Q(milestones__done_at__isnull=False), distinct=True
+            ),
+            latest_update_at=Max("updates__created_at"),
+        )
+        .order_by("pairing__mentee__display_name", "created_at", "pk")
     )

@@ -54,6 +54,7 @@ from goals.services import (
 )
 from mentoring.errors import DomainError
 from mentoring.htmx import is_htmx
+from mentoring.paging import page_of
 from pairings.models import Pairing
 from pairings.selectors import pairing_get_for_user
 from programmes.selectors import cohort_get_for_admin
@@ -375,7 +376,7 @@ def cohort_goals_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
     status = request.GET.get("status", "")
     goals = goals_shared_in_cohort(cohort=cohort, status=status)
-    page = Paginator(goals, COHORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(goals, COHORT_PAGE_SIZE, request.GET.get("page"))
     return render(
         request,
         "goals/goals/cohort_goals.html",
