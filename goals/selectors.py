@@ -150,8 +150,9 @@ def goals_overview_for(*, pairing: Pairing, now: datetime, tz: ZoneInfo) -> Goal
     agenda" button beside each is sessions_app's goal_agenda template tag.)
 
     The same annotations as goals_for_pairing's, read more cheaply: the goals bring their
-    milestone counts and their latest update's id and text; the other fields of that update
-    come with the chart's points, from one list of every update's kind, time and progress."""
+    milestone counts and their latest update's text; the other fields of that update come
+    with the chart's points, from one list of every update's kind, time and progress in the
+    same order (its last one for a goal is the goal's latest)."""
     latest = GoalUpdate.objects.filter(goal=OuterRef("pk")).order_by("-created_at", "-pk")
     goals = list(
         Goal.objects.filter(pairing=pairing)
@@ -160,7 +161,6 @@ def goals_overview_for(*, pairing: Pairing, now: datetime, tz: ZoneInfo) -> Goal
             milestones_done=Count(
                 "milestones", filter=Q(milestones__done_at__isnull=False), distinct=True
             ),
-            latest_update_id=Subquery(latest.values("pk")[:1]),
             latest_update_text=Subquery(latest.values("text")[:1]),
         )
         .order_by("created_at", "pk")
@@ -168,18 +168,20 @@ def goals_overview_for(*, pairing: Pairing, now: datetime, tz: ZoneInfo) -> Goal
     if not goals:
         return GoalsOverview(goals=[])
     points: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
-    updates = {}
-    for pk, goal_id, kind, at, progress, author_id in (
+    latest_updates = {}
+    for goal_id, kind, at, progress, author_id in (
         GoalUpdate.objects.filter(goal__pairing=pairing)
         .order_by("created_at", "pk")
-        .values_list("pk", "goal_id", "kind", "created_at", "progress", "author_id")
+        .values_list("goal_id", "kind", "created_at", "progress", "author_id")
     ):
         if kind == GoalUpdate.Kind.PROGRESS:
             points[goal_id].append((at, progress))
-        updates[pk] = (kind, at, progress, author_id)
+        latest_updates[goal_id] = (kind, at, progress, author_id)  # the later replaces
     for goal in goals:
-        # None without updates (or if the latest went in between the two queries).
-        latest_update = updates.get(goal.latest_update_id, (None, None, None, None))
+        # None without updates (as the text: none, or a goal's first update came in between).
+        latest_update = (None, None, None, None)
+        if goal.latest_update_text is not None:
+            latest_update = latest_updates.get(goal.pk, latest_update)
         (
             goal.latest_update_kind,
             goal.latest_update_at,
