@@ -6,6 +6,7 @@ not exist for them.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -125,9 +126,8 @@ class GoalTimeline:
     updates_total: int  # progress updates and comments: what the pages of updates count
 
 
-def goal_timeline(*, goal: Goal) -> GoalTimeline:
-    """The chart's points and the number of updates, in one query (kinds and times, no texts)."""
-    rows = goal.updates.order_by("created_at", "pk").values_list("kind", "created_at", "progress")
+def _timeline_of(rows: Iterable[tuple[str, datetime, int]]) -> GoalTimeline:
+    """The timeline of (kind, time, progress) rows, oldest first."""
     points = []
     total = 0
     for kind, at, progress in rows:
@@ -135,6 +135,24 @@ def goal_timeline(*, goal: Goal) -> GoalTimeline:
         if kind == GoalUpdate.Kind.PROGRESS:
             points.append((at, progress))
     return GoalTimeline(points=points, updates_total=total)
+
+
+def goal_timeline(*, goal: Goal) -> GoalTimeline:
+    """The chart's points and the number of updates, in one query (kinds and times, no texts)."""
+    rows = goal.updates.order_by("created_at", "pk").values_list("kind", "created_at", "progress")
+    return _timeline_of(rows)
+
+
+def goal_updates_first_page(*, goal: Goal, per_page: int) -> tuple[list[GoalUpdate], GoalTimeline]:
+    """The first `per_page` of goal_updates_for and the goal's timeline: one query when every
+    update fits on that page (most goals; the page is read with one row more to know), the
+    timeline's own query besides when they do not."""
+    first = list(goal_updates_for(goal=goal)[: per_page + 1])
+    if len(first) > per_page:
+        return first[:per_page], goal_timeline(goal=goal)
+    return first, _timeline_of(
+        (update.kind, update.created_at, update.progress) for update in reversed(first)
+    )
 
 
 @dataclass(frozen=True)
