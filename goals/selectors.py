@@ -12,6 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -60,9 +61,11 @@ def goal_get_for_partner(*, user: User, goal_id: int) -> Goal:
 
 
 # What the goal's pages (page, milestones, updates) show besides the goal's own fields: its
-# pairing's state and both people's names (display_name, else from the email).
+# pairing's state and both people's names (display_name, else from the email); its cohort's
+# id says whether an admin runs it.
 _READER_FIELDS = (
     *(field.name for field in Goal._meta.concrete_fields),
+    "pairing__cohort",
     "pairing__status",
     "pairing__mentor",
     "pairing__mentee",
@@ -79,16 +82,22 @@ def goal_get_for_reader(*, user: User, goal_id: int) -> Goal:
 
     404 for everyone else, and for an admin asking for a goal the mentee has not shared.
     """
-    # The cohorts as a subquery (cohorts_run_by): one query for partners and admins alike.
-    shared_with_me = Q(shared_with_programme=True, pairing__cohort__in=cohorts_run_by(user=user))
-    readable = Goal.objects.filter(
-        Q(pairing__mentor=user) | Q(pairing__mentee=user) | shared_with_me
-    )
     # The goal's pages read its whole row but only its pairing's state and people's names.
-    return get_object_or_404(
-        readable.select_related("pairing__mentor", "pairing__mentee").only(*_READER_FIELDS),
+    # Asked for by its id alone, it is the pairing's people's at once (one query, and no
+    # subquery of the cohorts someone runs to build for them); a shared one is an admin's
+    # after a second question, whether they run its cohort.
+    goal = get_object_or_404(
+        Goal.objects.select_related("pairing__mentor", "pairing__mentee").only(*_READER_FIELDS),
         pk=goal_id,
     )
+    if goal_is_partner(goal=goal, user=user):
+        return goal
+    if (
+        goal.shared_with_programme
+        and cohorts_run_by(user=user).filter(pk=goal.pairing.cohort_id).exists()
+    ):
+        return goal
+    raise Http404
 
 
 def goal_is_partner(*, goal: Goal, user: User) -> bool:

@@ -29,6 +29,7 @@ from goals.services import (
     milestone_remove,
     milestone_tick,
 )
+from organisations.models import Membership, Role
 from pairings.models import Pairing
 from sessions_app.models import AgendaItem, Appointment
 from sessions_app.services.goal_agenda import agenda_goal_add
@@ -426,6 +427,18 @@ def test_the_cohort_admin_reads_a_shared_goal_and_never_an_unshared_one(
     listing = text_of(client.get(reverse("goals:cohort_goals", args=[cohort.pk])))
     assert "Speak at the all-hands" in listing
     assert "Lead my first team meeting" not in listing
+
+
+def test_a_cohort_admin_whose_role_was_taken_away_no_longer_reads_a_shared_goal(
+    client, shared_goal, programme_admin
+):
+    client.force_login(programme_admin)
+    assert client.get(detail(shared_goal)).status_code == 200
+    Membership.objects.filter(user=programme_admin).update(role=Role.MEMBER)
+
+    assert client.get(detail(shared_goal)).status_code == 404
+    assert client.get(updates_url(shared_goal), **HTMX).status_code == 404
+    assert client.get(milestones_url(shared_goal), **HTMX).status_code == 404
 
 
 def test_sharing_can_be_withdrawn_and_the_admin_loses_sight_of_it(
