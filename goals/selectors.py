@@ -6,11 +6,13 @@ not exist for them.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -59,9 +61,11 @@ def goal_get_for_partner(*, user: User, goal_id: int) -> Goal:
 
 
 # What the goal's pages (page, milestones, updates) show besides the goal's own fields: its
-# pairing's state and both people's names (display_name, else from the email).
+# pairing's state and both people's names (display_name, else from the email); its cohort's
+# id says whether an admin runs it.
 _READER_FIELDS = (
     *(field.name for field in Goal._meta.concrete_fields),
+    "pairing__cohort",
     "pairing__status",
     "pairing__mentor",
     "pairing__mentee",
@@ -78,16 +82,22 @@ def goal_get_for_reader(*, user: User, goal_id: int) -> Goal:
 
     404 for everyone else, and for an admin asking for a goal the mentee has not shared.
     """
-    # The cohorts as a subquery (cohorts_run_by): one query for partners and admins alike.
-    shared_with_me = Q(shared_with_programme=True, pairing__cohort__in=cohorts_run_by(user=user))
-    readable = Goal.objects.filter(
-        Q(pairing__mentor=user) | Q(pairing__mentee=user) | shared_with_me
-    )
     # The goal's pages read its whole row but only its pairing's state and people's names.
-    return get_object_or_404(
-        readable.select_related("pairing__mentor", "pairing__mentee").only(*_READER_FIELDS),
+    # Asked for by its id alone, it is the pairing's people's at once (one query, and no
+    # subquery of the cohorts someone runs to build for them); a shared one is an admin's
+    # after a second question, whether they run its cohort.
+    goal = get_object_or_404(
+        Goal.objects.select_related("pairing__mentor", "pairing__mentee").only(*_READER_FIELDS),
         pk=goal_id,
     )
+    if goal_is_partner(goal=goal, user=user):
+        return goal
+    if (
+        goal.shared_with_programme
+        and cohorts_run_by(user=user).filter(pk=goal.pairing.cohort_id).exists()
+    ):
+        return goal
+    raise Http404
 
 
 def goal_is_partner(*, goal: Goal, user: User) -> bool:
@@ -125,9 +135,8 @@ class GoalTimeline:
     updates_total: int  # progress updates and comments: what the pages of updates count
 
 
-def goal_timeline(*, goal: Goal) -> GoalTimeline:
-    """The chart's points and the number of updates, in one query (kinds and times, no texts)."""
-    rows = goal.updates.order_by("created_at", "pk").values_list("kind", "created_at", "progress")
+def _timeline_of(rows: Iterable[tuple[str, datetime, int]]) -> GoalTimeline:
+    """The timeline of (kind, time, progress) rows, oldest first."""
     points = []
     total = 0
     for kind, at, progress in rows:
@@ -135,6 +144,24 @@ def goal_timeline(*, goal: Goal) -> GoalTimeline:
         if kind == GoalUpdate.Kind.PROGRESS:
             points.append((at, progress))
     return GoalTimeline(points=points, updates_total=total)
+
+
+def goal_timeline(*, goal: Goal) -> GoalTimeline:
+    """The chart's points and the number of updates, in one query (kinds and times, no texts)."""
+    rows = goal.updates.order_by("created_at", "pk").values_list("kind", "created_at", "progress")
+    return _timeline_of(rows)
+
+
+def goal_updates_first_page(*, goal: Goal, per_page: int) -> tuple[list[GoalUpdate], GoalTimeline]:
+    """The first `per_page` of goal_updates_for and the goal's timeline: one query when every
+    update fits on that page (most goals; the page is read with one row more to know), the
+    timeline's own query besides when they do not."""
+    first = list(goal_updates_for(goal=goal)[: per_page + 1])
+    if len(first) > per_page:
+        return first[:per_page], goal_timeline(goal=goal)
+    return first, _timeline_of(
+        (update.kind, update.created_at, update.progress) for update in reversed(first)
+    )
 
 
 @dataclass(frozen=True)
@@ -150,8 +177,9 @@ def goals_overview_for(*, pairing: Pairing, now: datetime, tz: ZoneInfo) -> Goal
     agenda" button beside each is sessions_app's goal_agenda template tag.)
 
     The same annotations as goals_for_pairing's, read more cheaply: the goals bring their
-    milestone counts and their latest update's id and text; the other fields of that update
-    come with the chart's points, from one list of every update's kind, time and progress."""
+    milestone counts and their latest update's text; the other fields of that update come
+    with the chart's points, from one list of every update's kind, time and progress in the
+    same order (its last one for a goal is the goal's latest)."""
     latest = GoalUpdate.objects.filter(goal=OuterRef("pk")).order_by("-created_at", "-pk")
     goals = list(
         Goal.objects.filter(pairing=pairing)
@@ -160,7 +188,6 @@ def goals_overview_for(*, pairing: Pairing, now: datetime, tz: ZoneInfo) -> Goal
             milestones_done=Count(
                 "milestones", filter=Q(milestones__done_at__isnull=False), distinct=True
             ),
-            latest_update_id=Subquery(latest.values("pk")[:1]),
             latest_update_text=Subquery(latest.values("text")[:1]),
         )
         .order_by("created_at", "pk")
@@ -168,18 +195,20 @@ def goals_overview_for(*, pairing: Pairing, now: datetime, tz: ZoneInfo) -> Goal
     if not goals:
         return GoalsOverview(goals=[])
     points: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
-    updates = {}
-    for pk, goal_id, kind, at, progress, author_id in (
+    latest_updates = {}
+    for goal_id, kind, at, progress, author_id in (
         GoalUpdate.objects.filter(goal__pairing=pairing)
         .order_by("created_at", "pk")
-        .values_list("pk", "goal_id", "kind", "created_at", "progress", "author_id")
+        .values_list("goal_id", "kind", "created_at", "progress", "author_id")
     ):
         if kind == GoalUpdate.Kind.PROGRESS:
             points[goal_id].append((at, progress))
-        updates[pk] = (kind, at, progress, author_id)
+        latest_updates[goal_id] = (kind, at, progress, author_id)  # the later replaces
     for goal in goals:
-        # None without updates (or if the latest went in between the two queries).
-        latest_update = updates.get(goal.latest_update_id, (None, None, None, None))
+        # None without updates (as the text: none, or a goal's first update came in between).
+        latest_update = (None, None, None, None)
+        if goal.latest_update_text is not None:
+            latest_update = latest_updates.get(goal.pk, latest_update)
         (
             goal.latest_update_kind,
             goal.latest_update_at,
@@ -192,12 +221,42 @@ def goals_overview_for(*, pairing: Pairing, now: datetime, tz: ZoneInfo) -> Goal
     return GoalsOverview(goals=goals)
 
 
+# What the cohort's list of shared goals shows of each goal: its own fields in the table and
+# both people's names (display_name, else from the email).
+_COHORT_LIST_FIELDS = (
+    "pairing",
+    "title",
+    "status",
+    "progress",
+    "target_date",
+    "pairing__mentor",
+    "pairing__mentee",
+    *(
+        f"pairing__{person}__{field}"
+        for person in ("mentor", "mentee")
+        for field in ("email", "display_name")
+    ),
+)
+
+
 def goals_shared_in_cohort(*, cohort: Cohort, status: str = "") -> QuerySet[Goal]:
     """Goals the mentees of the cohort shared with the programme team (never the others), with
-    both people and their overview. The caller got `cohort` through cohort_get_for_admin."""
+    both people's names, their milestones done/total and when their latest update was
+    (`latest_update_at`): what the list shows, in one query however many goals. The caller
+    got `cohort` through cohort_get_for_admin."""
     goals = Goal.objects.filter(pairing__cohort=cohort, shared_with_programme=True)
     if status in Goal.Status.values:
         goals = goals.filter(status=status)
-    return _with_overview(goals.select_related("pairing__mentor", "pairing__mentee")).order_by(
-        "pairing__mentee__display_name", "created_at", "pk"
+    # The latest update's time is the newest of their times: an aggregate, no subquery.
+    return (
+        goals.select_related("pairing__mentor", "pairing__mentee")
+        .only(*_COHORT_LIST_FIELDS)
+        .annotate(
+            milestones_total=Count("milestones", distinct=True),
+            milestones_done=Count(
+                "milestones", filter=Q(milestones__done_at__isnull=False), distinct=True
+            ),
+            latest_update_at=Max("updates__created_at"),
+        )
+        .order_by("pairing__mentee__display_name", "created_at", "pk")
     )

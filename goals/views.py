@@ -9,7 +9,7 @@ sessions_app's (its goal_agenda template tags and view).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -35,6 +35,7 @@ from goals.selectors import (
     goal_is_editable,
     goal_is_partner,
     goal_timeline,
+    goal_updates_first_page,
     goal_updates_for,
     goals_overview_for,
     goals_shared_in_cohort,
@@ -54,6 +55,7 @@ from goals.services import (
 )
 from mentoring.errors import DomainError
 from mentoring.htmx import is_htmx
+from mentoring.paging import page_of
 from pairings.models import Pairing
 from pairings.selectors import pairing_get_for_user
 from programmes.selectors import cohort_get_for_admin
@@ -185,10 +187,16 @@ def _progress_context(
     milestones: list[Milestone] | None = None,
 ) -> dict:
     """`milestones`: the goal's, when the caller has read them already."""
-    timeline = goal_timeline(goal=goal)
-    page = _CountedPaginator(
-        goal_updates_for(goal=goal), UPDATES_PAGE_SIZE, count=timeline.updates_total
-    ).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    if number in (None, "1"):  # as most people see it: the updates and the chart's points at once
+        first, timeline = goal_updates_first_page(goal=goal, per_page=UPDATES_PAGE_SIZE)
+        paginator = _CountedPaginator(first, UPDATES_PAGE_SIZE, count=timeline.updates_total)
+        page = Page(first, 1, paginator)
+    else:
+        timeline = goal_timeline(goal=goal)
+        page = _CountedPaginator(
+            goal_updates_for(goal=goal), UPDATES_PAGE_SIZE, count=timeline.updates_total
+        ).get_page(number)
     now = timezone.now()
     chart = goal_progress_chart(
         goal=goal, points=timeline.points, now=now, tz=request.user.zoneinfo
@@ -375,7 +383,7 @@ def cohort_goals_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
     status = request.GET.get("status", "")
     goals = goals_shared_in_cohort(cohort=cohort, status=status)
-    page = Paginator(goals, COHORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(goals, COHORT_PAGE_SIZE, request.GET.get("page"))
     return render(
         request,
         "goals/goals/cohort_goals.html",

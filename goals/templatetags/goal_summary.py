@@ -14,6 +14,7 @@ msgids.
 from datetime import date, datetime
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, localize
@@ -33,6 +34,8 @@ register = template.Library()
 
 def value_html(value: object) -> str:
     """{{ value }}: localized (numbers, so 4.5 reads 4,5 in German as it did) and escaped."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)  # what localize gives a whole number without grouping, its digits
     return escape_value(localize(value))
 
 
@@ -51,9 +54,9 @@ def date_html(value: date | datetime, format_name: str) -> str:
 
 def sparkline_html(chart: ProgressChart) -> str:
     """The goal's progress over time as a small line; its label lists the points."""
+    on_day = _("on %(day)s")
     label = _("Progress over time:") + ",".join(
-        f" {value_html(point.progress)}% "
-        + _("on %(day)s") % {"day": date_html(point.at, "DATE_FORMAT")}
+        f" {value_html(point.progress)}% " + on_day % {"day": date_html(point.at, "DATE_FORMAT")}
         for point in chart.points
     )
     bottom = number_html(chart.bottom)

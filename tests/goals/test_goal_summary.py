@@ -17,7 +17,7 @@ from goals.charts import goal_progress_chart
 from goals.models import Goal, GoalUpdate, Milestone
 from goals.selectors import goal_timeline, goal_updates_for, goals_overview_for
 from goals.templatetags.goal_chart import goal_chart_html
-from goals.templatetags.goal_summary import goal_summary_html
+from goals.templatetags.goal_summary import goal_summary_html, value_html
 from goals.templatetags.goal_updates import goal_update_items_html
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +205,14 @@ def test_the_milestones_write_what_their_template_wrote(goals, language, can_cha
     # A tick and a delete form each, and a move up or down where there is room.
     assert wanted.count('value="t0ken"') == ({1: 2, 3: 10}[how_many] if can_change else 0)
     assert "Book &lt;the&gt; room &amp; &quot;chairs&quot;" in wanted
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+@pytest.mark.parametrize("grouping", [False, True])
+def test_value_html_writes_numbers_as_the_templates_localized_them(language, grouping, settings):
+    settings.USE_THOUSAND_SEPARATOR = grouping
+    with translation.override(language):
+        for value in (0, 7, 45, 100, -3, 1234, 1234567, 4.5, True, "<b>"):
+            wanted = engines["django"].from_string("{{ value }}").render({"value": value})
+
+            assert value_html(value) == wanted

@@ -16,6 +16,7 @@ from django.utils import translation
 from accounts.services import user_make_programme_admin
 from goals.charts import FULL, progress_chart
 from goals.models import Goal, GoalUpdate, Milestone
+from goals.selectors import goal_timeline, goal_updates_first_page, goal_updates_for
 from goals.services import (
     GoalRefused,
     goal_comment_add,
@@ -28,6 +29,7 @@ from goals.services import (
     milestone_remove,
     milestone_tick,
 )
+from organisations.models import Membership, Role
 from pairings.models import Pairing
 from sessions_app.models import AgendaItem, Appointment
 from sessions_app.services.goal_agenda import agenda_goal_add
@@ -427,6 +429,18 @@ def test_the_cohort_admin_reads_a_shared_goal_and_never_an_unshared_one(
     assert "Lead my first team meeting" not in listing
 
 
+def test_a_cohort_admin_whose_role_was_taken_away_no_longer_reads_a_shared_goal(
+    client, shared_goal, programme_admin
+):
+    client.force_login(programme_admin)
+    assert client.get(detail(shared_goal)).status_code == 200
+    Membership.objects.filter(user=programme_admin).update(role=Role.MEMBER)
+
+    assert client.get(detail(shared_goal)).status_code == 404
+    assert client.get(updates_url(shared_goal), **HTMX).status_code == 404
+    assert client.get(milestones_url(shared_goal), **HTMX).status_code == 404
+
+
 def test_sharing_can_be_withdrawn_and_the_admin_loses_sight_of_it(
     client, shared_goal, programme_admin, mentee
 ):
@@ -716,6 +730,32 @@ def test_the_goal_page_shows_twenty_updates_a_page_newest_first(client, goal, me
     assert re.findall(shown, first) == [str(n) for n in range(24, 4, -1)]
     assert "Page 2 of 2" in second
     assert re.findall(shown, second) == ["4", "3", "2", "1", "0"]
+
+
+@pytest.mark.parametrize("n", [0, 3, 20, 21, 45])
+def test_the_first_page_of_updates_brings_the_same_timeline_as_goal_timeline(goal, n):
+    """Read from the page's rows while they are all there is, else asked for on its own."""
+    add_updates(goal, n)
+    GoalUpdate.objects.create(  # the same time as another: the id decides the order
+        goal=goal, author=goal.mentee, kind="progress", progress=7, created_at=NOW
+    )
+
+    first, timeline = goal_updates_first_page(goal=goal, per_page=20)
+
+    assert timeline == goal_timeline(goal=goal)
+    assert [update.pk for update in first] == [
+        update.pk for update in goal_updates_for(goal=goal)[:20]
+    ]
+
+
+def test_the_goal_page_pages_from_the_twenty_first_update(client, goal, mentee):
+    add_updates(goal, 20)
+    client.force_login(mentee)
+    assert "Page 1 of" not in text_of(client.get(detail(goal)))
+    add_updates(goal, 1)
+    page = text_of(client.get(detail(goal)))
+    assert "Page 1 of 2" in page
+    assert page.count('class="message-body"') == 20
 
 
 def test_the_pairing_page_makes_as_many_queries_with_6_goals_as_with_1(
