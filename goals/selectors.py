@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -247,7 +247,9 @@ def goals_shared_in_cohort(*, cohort: Cohort, status: str = "") -> QuerySet[Goal
     goals = Goal.objects.filter(pairing__cohort=cohort, shared_with_programme=True)
     if status in Goal.Status.values:
         goals = goals.filter(status=status)
-    # The latest update's time is the newest of their times: an aggregate, no subquery.
+    # The latest update's time alone: one probe of the goal's updates, not a join of them
+    # with the milestones that the counts already join.
+    latest = GoalUpdate.objects.filter(goal=OuterRef("pk")).order_by("-created_at")
     return (
         goals.select_related("pairing__mentor", "pairing__mentee")
         .only(*_COHORT_LIST_FIELDS)
@@ -256,7 +258,7 @@ def goals_shared_in_cohort(*, cohort: Cohort, status: str = "") -> QuerySet[Goal
             milestones_done=Count(
                 "milestones", filter=Q(milestones__done_at__isnull=False), distinct=True
             ),
-            latest_update_at=Max("updates__created_at"),
+            latest_update_at=Subquery(latest.values("created_at")[:1]),
         )
         .order_by("pairing__mentee__display_name", "created_at", "pk")
     )
