@@ -3,11 +3,12 @@
 Building and compiling a query through the ORM costs Python in proportion to its expressions,
 not its rows: the cohort report's few queries (a dozen correlated subqueries) cost more than
 the rest of the page together, for some ten rows, and a booking page's two reads of sessions
-and busy times a tenth of the page. A PreparedQuery keeps the SQL the ORM wrote for a
-`.values()` or `.values_list()` queryset and where each changing value went among its
-parameters, then sends that SQL with each call's values in their places and applies the ORM's
-own converters to what comes back. The query is still the ORM's, built by the same selectors
-and rules (held_q and the like); only its compilation is kept.
+and busy times a tenth of the page. A PreparedQuery keeps the SQL the ORM wrote for a queryset
+and where each changing value went among its parameters, then sends that SQL with each call's
+values in their places and applies the ORM's own converters to what comes back (for model
+instances, made as the ORM's ModelIterable makes them, with their select_related ones). The
+query is still the ORM's, built by the same selectors and rules (held_q and the like); only its
+compilation is kept.
 
     _ROWS = PreparedQuery(lambda *, cohort_id, now: Pairing.objects.filter(…).values(…),
                           "cohort_id", "now")
@@ -34,8 +35,10 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import (
     FlatValuesListIterable,
+    ModelIterable,
     ValuesIterable,
     ValuesListIterable,
+    get_related_populators,
 )
 
 _IDS = 987_654_321  # ids past any row's
@@ -61,6 +64,9 @@ class _Compiled:
     converters: tuple  # (position, the ORM's converter functions, expression)
     names: tuple[str, ...] | None  # a dict's keys; None for tuples
     flat: bool
+    # For model instances: the model, where its columns are, their names, the select_related
+    # ones' populators and the annotations' columns (as ModelIterable reads them).
+    objects: tuple | None
 
 
 def _stand_in(value: object, number: int) -> object:
@@ -77,8 +83,9 @@ def _stand_in(value: object, number: int) -> object:
 
 
 class PreparedQuery:
-    """`build(**values)` returns a `.values()` or `.values_list()` queryset; calling the
-    PreparedQuery with the same values returns its rows, as `list(build(**values))` would."""
+    """`build(**values)` returns a queryset (of model instances, with select_related and only()
+    as needed, or `.values()` or `.values_list()`; no prefetch_related); calling the
+    PreparedQuery with the same values returns what `list(build(**values))` would."""
 
     def __init__(self, build: Callable[..., QuerySet], *varying: str) -> None:
         self.build = build
@@ -154,9 +161,28 @@ class PreparedQuery:
         if used != set(slots.values()):
             return None  # a stand-in went somewhere else than the parameters
         iterable = queryset._iterable_class
-        if iterable not in (ValuesIterable, ValuesListIterable, FlatValuesListIterable):
-            raise TypeError("a PreparedQuery builds a .values() or .values_list() queryset")
+        if iterable not in (
+            ModelIterable,
+            ValuesIterable,
+            ValuesListIterable,
+            FlatValuesListIterable,
+        ):
+            raise TypeError("a PreparedQuery builds a queryset of instances, values or value lists")
+        if queryset._prefetch_related_lookups or queryset._known_related_objects:
+            raise TypeError("a PreparedQuery reads from a model's manager, without prefetching")
         query = queryset.query
+        objects = None
+        if iterable is ModelIterable:
+            klass_info = compiler.klass_info
+            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            objects = (
+                klass_info["model"],
+                start,
+                end,
+                [found[0].target.attname for found in compiler.select[start:end]],
+                get_related_populators(klass_info, compiler.select, queryset.db),
+                tuple(compiler.annotation_col_map.items()),
+            )
         names = None
         if iterable is ValuesIterable:
             names = tuple(
@@ -176,6 +202,7 @@ class PreparedQuery:
             ),
             names=names,
             flat=iterable is FlatValuesListIterable,
+            objects=objects,
         )
 
 
@@ -205,6 +232,17 @@ def _run(compiled: _Compiled, values: dict[str, object]) -> list[Any]:
                 value = function(value, expression, connection)
             row[position] = value
         rows.append(row)
+    if compiled.objects is not None:
+        model, start, end, init_list, populators, annotations = compiled.objects
+        found = []
+        for row in rows:
+            instance = model.from_db(compiled.alias, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            for name, position in annotations:
+                setattr(instance, name, row[position])
+            found.append(instance)
+        return found
     if compiled.flat:
         return [row[0] for row in rows]
     if compiled.names is not None:

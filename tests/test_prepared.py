@@ -136,7 +136,41 @@ def test_other_values_are_compiled_each_on_their_own(people):
         assert build.calls == 2 * len(people)
 
 
-def test_only_values_querysets_are_prepared(people):
-    prepared = PreparedQuery(lambda *, pk: User.objects.filter(pk=pk), "pk")
-    with pytest.raises(TypeError, match="values"):
+def test_model_instances_come_with_their_select_related_ones_only_fields_and_annotations(
+    people,
+):
+    cohort = CohortFactory()
+    for mentor in people[:3]:
+        PairingFactory(cohort=cohort, mentor=mentor)
+
+    def pairings(*, cohort_id, since):
+        return (
+            Pairing.objects.filter(cohort=cohort_id, mentor__date_joined__gte=since)
+            .select_related("cohort", "mentor")
+            .only("status", "cohort__name", "mentor__display_name")
+            .annotate(named=Count("mentor__display_name"))
+            .order_by("pk")
+        )
+
+    prepared = PreparedQuery(pairings, "cohort_id", "since")
+    for since in (NOW - timedelta(days=9), NOW - timedelta(days=1)):
+        got, wanted = (
+            prepared(cohort_id=cohort.pk, since=since),
+            list(pairings(cohort_id=cohort.pk, since=since)),
+        )
+        assert got == wanted
+        assert [(p.status, p.cohort.name, p.mentor.display_name, p.named) for p in got] == [
+            (p.status, p.cohort.name, p.mentor.display_name, p.named) for p in wanted
+        ]
+        with CaptureQueriesContext(connection) as more:
+            assert [p.mentor.display_name for p in got]
+        assert len(more) == 0  # select_related's, not read again
+        assert got[0].get_deferred_fields() == wanted[0].get_deferred_fields()
+
+
+def test_prefetching_is_not_prepared(people):
+    prepared = PreparedQuery(
+        lambda *, pk: User.objects.filter(pk=pk).prefetch_related("groups"), "pk"
+    )
+    with pytest.raises(TypeError, match="prefetching"):
         prepared(pk=people[0].pk)
