@@ -1,8 +1,11 @@
-"""Database pieces PostgreSQL has and SQLite lacks, used so the embedded mode still migrates."""
+"""Database pieces PostgreSQL has and SQLite lacks, used so the embedded mode still migrates, and
+reads whose SQL is written once."""
+
+from collections.abc import Callable, Hashable
 
 from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary
-from django.db import migrations
-from django.db.models import Func
+from django.db import connections, migrations, models, router
+from django.db.models import Func, QuerySet
 
 
 class TsTzRange(Func):
@@ -46,3 +49,64 @@ class AddFieldInPlace(migrations.AddField):
             f"{definition}",
             params,
         )
+
+
+class PreparedRead:
+    """A read the ORM writes once per database and shape, then sent again with each call's
+    values: through the ORM, building and compiling a query costs a thousand or more Python
+    calls, several times what the booking pages do with its rows.
+
+    `build(**values)` returns the queryset (values_list); `params(connection, **values)` lists
+    its values in the order the ORM's SQL takes them, adapted for the database as the ORM adapts
+    them. The first call of each shape compiles the queryset and keeps its SQL and the ORM's
+    converters of its columns only when the ORM's values are the ones `params` gives, in that
+    order (otherwise it sends the ORM's SQL and values each time: right, only slower). Rows
+    come back as tuples, converted as the ORM converts them.
+    """
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        build: Callable[..., QuerySet],
+        params: Callable[..., list],
+    ) -> None:
+        self.model = model
+        self.build = build
+        self.params = params
+        self.written: dict[tuple, tuple[str, list]] = {}  # (alias, shape) -> SQL, converters
+
+    def rows(self, *, shape: Hashable = (), **values: object) -> list[tuple]:
+        alias = router.db_for_read(self.model)
+        connection = connections[alias]
+        params = self.params(connection, **values)
+        key = (alias, shape)
+        written = self.written.get(key)
+        if written is None:
+            compiler = self.build(**values).query.get_compiler(using=alias)
+            sql, compiled = compiler.as_sql()
+            columns = [found[0] for found in compiler.select[: compiler.col_count]]
+            converters = [
+                (position, functions, expression)
+                for position, (functions, expression) in compiler.get_converters(columns).items()
+            ]
+            if list(compiled) == params:
+                self.written[key] = (sql, converters)
+            else:
+                params = compiled
+        else:
+            sql, converters = written
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if not converters:
+            return rows
+        converted = []
+        for row in rows:
+            row = list(row)
+            for position, functions, expression in converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+            converted.append(tuple(row))
+        return converted
