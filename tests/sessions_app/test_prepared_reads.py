@@ -5,11 +5,14 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.db import connection
+from django.http import Http404
 
 from sessions_app.db import PreparedRead
 from sessions_app.models import Appointment, DateOverride
+from sessions_app.selectors import appointments as appointment_selectors
 from sessions_app.selectors import availability as availability_selectors
 from sessions_app.selectors import slots as slot_selectors
+from sessions_app.selectors.appointments import pairing_get_for_booking
 from sessions_app.selectors.availability import (
     availability_of_mentor,
     date_overrides_upcoming,
@@ -38,6 +41,14 @@ READS = {
     "overrides from today": (
         availability_selectors._OVERRIDES_UPCOMING,
         {"availability_id": 11, "today": date(2026, 5, 4)},
+    ),
+    "the pairing for booking, whole": (
+        appointment_selectors._PAIRING_FOR_BOOKING,
+        {"user": UserFactory.build(pk=11), "pairing_id": 12, "whole": True},
+    ),
+    "the pairing for booking, what the page shows": (
+        appointment_selectors._PAIRING_FOR_BOOKING,
+        {"user": UserFactory.build(pk=11), "pairing_id": 12, "whole": False},
     ),
 }
 
@@ -112,3 +123,27 @@ def test_free_times_the_availability_page_and_its_overrides_read_the_same_on_sql
             (date(2026, 5, 5), True, None)
         ]
     assert Appointment.objects.filter(status=Appointment.Status.BOOKED).count() == 2
+
+
+@pytest.mark.parametrize("whole", [True, False])
+def test_objects_come_as_the_orms_with_their_relations_and_deferred_fields(
+    db, pairing, mentee, other_mentee, whole, django_assert_num_queries
+):
+    orm = appointment_selectors._pairing_for_booking(
+        user=mentee, pairing_id=pairing.pk, whole=whole
+    ).get()
+
+    for _ in range(2):  # compiled, then from the SQL kept
+        with django_assert_num_queries(1):
+            found = pairing_get_for_booking(user=mentee, pairing_id=pairing.pk, whole=whole)
+            names = (found.mentor.name, found.mentee.name, found.cohort.ends_on, found.status)
+        assert names == (orm.mentor.name, orm.mentee.name, orm.cohort.ends_on, orm.status)
+        assert found.get_deferred_fields() == orm.get_deferred_fields()
+        for person in ("mentor", "mentee", "cohort"):
+            related, expected = getattr(found, person), getattr(orm, person)
+            assert related.pk == expected.pk
+            assert related.get_deferred_fields() == expected.get_deferred_fields()
+        assert found._state.db == "default"
+        assert not found._state.adding
+    with pytest.raises(Http404):
+        pairing_get_for_booking(user=other_mentee, pairing_id=pairing.pk, whole=whole)
