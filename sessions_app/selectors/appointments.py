@@ -49,6 +49,20 @@ def appointment_get_for_user(*, user: User, appointment_id: int) -> Appointment:
     return get_object_or_404(appointments_for_user(user=user), pk=appointment_id)
 
 
+# What a pairing's list of sessions shows of each: its start (linked), way to meet and state.
+SESSION_LIST_FIELDS = ("starts_at", "ends_at", "mode", "status", "reported_not_held")
+
+
+def appointments_listed_for_pairing(
+    *, pairing: Pairing, upcoming: bool, now: datetime
+) -> QuerySet[Appointment]:
+    """appointments_for_pairing with only what the pairing's list of sessions shows
+    (SESSION_LIST_FIELDS), without both people: most of the list's Python work was the ORM
+    building and reading their columns."""
+    sessions = appointments_for_pairing(pairing=pairing, upcoming=upcoming, now=now)
+    return sessions.select_related(None).only(*SESSION_LIST_FIELDS)
+
+
 # What a session's agenda and notes pages show of it (their views, _session_head.html, the
 # agenda and notes selectors): its times, way to meet, state, its pairing's status and both
 # people's names and zones.
