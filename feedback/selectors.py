@@ -44,6 +44,7 @@ from feedback.models import Feedback
 from pairings.models import Pairing
 from programmes.models import Cohort
 from programmes.selectors import cohorts_for_admin
+from sessions_app.db import PreparedRead
 from sessions_app.models import Appointment
 
 # How long after the occasion each kind is asked, reminded and answerable.
@@ -373,6 +374,33 @@ def feedback_waiting_for(*, user: User, now: datetime) -> QuerySet[Feedback]:
         .filter(open_filter(now=now))
         .order_by("asked_at", "pk")
     )
+
+
+def _waiting_listed(*, user: User, now: datetime, limit: int) -> QuerySet[Feedback]:
+    return feedback_listed(feedback_waiting_for(user=user, now=now))[:limit]
+
+
+def _waiting_params(connection, *, user: User, now: datetime, limit: int) -> list:
+    """_waiting_listed's values in its SQL's order: the person, then open_filter's."""
+    return [
+        user.pk,
+        Feedback.Kind.SESSION,
+        Feedback.Kind.CHECK_IN,
+        Pairing.Status.ACTIVE,
+        connection.ops.adapt_datetimefield_value(now - CLOSING_OPEN_FOR),
+        Feedback.Kind.CLOSING,
+        Pairing.Status.CLOSED,
+    ]
+
+
+_WAITING_LISTED = PreparedRead(Feedback, _waiting_listed, _waiting_params)
+
+
+def feedback_waiting_listed(*, user: User, now: datetime, limit: int) -> list[Feedback]:
+    """The first `limit` rows of feedback_waiting_for, read as feedback_listed reads them, by
+    SQL written once (sessions_app.db.PreparedRead): through the ORM, building and compiling
+    this query was a fifth of the Feedback page."""
+    return _WAITING_LISTED.objects(shape=limit, user=user, now=now, limit=limit)
 
 
 def feedback_history_for(*, user: User, now: datetime) -> QuerySet[Feedback]:

@@ -25,7 +25,7 @@ from feedback.selectors import (
     feedback_shared_with,
     feedback_view_for,
     feedback_views_for,
-    feedback_waiting_for,
+    feedback_waiting_listed,
 )
 from feedback.services import feedback_answer
 from mentoring.errors import DomainError
@@ -46,7 +46,7 @@ def feedback_list_view(request: HttpRequest) -> HttpResponse:
     show = "shared" if request.GET.get("show") == "shared" else "mine"
     waiting = feedback_views_for(
         viewer=request.user,
-        rows=feedback_listed(feedback_waiting_for(user=request.user, now=now))[:WAITING_ON_PAGE],
+        rows=feedback_waiting_listed(user=request.user, now=now, limit=WAITING_ON_PAGE),
         admin_cohort_ids=(),
     )
     if show == "shared":

@@ -20,6 +20,7 @@ from programmes.forms.hours import (
     time_field,
     window_times,
 )
+from sessions_app.forms import texts_translated
 from sessions_app.models import Availability
 from sessions_app.selectors.availability import SESSION_LENGTHS
 
@@ -39,6 +40,13 @@ def _length_choices_in(language: str | None) -> tuple[tuple[int, str], ...]:
         (minutes, ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes})
         for minutes in SESSION_LENGTHS
     )
+
+
+@lru_cache(maxsize=16)
+def _day_names_in(language: str | None) -> tuple[str, ...]:
+    """Monday to Sunday in `language` (the active one, part of the key), read through the
+    translations once: the hours editor writes each name twice."""
+    return tuple(str(WEEKDAYS[weekday]) for weekday in range(7))
 
 
 SAME_DAY = gettext_lazy("End after the start, on the same day (23:45 at the latest).")
@@ -91,13 +99,15 @@ class AvailabilityForm(QuickForm):
 
     def __init__(self, data: object = None, *, availability: Availability | None) -> None:
         super().__init__(data)
+        texts_translated(self)
         self.days = []
-        for weekday, day_name in WEEKDAYS.items():
+        first_from, then_from, to = _("From"), _("and from"), _("to")  # once, not per window
+        for weekday, day_name in enumerate(_day_names_in(get_language())):
             windows = []
             for n in range(1, WINDOWS_PER_DAY + 1):
                 opens, closes = f"window_{weekday}_{n}_from", f"window_{weekday}_{n}_to"
-                self.fields[opens] = time_field(_("From") if n == 1 else _("and from"))
-                self.fields[closes] = time_field(_("to"))
+                self.fields[opens] = time_field(first_from if n == 1 else then_from)
+                self.fields[closes] = time_field(to)
                 windows.append((opens, closes))
             self.days.append((weekday, day_name, windows))
         quicken(self)
@@ -199,6 +209,7 @@ class DateOverrideForm(QuickForm):
 
     def __init__(self, data: object = None, *, today: date) -> None:
         super().__init__(data, prefix="override")
+        texts_translated(self)
         self.today = today
         self.fields["date"].widget.attrs["min"] = today.isoformat()
 

@@ -50,6 +50,25 @@ def agenda_for(*, appointment: Appointment) -> QuerySet[AgendaItem]:
     return appointment.agenda.select_related("author").order_by("created_at", "pk")
 
 
+# What the agenda shows of an item: its kind, text, goal link, whether it is done, and its
+# author's name (or "added by you").
+AGENDA_ITEM_FIELDS = (
+    "kind",
+    "text",
+    "goal_id",
+    "done",
+    "appointment_id",
+    "author__display_name",
+    "author__email",
+)
+
+
+def agenda_shown(*, appointment: Appointment) -> QuerySet[AgendaItem]:
+    """agenda_for with only what the agenda shows (AGENDA_ITEM_FIELDS), not whole rows of the
+    items and their authors."""
+    return agenda_for(appointment=appointment).only(*AGENDA_ITEM_FIELDS)
+
+
 def session_is_editable(*, appointment: Appointment) -> bool:
     """Whether the pairing's people may still change this session's agenda, notes and actions."""
     return (
@@ -76,6 +95,18 @@ class SessionNotes:
     actions: list[ActionItem]
 
 
+# What the notes page shows of an action item: its text, whether it is done, its author's name
+# (or "yours"), and the date of the session whose agenda it was carried to.
+ACTION_FIELDS = (
+    "text",
+    "done",
+    "appointment_id",
+    "author__display_name",
+    "author__email",
+    "carried_to__appointment__starts_at",
+)
+
+
 def notes_for(*, appointment: Appointment, viewer: User) -> SessionNotes:
     """What `viewer` may read of a session's notes: their own note, the partner's only if it
     is shared (a private note never leaves its author), and both people's action items."""
@@ -86,8 +117,8 @@ def notes_for(*, appointment: Appointment, viewer: User) -> SessionNotes:
         else:
             partners = note
     actions = list(
-        appointment.actions.select_related("author", "carried_to__appointment").order_by(
-            "created_at", "pk"
-        )
+        appointment.actions.select_related("author", "carried_to__appointment")
+        .only(*ACTION_FIELDS)
+        .order_by("created_at", "pk")
     )
     return SessionNotes(mine=mine, partners=partners, actions=actions)

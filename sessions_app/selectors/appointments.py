@@ -10,12 +10,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from pairings.models import Pairing
 from pairings.selectors import pairings_for_user
 from pairings.selectors.agreements import channels_both_allow
+from sessions_app.db import PreparedRead
 from sessions_app.models import Appointment, Availability
 from sessions_app.selectors.slots import Slot, SlotPlan, calendar_busy_of, slot_plan
 
@@ -45,6 +47,45 @@ def appointments_upcoming_for(*, user: User, now: datetime) -> QuerySet[Appointm
 def appointment_get_for_user(*, user: User, appointment_id: int) -> Appointment:
     """One of the user's own sessions, or 404: ids leak nothing to anyone outside the pairing."""
     return get_object_or_404(appointments_for_user(user=user), pk=appointment_id)
+
+
+# What a pairing's list of sessions shows of each: its start (linked), way to meet and state.
+SESSION_LIST_FIELDS = ("starts_at", "ends_at", "mode", "status", "reported_not_held")
+
+
+def appointments_listed_for_pairing(
+    *, pairing: Pairing, upcoming: bool, now: datetime
+) -> QuerySet[Appointment]:
+    """appointments_for_pairing with only what the pairing's list of sessions shows
+    (SESSION_LIST_FIELDS), without both people: most of the list's Python work was the ORM
+    building and reading their columns."""
+    sessions = appointments_for_pairing(pairing=pairing, upcoming=upcoming, now=now)
+    return sessions.select_related(None).only(*SESSION_LIST_FIELDS)
+
+
+# What a session's agenda and notes pages show of it (their views, _session_head.html, the
+# agenda and notes selectors): its times, way to meet, state, its pairing's status and both
+# people's names and zones.
+SESSION_PAGE_FIELDS = (
+    "status",
+    "starts_at",
+    "ends_at",
+    "mode",
+    "reported_not_held",
+    "mentor_id",
+    "mentee_id",
+    "pairing__status",
+    *(f"{person}__{field}" for person in ("mentor", "mentee") for field in _PERSON_FIELDS),
+)
+
+
+def appointment_get_for_page(*, user: User, appointment_id: int) -> Appointment:
+    """appointment_get_for_user (404 for anyone outside the session) with only what its agenda
+    and notes pages show (SESSION_PAGE_FIELDS): whole rows of both people, the pairing and its
+    cohort were three quarters of the query's Python work. A change reads whole rows."""
+    sessions = appointments_for_user(user=user).select_related(None)
+    sessions = sessions.select_related("mentor", "mentee", "pairing").only(*SESSION_PAGE_FIELDS)
+    return get_object_or_404(sessions, pk=appointment_id)
 
 
 # What the page to move a session shows of it (the view, its template, slot_plan): its status
@@ -92,15 +133,28 @@ BOOKING_PAGE_FIELDS = (
 )
 
 
+def _pairing_for_booking(*, user: User, pairing_id: int, whole: bool) -> QuerySet[Pairing]:
+    pairings = pairings_for_user(user=user).select_related(None)
+    pairings = pairings.select_related("cohort", "mentor", "mentee").filter(pk=pairing_id)
+    return pairings if whole else pairings.only(*BOOKING_PAGE_FIELDS)
+
+
+# The pairing, its cohort and both people, for the booking pages: their SQL written once.
+_PAIRING_FOR_BOOKING = PreparedRead(
+    Pairing,
+    _pairing_for_booking,
+    lambda connection, *, user, pairing_id, whole: [user.pk, user.pk, pairing_id],
+)
+
+
 def pairing_get_for_booking(*, user: User, pairing_id: int, whole: bool = True) -> Pairing:
     """pairing_get_for_user (404 for anyone outside the pairing) with the cohort and both
     people but not their profiles, which the booking pages never read. Not `whole`: only what
     the page shows (BOOKING_PAGE_FIELDS); a booking reads whole rows, its services read more."""
-    pairings = pairings_for_user(user=user).select_related(None)
-    pairings = pairings.select_related("cohort", "mentor", "mentee")
-    if not whole:
-        pairings = pairings.only(*BOOKING_PAGE_FIELDS)
-    return get_object_or_404(pairings, pk=pairing_id)
+    found = _PAIRING_FOR_BOOKING.objects(shape=whole, user=user, pairing_id=pairing_id, whole=whole)
+    if not found:
+        raise Http404("No Pairing matches the given query.")
+    return found[0]
 
 
 def appointments_next_in_pairing(*, pairing: Pairing, now: datetime, limit: int) -> list:

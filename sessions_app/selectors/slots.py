@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import BigIntegerField, Func, Q
+from django.db.models import BigIntegerField, Func, Q, QuerySet
 
 from accounts.models import User
+from sessions_app.db import PreparedRead
 from sessions_app.models import Appointment, Availability, BusyInterval, DateOverride
 from sessions_app.selectors.availability import (
     DayHours,
@@ -126,14 +127,57 @@ class _Seconds(Func):
         return super().as_sql(compiler, connection, template=template, **extra_context)
 
 
+def _busy_query(*, people: list[int], start: datetime, end: datetime) -> QuerySet:
+    return BusyInterval.objects.filter(
+        connection__user_id__in=people, starts_at__lt=end, ends_at__gt=start
+    ).values_list(_Seconds("starts_at"), _Seconds("ends_at", up=True))
+
+
+def _busy_params(connection, *, people: list[int], start: datetime, end: datetime) -> list:
+    adapt = connection.ops.adapt_datetimefield_value
+    return [*people, adapt(start), adapt(end)]  # keyword filters in the order of their names
+
+
+_BUSY = PreparedRead(BusyInterval, _busy_query, _busy_params)
+
+
 def calendar_busy_of(*, people: list[int], start: datetime, end: datetime) -> list[tuple[int, int]]:
     """These people's busy times from their connected calendars overlapping [start, end), as
     POSIX seconds (start rounded down, end up); one query."""
-    return list(
-        BusyInterval.objects.filter(
-            connection__user_id__in=people, starts_at__lt=end, ends_at__gt=start
-        ).values_list(_Seconds("starts_at"), _Seconds("ends_at", up=True))
+    return _BUSY.rows(shape=len(people), people=people, start=start, end=end)
+
+
+def _booked_query(
+    *, people: list[int], since: datetime, until: datetime, exclude: int | None
+) -> QuerySet:
+    booked = Appointment.objects.filter(
+        Q(mentor_id__in=people) | Q(mentee_id__in=people),
+        status=Appointment.Status.BOOKED,
+        blocked_from__lt=until,
+        blocked_until__gt=since,
     )
+    if exclude is not None:
+        booked = booked.exclude(pk=exclude)
+    return booked.values_list(
+        _Seconds("blocked_from"),
+        _Seconds("blocked_until", up=True),
+        "mentor_id",
+        _Seconds("starts_at"),
+    )
+
+
+def _booked_params(
+    connection, *, people: list[int], since: datetime, until: datetime, exclude: int | None
+) -> list:
+    adapt = connection.ops.adapt_datetimefield_value
+    # Keyword filters go in the order of their names (Q sorts them).
+    found = [*people, *people, adapt(until), adapt(since), Appointment.Status.BOOKED]
+    return found if exclude is None else [*found, exclude]
+
+
+# Both people's booked sessions overlapping [since, until): (blocked from, blocked until, mentor,
+# start) in POSIX seconds, the blocked span rounded outwards.
+_BOOKED = PreparedRead(Appointment, _booked_query, _booked_params)
 
 
 def _free_in_window(
@@ -216,15 +260,13 @@ def slot_plan(
     query_from = datetime.fromtimestamp(_instant(week_from, time(), zone, last=False), UTC)
     query_to = datetime.fromtimestamp(_instant(week_to, time(), zone, last=False), UTC)
     people = [mentor.pk] if mentee is None else [mentor.pk, mentee.pk]
-    booked = Appointment.objects.filter(
-        Q(mentor_id__in=people) | Q(mentee_id__in=people),
-        status=Appointment.Status.BOOKED,
-        blocked_from__lt=query_to,
-        blocked_until__gt=query_from,
+    rows = _BOOKED.rows(
+        shape=(len(people), exclude_appointment_id is None),
+        people=people,
+        since=query_from,
+        until=query_to,
+        exclude=exclude_appointment_id,
     )
-    if exclude_appointment_id is not None:
-        booked = booked.exclude(pk=exclude_appointment_id)
-    rows = booked.values_list("blocked_from", "blocked_until", "mentor_id", "starts_at")
 
     if calendar_busy is None:
         calendar_busy = calendar_busy_of(people=people, start=query_from, end=query_to)
@@ -233,8 +275,8 @@ def slot_plan(
     spans: list[tuple[int, int]] = list(calendar_busy)  # POSIX seconds
     for blocked_from, blocked_until, mentor_id, starts_at in rows:
         if mentor_id == mentor.pk:
-            per_week[_monday(starts_at.astimezone(zone).date())] += 1
-        spans.append((math.floor(blocked_from.timestamp()), math.ceil(blocked_until.timestamp())))
+            per_week[_monday(datetime.fromtimestamp(starts_at, zone).date())] += 1
+        spans.append((blocked_from, blocked_until))
     spans.sort()
     starts: list[int] = []
     ends: list[int] = []  # busy spans, merged: both lists ascend

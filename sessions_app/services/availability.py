@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mentoring.errors import DomainError
-from sessions_app.live import booking_rules_changed
 from sessions_app.models import Availability, DateOverride, WeeklyWindow
 from sessions_app.selectors.availability import SESSION_LENGTHS, local_today
 
@@ -55,16 +54,22 @@ def availability_save(
     availability.weekly_limit = weekly_limit
     availability.horizon_weeks = horizon_weeks
     availability.full_clean()
-    availability.save()
-    availability.windows.all().delete()
+    # One DELETE, without the collector's read of the rows and a post_delete (a bump of the
+    # kept rules) for each: nothing refers to a window.
+    old_windows = WeeklyWindow.objects.filter(availability=availability)
+    old_windows._raw_delete(old_windows.db)
     rows = [
         WeeklyWindow(availability=availability, weekday=weekday, starts=starts, ends=ends)
         for weekday, starts, ends in sorted(windows)
     ]
     for row in rows:
-        row.full_clean(exclude=["availability"])
+        # The table's checks (ends after starts, weekday 0-6) are _check_windows' and the
+        # weekday's validator: asked of the database again, they were two queries a window.
+        row.full_clean(exclude=["availability"], validate_constraints=False)
     WeeklyWindow.objects.bulk_create(rows)
-    booking_rules_changed(mentor_ids=[mentor.pk])  # a bulk create sends no signal
+    # Saved last: its post_save bumps the mentor's kept booking rules once (receivers.py), after
+    # the windows' bulk writes, which send no signal.
+    availability.save()
     return availability
 
 

@@ -18,8 +18,8 @@ from mentoring.htmx import is_htmx
 from sessions_app.forms.agenda import ActionItemForm, AgendaItemForm, PickForm, SessionNoteForm
 from sessions_app.models import Appointment
 from sessions_app.selectors.agenda import (
-    agenda_for,
     agenda_is_open,
+    agenda_shown,
     appointments_by_day,
     my_agenda_for,
     notes_are_open,
@@ -27,7 +27,7 @@ from sessions_app.selectors.agenda import (
     partner_in,
     session_is_editable,
 )
-from sessions_app.selectors.appointments import appointment_get_for_user
+from sessions_app.selectors.appointments import appointment_get_for_page, appointment_get_for_user
 from sessions_app.services.agenda import (
     action_item_add,
     action_item_remove,
@@ -85,7 +85,7 @@ def _agenda_render(
     context = {
         "appointment": appointment,
         "partner": partner_in(appointment=appointment, user=request.user),
-        "items": agenda_for(appointment=appointment),
+        "items": agenda_shown(appointment=appointment),
         "open": agenda_is_open(appointment=appointment),
         "form": form or AgendaItemForm(),
         "error": error,
@@ -101,9 +101,10 @@ def _agenda_render(
 @require_http_methods(["GET", "POST"])
 def agenda_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
     """GET: the agenda. POST `op`: add an item, tick one (done=1/0), or remove one's own."""
-    appointment = appointment_get_for_user(user=request.user, appointment_id=appointment_id)
     if request.method == "GET":
+        appointment = appointment_get_for_page(user=request.user, appointment_id=appointment_id)
         return _agenda_render(request, appointment)
+    appointment = appointment_get_for_user(user=request.user, appointment_id=appointment_id)
     op = request.POST.get("op")
     form = error = None
     if op == "add":
@@ -137,7 +138,10 @@ def notes_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
     POST `op`: note (save mine), action_add, action_tick (done=1/0), action_remove.
     """
-    appointment = appointment_get_for_user(user=request.user, appointment_id=appointment_id)
+    if request.method == "GET":
+        appointment = appointment_get_for_page(user=request.user, appointment_id=appointment_id)
+    else:
+        appointment = appointment_get_for_user(user=request.user, appointment_id=appointment_id)
     note_form = action_form = error = None
     if request.method == "POST":
         op = request.POST.get("op")

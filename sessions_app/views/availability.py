@@ -182,7 +182,7 @@ def _page(
     upcoming = (
         None
         if availability is None
-        else list(date_overrides_upcoming(availability=availability, today=today))
+        else date_overrides_upcoming(availability=availability, today=today)
     )
     context = {
         "form": form or AvailabilityForm(availability=availability),

@@ -22,7 +22,6 @@ from accounts.models import User
 from mentoring.errors import DomainError
 from mentoring.live import counters_known
 from pairings.models import Pairing
-from pairings.selectors import pairing_get_for_user
 from pairings.selectors.agreements import partner_phone_for, phone_display
 from sessions_app.forms.booking import (
     AppointmentBookForm,
@@ -37,7 +36,7 @@ from sessions_app.selectors.agenda import partner_in
 from sessions_app.selectors.appointments import (
     appointment_get_for_moving,
     appointment_get_for_user,
-    appointments_for_pairing,
+    appointments_listed_for_pairing,
     appointments_next_in_pairing,
     booking_modes_for,
     first_session_in_person_due,
@@ -386,9 +385,12 @@ def appointment_cancel_view(request: HttpRequest, appointment_id: int) -> HttpRe
 @login_required
 def pairing_sessions_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
     """A pairing's sessions: the ones to come, or (show=past) past and cancelled ones."""
-    pairing = pairing_get_for_user(user=request.user, pairing_id=pairing_id)
+    # Only its status and both people's names: what the booking pages read of it too.
+    pairing = pairing_get_for_booking(user=request.user, pairing_id=pairing_id, whole=False)
     past = request.GET.get("show") == "past"
-    sessions = appointments_for_pairing(pairing=pairing, upcoming=not past, now=timezone.now())
+    sessions = appointments_listed_for_pairing(
+        pairing=pairing, upcoming=not past, now=timezone.now()
+    )
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from feedback import selectors
 from feedback.models import Feedback
 from feedback.services import FeedbackRefused, feedback_answer
 from feedback.tasks import feedback_scan_task
@@ -586,6 +587,31 @@ def test_the_feedback_page_lists_what_waits_and_what_was_answered(client, pairin
     assert "Start on time." in answers_part
     assert "Your words are yours alone: shared with nobody." in answers_part
     assert "Change your answer" in answers_part
+
+
+def test_what_waits_is_read_as_the_orm_reads_it_by_sql_written_once(
+    pairing, mentee, django_assert_num_queries
+):
+    for hours_ago in (2, 4, 6):
+        asked_now(pairing, hours_ago=hours_ago)
+    now = timezone.now()
+    values = {"user": mentee, "now": now, "limit": 2}
+    query = selectors._waiting_listed(**values)
+    _sql, compiled = query.query.get_compiler(using="default").as_sql()
+    assert selectors._waiting_params(connection, **values) == list(compiled)
+    expected = list(query)
+
+    for _ in range(2):  # compiled, then from the SQL kept
+        with django_assert_num_queries(1):
+            found = selectors.feedback_waiting_listed(**values)
+            shown = [(row.pk, row.pairing.mentor.name, row.appointment.starts_at) for row in found]
+        assert shown == [
+            (row.pk, row.pairing.mentor.name, row.appointment.starts_at) for row in expected
+        ]
+        assert [row.get_deferred_fields() for row in found] == [
+            row.get_deferred_fields() for row in expected
+        ]
+    assert len(found) == 2
 
 
 def test_the_feedback_page_says_so_when_there_is_nothing(client, mentee):

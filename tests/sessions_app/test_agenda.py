@@ -527,3 +527,28 @@ def test_two_bookings_carrying_over_at_once_carry_each_action_once(pairing, last
         thread.join()
 
     assert list(booked.agenda.values_list("text", flat=True)) == ["Practise the talk"]
+
+
+def test_the_notes_and_agenda_pages_make_as_many_queries_for_ten_items_as_for_one(
+    client, last, upcoming, mentor, mentee, django_assert_num_queries
+):
+    """Their reads hold only what the pages show: no field of an item, its author, the session
+    it was carried to or the session itself is read again row by row."""
+    action_item_add(appointment=last, author=mentee, text="Ask HR about the course")
+    agenda_item_add(appointment=upcoming, author=mentor, text="Your promotion case", kind="topic")
+    client.force_login(mentee)
+    counts = {}
+    for url in (notes_url(last), agenda_url(upcoming)):
+        with CaptureQueriesContext(connection) as one:
+            assert client.get(url).status_code == 200
+        counts[url] = len(one)
+    for n in range(9):
+        author = mentor if n % 2 else mentee
+        action_item_add(appointment=last, author=author, text=f"Action {n}")
+        agenda_item_add(appointment=upcoming, author=author, text=f"Topic {n}", kind="topic")
+
+    for url, count in counts.items():
+        with django_assert_num_queries(count):
+            page = client.get(url).content.decode()
+        assert "Action 8" in page or "Topic 8" in page
+        assert "Bob" in page or "Alice" in page

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mentoring.errors import DomainError
+from sessions_app import live
 from sessions_app.models import Appointment, Availability, DateOverride
 from sessions_app.services.availability import (
     availability_save,
@@ -79,6 +80,32 @@ def test_saving_again_replaces_the_rules_and_the_weekly_windows(mentor, publishe
     assert [(w.weekday, w.starts, w.ends) for w in availability.windows.all()] == [
         (2, time(13), time(15))
     ]
+
+
+def test_saving_14_windows_over_14_makes_as_many_queries_and_bumps_as_1_over_1(mentor, monkeypatch):
+    """The old windows go in one delete, and the mentor's kept booking rules are bumped once,
+    not once a window."""
+    bumps = []
+    bump = live.bump_now_and_on_commit
+    monkeypatch.setattr(
+        live, "bump_now_and_on_commit", lambda keys: bumps.append(keys) or bump(keys)
+    )
+    two_a_day = [
+        (day, hours, hours.replace(hour=hours.hour + 2))
+        for day in range(7)
+        for hours in (time(9), time(14))
+    ]
+    counted = {}
+    for windows in ([two_a_day[0]], two_a_day):
+        availability_save(mentor=mentor, **rules(windows=windows))  # the ones to replace
+        bumps.clear()
+        with CaptureQueriesContext(connection) as saving:
+            availability_save(mentor=mentor, **rules(windows=windows))
+        counted[len(windows)] = (len(saving), len(bumps))
+
+    assert counted[14] == counted[1]
+    assert counted[1][1] == 1
+    assert Availability.objects.get(mentor=mentor).windows.count() == 14
 
 
 def test_overlapping_windows_on_one_day_are_refused(mentor):

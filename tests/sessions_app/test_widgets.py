@@ -7,10 +7,13 @@ from pathlib import Path
 import pytest
 from django import forms
 from django.forms.utils import ErrorList
+from django.utils import translation
+from django.utils.dates import WEEKDAYS
 from django.utils.html import conditional_escape
 
 from mentoring.quickforms import QUICK_WIDGETS, QuickErrorList, QuickForm
 from programmes.forms.hours import time_field
+from sessions_app.forms import availability as availability_forms
 from sessions_app.forms.availability import AvailabilityForm, DateOverrideForm
 
 
@@ -527,3 +530,33 @@ def test_the_week_view_reads_as_its_template_wrote_it(language, links):
         written = engine.get_template("sessions_app/availability/_week.html")
         assert written.template.render(Context(context)) == wanted
     assert "45-minute session" in wanted or language != "en"
+
+
+def _availability_forms_html() -> str:
+    rules = AvailabilityForm(availability=None)
+    override = DateOverrideForm(today=date(2026, 3, 2))
+    shown = [rules[name].as_field_group() for name in AvailabilityForm.base_fields]
+    shown += [override[name].as_field_group() for name in DateOverrideForm.base_fields]
+    return "".join(shown) + rules.hours_editor()
+
+
+def test_the_availability_forms_translated_once_per_language_read_as_their_lazy_texts(
+    monkeypatch,
+):
+    """Labels, help texts, choices and day names read from the per-language copy are the ones
+    the lazy texts give, in each language, whichever language came first."""
+    shown = {}
+    for language in ("en", "es", "de", "en"):
+        with translation.override(language):
+            shown[language] = _availability_forms_html()
+            with monkeypatch.context() as lazy:
+                lazy.setattr(availability_forms, "texts_translated", lambda form: None)
+                lazy.setattr(
+                    availability_forms,
+                    "_day_names_in",
+                    lambda language: tuple(str(name) for name in WEEKDAYS.values()),
+                )
+                assert shown[language] == _availability_forms_html()
+    assert len(set(shown.values())) == 3  # each language its own words
+    assert "lunes" in shown["es"]
+    assert "Montag" in shown["de"]
