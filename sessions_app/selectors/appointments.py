@@ -14,10 +14,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from mentoring.prepared import PreparedQuery
 from pairings.models import Pairing
 from pairings.selectors import pairings_for_user
 from pairings.selectors.agreements import channels_both_allow
-from sessions_app.db import PreparedRead
 from sessions_app.models import Appointment, Availability
 from sessions_app.selectors.slots import Slot, SlotPlan, calendar_busy_of, slot_plan
 
@@ -133,25 +133,22 @@ BOOKING_PAGE_FIELDS = (
 )
 
 
-def _pairing_for_booking(*, user: User, pairing_id: int, whole: bool) -> QuerySet[Pairing]:
-    pairings = pairings_for_user(user=user).select_related(None)
+def _pairing_for_booking(*, user_id: int, pairing_id: int, whole: bool) -> QuerySet[Pairing]:
+    pairings = pairings_for_user(user=User(pk=user_id)).select_related(None)
     pairings = pairings.select_related("cohort", "mentor", "mentee").filter(pk=pairing_id)
     return pairings if whole else pairings.only(*BOOKING_PAGE_FIELDS)
 
 
-# The pairing, its cohort and both people, for the booking pages: their SQL written once.
-_PAIRING_FOR_BOOKING = PreparedRead(
-    Pairing,
-    _pairing_for_booking,
-    lambda connection, *, user, pairing_id, whole: [user.pk, user.pk, pairing_id],
-)
+# The pairing, its cohort and both people, for the booking pages: compiled once
+# (mentoring.prepared).
+_PAIRING_FOR_BOOKING = PreparedQuery(_pairing_for_booking, "user_id", "pairing_id")
 
 
 def pairing_get_for_booking(*, user: User, pairing_id: int, whole: bool = True) -> Pairing:
     """pairing_get_for_user (404 for anyone outside the pairing) with the cohort and both
     people but not their profiles, which the booking pages never read. Not `whole`: only what
     the page shows (BOOKING_PAGE_FIELDS); a booking reads whole rows, its services read more."""
-    found = _PAIRING_FOR_BOOKING.objects(shape=whole, user=user, pairing_id=pairing_id, whole=whole)
+    found = _PAIRING_FOR_BOOKING(user_id=user.pk, pairing_id=pairing_id, whole=whole)
     if not found:
         raise Http404("No Pairing matches the given query.")
     return found[0]

@@ -11,7 +11,7 @@ from django.db.models import Exists, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from sessions_app.db import PreparedRead
+from mentoring.prepared import PreparedQuery
 from sessions_app.models import Availability, DateOverride, WeeklyWindow
 
 SESSION_LENGTHS = (15, 30, 45, 60, 90)  # the lengths a mentor may offer, in minutes
@@ -89,7 +89,8 @@ _AVAILABILITY_FIELDS = tuple(field.attname for field in Availability._meta.concr
 _WINDOW_FIELDS = tuple(field.attname for field in WeeklyWindow._meta.concrete_fields)
 
 
-def _availability_query(*, user: User) -> QuerySet:
+def _availability_query(*, user_id: int) -> QuerySet:
+    user = User(pk=user_id)
     return (
         Availability.objects.filter(mentor=user)
         .annotate(offers=Exists(_offering(user)))
@@ -98,27 +99,22 @@ def _availability_query(*, user: User) -> QuerySet:
 
 
 # The user's availability (its fields, then whether they offer sessions), and the weekly windows
-# of an availability in their order, as rows: their SQL written once (sessions_app.db).
-_AVAILABILITY = PreparedRead(
-    Availability,
-    _availability_query,
-    lambda connection, *, user: [1, user.pk, user.pk],  # EXISTS(SELECT 1 ...), its user, ours
-)
-_WINDOWS = PreparedRead(
-    WeeklyWindow,
+# of an availability in their order, as rows: compiled once (mentoring.prepared).
+_AVAILABILITY = PreparedQuery(_availability_query, "user_id")
+_WINDOWS = PreparedQuery(
     lambda *, availability_id: WeeklyWindow.objects.filter(
         availability_id=availability_id
     ).values_list(*_WINDOW_FIELDS),
-    lambda connection, *, availability_id: [availability_id],
+    "availability_id",
 )
 
 
 def availability_of_mentor(*, user: User) -> tuple[bool, Availability | None]:
     """(offers_sessions, availability_for) of the user, for their availability page: the
     check rides on the availability's query, so a mentor who has published costs two queries
-    (availability, windows) instead of three. Both are sent as SQL written once: through the
-    ORM with its prefetch they were a sixth of the page."""
-    found = _AVAILABILITY.rows(user=user)
+    (availability, windows) instead of three. Both are compiled once (mentoring.prepared):
+    through the ORM with its prefetch they were a sixth of the page."""
+    found = _AVAILABILITY(user_id=user.pk)
     if not found:
         return offers_sessions(user=user), None
     alias = router.db_for_read(Availability)
@@ -127,7 +123,7 @@ def availability_of_mentor(*, user: User) -> tuple[bool, Availability | None]:
     windows = availability.windows.all()  # as a prefetch keeps them: filtered, then filled
     windows._result_cache = [
         WeeklyWindow.from_db(alias, _WINDOW_FIELDS, row)
-        for row in _WINDOWS.rows(availability_id=availability.pk)
+        for row in _WINDOWS(availability_id=availability.pk)
     ]
     windows._prefetch_done = True
     availability._prefetched_objects_cache = {"windows": windows}
@@ -135,27 +131,24 @@ def availability_of_mentor(*, user: User) -> tuple[bool, Availability | None]:
 
 
 _OVERRIDE_FIELDS = tuple(field.attname for field in DateOverride._meta.concrete_fields)
-_OVERRIDES_UPCOMING = PreparedRead(
-    DateOverride,
+_OVERRIDES_UPCOMING = PreparedQuery(
     lambda *, availability_id, today: (
         DateOverride.objects.filter(availability_id=availability_id, date__gte=today)
         .order_by("date", "starts")
         .values_list(*_OVERRIDE_FIELDS)
     ),
-    lambda connection, *, availability_id, today: [
-        availability_id,
-        connection.ops.adapt_datefield_value(today),
-    ],
+    "availability_id",
+    "today",
 )
 
 
 def date_overrides_upcoming(*, availability: Availability, today: date) -> list[DateOverride]:
     """The mentor's days off and extra hours from `today` on, soonest first; one query, its
-    SQL written once."""
+    compiled once."""
     alias = router.db_for_read(DateOverride)
     return [
         DateOverride.from_db(alias, _OVERRIDE_FIELDS, row)
-        for row in _OVERRIDES_UPCOMING.rows(availability_id=availability.pk, today=today)
+        for row in _OVERRIDES_UPCOMING(availability_id=availability.pk, today=today)
     ]
 
 

@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import BigIntegerField, Func, Q, QuerySet
 
 from accounts.models import User
-from sessions_app.db import PreparedRead
+from mentoring.prepared import PreparedQuery
 from sessions_app.models import Appointment, Availability, BusyInterval, DateOverride
 from sessions_app.selectors.availability import (
     DayHours,
@@ -133,18 +133,13 @@ def _busy_query(*, people: list[int], start: datetime, end: datetime) -> QuerySe
     ).values_list(_Seconds("starts_at"), _Seconds("ends_at", up=True))
 
 
-def _busy_params(connection, *, people: list[int], start: datetime, end: datetime) -> list:
-    adapt = connection.ops.adapt_datetimefield_value
-    return [*people, adapt(start), adapt(end)]  # keyword filters in the order of their names
-
-
-_BUSY = PreparedRead(BusyInterval, _busy_query, _busy_params)
+_BUSY = PreparedQuery(_busy_query, "people", "start", "end")  # compiled once (mentoring.prepared)
 
 
 def calendar_busy_of(*, people: list[int], start: datetime, end: datetime) -> list[tuple[int, int]]:
     """These people's busy times from their connected calendars overlapping [start, end), as
     POSIX seconds (start rounded down, end up); one query."""
-    return _BUSY.rows(shape=len(people), people=people, start=start, end=end)
+    return _BUSY(people=people, start=start, end=end)
 
 
 def _booked_query(
@@ -166,18 +161,9 @@ def _booked_query(
     )
 
 
-def _booked_params(
-    connection, *, people: list[int], since: datetime, until: datetime, exclude: int | None
-) -> list:
-    adapt = connection.ops.adapt_datetimefield_value
-    # Keyword filters go in the order of their names (Q sorts them).
-    found = [*people, *people, adapt(until), adapt(since), Appointment.Status.BOOKED]
-    return found if exclude is None else [*found, exclude]
-
-
 # Both people's booked sessions overlapping [since, until): (blocked from, blocked until, mentor,
-# start) in POSIX seconds, the blocked span rounded outwards.
-_BOOKED = PreparedRead(Appointment, _booked_query, _booked_params)
+# start) in POSIX seconds, the blocked span rounded outwards; compiled once (mentoring.prepared).
+_BOOKED = PreparedQuery(_booked_query, "people", "since", "until", "exclude")
 
 
 def _free_in_window(
@@ -260,8 +246,7 @@ def slot_plan(
     query_from = datetime.fromtimestamp(_instant(week_from, time(), zone, last=False), UTC)
     query_to = datetime.fromtimestamp(_instant(week_to, time(), zone, last=False), UTC)
     people = [mentor.pk] if mentee is None else [mentor.pk, mentee.pk]
-    rows = _BOOKED.rows(
-        shape=(len(people), exclude_appointment_id is None),
+    rows = _BOOKED(
         people=people,
         since=query_from,
         until=query_to,
