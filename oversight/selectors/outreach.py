@@ -19,6 +19,28 @@ _ROLES = {
 }
 
 
+# What the nudge page shows of a pairing: its status, its cohort's name and its two people's.
+NUDGE_PAGE_FIELDS = (
+    "status",
+    "cohort__name",
+    *(
+        f"{person}__{field}"
+        for person in ("mentor", "mentee")
+        for field in ("display_name", "email")
+    ),
+)
+
+
+def pairing_get_for_nudge_page(*, user: User, pairing_id: int) -> Pairing:
+    """pairings.selectors.pairing_get_for_admin for the nudge page's GET: the same pairings,
+    read with only what the page shows (NUDGE_PAGE_FIELDS). Sending a nudge reads whole rows:
+    the service sends emails."""
+    pairings = Pairing.objects.filter(cohort__in=cohorts_for_admin(user=user)).select_related(
+        "cohort", "mentor", "mentee"
+    )
+    return get_object_or_404(pairings.only(*NUDGE_PAGE_FIELDS), pk=pairing_id)
+
+
 def announcement_get_for_admin(*, user: User, announcement_id: int) -> Announcement:
     return get_object_or_404(
         Announcement.objects.filter(cohort__in=cohorts_for_admin(user=user)).select_related(
