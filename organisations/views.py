@@ -116,12 +116,15 @@ def _detail(request: HttpRequest, organisation: Organisation, **forms: object) -
     context = {
         "organisation": organisation,
         "is_owner": is_owner,
-        "cohorts": organisation.cohorts.order_by("-starts_on", "name", "pk"),
+        # What the tables show of each, as values: no model rows built for them.
+        "cohorts": organisation.cohorts.order_by("-starts_on", "name", "pk").values(
+            "name", "starts_on", "ends_on"
+        ),
         "page": page,
         "query": urlencode({"role": role}) if role else "",
         "role": role,
         "roles": [(value, str(label)) for value, label in Role.choices],  # translated once
-        "domains": organisation.domains.all(),
+        "domains": organisation.domains.values("domain", "verified_at"),
         "admin_form": OrganisationAdminForm(),
         "domain_form": OrganisationDomainForm(),
         "trail": _labelled(
