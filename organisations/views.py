@@ -36,6 +36,7 @@ from organisations.selectors import (
     organisation_people,
     organisation_trail,
     organisations_administered,
+    people_rows_of,
 )
 from organisations.services import (
     membership_remove,
@@ -110,7 +111,7 @@ def _detail(request: HttpRequest, organisation: Organisation, **forms: object) -
         request.GET.get("page"),
     )
     page.object_list = _labelled(
-        page.object_list, role=Role.choices, source=Membership.Source.choices
+        people_rows_of(page.object_list), role=Role.choices, source=Membership.Source.choices
     )
     is_owner = organisation.viewer_role == Role.OWNER
     context = {
