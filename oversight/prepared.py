@@ -21,8 +21,8 @@ from datetime import UTC, date, datetime
 from threading import Lock
 from typing import Any
 
-from django.db import connections
-from django.db.models import QuerySet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
 
 # Values no request has: an id past any row's, times before the platform.
 STAND_IN_IDS = (987_654_321, 987_654_322, 987_654_323)
@@ -132,3 +132,10 @@ def _run(compiled: _Compiled, alias: str, values: dict[str, object]) -> list[dic
             row[position] = value
         rows.append(dict(zip(names, row, strict=True)))
     return rows
+
+
+def loaded(model: type[Model], **values: object) -> Model:
+    """A row of `model` as the database gave these of its fields (the others deferred): for
+    a prepared query's values that go on as a model instance."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])

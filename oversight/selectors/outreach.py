@@ -3,14 +3,13 @@ progress, who an announcement reaches. Scoped to the admin's cohorts (404 otherw
 
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from oversight.models import Announcement, AnnouncementDelivery, Nudge
-from oversight.prepared import STAND_IN_IDS, PreparedQuery
+from oversight.prepared import STAND_IN_IDS, PreparedQuery, loaded
 from pairings.models import Pairing
 from programmes.models import Cohort, Enrolment
 from programmes.selectors import cohorts_for_admin, cohorts_run_by
@@ -49,12 +48,6 @@ _NUDGE_PAGE_PAIRING = PreparedQuery(
 )
 
 
-def _loaded(model: type[Model], **values: object) -> Model:
-    """A row of `model` as the database gave these of its fields (the others deferred)."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
-
-
 def pairing_get_for_nudge_page(*, user: User, pairing_id: int) -> Pairing:
     """pairings.selectors.pairing_get_for_admin for the nudge page's GET: the same pairings
     (404 for any other), read with only what the page shows (NUDGE_PAGE_VALUES), in one query
@@ -66,7 +59,7 @@ def pairing_get_for_nudge_page(*, user: User, pairing_id: int) -> Pairing:
     if not found:
         raise Http404
     row = found[0]
-    pairing = _loaded(
+    pairing = loaded(
         Pairing,
         id=row["pk"],
         status=row["status"],
@@ -74,9 +67,9 @@ def pairing_get_for_nudge_page(*, user: User, pairing_id: int) -> Pairing:
         mentor_id=row["mentor_id"],
         mentee_id=row["mentee_id"],
     )
-    pairing.cohort = _loaded(Cohort, id=row["cohort_id"], name=row["cohort__name"])
+    pairing.cohort = loaded(Cohort, id=row["cohort_id"], name=row["cohort__name"])
     for person in ("mentor", "mentee"):
-        user = _loaded(
+        user = loaded(
             User,
             id=row[f"{person}_id"],
             display_name=row[f"{person}__display_name"],

@@ -1,18 +1,29 @@
 """Queries compiled once (oversight.prepared) give what the ORM gives, for any values run with
 them; a query whose stand-ins the ORM changes on the way to the database runs through the ORM.
-The cohort's headline ratings are the feedback app's summary."""
+The cohort's headline ratings are the feedback app's summary; the report's cohort is read for
+its admins only."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import reverse
 
 from feedback.models import Feedback
 from feedback.selectors import feedback_rating_summary_for_cohort
+from organisations.models import Membership, Role
+from organisations.services import membership_ensure
 from oversight.prepared import STAND_IN_IDS, STAND_IN_TIMES, PreparedQuery
 from oversight.selectors.cohort_dashboard import _report_rows_query, cohort_figures
+from oversight.selectors.cohorts import cohort_get_for_report
 from pairings.models import Pairing
-from tests.factories import AppointmentFactory, CohortFactory, PairingFactory
+from tests.factories import (
+    AppointmentFactory,
+    CohortFactory,
+    OrganisationFactory,
+    PairingFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +94,28 @@ def test_the_headline_ratings_are_the_feedback_apps_summary(cohort, pairing):
     assert figures.ratings == summary.distribution == {1: 0, 2: 1, 3: 0, 4: 2, 5: 0}
     assert figures.rating_count == summary.count
     assert figures.mean_rating == pytest.approx(summary.mean)
+
+
+def test_the_report_reads_its_cohort_in_one_query_with_what_it_shows(
+    cohort, programme_admin, django_assert_num_queries
+):
+    programme_admin.is_programme_admin  # noqa: B018 (asked by the page's decorator first)
+    with django_assert_num_queries(1):
+        read = cohort_get_for_report(user=programme_admin, cohort_id=cohort.pk)
+        shown = (read.pk, read.name, read.starts_on, read.ends_on)
+    assert shown == (cohort.pk, cohort.name, cohort.starts_on, cohort.ends_on)
+
+
+def test_an_admin_no_longer_running_the_cohorts_organisation_gets_404_on_its_report(
+    client, cohort, programme_admin, other_cohort
+):
+    membership_ensure(organisation=OrganisationFactory(), user=programme_admin, role=Role.ADMIN)
+    client.force_login(programme_admin)
+    url = reverse("oversight:cohort_report", args=[cohort.pk])
+    assert client.get(url).status_code == 200
+    Membership.objects.filter(user=programme_admin, organisation=cohort.organisation).update(
+        role=Role.MEMBER
+    )
+    assert client.get(url).status_code == 404  # still a programme admin, elsewhere
+    with pytest.raises(Http404):
+        cohort_get_for_report(user=programme_admin, cohort_id=other_cohort.pk)
