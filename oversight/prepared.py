@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 from threading import Lock
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 
@@ -72,7 +73,10 @@ class PreparedQuery:
         queryset = self.build(**self.stand_ins, **fixed).using(alias)
         query = queryset.query
         compiler = query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # nothing to ask the database: the ORM knows it without a query
+            return None
         where: list[object] = []
         seen: set[str] = set()
         for param in params:

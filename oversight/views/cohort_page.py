@@ -39,7 +39,6 @@ from oversight.selectors.cohort_dashboard import (
     cohort_figures,
     cohort_weeks,
     health_per_week,
-    pairing_report_rows_for_cohort,
     pairing_table_count,
     pairing_table_for_admin,
     sessions_per_week,
@@ -51,6 +50,7 @@ from oversight.selectors.queue import (
     mentees_waiting_for_cohort,
     pauses_awaiting_for_cohort,
 )
+from oversight.selectors.report import pairing_report_rows_for_cohort
 from oversight.services.waiting import mentee_wait_close
 from oversight.templatetags.chart_figure import chart_figure_html
 from pairings.models import Pairing

@@ -15,8 +15,9 @@ from feedback.selectors import feedback_rating_summary_for_cohort
 from organisations.models import Membership, Role
 from organisations.services import membership_ensure
 from oversight.prepared import STAND_IN_IDS, STAND_IN_TIMES, PreparedQuery
-from oversight.selectors.cohort_dashboard import _report_rows_query, cohort_figures
+from oversight.selectors.cohort_dashboard import cohort_figures
 from oversight.selectors.cohorts import cohort_get_for_report
+from oversight.selectors.report import _report_rows_query
 from pairings.models import Pairing
 from tests.factories import (
     AppointmentFactory,
@@ -119,3 +120,12 @@ def test_an_admin_no_longer_running_the_cohorts_organisation_gets_404_on_its_rep
     assert client.get(url).status_code == 404  # still a programme admin, elsewhere
     with pytest.raises(Http404):
         cohort_get_for_report(user=programme_admin, cohort_id=other_cohort.pk)
+
+
+def test_a_query_that_asks_nothing_of_the_database_runs_through_the_orm(two_cohorts):
+    def build(*, cohort_id: int) -> QuerySet:
+        return Pairing.objects.filter(cohort=cohort_id, pk__in=[]).values("pk")
+
+    prepared = PreparedQuery(build, cohort_id=STAND_IN_IDS[0])
+    assert prepared.rows(cohort_id=two_cohorts[0].pk) == []
+    assert list(prepared._compiled.values()) == [None]
