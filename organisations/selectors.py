@@ -1,5 +1,8 @@
 """Reads for organisations, scoped to the person asking."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from auditlog.models import LogEntry
 from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
@@ -60,13 +63,11 @@ def organisation_get_for_admin(*, user: User, slug: str) -> Organisation:
     return get_object_or_404(organisations, slug=slug)
 
 
-def organisation_people(*, organisation: Organisation, role: str = "") -> QuerySet[Membership]:
+def organisation_people(*, organisation: Organisation, role: str = "") -> QuerySet:
     """The organisation's people, owners first, then admins, then members, by name; only
-    those of `role` when given."""
-    # What the table shows: the person's name and address, their role and its source.
-    people = organisation.memberships.select_related("user").only(
-        "organisation", "role", "source", "user__display_name", "user__email"
-    )
+    those of `role` when given. What the table shows of each (PEOPLE_VALUES), as values: make
+    them rows with people_rows_of."""
+    people = organisation.memberships.all()
     if role:
         people = people.filter(role=role)
     rank = Case(
@@ -74,7 +75,41 @@ def organisation_people(*, organisation: Organisation, role: str = "") -> QueryS
         When(role=Role.ADMIN, then=Value(1)),
         default=Value(2),
     )
-    return people.order_by(rank, "user__display_name", "user__email", "pk")
+    return people.order_by(rank, "user__display_name", "user__email", "pk").values_list(
+        *PEOPLE_VALUES
+    )
+
+
+# What the table shows of a membership: its role and source, the person's name and address.
+PEOPLE_VALUES = ("pk", "role", "source", "user__display_name", "user__email")
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person as the table shows them: their name as User.name says it, their address."""
+
+    display_name: str
+    email: str
+
+    name = User.name
+
+
+@dataclass
+class PersonRow:
+    """A membership as the people table reads it (what it reads of a Membership)."""
+
+    pk: int
+    role: str
+    source: str
+    user: Person
+
+
+def people_rows_of(values: Iterable[tuple]) -> list[PersonRow]:
+    """organisation_people's values as rows."""
+    return [
+        PersonRow(pk, role, source, Person(display_name, email))
+        for pk, role, source, display_name, email in values
+    ]
 
 
 def membership_get_for_owner_page(*, organisation: Organisation, membership_id: int) -> Membership:

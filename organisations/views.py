@@ -36,6 +36,7 @@ from organisations.selectors import (
     organisation_people,
     organisation_trail,
     organisations_administered,
+    people_rows_of,
 )
 from organisations.services import (
     membership_remove,
@@ -110,18 +111,21 @@ def _detail(request: HttpRequest, organisation: Organisation, **forms: object) -
         request.GET.get("page"),
     )
     page.object_list = _labelled(
-        page.object_list, role=Role.choices, source=Membership.Source.choices
+        people_rows_of(page.object_list), role=Role.choices, source=Membership.Source.choices
     )
     is_owner = organisation.viewer_role == Role.OWNER
     context = {
         "organisation": organisation,
         "is_owner": is_owner,
-        "cohorts": organisation.cohorts.order_by("-starts_on", "name", "pk"),
+        # What the tables show of each, as values: no model rows built for them.
+        "cohorts": organisation.cohorts.order_by("-starts_on", "name", "pk").values(
+            "name", "starts_on", "ends_on"
+        ),
         "page": page,
         "query": urlencode({"role": role}) if role else "",
         "role": role,
         "roles": [(value, str(label)) for value, label in Role.choices],  # translated once
-        "domains": organisation.domains.all(),
+        "domains": organisation.domains.values("domain", "verified_at"),
         "admin_form": OrganisationAdminForm(),
         "domain_form": OrganisationDomainForm(),
         "trail": _labelled(

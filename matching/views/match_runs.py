@@ -1,7 +1,6 @@
 """The admins' matching page: run, review, lock / forbid / swap, re-run, publish."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -29,6 +28,7 @@ from matching.services.match_runs import (
     pair_constraint_set,
 )
 from mentoring.errors import DomainError
+from mentoring.paging import page_of
 from pairings.models import Pairing
 from programmes.selectors import cohort_get_for_admin
 
@@ -42,7 +42,7 @@ def match_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     labels = criteria_labels(cohort=cohort)
     context = {"cohort": cohort, "run": run, "criteria": labels}
     if run:
-        page = Paginator(proposed_pairs(run=run), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(proposed_pairs(run=run), PAGE_SIZE, request.GET.get("page"))
         constraints = constraints_by_pair(cohort=cohort)
         for pair in page.object_list:
             pair.constraint = constraints.get((pair.mentee_id, pair.mentor_id))

@@ -1,14 +1,17 @@
+"""The admins' outreach forms. They render in Python (QuickForm): radios, text and areas."""
+
 import uuid
 
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.quickforms import QuickForm
 from oversight.models import Announcement, Nudge
 from pairings.models import Pairing
 
 
-class NudgeForm(forms.Form):
+class NudgeForm(QuickForm):
     template = forms.ChoiceField(
         label=_("Template"),
         choices=Nudge.Template.choices,
@@ -52,7 +55,7 @@ class NudgeForm(forms.Form):
         }
 
 
-class RematchForm(forms.Form):
+class RematchForm(QuickForm):
     note = forms.CharField(
         label=_("Why a new match? (optional)"),
         required=False,
@@ -62,7 +65,7 @@ class RematchForm(forms.Form):
     )
 
 
-class AnnouncementForm(forms.Form):
+class AnnouncementForm(QuickForm):
     audience = forms.ChoiceField(
         label=_("To"),
         choices=Announcement.Audience.choices,

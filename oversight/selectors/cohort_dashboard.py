@@ -2,7 +2,10 @@
 behind its charts (the queue, "Needs you now", is in oversight.selectors.queue).
 
 Every read here is one query whatever the cohort's size: per-pairing figures are correlated
-subqueries in the table's own query, and the chart series are grouped in the database.
+subqueries in the table's own query, and the chart series are grouped in the database. The
+figures and chart series are compiled once per process and run with each request's values
+(oversight.prepared): their compilation cost more than the rest of the printable report, whose
+rows are in oversight.selectors.report.
 """
 
 from collections import Counter
@@ -29,8 +32,8 @@ from django.db.models.functions import Coalesce, Greatest, Lower, NullIf, TruncW
 
 from exchange.models import Message
 from feedback.models import Feedback
-from feedback.selectors import feedback_rating_summary_for_cohort
 from oversight.models.health import HealthSnapshot, HealthStatus
+from oversight.prepared import STAND_IN_DAYS, STAND_IN_IDS, STAND_IN_TIMES, PreparedQuery
 from pairings.models import Pairing, PairingPause
 from programmes.models import Cohort, Enrolment, ParticipantRole
 from sessions_app.models import Appointment
@@ -120,9 +123,9 @@ def held_sessions(sessions: QuerySet[Appointment], *, now: datetime) -> QuerySet
     return sessions.filter(Appointment.held_q(now=now))
 
 
-def pairing_contact_rows_for_cohort(*, cohort: Cohort, now: datetime) -> QuerySet[Pairing]:
-    """The cohort's pairings with their people and health, sessions_held and last_contact (a
-    held session's end or a message, whichever is later): what the queue shows of each."""
+def _with_contact(rows: QuerySet[Pairing], *, now: datetime) -> QuerySet[Pairing]:
+    """The pairings with sessions_held and last_contact (a held session's end or a message,
+    whichever is later)."""
     held = held_sessions(Appointment.objects.filter(pairing=OuterRef("pk")), now=now)
     last_session = held.order_by().values("pairing").annotate(at=Max("ends_at")).values("at")
     # The latest message is the first of the thread's own index (pairing, created_at desc):
@@ -132,14 +135,19 @@ def pairing_contact_rows_for_cohort(*, cohort: Cohort, now: datetime) -> QuerySe
         .order_by("-created_at")
         .values("created_at")[:1]
     )
-    return (
-        Pairing.objects.filter(cohort=cohort)
-        .select_related("mentor", "mentee", "health__snoozed_by")
-        .annotate(
-            sessions_held=_count(held),
-            last_contact=latest_of(Subquery(last_session), Subquery(last_message)),
-        )
+    return rows.annotate(
+        sessions_held=_count(held),
+        last_contact=latest_of(Subquery(last_session), Subquery(last_message)),
     )
+
+
+def pairing_contact_rows_for_cohort(*, cohort: Cohort, now: datetime) -> QuerySet[Pairing]:
+    """The cohort's pairings with their people and health, sessions_held and last_contact (a
+    held session's end or a message, whichever is later): what the queue shows of each."""
+    rows = Pairing.objects.filter(cohort=cohort).select_related(
+        "mentor", "mentee", "health__snoozed_by"
+    )
+    return _with_contact(rows, now=now)
 
 
 def _rated(rows: QuerySet[Pairing]) -> QuerySet[Pairing]:
@@ -177,33 +185,6 @@ def pairing_rows_for_cohort(*, cohort: Cohort, now: datetime, today: date) -> Qu
             output_field=IntegerField(),
         ),
     )
-
-
-# What the printable report shows of a pairing, its people and its health (and nothing else:
-# each column read is one more to compile, and the report lists every pairing of the cohort).
-REPORT_FIELDS = (
-    "status",
-    "created_at",
-    *(
-        f"{person}__{field}"
-        for person in ("mentor", "mentee")
-        for field in ("display_name", "email")
-    ),
-    "health__status",
-    "health__reasons",
-    "health__sessions_expected",
-    "health__snoozed_until",
-    "health__snooze_note",
-    "health__snoozed_by__display_name",
-    "health__snoozed_by__email",
-)
-
-
-def pairing_report_rows_for_cohort(*, cohort: Cohort, now: datetime) -> QuerySet[Pairing]:
-    """The printable report's rows, by mentor: what pairing_rows_for_cohort gives but its
-    health_rank (the report neither sorts nor filters by health), only the fields it shows."""
-    rows = _rated(pairing_contact_rows_for_cohort(cohort=cohort, now=now))
-    return rows.only(*REPORT_FIELDS).order_by(*SORTS["mentor"])
 
 
 def _health_filter(health: str, today: date) -> Q:
@@ -300,31 +281,61 @@ def _month_start(now: datetime, tz: ZoneInfo) -> datetime:
     return datetime.combine(local.date().replace(day=1), time(), tzinfo=tz)
 
 
-def cohort_figures(*, cohort: Cohort, now: datetime, tz: ZoneInfo) -> Figures:
-    """The headline figures in two queries (head counts together, then the ratings, whose
-    distribution gives the mean). "This month" is the viewer's calendar month in their zone."""
+RATINGS = range(1, 6)
+
+
+def _head_counts_query(*, cohort_id: int, month_start: datetime, now: datetime) -> QuerySet:
     enrolled = Enrolment.objects.filter(cohort=OuterRef("pk"))
     pairings = Pairing.objects.filter(cohort=OuterRef("pk"))
     held = held_sessions(
-        Appointment.objects.filter(
-            pairing__cohort=OuterRef("pk"), ends_at__gte=_month_start(now, tz)
-        ),
+        Appointment.objects.filter(pairing__cohort=OuterRef("pk"), ends_at__gte=month_start),
         now=now,
     )
-    head = (
-        Cohort.objects.filter(pk=cohort.pk)
+    # Answered session ratings, as feedback_rating_summary_for_cohort counts them.
+    rated = Feedback.objects.filter(
+        pairing__cohort=OuterRef("pk"),
+        kind=Feedback.Kind.SESSION,
+        answered_at__isnull=False,
+        rating__isnull=False,
+    )
+    return (
+        Cohort.objects.filter(pk=cohort_id)
         .annotate(
             mentees=_count(enrolled.filter(role=ParticipantRole.MENTEE)),
             mentors=_count(enrolled.filter(role=ParticipantRole.MENTOR)),
             matched=_count(pairings.filter(status__in=Pairing.LIVE)),
             active_pairings=_count(pairings.filter(status=Pairing.Status.ACTIVE)),
             sessions_this_month=_count(held),
+            **{f"rated_{score}": _count(rated.filter(rating=score)) for score in RATINGS},
         )
-        .values("mentees", "mentors", "matched", "active_pairings", "sessions_this_month")
-        .get()
+        .values(
+            "mentees",
+            "mentors",
+            "matched",
+            "active_pairings",
+            "sessions_this_month",
+            *(f"rated_{score}" for score in RATINGS),
+        )
     )
-    # The feedback app decides what admins see of feedback; ratings always reach them.
-    return Figures(**head, ratings=feedback_rating_summary_for_cohort(cohort=cohort).distribution)
+
+
+_HEAD_COUNTS = PreparedQuery(
+    _head_counts_query,
+    cohort_id=STAND_IN_IDS[0],
+    month_start=STAND_IN_TIMES[0],
+    now=STAND_IN_TIMES[1],
+)
+
+
+def cohort_figures(*, cohort: Cohort, now: datetime, tz: ZoneInfo) -> Figures:
+    """The headline figures and the ratings' distribution (which gives their mean) in one
+    query. "This month" is the viewer's calendar month in their zone."""
+    found = _HEAD_COUNTS.rows(cohort_id=cohort.pk, month_start=_month_start(now, tz), now=now)
+    if not found:
+        raise Cohort.DoesNotExist
+    head = found[0]
+    ratings = {score: head.pop(f"rated_{score}") for score in RATINGS}
+    return Figures(**head, ratings=ratings)
 
 
 def _monday(day: date) -> date:
@@ -347,6 +358,27 @@ class WeeklySeries:
     values: list[int]
 
 
+def _sessions_per_week_query(
+    *, tz: ZoneInfo, cohort_id: int, since: datetime, now: datetime
+) -> QuerySet:
+    sessions = Appointment.objects.filter(pairing__cohort=cohort_id, starts_at__gte=since)
+    return (
+        held_sessions(sessions, now=now)
+        .annotate(week=TruncWeek("starts_at", tzinfo=tz))
+        .order_by()
+        .values("week")
+        .annotate(n=Count("pk"))
+    )
+
+
+_SESSIONS_PER_WEEK = PreparedQuery(
+    _sessions_per_week_query,
+    cohort_id=STAND_IN_IDS[0],
+    since=STAND_IN_TIMES[0],
+    now=STAND_IN_TIMES[1],
+)
+
+
 def sessions_per_week(
     *, cohort: Cohort, now: datetime, tz: ZoneInfo, weeks: list[date]
 ) -> WeeklySeries:
@@ -354,14 +386,7 @@ def sessions_per_week(
     if not weeks:
         return WeeklySeries(weeks=[], values=[])
     since = datetime.combine(weeks[0], time(), tzinfo=tz)
-    sessions = Appointment.objects.filter(pairing__cohort=cohort, starts_at__gte=since)
-    rows = (
-        held_sessions(sessions, now=now)
-        .annotate(week=TruncWeek("starts_at", tzinfo=tz))
-        .order_by()
-        .values("week")
-        .annotate(n=Count("pk"))
-    )
+    rows = _SESSIONS_PER_WEEK.rows(tz=tz, cohort_id=cohort.pk, since=since, now=now)
     counts = {row["week"].date(): row["n"] for row in rows}
     return WeeklySeries(weeks=weeks, values=[counts.get(week, 0) for week in weeks])
 
@@ -377,19 +402,31 @@ class HealthSeries:
         return not any(any(values) for values in self.counts.values())
 
 
+def _health_per_day_query(*, cohort_id: int, first: date, end: date) -> QuerySet:
+    return (
+        HealthSnapshot.objects.filter(pairing__cohort=cohort_id, day__gte=first, day__lt=end)
+        .order_by()
+        .values("day", "status")
+        .annotate(n=Count("pk"))
+    )
+
+
+_HEALTH_PER_DAY = PreparedQuery(
+    _health_per_day_query,
+    cohort_id=STAND_IN_IDS[0],
+    first=STAND_IN_DAYS[0],
+    end=STAND_IN_DAYS[1],
+)
+
+
 def health_per_week(*, cohort: Cohort, weeks: list[date]) -> HealthSeries:
     """How many pairings were in each health status at the end of each week, from the
     nightly snapshots (a week without any snapshot counts nothing)."""
     statuses = list(HealthStatus.values)
     if not weeks:
         return HealthSeries(weeks=[], counts={s: [] for s in statuses})
-    rows = (
-        HealthSnapshot.objects.filter(
-            pairing__cohort=cohort, day__gte=weeks[0], day__lt=weeks[-1] + timedelta(weeks=1)
-        )
-        .order_by()
-        .values("day", "status")
-        .annotate(n=Count("pk"))
+    rows = _HEALTH_PER_DAY.rows(
+        cohort_id=cohort.pk, first=weeks[0], end=weeks[-1] + timedelta(weeks=1)
     )
     by_day: dict[date, Counter] = {}
     for row in rows:

@@ -39,18 +39,18 @@ from oversight.selectors.cohort_dashboard import (
     cohort_figures,
     cohort_weeks,
     health_per_week,
-    pairing_report_rows_for_cohort,
     pairing_table_count,
     pairing_table_for_admin,
     sessions_per_week,
     sort_key,
 )
-from oversight.selectors.cohorts import cohort_list_for_admin
+from oversight.selectors.cohorts import cohort_get_for_report, cohort_list_for_admin
 from oversight.selectors.queue import (
     health_queue_for_admin,
     mentees_waiting_for_cohort,
     pauses_awaiting_for_cohort,
 )
+from oversight.selectors.report import pairing_report_rows_for_cohort
 from oversight.services.waiting import mentee_wait_close
 from oversight.templatetags.chart_figure import chart_figure_html
 from pairings.models import Pairing
@@ -407,7 +407,7 @@ def cohort_detail_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
 @require_GET
 def cohort_report_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     """The end-of-cohort report: figures, charts and every pairing on one printable page."""
-    cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
+    cohort = cohort_get_for_report(user=request.user, cohort_id=cohort_id)
     now, tz = timezone.now(), request.user.zoneinfo
     today = timezone.localdate(now, tz)
     pairings = pairing_report_rows_for_cohort(cohort=cohort, now=now)

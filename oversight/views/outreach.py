@@ -22,6 +22,7 @@ from oversight.selectors.outreach import (
     announcement_progress,
     announcements_for_cohort,
     nudges_for_pairing,
+    pairing_get_for_nudge_page,
 )
 from oversight.services.announcements import announcement_send
 from oversight.services.outreach import nudge_send, nudge_text_initial, pairing_rematch
@@ -36,10 +37,11 @@ ANNOUNCEMENTS_PAGE_SIZE = 20
 @login_required
 @require_http_methods(["GET", "POST"])
 def pairing_nudge_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
-    pairing = pairing_get_for_admin(user=request.user, pairing_id=pairing_id)
     if request.method == "POST":
+        pairing = pairing_get_for_admin(user=request.user, pairing_id=pairing_id)
         form = NudgeForm(request.POST, pairing=pairing)
     else:
+        pairing = pairing_get_for_nudge_page(user=request.user, pairing_id=pairing_id)
         template = request.GET.get("template")
         if template not in Nudge.Template.values:
             template = Nudge.Template.CHECK_IN

@@ -7,12 +7,18 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.services import user_make_programme_admin
-from matching.models import MatchRun, PairConstraint
+from matching.models import MatchRun, PairConstraint, ProposedPair
 from matching.services.match_runs import match_run_create, match_run_publish
 from pairings.models import Pairing
 from pairings.services.pairings import pairing_decline
 from programmes.services.questions import question_create
-from tests.factories import EnrolmentFactory, PairingFactory, ProfileFactory, second_factor_add
+from tests.factories import (
+    EnrolmentFactory,
+    PairingFactory,
+    ProfileFactory,
+    UserFactory,
+    second_factor_add,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,16 +123,16 @@ def test_the_review_page_lists_the_cohorts_people_and_who_has_not_answered_in_fi
     match_run_create(cohort=cohort, by=None)
     client.force_login(cohort.admins.get())
     url = reverse("matching:match", args=[cohort.pk])
-    # session, user, admin check, second factor, cohort, run, questions, pairs count, locks,
-    # pairs, the people left out, the cohort's people (both lists and the count of those who
-    # have not answered), the menu's unread count
-    with django_assert_num_queries(13):
+    # session, user, admin check, second factor, cohort, run, questions, locks, pairs (a first
+    # page that holds them all needs no count), the people left out, the cohort's people (both
+    # lists and the count of those who have not answered), the menu's unread count
+    with django_assert_num_queries(12):
         client.get(url)
     for n in range(4):
         _enrol(cohort, "mentor", f"Zed {n}")
     EnrolmentFactory(cohort=cohort, role="mentor", answered_at=None)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(url)
 
     form = response.context["pair_form"]
@@ -289,3 +295,25 @@ def test_with_weight_zero_a_question_does_not_change_the_scores(cohort):
 
     assert pair.score == before
     assert site.key not in pair.criteria
+
+
+def test_a_run_of_more_pairs_than_a_page_is_paged_as_before(
+    client, cohort, people, django_assert_num_queries
+):
+    run = match_run_create(cohort=cohort, by=None)
+    mentor = run.pairs.first().mentor
+    ProposedPair.objects.bulk_create(
+        ProposedPair(run=run, mentee=UserFactory(), mentor=mentor, score=0.5) for _ in range(55)
+    )
+    total = run.pairs.count()
+    client.force_login(cohort.admins.get())
+    url = reverse("matching:match", args=[cohort.pk])
+
+    with django_assert_num_queries(13):  # the first page of a longer list is counted
+        first = client.get(url)
+    second = client.get(url, {"page": "2"})
+
+    assert first.context["page"].paginator.count == total
+    assert len(first.context["page"].object_list) == 50
+    assert len(second.context["page"].object_list) == total - 50
+    assert 'class="pagination"' in first.content.decode()

@@ -13,6 +13,7 @@ from django.template import Context, engines
 from django.utils import timezone, translation
 
 from organisations.models import Membership, Role
+from organisations.selectors import organisation_people, people_rows_of
 from organisations.services import membership_ensure
 from organisations.templatetags.organisation_page import people_rows, trail_rows
 from tests.factories import OrganisationFactory, UserFactory
@@ -52,6 +53,16 @@ def test_the_people_rows_are_what_the_template_wrote(language, is_owner):
         }
         wanted = engines["django"].from_string(BEFORE).render(context)
         written = people_rows(Context(context), memberships, organisation, is_owner, roles)
+        # The page's own rows (values, not Memberships) write the same, in the page's order.
+        rows = people_rows_of(organisation_people(organisation=organisation))
+        by_pk = {membership.pk: membership for membership in memberships}
+        ordered = [by_pk[row.pk] for row in rows]
+        for row, membership in zip(rows, ordered, strict=True):
+            row.role_label, row.source_label = membership.role_label, membership.source_label
+        args = (organisation, is_owner, roles)
+        assert people_rows(Context(context), rows, *args) == people_rows(
+            Context(context), ordered, *args
+        )
 
     assert written == wanted
     assert "Ann &lt;b&gt;&amp; &quot;Co&quot;&#x27;" in written

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import connection
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,7 +18,9 @@ from accounts.services import user_make_programme_admin
 from matching.models import MatchRun, PairConstraint
 from matching.selectors.requests import request_pair_fit
 from matching.services.match_runs import match_run_create
+from organisations.models import Membership, Role
 from oversight.models import Announcement, AnnouncementDelivery, Nudge
+from oversight.selectors.outreach import pairing_get_for_nudge_page
 from oversight.services.announcements import (
     announcement_claim,
     announcement_dispatch,
@@ -700,3 +703,32 @@ def test_an_announcement_is_sent_only_once_the_admin_confirms(
     assert "Tick this box to send: nothing has been sent yet." in html
     assert "Closing event on 3 June" in html  # what was typed is kept
     assert not Announcement.objects.exists()
+
+
+def test_the_nudge_page_reads_its_pairing_in_one_query_and_nothing_after(
+    programme_admin, pairing, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        shown = pairing_get_for_nudge_page(user=programme_admin, pairing_id=pairing.pk)
+        names = (shown.mentor.name, shown.mentee.name, shown.cohort.name, shown.cohort_id)
+        assert (shown.pk, shown.is_live) == (pairing.pk, True)
+    assert names == (
+        pairing.mentor.name,
+        pairing.mentee.name,
+        pairing.cohort.name,
+        pairing.cohort_id,
+    )
+
+
+def test_an_admin_no_longer_running_the_organisation_gets_404_on_the_nudge_page(
+    client, programme_admin, pairing
+):
+    client.force_login(programme_admin)
+    assert client.get(nudge_url(pairing)).status_code == 200
+    Membership.objects.filter(user=programme_admin).update(role=Role.MEMBER)
+    assert client.get(nudge_url(pairing)).status_code == 404
+    with pytest.raises(Http404):
+        pairing_get_for_nudge_page(user=programme_admin, pairing_id=pairing.pk)
+    programme_admin.is_active = False
+    with pytest.raises(Http404):
+        pairing_get_for_nudge_page(user=programme_admin, pairing_id=pairing.pk)

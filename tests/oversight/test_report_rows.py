@@ -16,9 +16,9 @@ from feedback.models import Feedback
 from oversight.models.health import HealthStatus, PairingHealth
 from oversight.selectors.cohort_dashboard import (
     SORTS,
-    pairing_report_rows_for_cohort,
     pairing_rows_for_cohort,
 )
+from oversight.selectors.report import pairing_report_rows_for_cohort
 from oversight.templatetags.report_rows import report_rows_html
 from pairings.models import Pairing
 from tests.factories import AppointmentFactory, PairingFactory
