@@ -19,11 +19,11 @@ is compiled twice with two sets of stand-ins for them (values no row has: ids pa
 times before the platform), and kept only when the two SQL texts are the same and every
 parameter is either a stand-in (of the same name and place in both) or the same constant in
 both. A parameter worked out from a value (`now - timedelta(days=14)`), a value the backend
-converts (SQLite writes times as text), a value in the SQL text itself (a slice's LIMIT) or a
-stand-in the query does not use all fail that check, and such a query is built and sent
-through the ORM on every call: right, only slower. A list's length, a None in place of a
-value, and the other values passed (a zone, a choice between queries) give a query compiled on
-its own for each of them.
+converts (SQLite writes times as text), a value in the SQL text itself (a slice's LIMIT), a
+stand-in the query does not use and a query the ORM does not send (an empty list) all fail that
+check, and such a query is built and sent through the ORM on every call: right, only slower. A
+list's length, a None in place of a value, and the other values passed (a zone, a choice between
+queries) give a query compiled on its own for each of them.
 """
 
 from collections.abc import Callable, Hashable
@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import (
@@ -140,7 +141,10 @@ class PreparedQuery:
             stood, slots = self._stand_ins(values, number)
             queryset = self.build(**stood)
             compiler = queryset.query.get_compiler(using=queryset.db)
-            sql, params = compiler.as_sql()
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:  # the ORM sends nothing (an empty IN): neither do we
+                return None
             compiled.append((queryset, compiler, sql, params, slots))
         (queryset, compiler, sql, params, slots), *others = compiled
         if any(other[2] != sql or len(other[3]) != len(params) for other in others):

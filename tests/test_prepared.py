@@ -121,6 +121,16 @@ def test_a_value_in_the_sql_text_runs_through_the_orm(people):
     assert prepared(n=4) == [person.pk for person in people[:4]]
 
 
+def test_a_read_that_asks_nothing_of_the_database_runs_through_the_orm(people):
+    def build(*, ids, since):  # no ids: the ORM sends no query at all
+        return User.objects.filter(pk__in=ids, date_joined__gte=since).values_list("pk", flat=True)
+
+    prepared = PreparedQuery(build, "ids", "since")
+    assert prepared(ids=[], since=NOW) == []
+    assert prepared(ids=[people[0].pk], since=NOW - timedelta(days=1)) == [people[0].pk]
+    assert prepared._compiled[(("ids", 0),)] is None
+
+
 def test_other_values_are_compiled_each_on_their_own(people):
     def named(*, since, name):
         return User.objects.filter(date_joined__gte=since, display_name=name).values_list(

@@ -4,7 +4,7 @@ behind its charts (the queue, "Needs you now", is in oversight.selectors.queue).
 Every read here is one query whatever the cohort's size: per-pairing figures are correlated
 subqueries in the table's own query, and the chart series are grouped in the database. The
 figures and chart series are compiled once per process and run with each request's values
-(oversight.prepared): their compilation cost more than the rest of the printable report, whose
+(mentoring.prepared): their compilation cost more than the rest of the printable report, whose
 rows are in oversight.selectors.report.
 """
 
@@ -32,8 +32,8 @@ from django.db.models.functions import Coalesce, Greatest, Lower, NullIf, TruncW
 
 from exchange.models import Message
 from feedback.models import Feedback
+from mentoring.prepared import PreparedQuery
 from oversight.models.health import HealthSnapshot, HealthStatus
-from oversight.prepared import STAND_IN_DAYS, STAND_IN_IDS, STAND_IN_TIMES, PreparedQuery
 from pairings.models import Pairing, PairingPause
 from programmes.models import Cohort, Enrolment, ParticipantRole
 from sessions_app.models import Appointment
@@ -321,16 +321,16 @@ def _head_counts_query(*, cohort_id: int, month_start: datetime, now: datetime) 
 
 _HEAD_COUNTS = PreparedQuery(
     _head_counts_query,
-    cohort_id=STAND_IN_IDS[0],
-    month_start=STAND_IN_TIMES[0],
-    now=STAND_IN_TIMES[1],
+    "cohort_id",
+    "month_start",
+    "now",
 )
 
 
 def cohort_figures(*, cohort: Cohort, now: datetime, tz: ZoneInfo) -> Figures:
     """The headline figures and the ratings' distribution (which gives their mean) in one
     query. "This month" is the viewer's calendar month in their zone."""
-    found = _HEAD_COUNTS.rows(cohort_id=cohort.pk, month_start=_month_start(now, tz), now=now)
+    found = _HEAD_COUNTS(cohort_id=cohort.pk, month_start=_month_start(now, tz), now=now)
     if not found:
         raise Cohort.DoesNotExist
     head = found[0]
@@ -373,9 +373,9 @@ def _sessions_per_week_query(
 
 _SESSIONS_PER_WEEK = PreparedQuery(
     _sessions_per_week_query,
-    cohort_id=STAND_IN_IDS[0],
-    since=STAND_IN_TIMES[0],
-    now=STAND_IN_TIMES[1],
+    "cohort_id",
+    "since",
+    "now",
 )
 
 
@@ -386,7 +386,7 @@ def sessions_per_week(
     if not weeks:
         return WeeklySeries(weeks=[], values=[])
     since = datetime.combine(weeks[0], time(), tzinfo=tz)
-    rows = _SESSIONS_PER_WEEK.rows(tz=tz, cohort_id=cohort.pk, since=since, now=now)
+    rows = _SESSIONS_PER_WEEK(tz=tz, cohort_id=cohort.pk, since=since, now=now)
     counts = {row["week"].date(): row["n"] for row in rows}
     return WeeklySeries(weeks=weeks, values=[counts.get(week, 0) for week in weeks])
 
@@ -413,9 +413,9 @@ def _health_per_day_query(*, cohort_id: int, first: date, end: date) -> QuerySet
 
 _HEALTH_PER_DAY = PreparedQuery(
     _health_per_day_query,
-    cohort_id=STAND_IN_IDS[0],
-    first=STAND_IN_DAYS[0],
-    end=STAND_IN_DAYS[1],
+    "cohort_id",
+    "first",
+    "end",
 )
 
 
@@ -425,9 +425,7 @@ def health_per_week(*, cohort: Cohort, weeks: list[date]) -> HealthSeries:
     statuses = list(HealthStatus.values)
     if not weeks:
         return HealthSeries(weeks=[], counts={s: [] for s in statuses})
-    rows = _HEALTH_PER_DAY.rows(
-        cohort_id=cohort.pk, first=weeks[0], end=weeks[-1] + timedelta(weeks=1)
-    )
+    rows = _HEALTH_PER_DAY(cohort_id=cohort.pk, first=weeks[0], end=weeks[-1] + timedelta(weeks=1))
     by_day: dict[date, Counter] = {}
     for row in rows:
         by_day.setdefault(row["day"], Counter())[row["status"]] = row["n"]

@@ -5,7 +5,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from oversight.prepared import STAND_IN_IDS, PreparedQuery, loaded
+from mentoring.prepared import PreparedQuery
 from pairings.models import Pairing
 from programmes.models import Cohort, ParticipantRole
 from programmes.selectors import cohorts_for_admin, cohorts_run_by
@@ -36,28 +36,26 @@ def cohorts_with_head_counts(*, cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
 
 
 # What the printable report shows of its cohort (and its charts read: their weeks).
-REPORT_COHORT_VALUES = ("id", "name", "starts_on", "ends_on")
+REPORT_COHORT_FIELDS = ("name", "starts_on", "ends_on")
 
 
 def _report_cohort_query(*, user_id: int, cohort_id: int) -> QuerySet[Cohort]:
     # cohorts_run_by: cohorts_for_admin's cohorts, once the caller knows the person is a
     # programme admin. Its person stands for the viewer by id alone.
     cohorts = cohorts_run_by(user=User(pk=user_id, is_active=True))
-    return cohorts.filter(pk=cohort_id).values(*REPORT_COHORT_VALUES)
+    return cohorts.filter(pk=cohort_id).only(*REPORT_COHORT_FIELDS)
 
 
-_REPORT_COHORT = PreparedQuery(
-    _report_cohort_query, user_id=STAND_IN_IDS[0], cohort_id=STAND_IN_IDS[1]
-)
+_REPORT_COHORT = PreparedQuery(_report_cohort_query, "user_id", "cohort_id")
 
 
 def cohort_get_for_report(*, user: User, cohort_id: int) -> Cohort:
     """programmes.selectors.cohort_get_for_admin for the printable report: the same cohorts
-    (404 for any other), with only what the report reads of it (REPORT_COHORT_VALUES), in one
-    query compiled once (oversight.prepared)."""
+    (404 for any other), with only what the report reads of it (REPORT_COHORT_FIELDS), in one
+    query compiled once (mentoring.prepared)."""
     if not user.is_programme_admin:  # as cohorts_for_admin says: nobody else's cohorts
         raise Http404
-    found = _REPORT_COHORT.rows(user_id=user.pk, cohort_id=cohort_id)
+    found = _REPORT_COHORT(user_id=user.pk, cohort_id=cohort_id)
     if not found:
         raise Http404
-    return loaded(Cohort, **found[0])
+    return found[0]

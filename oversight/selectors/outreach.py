@@ -8,8 +8,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from mentoring.prepared import PreparedQuery
 from oversight.models import Announcement, AnnouncementDelivery, Nudge
-from oversight.prepared import STAND_IN_IDS, PreparedQuery, loaded
 from pairings.models import Pairing
 from programmes.models import Cohort, Enrolment
 from programmes.selectors import cohorts_for_admin, cohorts_run_by
@@ -22,15 +22,13 @@ _ROLES = {
 
 
 # What the nudge page shows of a pairing: its status, its cohort's name and its two people's.
-NUDGE_PAGE_VALUES = (
-    "pk",
+NUDGE_PAGE_FIELDS = (
     "status",
-    "cohort_id",
     "cohort__name",
     *(
-        f"{person}{field}"
+        f"{person}__{field}"
         for person in ("mentor", "mentee")
-        for field in ("_id", "__display_name", "__email")
+        for field in ("display_name", "email")
     ),
 )
 
@@ -40,43 +38,27 @@ def _nudge_page_pairing_query(*, user_id: int, pairing_id: int) -> QuerySet[Pair
     # without asking first whether the person is a programme admin at all). Its person stands
     # for the viewer by id alone: the caller checked they are active.
     cohorts = cohorts_run_by(user=User(pk=user_id, is_active=True))
-    return Pairing.objects.filter(cohort__in=cohorts, pk=pairing_id).values(*NUDGE_PAGE_VALUES)
+    return (
+        Pairing.objects.filter(cohort__in=cohorts, pk=pairing_id)
+        .select_related("cohort", "mentor", "mentee")
+        .only(*NUDGE_PAGE_FIELDS)
+    )
 
 
-_NUDGE_PAGE_PAIRING = PreparedQuery(
-    _nudge_page_pairing_query, user_id=STAND_IN_IDS[0], pairing_id=STAND_IN_IDS[1]
-)
+_NUDGE_PAGE_PAIRING = PreparedQuery(_nudge_page_pairing_query, "user_id", "pairing_id")
 
 
 def pairing_get_for_nudge_page(*, user: User, pairing_id: int) -> Pairing:
     """pairings.selectors.pairing_get_for_admin for the nudge page's GET: the same pairings
-    (404 for any other), read with only what the page shows (NUDGE_PAGE_VALUES), in one query
-    compiled once (oversight.prepared). Sending a nudge reads whole rows: the service sends
+    (404 for any other), read with only what the page shows (NUDGE_PAGE_FIELDS), in one query
+    compiled once (mentoring.prepared). Sending a nudge reads whole rows: the service sends
     emails."""
     if not user.is_active:  # as cohorts_run_by says: nobody's cohorts
         raise Http404
-    found = _NUDGE_PAGE_PAIRING.rows(user_id=user.pk, pairing_id=pairing_id)
+    found = _NUDGE_PAGE_PAIRING(user_id=user.pk, pairing_id=pairing_id)
     if not found:
         raise Http404
-    row = found[0]
-    pairing = loaded(
-        Pairing,
-        id=row["pk"],
-        status=row["status"],
-        cohort_id=row["cohort_id"],
-        mentor_id=row["mentor_id"],
-        mentee_id=row["mentee_id"],
-    )
-    pairing.cohort = loaded(Cohort, id=row["cohort_id"], name=row["cohort__name"])
-    for person in ("mentor", "mentee"):
-        user = loaded(
-            User,
-            id=row[f"{person}_id"],
-            display_name=row[f"{person}__display_name"],
-            email=row[f"{person}__email"],
-        )
-        setattr(pairing, person, user)
-    return pairing
+    return found[0]
 
 
 def announcement_get_for_admin(*, user: User, announcement_id: int) -> Announcement:

@@ -1,5 +1,5 @@
 """The printable cohort report's rows: every pairing of the cohort with what the report shows
-of it, read as values in one query compiled once per process (oversight.prepared), as rows
+of it, read as values in one query compiled once per process (mentoring.prepared), as rows
 that oversight.templatetags.report_rows writes as it writes Pairings."""
 
 from dataclasses import dataclass
@@ -8,8 +8,8 @@ from datetime import date, datetime
 from django.db.models import QuerySet, TextChoices
 
 from accounts.models import User
+from mentoring.prepared import PreparedQuery
 from oversight.models.health import HealthStatus
-from oversight.prepared import STAND_IN_IDS, STAND_IN_TIMES, PreparedQuery
 from oversight.selectors.cohort_dashboard import SORTS, _rated, _with_contact
 from pairings.models import Pairing
 from programmes.models import Cohort
@@ -91,7 +91,7 @@ def _report_rows_query(*, cohort_id: int, now: datetime) -> QuerySet[Pairing]:
     return rows.order_by(*SORTS["mentor"]).values(*REPORT_VALUES)
 
 
-_REPORT_ROWS = PreparedQuery(_report_rows_query, cohort_id=STAND_IN_IDS[0], now=STAND_IN_TIMES[0])
+_REPORT_ROWS = PreparedQuery(_report_rows_query, "cohort_id", "now")
 
 
 def _report_row(row: dict) -> ReportRow:
@@ -125,5 +125,5 @@ def _report_row(row: dict) -> ReportRow:
 def pairing_report_rows_for_cohort(*, cohort: Cohort, now: datetime) -> list[ReportRow]:
     """The printable report's rows, by mentor: what pairing_rows_for_cohort gives but its
     health_rank (the report neither sorts nor filters by health), only what the report shows,
-    in one query compiled once (oversight.prepared)."""
-    return [_report_row(row) for row in _REPORT_ROWS.rows(cohort_id=cohort.pk, now=now)]
+    in one query compiled once (mentoring.prepared)."""
+    return [_report_row(row) for row in _REPORT_ROWS(cohort_id=cohort.pk, now=now)]
