@@ -185,21 +185,20 @@ class TermsView:
 
     @classmethod
     def of(cls, terms: ContactTerms) -> "TermsView":
-        labels = dict(Channel.choices)
-        days = []
-        for weekday in range(7):
-            windows = [
-                (minutes_label(opens), minutes_label(closes))
-                for day, opens, closes in sorted(terms.contact_hours)
-                if day == weekday
-            ]
-            if windows:
-                days.append((WEEKDAYS[weekday], windows))
+        by_day: dict[int, list[tuple[str, str]]] = {}
+        for day, opens, closes in sorted(terms.contact_hours):
+            by_day.setdefault(day, []).append((minutes_label(opens), minutes_label(closes)))
+        stated = set(terms.channels)
         return cls(
             terms=terms,
-            channels=[str(labels[c]) for c in Channel.values if c in terms.channels],
-            days=days,
+            channels=[str(label) for value, label in _CHANNELS if value in stated],
+            days=[
+                (WEEKDAYS[weekday], by_day[weekday]) for weekday in range(7) if weekday in by_day
+            ],
         )
+
+
+_CHANNELS = [(channel.value, channel.label) for channel in Channel]  # labels translated late
 
 
 def terms_for(*, pairing: Pairing, person: User) -> ContactTerms | None:
@@ -312,12 +311,14 @@ def agreement_summary_for(*, pairing: Pairing, viewer: User) -> dict:
 
 
 def _state_label(state: str) -> str:
-    return {
-        AgreementState.NOT_STARTED: _("Not started"),
-        AgreementState.WAITING_FOR_YOU: _("Waiting for you"),
-        AgreementState.WAITING_FOR_PARTNER: _("Waiting for your partner"),
-        AgreementState.HOLDS: _("Agreed"),
-    }[state]
+    """The state's label, the one translated."""
+    if state == AgreementState.NOT_STARTED:
+        return _("Not started")
+    if state == AgreementState.WAITING_FOR_YOU:
+        return _("Waiting for you")
+    if state == AgreementState.WAITING_FOR_PARTNER:
+        return _("Waiting for your partner")
+    return _("Agreed")
 
 
 def phone_display(number: str | None) -> str | None:

@@ -12,12 +12,15 @@ texts go through the same msgids, values are escaped and dates formatted as the 
 """
 
 from datetime import datetime
+from functools import lru_cache
 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, localize
+from django.utils.dates import MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.formats import date_format, get_format, localize
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from mentoring.quickforms import escape_value
@@ -33,15 +36,60 @@ def _date(value: datetime, format_name: str) -> str:
     return escape_value(date_format(value, format_name))
 
 
-def days_html(days: list[tuple[str, list[tuple[str, str]]]]) -> str:
-    """templates/pairings/agreements/_days.html: each weekday with its windows."""
-    items = "".join(
-        f"<li>{escape_value(day)}: "
-        + ", ".join(
-            f"{escape_value(opens)}\N{EN DASH}{escape_value(closes)}" for opens, closes in windows
+@lru_cache(maxsize=16)
+def _date_names(language: str | None) -> tuple[list[str], list[str], str]:
+    """The escaped short weekday names (Monday first) and month names (January at 1), and the
+    time format, in `language`: what date_format reads for "D", "M" and TIME_FORMAT."""
+    return (
+        [escape_value(str(WEEKDAYS_ABBR[weekday])) for weekday in range(7)],
+        ["", *(escape_value(str(MONTHS_3[month]).title()) for month in range(1, 13))],
+        get_format("TIME_FORMAT"),
+    )
+
+
+@lru_cache(maxsize=16)
+def _weekday_names(language: str | None) -> dict[int, str]:
+    """django.utils.dates.WEEKDAYS' names (what TermsView.days holds) escaped in `language`,
+    by the lazy name's identity: translated once a language, not once a day."""
+    return {id(name): escape_value(name) for name in WEEKDAYS.values()}
+
+
+def _windows_html(windows: list[dict]) -> str:
+    """The partner's windows this week: {{ starts_at|date:"D j M, H:i" }}, then
+    {{ ends_at|date:"D H:i" }} when a window ends the next day, else
+    {{ ends_at|date:"TIME_FORMAT" }}, in the current time zone. The names and the time format
+    are looked up once a language, not once a window."""
+    weekdays, months, time_format = _date_names(get_language())
+    zone = timezone.get_current_timezone()
+    items = []
+    for window in windows:
+        starts = window["starts_at"].astimezone(zone)
+        ends = window["ends_at"].astimezone(zone)
+        if window["ends_next_day"]:
+            until = f"{weekdays[ends.weekday()]} {ends.hour:02d}:{ends.minute:02d}"
+        elif time_format == "H:i":
+            until = f"{ends.hour:02d}:{ends.minute:02d}"
+        else:
+            until = escape_value(date_format(ends, "TIME_FORMAT"))
+        items.append(
+            f"\n                  <li>{weekdays[starts.weekday()]} {starts.day} "
+            f"{months[starts.month]}, {starts.hour:02d}:{starts.minute:02d}\N{EN DASH}"
+            f"{until}</li>\n                "
         )
-        + "</li>"
-        for day, windows in days
+    return "".join(items)
+
+
+def days_html(days: list[tuple[str, list[tuple[str, str]]]]) -> str:
+    """templates/pairings/agreements/_days.html: each weekday with its windows. The windows'
+    times are minutes_label's "09:00": digits and a colon, nothing to escape."""
+    names = _weekday_names(get_language())
+    items = "".join(
+        [
+            f"<li>{names.get(id(day)) or escape_value(day)}: "
+            + ", ".join([f"{opens}\N{EN DASH}{closes}" for opens, closes in windows])
+            + "</li>"
+            for day, windows in days
+        ]
     )
     return f"<ul>{items}</ul>\n"
 
@@ -129,16 +177,7 @@ def _partner_hours_html(summary: dict) -> str:
             + _("No contact hours: they are not reachable at set times.")
             + "\n            "
         )
-    items = "".join(
-        f"\n                  <li>{_date(window['starts_at'], 'D j M, H:i')}\N{EN DASH}"
-        + (
-            _date(window["ends_at"], "D H:i")
-            if window["ends_next_day"]
-            else _date(window["ends_at"], "TIME_FORMAT")
-        )
-        + "</li>\n                "
-        for window in windows
-    )
+    items = _windows_html(windows)
     if summary["partner_reachable_now"]:
         now = f"<p>{_('Right now is inside their hours.')}</p>\n              "
     elif summary["partner_next_opening"]:

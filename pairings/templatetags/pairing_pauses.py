@@ -14,6 +14,7 @@ the same msgids, values are escaped as the template escaped them.
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from django import template
 from django.forms import BaseForm
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, localize
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -152,19 +154,38 @@ def _form_fields_html(form: BaseForm) -> str:
     return f"\n{fields}\n"
 
 
+@lru_cache(maxsize=64)
+def _fresh_form_html(language: str | None, today: date, max_days: int) -> str:
+    """A fresh PauseForm's errors (none) and fields: the same for everyone on the same day
+    in one language with the same longest pause, so written once per process for each."""
+    form = PauseForm(today=today, max_days=max_days)
+    return f"{_form_errors_html(form)}\n      {_form_fields_html(form)}"
+
+
 def pairing_pauses_html(
-    *, pairing: Pairing, rows: list[PauseRow], form: BaseForm | None, csrf_token: object
+    *,
+    pairing: Pairing,
+    rows: list[PauseRow],
+    form: BaseForm | None,
+    csrf_token: object,
+    fresh_form_on: date | None = None,
 ) -> SafeString:
-    """The section: `rows` (pause_rows), and `form` to plan one (None: no form)."""
+    """The section: `rows` (pause_rows), and `form` to plan one (None: no form), or with
+    `fresh_form_on` (the viewer's today) a fresh PauseForm in its place."""
+    if fresh_form_on is not None:
+        fields = _fresh_form_html(get_language(), fresh_form_on, pairing.cohort.pause_max_days)
+    elif form:
+        fields = f"{_form_errors_html(form)}\n      {_form_fields_html(form)}"
     max_days = escape_value(localize(pairing.cohort.pause_max_days))
     csrf = csrf_input(csrf_token)
     if rows:
         listed = "".join(_row_html(row, max_days=max_days, csrf=csrf) for row in rows)
     else:
-        none = f'<p class="muted">{_("No pause planned.")}</p>' if form else ""
+        shown = form or fresh_form_on is not None
+        none = f'<p class="muted">{_("No pause planned.")}</p>' if shown else ""
         listed = f"\n  {none}\n  "
     plan = ""
-    if form:
+    if form or fresh_form_on is not None:
         url = escape_value(reverse("pairings:pause_declare", args=[pairing.pk]))
         why = _(
             "Holiday, exams, leave: say when you will be away. Your partner and the programme "
@@ -172,13 +193,12 @@ def pairing_pauses_html(
             "agreement."
         ) % {"max_days": max_days}
         plan = (
-            f'\n  <details class="pause-plan"{" open" if form.is_bound else ""}>\n'
+            f'\n  <details class="pause-plan"{" open" if form and form.is_bound else ""}>\n'
             f"    <summary>{_('We are pausing')}</summary>\n"
             f'    <p class="muted">{why}</p>\n'
             f'    <form method="post" action="{url}" novalidate>\n'
             f"      {csrf}\n"
-            f"      {_form_errors_html(form)}\n"
-            f"      {_form_fields_html(form)}\n"
+            f"      {fields}\n"
             f'      <button type="submit">{_("Plan the pause")}</button>\n'
             f"    </form>\n  </details>\n  "
         )
@@ -196,10 +216,11 @@ def pairing_pauses(
     """The pairing's current and coming pauses, in the viewer's own dates, and the form."""
     today = timezone.localdate()  # the viewer's own date (accounts.middleware)
     rows = pause_rows(pairing=pairing, user=context["user"], today=today)
-    if pairing.status != Pairing.Status.ACTIVE:
-        form = None
-    elif form is None:
-        form = PauseForm(today=today, max_days=pairing.cohort.pause_max_days)
+    active = pairing.status == Pairing.Status.ACTIVE
     return pairing_pauses_html(
-        pairing=pairing, rows=rows, form=form, csrf_token=context.get("csrf_token")
+        pairing=pairing,
+        rows=rows,
+        form=form if active else None,
+        csrf_token=context.get("csrf_token"),
+        fresh_form_on=today if active and form is None else None,
     )

@@ -65,6 +65,16 @@ def _same(pairing: Pairing, form_data: dict | None = None) -> list[str]:
                     pairing=pairing, rows=rows, form=form, csrf_token="token-123"
                 )
                 assert written == wanted
+                if form is not None and form_data is None:  # the fresh form, written once
+                    for _twice in range(2):
+                        written = pairing_pauses_html(
+                            pairing=pairing,
+                            rows=rows,
+                            form=None,
+                            csrf_token="token-123",
+                            fresh_form_on=TODAY,
+                        )
+                        assert written == wanted
                 sections.append(wanted)
     return sections
 
