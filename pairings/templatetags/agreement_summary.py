@@ -20,13 +20,40 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.formats import date_format, get_format, localize
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext
 
 from mentoring.quickforms import escape_value
+from pairings.models import ContactTerms
 from pairings.selectors.agreements import TermsView
 
 register = template.Library()
+
+
+@lru_cache(maxsize=512)
+def _translated(language: str | None, message: str) -> str:
+    return gettext(message)
+
+
+def _(message: str) -> str:
+    """gettext, remembered for each language: the section asks for some forty messages a
+    view, and a catalogue lookup costs some thirty calls (the same msgids, so makemessages
+    finds them as before)."""
+    return _translated(get_language(), message)
+
+
+@lru_cache(maxsize=16)
+def _choice_labels(language: str | None) -> dict[str, dict[str, str]]:
+    """The phone choice's and reply time's labels in `language`, as get_FOO_display gives them."""
+    return {
+        "phone": {value: str(label) for value, label in ContactTerms.PhoneChoice.choices},
+        "reply_time": {value: str(label) for value, label in ContactTerms.ReplyTime.choices},
+    }
+
+
+def _display(terms: ContactTerms, field: str) -> str:
+    """terms.get_FIELD_display() for its phone choice or reply time."""
+    value = getattr(terms, field)
+    return _choice_labels(get_language())[field].get(value, value)
 
 
 def _date(value: datetime, format_name: str) -> str:
@@ -234,7 +261,7 @@ def _theirs_html(summary: dict, partner: str, csrf_token: object) -> str:
         f"          <dt>{_('Phone')}</dt>\n"
         f"          <dd>\n            {_partner_phone_html(summary, theirs)}\n          </dd>\n"
         f"          <dt>{_('Usually replies')}</dt>\n"
-        f"          <dd>{escape_value(str(terms.get_reply_time_display()).lower())}</dd>\n"
+        f"          <dd>{escape_value(str(_display(terms, 'reply_time')).lower())}</dd>\n"
         f"          <dt>{_('Urgent messages')}</dt>\n"
         f"          <dd>{urgent}</dd>\n"
         f"          <dt>"
@@ -278,9 +305,9 @@ def _mine_html(summary: dict, partner: str) -> str:
         f"          <dt>{_('Ways to reach you')}</dt>\n"
         f"          <dd>{', '.join(escape_value(c) for c in mine.channels)}</dd>\n"
         f"          <dt>{_('Phone')}</dt>\n"
-        f"          <dd>{escape_value(terms.get_phone_display())}</dd>\n"
+        f"          <dd>{escape_value(_display(terms, 'phone'))}</dd>\n"
         f"          <dt>{_('You usually reply')}</dt>\n"
-        f"          <dd>{escape_value(str(terms.get_reply_time_display()).lower())}</dd>\n"
+        f"          <dd>{escape_value(str(_display(terms, 'reply_time')).lower())}</dd>\n"
         f"          <dt>{_('Urgent messages')}</dt>\n"
         f"          <dd>{urgent}</dd>\n"
         f"          <dt>"

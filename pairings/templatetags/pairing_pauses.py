@@ -29,7 +29,7 @@ from accounts.models import User
 from mentoring.quickforms import csrf_input, escape_value
 from pairings.forms.pauses import PauseForm
 from pairings.models import Pairing, PairingPause
-from pairings.selectors.pauses import pauses_current_and_coming
+from pairings.selectors.pauses import ShownPause, pauses_shown_for
 
 register = template.Library()
 
@@ -40,7 +40,7 @@ def _day(day: date, today: date) -> str:
 
 @dataclass(frozen=True)
 class PauseRow:
-    pause: PairingPause
+    pause: ShownPause
     starts: str
     ends: str
     running: bool  # started today or before
@@ -50,12 +50,24 @@ class PauseRow:
     withdraws: bool  # ending it withdraws it: it has not started before today
 
 
+def _planner_name(pairing: Pairing, user_id: int | None) -> str:
+    """The name of who planned a pause: one of the pairing's people (on hand), else read."""
+    if user_id is None:
+        return ""
+    if user_id == pairing.mentor_id:
+        return pairing.mentor.name
+    if user_id == pairing.mentee_id:
+        return pairing.mentee.name
+    planner = User.objects.filter(pk=user_id).only("display_name", "email").first()
+    return planner.name if planner else ""
+
+
 def pause_rows(*, pairing: Pairing, user: User, today: date) -> list[PauseRow]:
     """The pairing's current and coming pauses (one query), in the viewer's own dates."""
     rows = []
     active = pairing.status == Pairing.Status.ACTIVE
-    for pause in pauses_current_and_coming(pairing=pairing, today=today):
-        by = pause.requested_by
+    for pause in pauses_shown_for(pairing=pairing, today=today):
+        by_id = pause.requested_by_id
         live = pause.status in (PairingPause.Status.AGREED, PairingPause.Status.AWAITING)
         rows.append(
             PauseRow(
@@ -63,8 +75,8 @@ def pause_rows(*, pairing: Pairing, user: User, today: date) -> list[PauseRow]:
                 starts=_day(pause.starts_on, today),
                 ends=_day(pause.ends_on, today),
                 running=pause.starts_on <= today,
-                by=by.name if by else "",
-                by_you=by is not None and by.pk == user.pk,
+                by=_planner_name(pairing, by_id),
+                by_you=by_id is not None and by_id == user.pk,
                 can_end=live and active,
                 withdraws=pause.starts_on >= today,
             )

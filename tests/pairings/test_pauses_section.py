@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from pairings.forms.pauses import PauseForm
 from pairings.models import Pairing, PairingPause
+from pairings.selectors.pauses import pauses_current_and_coming
 from pairings.templatetags.pairing_pauses import pairing_pauses_html, pause_rows
 
 pytestmark = pytest.mark.django_db
@@ -85,15 +86,21 @@ def test_no_pause_planned(pairing):
     assert "We are pausing" in sections[0]
 
 
-def test_every_kind_of_pause(pairing, mentee, mentor):
+def test_every_kind_of_pause(pairing, mentee, mentor, programme_admin):
     _pause(pairing, date(2026, 2, 20), date(2026, 3, 5), "agreed", mentee, note="Exams <3 & co")
     _pause(pairing, date(2026, 3, 2), date(2026, 3, 8), "agreed", mentor)
     _pause(pairing, date(2026, 4, 1), date(2026, 5, 30), "awaiting", mentor, note="Leave")
     _pause(pairing, date(2026, 12, 20), date(2027, 1, 10), "declined", mentee)
     _pause(pairing, date(2027, 2, 1), date(2027, 2, 3), "agreed", None)
+    _pause(pairing, date(2027, 3, 1), date(2027, 3, 3), "agreed", programme_admin)
     _pause(pairing, date(2026, 1, 1), date(2026, 1, 5), "agreed", mentee)  # over: not shown
+    _pause(pairing, date(2026, 3, 20), date(2026, 3, 25), "withdrawn", mentee)  # not shown
     sections = _same(pairing)
-    assert sections[0].count("<article") == 5
+    assert sections[0].count("<article") == 6
+    assert f"planned by {programme_admin.name}" in sections[0]
+    assert [row.pause.pk for row in pause_rows(pairing=pairing, user=mentee, today=TODAY)] == [
+        pause.pk for pause in pauses_current_and_coming(pairing=pairing, today=TODAY)
+    ]
     assert "Exams &lt;3 &amp; co" in sections[0]
     assert "planned by you" in sections[0]
 
