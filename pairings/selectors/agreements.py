@@ -10,16 +10,18 @@ zone, so 09:00 in Europe/London is 09:00 on both sides of a DST change.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import phonenumbers
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 
 from accounts.models import User
 from pairings.models import Acknowledgement, ContactAgreement, ContactTerms, Pairing
+from pairings.text import cached_gettext as _
 from programmes.models import Channel, Enrolment
 
 MINUTES_PER_DAY = 24 * 60
@@ -189,16 +191,20 @@ class TermsView:
         for day, opens, closes in sorted(terms.contact_hours):
             by_day.setdefault(day, []).append((minutes_label(opens), minutes_label(closes)))
         stated = set(terms.channels)
+        labels = _channel_labels(get_language())
         return cls(
             terms=terms,
-            channels=[str(label) for value, label in _CHANNELS if value in stated],
+            channels=[labels[value] for value in labels if value in stated],
             days=[
                 (WEEKDAYS[weekday], by_day[weekday]) for weekday in range(7) if weekday in by_day
             ],
         )
 
 
-_CHANNELS = [(channel.value, channel.label) for channel in Channel]  # labels translated late
+@lru_cache(maxsize=16)
+def _channel_labels(language: str | None) -> dict[str, str]:
+    """The channels' labels in `language`, in the channels' order."""
+    return {value: str(label) for value, label in Channel.choices}
 
 
 def terms_for(*, pairing: Pairing, person: User) -> ContactTerms | None:

@@ -20,25 +20,14 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.formats import date_format, get_format, localize
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 
 from mentoring.quickforms import escape_value
 from pairings.models import ContactTerms
 from pairings.selectors.agreements import TermsView
+from pairings.text import cached_gettext as _
 
 register = template.Library()
-
-
-@lru_cache(maxsize=512)
-def _translated(language: str | None, message: str) -> str:
-    return gettext(message)
-
-
-def _(message: str) -> str:
-    """gettext, remembered for each language: the section asks for some forty messages a
-    view, and a catalogue lookup costs some thirty calls (the same msgids, so makemessages
-    finds them as before)."""
-    return _translated(get_language(), message)
 
 
 @lru_cache(maxsize=16)

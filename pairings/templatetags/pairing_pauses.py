@@ -23,13 +23,13 @@ from django.utils import timezone
 from django.utils.formats import date_format, localize
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mentoring.quickforms import csrf_input, escape_value
 from pairings.forms.pauses import PauseForm
 from pairings.models import Pairing, PairingPause
 from pairings.selectors.pauses import ShownPause, pauses_shown_for
+from pairings.text import cached_gettext as _
 
 register = template.Library()
 
