@@ -45,13 +45,6 @@ def _display(terms: ContactTerms, field: str) -> str:
     return _choice_labels(get_language())[field].get(value, value)
 
 
-def _date(value: datetime, format_name: str) -> str:
-    """{{ value|date:format_name }}: in the current time zone, escaped."""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return escape_value(date_format(value, format_name))
-
-
 @lru_cache(maxsize=16)
 def _date_names(language: str | None) -> tuple[list[str], list[str], str]:
     """The escaped short weekday names (Monday first) and month names (January at 1), and the
@@ -68,6 +61,14 @@ def _weekday_names(language: str | None) -> dict[int, str]:
     """django.utils.dates.WEEKDAYS' names (what TermsView.days holds) escaped in `language`,
     by the lazy name's identity: translated once a language, not once a day."""
     return {id(name): escape_value(name) for name in WEEKDAYS.values()}
+
+
+def _day_and_time(value: datetime, weekdays: list[str], months: list[str]) -> str:
+    """{{ value|date:"D j M, H:i" }} of a datetime already in the current time zone."""
+    return (
+        f"{weekdays[value.weekday()]} {value.day} {months[value.month]}, "
+        f"{value.hour:02d}:{value.minute:02d}"
+    )
 
 
 def _windows_html(windows: list[dict]) -> str:
@@ -88,8 +89,7 @@ def _windows_html(windows: list[dict]) -> str:
         else:
             until = escape_value(date_format(ends, "TIME_FORMAT"))
         items.append(
-            f"\n                  <li>{weekdays[starts.weekday()]} {starts.day} "
-            f"{months[starts.month]}, {starts.hour:02d}:{starts.minute:02d}\N{EN DASH}"
+            f"\n                  <li>{_day_and_time(starts, weekdays, months)}\N{EN DASH}"
             f"{until}</li>\n                "
         )
     return "".join(items)
@@ -197,7 +197,8 @@ def _partner_hours_html(summary: dict) -> str:
     if summary["partner_reachable_now"]:
         now = f"<p>{_('Right now is inside their hours.')}</p>\n              "
     elif summary["partner_next_opening"]:
-        when = _date(summary["partner_next_opening"], "D j M, H:i")
+        weekdays, months, _time_format = _date_names(get_language())
+        when = _day_and_time(timezone.localtime(summary["partner_next_opening"]), weekdays, months)
         now = "<p>" + _("Their hours next open %(when)s your time.") % {"when": when} + "</p>"
     else:
         now = ""
