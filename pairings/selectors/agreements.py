@@ -10,16 +10,18 @@ zone, so 09:00 in Europe/London is 09:00 on both sides of a DST change.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import phonenumbers
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 
 from accounts.models import User
 from pairings.models import Acknowledgement, ContactAgreement, ContactTerms, Pairing
+from pairings.text import cached_gettext as _
 from programmes.models import Channel, Enrolment
 
 MINUTES_PER_DAY = 24 * 60
@@ -185,21 +187,24 @@ class TermsView:
 
     @classmethod
     def of(cls, terms: ContactTerms) -> "TermsView":
-        labels = dict(Channel.choices)
-        days = []
-        for weekday in range(7):
-            windows = [
-                (minutes_label(opens), minutes_label(closes))
-                for day, opens, closes in sorted(terms.contact_hours)
-                if day == weekday
-            ]
-            if windows:
-                days.append((WEEKDAYS[weekday], windows))
+        by_day: dict[int, list[tuple[str, str]]] = {}
+        for day, opens, closes in sorted(terms.contact_hours):
+            by_day.setdefault(day, []).append((minutes_label(opens), minutes_label(closes)))
+        stated = set(terms.channels)
+        labels = _channel_labels(get_language())
         return cls(
             terms=terms,
-            channels=[str(labels[c]) for c in Channel.values if c in terms.channels],
-            days=days,
+            channels=[labels[value] for value in labels if value in stated],
+            days=[
+                (WEEKDAYS[weekday], by_day[weekday]) for weekday in range(7) if weekday in by_day
+            ],
         )
+
+
+@lru_cache(maxsize=16)
+def _channel_labels(language: str | None) -> dict[str, str]:
+    """The channels' labels in `language`, in the channels' order."""
+    return {value: str(label) for value, label in Channel.choices}
 
 
 def terms_for(*, pairing: Pairing, person: User) -> ContactTerms | None:
@@ -312,12 +317,14 @@ def agreement_summary_for(*, pairing: Pairing, viewer: User) -> dict:
 
 
 def _state_label(state: str) -> str:
-    return {
-        AgreementState.NOT_STARTED: _("Not started"),
-        AgreementState.WAITING_FOR_YOU: _("Waiting for you"),
-        AgreementState.WAITING_FOR_PARTNER: _("Waiting for your partner"),
-        AgreementState.HOLDS: _("Agreed"),
-    }[state]
+    """The state's label, the one translated."""
+    if state == AgreementState.NOT_STARTED:
+        return _("Not started")
+    if state == AgreementState.WAITING_FOR_YOU:
+        return _("Waiting for you")
+    if state == AgreementState.WAITING_FOR_PARTNER:
+        return _("Waiting for your partner")
+    return _("Agreed")
 
 
 def phone_display(number: str | None) -> str | None:

@@ -4,6 +4,7 @@ for the health rules."""
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -37,6 +38,38 @@ def pauses_current_and_coming(*, pairing: Pairing, today: date) -> list[PairingP
         )
         .order_by("starts_on", "pk")
     )
+
+
+@dataclass(frozen=True)
+class ShownPause:
+    """What the pairing page's "Pauses" section shows of a pause."""
+
+    pk: int
+    starts_on: date
+    ends_on: date
+    note: str
+    status: str
+    requested_by_id: int | None
+
+    @property
+    def days(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1
+
+
+SHOWN = frozenset((*LIVE, PairingPause.Status.DECLINED))
+
+
+def pauses_shown_for(*, pairing: Pairing, today: date) -> list[ShownPause]:
+    """pauses_current_and_coming for the pairing page: the same pauses in the same order, as
+    the values it shows, with who planned each by id (the pairing's people are on hand). The
+    pauses withdrawn or ended early are left out here rather than in the query: a few rows,
+    where the lookup cost the page more than reading them."""
+    rows = (
+        PairingPause.objects.filter(pairing_id=pairing.pk, ends_on__gte=today)
+        .order_by("starts_on", "pk")
+        .values_list("pk", "starts_on", "ends_on", "note", "status", "requested_by_id")
+    )
+    return [ShownPause(*row) for row in rows if row[4] in SHOWN]
 
 
 def pause_running(*, pairing: Pairing, today: date) -> PairingPause | None:

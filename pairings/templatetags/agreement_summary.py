@@ -12,36 +12,100 @@ texts go through the same msgids, values are escaped and dates formatted as the 
 """
 
 from datetime import datetime
+from functools import lru_cache
 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, localize
+from django.utils.dates import MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.formats import date_format, get_format, localize
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 
 from mentoring.quickforms import escape_value
+from pairings.models import ContactTerms
 from pairings.selectors.agreements import TermsView
+from pairings.text import cached_gettext as _
 
 register = template.Library()
 
 
-def _date(value: datetime, format_name: str) -> str:
-    """{{ value|date:format_name }}: in the current time zone, escaped."""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return escape_value(date_format(value, format_name))
+@lru_cache(maxsize=16)
+def _choice_labels(language: str | None) -> dict[str, dict[str, str]]:
+    """The phone choice's and reply time's labels in `language`, as get_FOO_display gives them."""
+    return {
+        "phone": {value: str(label) for value, label in ContactTerms.PhoneChoice.choices},
+        "reply_time": {value: str(label) for value, label in ContactTerms.ReplyTime.choices},
+    }
+
+
+def _display(terms: ContactTerms, field: str) -> str:
+    """terms.get_FIELD_display() for its phone choice or reply time."""
+    value = getattr(terms, field)
+    return _choice_labels(get_language())[field].get(value, value)
+
+
+@lru_cache(maxsize=16)
+def _date_names(language: str | None) -> tuple[list[str], list[str], str]:
+    """The escaped short weekday names (Monday first) and month names (January at 1), and the
+    time format, in `language`: what date_format reads for "D", "M" and TIME_FORMAT."""
+    return (
+        [escape_value(str(WEEKDAYS_ABBR[weekday])) for weekday in range(7)],
+        ["", *(escape_value(str(MONTHS_3[month]).title()) for month in range(1, 13))],
+        get_format("TIME_FORMAT"),
+    )
+
+
+@lru_cache(maxsize=16)
+def _weekday_names(language: str | None) -> dict[int, str]:
+    """django.utils.dates.WEEKDAYS' names (what TermsView.days holds) escaped in `language`,
+    by the lazy name's identity: translated once a language, not once a day."""
+    return {id(name): escape_value(name) for name in WEEKDAYS.values()}
+
+
+def _day_and_time(value: datetime, weekdays: list[str], months: list[str]) -> str:
+    """{{ value|date:"D j M, H:i" }} of a datetime already in the current time zone."""
+    return (
+        f"{weekdays[value.weekday()]} {value.day} {months[value.month]}, "
+        f"{value.hour:02d}:{value.minute:02d}"
+    )
+
+
+def _windows_html(windows: list[dict]) -> str:
+    """The partner's windows this week: {{ starts_at|date:"D j M, H:i" }}, then
+    {{ ends_at|date:"D H:i" }} when a window ends the next day, else
+    {{ ends_at|date:"TIME_FORMAT" }}, in the current time zone. The names and the time format
+    are looked up once a language, not once a window."""
+    weekdays, months, time_format = _date_names(get_language())
+    zone = timezone.get_current_timezone()
+    items = []
+    for window in windows:
+        starts = window["starts_at"].astimezone(zone)
+        ends = window["ends_at"].astimezone(zone)
+        if window["ends_next_day"]:
+            until = f"{weekdays[ends.weekday()]} {ends.hour:02d}:{ends.minute:02d}"
+        elif time_format == "H:i":
+            until = f"{ends.hour:02d}:{ends.minute:02d}"
+        else:
+            until = escape_value(date_format(ends, "TIME_FORMAT"))
+        items.append(
+            f"\n                  <li>{_day_and_time(starts, weekdays, months)}\N{EN DASH}"
+            f"{until}</li>\n                "
+        )
+    return "".join(items)
 
 
 def days_html(days: list[tuple[str, list[tuple[str, str]]]]) -> str:
-    """templates/pairings/agreements/_days.html: each weekday with its windows."""
+    """templates/pairings/agreements/_days.html: each weekday with its windows. The windows'
+    times are minutes_label's "09:00": digits and a colon, nothing to escape."""
+    names = _weekday_names(get_language())
     items = "".join(
-        f"<li>{escape_value(day)}: "
-        + ", ".join(
-            f"{escape_value(opens)}\N{EN DASH}{escape_value(closes)}" for opens, closes in windows
-        )
-        + "</li>"
-        for day, windows in days
+        [
+            f"<li>{names.get(id(day)) or escape_value(day)}: "
+            + ", ".join([f"{opens}\N{EN DASH}{closes}" for opens, closes in windows])
+            + "</li>"
+            for day, windows in days
+        ]
     )
     return f"<ul>{items}</ul>\n"
 
@@ -129,20 +193,12 @@ def _partner_hours_html(summary: dict) -> str:
             + _("No contact hours: they are not reachable at set times.")
             + "\n            "
         )
-    items = "".join(
-        f"\n                  <li>{_date(window['starts_at'], 'D j M, H:i')}\N{EN DASH}"
-        + (
-            _date(window["ends_at"], "D H:i")
-            if window["ends_next_day"]
-            else _date(window["ends_at"], "TIME_FORMAT")
-        )
-        + "</li>\n                "
-        for window in windows
-    )
+    items = _windows_html(windows)
     if summary["partner_reachable_now"]:
         now = f"<p>{_('Right now is inside their hours.')}</p>\n              "
     elif summary["partner_next_opening"]:
-        when = _date(summary["partner_next_opening"], "D j M, H:i")
+        weekdays, months, _time_format = _date_names(get_language())
+        when = _day_and_time(timezone.localtime(summary["partner_next_opening"]), weekdays, months)
         now = "<p>" + _("Their hours next open %(when)s your time.") % {"when": when} + "</p>"
     else:
         now = ""
@@ -195,7 +251,7 @@ def _theirs_html(summary: dict, partner: str, csrf_token: object) -> str:
         f"          <dt>{_('Phone')}</dt>\n"
         f"          <dd>\n            {_partner_phone_html(summary, theirs)}\n          </dd>\n"
         f"          <dt>{_('Usually replies')}</dt>\n"
-        f"          <dd>{escape_value(str(terms.get_reply_time_display()).lower())}</dd>\n"
+        f"          <dd>{escape_value(str(_display(terms, 'reply_time')).lower())}</dd>\n"
         f"          <dt>{_('Urgent messages')}</dt>\n"
         f"          <dd>{urgent}</dd>\n"
         f"          <dt>"
@@ -239,9 +295,9 @@ def _mine_html(summary: dict, partner: str) -> str:
         f"          <dt>{_('Ways to reach you')}</dt>\n"
         f"          <dd>{', '.join(escape_value(c) for c in mine.channels)}</dd>\n"
         f"          <dt>{_('Phone')}</dt>\n"
-        f"          <dd>{escape_value(terms.get_phone_display())}</dd>\n"
+        f"          <dd>{escape_value(_display(terms, 'phone'))}</dd>\n"
         f"          <dt>{_('You usually reply')}</dt>\n"
-        f"          <dd>{escape_value(str(terms.get_reply_time_display()).lower())}</dd>\n"
+        f"          <dd>{escape_value(str(_display(terms, 'reply_time')).lower())}</dd>\n"
         f"          <dt>{_('Urgent messages')}</dt>\n"
         f"          <dd>{urgent}</dd>\n"
         f"          <dt>"

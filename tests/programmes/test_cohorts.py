@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -12,6 +13,7 @@ from accounts.services import user_make_programme_admin
 from organisations.models import Organisation
 from organisations.services import membership_ensure
 from programmes.models import Cohort, Enrolment, MentorPreference
+from programmes.selectors import cohort_get_for_admin, cohort_get_named_for_admin
 from tests.factories import (
     CohortFactory,
     EnrolmentFactory,
@@ -380,3 +382,16 @@ def test_the_answers_page_shows_the_saved_choices_reading_only_names_of_the_ment
     assert "Spring cohort" in html
     assert rows_read("programmes_cohort") == 0
     assert sum('"accounts_user"."password"' in query["sql"] for query in asked) == 1  # viewer
+
+
+def test_the_named_read_of_a_cohort_answers_as_the_whole_one_and_reads_only_its_name(
+    programme_admin, cohort, other_cohort, mentee
+):
+    named = cohort_get_named_for_admin(user=programme_admin, cohort_id=cohort.pk)
+    assert (named.pk, named.name) == (cohort.pk, cohort.name)
+    assert named == cohort_get_for_admin(user=programme_admin, cohort_id=cohort.pk)
+    assert named.get_deferred_fields() >= {"description", "starts_on"}
+    for user, cohort_id in ((programme_admin, other_cohort.pk), (mentee, cohort.pk)):
+        for read in (cohort_get_for_admin, cohort_get_named_for_admin):
+            with pytest.raises(Http404):
+                read(user=user, cohort_id=cohort_id)
