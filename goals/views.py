@@ -58,7 +58,7 @@ from mentoring.htmx import is_htmx
 from mentoring.paging import page_of
 from pairings.models import Pairing
 from pairings.selectors import pairing_get_for_user
-from programmes.selectors import cohort_get_for_admin
+from programmes.selectors import cohort_get_named_for_admin
 
 UPDATES_PAGE_SIZE = 20
 COHORT_PAGE_SIZE = 25
@@ -380,7 +380,7 @@ def goal_updates_view(request: HttpRequest, goal_id: int) -> HttpResponse:
 @login_required
 def cohort_goals_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     """The goals the cohort's mentees shared with the programme team (read-only)."""
-    cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
+    cohort = cohort_get_named_for_admin(user=request.user, cohort_id=cohort_id)
     status = request.GET.get("status", "")
     goals = goals_shared_in_cohort(cohort=cohort, status=status)
     page = page_of(goals, COHORT_PAGE_SIZE, request.GET.get("page"))
