@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from goals.charts import SPARKLINE, goal_progress_chart
 from goals.models import Goal, GoalUpdate, Milestone
+from mentoring.prepared import PreparedQuery
 from pairings.models import Pairing
 from programmes.models import Cohort
 from programmes.selectors import cohorts_run_by
@@ -171,18 +172,10 @@ class GoalsOverview:
     goals: list[Goal]  # each with the overview annotations and `sparkline` (a ProgressChart)
 
 
-def goals_overview_for(*, pairing: Pairing, now: datetime, tz: ZoneInfo) -> GoalsOverview:
-    """The pairing's goals with their overview and progress over time: two queries at most,
-    however many goals, milestones and updates. (The one-click "put on the next session's
-    agenda" button beside each is sessions_app's goal_agenda template tag.)
-
-    The same annotations as goals_for_pairing's, read more cheaply: the goals bring their
-    milestone counts and their latest update's text; the other fields of that update come
-    with the chart's points, from one list of every update's kind, time and progress in the
-    same order (its last one for a goal is the goal's latest)."""
+def _overview_goals(*, pairing_id: int) -> QuerySet[Goal]:
     latest = GoalUpdate.objects.filter(goal=OuterRef("pk")).order_by("-created_at", "-pk")
-    goals = list(
-        Goal.objects.filter(pairing=pairing)
+    return (
+        Goal.objects.filter(pairing=pairing_id)
         .annotate(
             milestones_total=Count("milestones", distinct=True),
             milestones_done=Count(
@@ -192,15 +185,36 @@ def goals_overview_for(*, pairing: Pairing, now: datetime, tz: ZoneInfo) -> Goal
         )
         .order_by("created_at", "pk")
     )
+
+
+def _overview_updates(*, pairing_id: int) -> QuerySet:
+    return (
+        GoalUpdate.objects.filter(goal__pairing=pairing_id)
+        .order_by("created_at", "pk")
+        .values_list("goal_id", "kind", "created_at", "progress", "author_id")
+    )
+
+
+# The pairing page's two reads of its goals, compiled once (mentoring.prepared).
+_OVERVIEW_GOALS = PreparedQuery(_overview_goals, "pairing_id")
+_OVERVIEW_UPDATES = PreparedQuery(_overview_updates, "pairing_id")
+
+
+def goals_overview_for(*, pairing: Pairing, now: datetime, tz: ZoneInfo) -> GoalsOverview:
+    """The pairing's goals with their overview and progress over time: two queries at most,
+    however many goals, milestones and updates, each compiled once. (The one-click "put on the
+    next session's agenda" button beside each is sessions_app's goal_agenda template tag.)
+
+    The same annotations as goals_for_pairing's, read more cheaply: the goals bring their
+    milestone counts and their latest update's text; the other fields of that update come
+    with the chart's points, from one list of every update's kind, time and progress in the
+    same order (its last one for a goal is the goal's latest)."""
+    goals = _OVERVIEW_GOALS(pairing_id=pairing.pk)
     if not goals:
         return GoalsOverview(goals=[])
     points: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
     latest_updates = {}
-    for goal_id, kind, at, progress, author_id in (
-        GoalUpdate.objects.filter(goal__pairing=pairing)
-        .order_by("created_at", "pk")
-        .values_list("goal_id", "kind", "created_at", "progress", "author_id")
-    ):
+    for goal_id, kind, at, progress, author_id in _OVERVIEW_UPDATES(pairing_id=pairing.pk):
         if kind == GoalUpdate.Kind.PROGRESS:
             points[goal_id].append((at, progress))
         latest_updates[goal_id] = (kind, at, progress, author_id)  # the later replaces

@@ -879,3 +879,38 @@ def test_the_goals_list_reads_its_pairing_its_cohort_and_both_people_in_one_quer
     assert rows_read("pairings_pairing") == 1
     assert rows_read("accounts_user") == 1  # the viewer, for the session
     assert rows_read("programmes_cohort") == 0
+
+
+def test_the_pairing_pages_goals_are_read_once_compiled_as_the_orm_reads_them(
+    pairing, mentee, mentor, frozen, django_assert_num_queries
+):
+    from goals import selectors
+    from tests.factories import PairingFactory
+
+    other = PairingFactory(cohort=pairing.cohort)
+    for each, by in ((pairing, mentee), (other, other.mentee)):
+        for title in ("Lead a meeting", "Write a plan"):
+            goal = goal_create(pairing=each, by=by, title=f"{title} ({each.pk})")
+            milestone_tick(
+                milestone=milestone_add(goal=goal, by=by, title="Draft"), by=by, done=True
+            )
+            milestone_add(goal=goal, by=by, title="Review")
+            goal_progress_post(goal=goal, by=by, progress=30, text="Started")
+            frozen.shift(timedelta(hours=1))
+            goal_comment_add(goal=goal, by=mentor if each == pairing else other.mentor, text="Go")
+    for each in (pairing, other, pairing):
+        with django_assert_num_queries(2):
+            overview = selectors.goals_overview_for(pairing=each, now=NOW, tz=UTC)
+        wanted = list(selectors.goals_for_pairing(pairing=each))
+        assert [
+            (g.pk, g.title, g.milestones_done, g.milestones_total, g.latest_update_text)
+            for g in overview.goals
+        ] == [
+            (g.pk, g.title, g.milestones_done, g.milestones_total, g.latest_update_text)
+            for g in wanted
+        ]
+        assert [(g.latest_update_kind, g.latest_update_at) for g in overview.goals] == [
+            (g.latest_update_kind, g.latest_update_at) for g in wanted
+        ]
+    for read in (selectors._OVERVIEW_GOALS, selectors._OVERVIEW_UPDATES):
+        assert list(read._compiled.values()) not in ([], [None])  # kept, not built each time
