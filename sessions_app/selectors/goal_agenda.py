@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, QuerySet
 
 from goals.models import Goal
+from mentoring.prepared import PreparedQuery
 from pairings.models import Pairing
 from sessions_app.models import AgendaItem, Appointment
 
@@ -25,14 +26,24 @@ def goal_agenda_choices(*, goal: Goal, now: datetime) -> QuerySet[Appointment]:
     return _upcoming_sessions(pairing_id=goal.pairing_id, now=now)
 
 
-def goal_agenda_sessions(*, goal: Goal, now: datetime) -> list[Appointment]:
-    """The pairing's next booked sessions that have not ended, each with `has_goal`: whether
-    this goal is already on its agenda (one query)."""
-    return list(
-        goal_agenda_choices(goal=goal, now=now)
-        .annotate(has_goal=Exists(AgendaItem.objects.filter(appointment=OuterRef("pk"), goal=goal)))
-        .order_by("starts_at", "pk")[:UPCOMING_SESSIONS_SHOWN]
+def _agenda_sessions_query(*, pairing_id: int, goal_id: int, now: datetime) -> QuerySet:
+    on_agenda = AgendaItem.objects.filter(appointment=OuterRef("pk"), goal_id=goal_id)
+    return (
+        _upcoming_sessions(pairing_id=pairing_id, now=now)
+        .annotate(has_goal=Exists(on_agenda))
+        .order_by("starts_at", "pk")
+        .only("pk", "starts_at")[:UPCOMING_SESSIONS_SHOWN]
     )
+
+
+# Compiled once (mentoring.prepared): building the Exists cost more than the rest of the section.
+_AGENDA_SESSIONS = PreparedQuery(_agenda_sessions_query, "pairing_id", "goal_id", "now")
+
+
+def goal_agenda_sessions(*, goal: Goal, now: datetime) -> list[Appointment]:
+    """The pairing's next booked sessions that have not ended (only their id and start), each
+    with `has_goal`: whether this goal is already on its agenda (one query)."""
+    return _AGENDA_SESSIONS(pairing_id=goal.pairing_id, goal_id=goal.pk, now=now)
 
 
 @dataclass(frozen=True)
@@ -43,17 +54,34 @@ class NextSessionAgenda:
     goal_ids: frozenset[int]  # ids of the goals already on its agenda
 
 
+def _next_session_query(*, pairing_id: int, now: datetime) -> QuerySet:
+    return (
+        _upcoming_sessions(pairing_id=pairing_id, now=now)
+        .order_by("starts_at", "pk")
+        .only("pk", "starts_at")[:1]
+    )
+
+
+def _agenda_goals_query(*, appointment_id: int) -> QuerySet:
+    return AgendaItem.objects.filter(appointment_id=appointment_id, goal__isnull=False).values_list(
+        "goal_id", flat=True
+    )
+
+
+# Compiled once (mentoring.prepared): the two reads cost more than the buttons they feed.
+_NEXT_SESSION = PreparedQuery(_next_session_query, "pairing_id", "now")
+_AGENDA_GOALS = PreparedQuery(_agenda_goals_query, "appointment_id")
+
+
 def next_session_agenda_for(*, pairing: Pairing, now: datetime) -> NextSessionAgenda:
-    """The active pairing's next booked session not yet ended and the goals on its agenda: two
-    queries at most, however many goals (none for a pairing no longer active)."""
+    """The active pairing's next booked session not yet ended (only its id and start) and the
+    goals on its agenda: two queries at most, however many goals (none for a pairing no longer
+    active)."""
     if pairing.status != Pairing.Status.ACTIVE:
         return NextSessionAgenda(session=None, goal_ids=frozenset())
-    session = _upcoming_sessions(pairing_id=pairing.pk, now=now).order_by("starts_at", "pk").first()
-    if session is None:
+    found = _NEXT_SESSION(pairing_id=pairing.pk, now=now)
+    if not found:
         return NextSessionAgenda(session=None, goal_ids=frozenset())
-    goal_ids = frozenset(
-        AgendaItem.objects.filter(appointment=session, goal__isnull=False).values_list(
-            "goal_id", flat=True
-        )
-    )
+    session = found[0]
+    goal_ids = frozenset(_AGENDA_GOALS(appointment_id=session.pk))
     return NextSessionAgenda(session=session, goal_ids=goal_ids)
