@@ -96,14 +96,14 @@ def organisation_people_page(
     """mentoring.paging.page_of(organisation_people(...), per_page, number): the same page;
     the first one (the one most read) in a query compiled once (mentoring.prepared). `role`
     is one of Role.values or ""."""
-    people = organisation_people(organisation=organisation, role=role)
-    paginator = Paginator(people, per_page)
     if number not in (None, "1"):
-        return paginator.get_page(number)
+        people = organisation_people(organisation=organisation, role=role)
+        return Paginator(people, per_page).get_page(number)
     first = _FIRST_PEOPLE(organisation_id=organisation.pk, role=role, per_page=per_page)
-    if len(first) <= per_page:
-        paginator.count = len(first)  # a cached_property: what it would have counted
-    return Page(first[:per_page], 1, paginator)
+    if len(first) <= per_page:  # every row there is: nothing to count, no queryset needed
+        return Page(first, 1, Paginator(first, per_page))
+    people = organisation_people(organisation=organisation, role=role)
+    return Page(first[:per_page], 1, Paginator(people, per_page))
 
 
 def organisation_people(*, organisation: Organisation, role: str = "") -> QuerySet:

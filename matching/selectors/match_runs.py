@@ -102,16 +102,14 @@ _FIRST_PAIRS = PreparedQuery(_first_pairs, "run_id", "cohort_id")
 def proposed_pairs_page(*, run: MatchRun, per_page: int, number: str | None) -> Page:
     """mentoring.paging.page_of(proposed_pairs(run=run), per_page, number): the same page; the
     first one (the one most read) in a query compiled once (mentoring.prepared)."""
-    pairs = proposed_pairs(run=run)
     if number not in (None, "1"):
-        return Paginator(pairs, per_page).get_page(number)
-    paginator = Paginator(pairs, per_page)
+        return Paginator(proposed_pairs(run=run), per_page).get_page(number)
     first = _FIRST_PAIRS(run_id=run.pk, cohort_id=run.cohort_id, per_page=per_page)
     for pair in first:
         pair.run = run  # as run.pairs would give it
-    if len(first) <= per_page:
-        paginator.count = len(first)  # a cached_property: what it would have counted
-    return Page(first[:per_page], 1, paginator)
+    if len(first) <= per_page:  # every row there is: nothing to count, no queryset needed
+        return Page(first, 1, Paginator(first, per_page))
+    return Page(first[:per_page], 1, Paginator(proposed_pairs(run=run), per_page))
 
 
 def _name_fields(person: str) -> tuple[str, str]:
