@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, Func, JSONField, OuterRef, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -162,8 +162,6 @@ def membership_get_for_owner_page(*, organisation: Organisation, membership_id: 
     )
 
 
-# The trail's filter (a key of a JSON column) sends its value as JSON, which mentoring.prepared
-# does not stand in for: this read is still built by the ORM on every call.
 def _trail_head(*, organisation_id: int, size: int) -> QuerySet[LogEntry]:
     return organisation_trail(organisation=Organisation(pk=organisation_id))[:size]
 
@@ -209,7 +207,13 @@ def organisation_domain_rows(*, organisation: Organisation) -> list[dict]:
 def organisation_trail(*, organisation: Organisation) -> QuerySet[LogEntry]:
     """Changes to the organisation's roles and domains, newest first."""
     return (
-        LogEntry.objects.filter(additional_data__organisation_id=organisation.pk)
+        # The id as JSON made by the database (to_jsonb), not sent as JSON: the same test of
+        # the key's value, with the id sent as a number (mentoring.prepared stands in for it).
+        LogEntry.objects.filter(
+            additional_data__organisation_id=Func(
+                Value(organisation.pk), function="to_jsonb", output_field=JSONField()
+            )
+        )
         .select_related("actor", "content_type")
         .only(*TRAIL_FIELDS)
         .order_by("-timestamp", "-pk")
