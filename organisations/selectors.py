@@ -4,11 +4,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
-from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Func, JSONField, OuterRef, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from audit.selectors import TRAIL_FIELDS
+from mentoring.prepared import PreparedQuery
 from organisations.models import ADMIN_ROLES, Membership, Organisation, OrganisationDomain, Role
 
 
@@ -19,6 +21,22 @@ def organisations_administered(*, user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         memberships__user=user, memberships__role__in=ADMIN_ROLES
     ).distinct()
+
+
+_ADMINISTERS_ANY = PreparedQuery(
+    lambda *, user_id: Organisation.objects.filter(
+        memberships__user_id=user_id, memberships__role__in=ADMIN_ROLES
+    ).values_list("pk", flat=True)[:1],
+    "user_id",
+)
+
+
+def administers_any(*, user: User) -> bool:
+    """organisations_administered(user=user).exists(), in a query compiled once
+    (mentoring.prepared)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(_ADMINISTERS_ANY(user_id=user.pk))
 
 
 def organisations_owned(*, user: User) -> QuerySet[Organisation]:
@@ -63,11 +81,36 @@ def organisation_get_for_admin(*, user: User, slug: str) -> Organisation:
     return get_object_or_404(organisations, slug=slug)
 
 
+def _first_people(*, organisation_id: int, role: str, per_page: int) -> QuerySet:
+    return organisation_people(organisation=Organisation(pk=organisation_id), role=role)[
+        : per_page + 1
+    ]
+
+
+_FIRST_PEOPLE = PreparedQuery(_first_people, "organisation_id")
+
+
+def organisation_people_page(
+    *, organisation: Organisation, role: str, per_page: int, number: str | None
+) -> Page:
+    """mentoring.paging.page_of(organisation_people(...), per_page, number): the same page;
+    the first one (the one most read) in a query compiled once (mentoring.prepared). `role`
+    is one of Role.values or ""."""
+    if number not in (None, "1"):
+        people = organisation_people(organisation=organisation, role=role)
+        return Paginator(people, per_page).get_page(number)
+    first = _FIRST_PEOPLE(organisation_id=organisation.pk, role=role, per_page=per_page)
+    if len(first) <= per_page:  # every row there is: nothing to count, no queryset needed
+        return Page(first, 1, Paginator(first, per_page))
+    people = organisation_people(organisation=organisation, role=role)
+    return Page(first[:per_page], 1, Paginator(people, per_page))
+
+
 def organisation_people(*, organisation: Organisation, role: str = "") -> QuerySet:
     """The organisation's people, owners first, then admins, then members, by name; only
     those of `role` when given. What the table shows of each (PEOPLE_VALUES), as values: make
     them rows with people_rows_of."""
-    people = organisation.memberships.all()
+    people = Membership.objects.filter(organisation_id=organisation.pk)
     if role:
         people = people.filter(role=role)
     rank = Case(
@@ -119,10 +162,58 @@ def membership_get_for_owner_page(*, organisation: Organisation, membership_id: 
     )
 
 
+def _trail_head(*, organisation_id: int, size: int) -> QuerySet[LogEntry]:
+    return organisation_trail(organisation=Organisation(pk=organisation_id))[:size]
+
+
+_TRAIL_HEAD = PreparedQuery(_trail_head, "organisation_id")
+
+
+def organisation_trail_head(*, organisation: Organisation, size: int) -> list[LogEntry]:
+    """organisation_trail's newest `size`, in a query compiled once (mentoring.prepared)."""
+    return _TRAIL_HEAD(organisation_id=organisation.pk, size=size)
+
+
+_COHORTS = PreparedQuery(
+    # The cohorts' model as the organisation names it (programmes sits above this app).
+    lambda *, organisation_id: (
+        Organisation._meta.get_field("cohorts")
+        .related_model.objects.filter(organisation_id=organisation_id)
+        .order_by("-starts_on", "name", "pk")
+        .values("name", "starts_on", "ends_on")
+    ),
+    "organisation_id",
+)
+
+
+def organisation_cohort_rows(*, organisation: Organisation) -> list[dict]:
+    """What the organisation page shows of its cohorts (name and dates), newest first."""
+    return _COHORTS(organisation_id=organisation.pk)
+
+
+_DOMAINS = PreparedQuery(
+    lambda *, organisation_id: OrganisationDomain.objects.filter(
+        organisation_id=organisation_id
+    ).values("domain", "verified_at"),
+    "organisation_id",
+)
+
+
+def organisation_domain_rows(*, organisation: Organisation) -> list[dict]:
+    """What the organisation page shows of its domains."""
+    return _DOMAINS(organisation_id=organisation.pk)
+
+
 def organisation_trail(*, organisation: Organisation) -> QuerySet[LogEntry]:
     """Changes to the organisation's roles and domains, newest first."""
     return (
-        LogEntry.objects.filter(additional_data__organisation_id=organisation.pk)
+        # The id as JSON made by the database (to_jsonb), not sent as JSON: the same test of
+        # the key's value, with the id sent as a number (mentoring.prepared stands in for it).
+        LogEntry.objects.filter(
+            additional_data__organisation_id=Func(
+                Value(organisation.pk), function="to_jsonb", output_field=JSONField()
+            )
+        )
         .select_related("actor", "content_type")
         .only(*TRAIL_FIELDS)
         .order_by("-timestamp", "-pk")

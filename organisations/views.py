@@ -21,7 +21,7 @@ from accounts.decorators import programme_admin_required
 from accounts.mfa import second_factor_setup_redirect, user_has_second_factor
 from branding.models import Branding
 from mentoring.errors import DomainError
-from mentoring.paging import page_of
+from mentoring.prepared import PreparedQuery
 from organisations.forms import (
     MembershipRoleForm,
     OrganisationAdminForm,
@@ -30,12 +30,14 @@ from organisations.forms import (
 )
 from organisations.models import Membership, Organisation, Role
 from organisations.selectors import (
+    administers_any,
     membership_get_for_owner_page,
     memberships_administering,
+    organisation_cohort_rows,
+    organisation_domain_rows,
     organisation_get_for_admin,
-    organisation_people,
-    organisation_trail,
-    organisations_administered,
+    organisation_people_page,
+    organisation_trail_head,
     people_rows_of,
 )
 from organisations.services import (
@@ -58,7 +60,7 @@ def organisation_admin_required(view: Callable[..., HttpResponse]) -> Callable[.
     @wraps(view)
     @login_required
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not organisations_administered(user=request.user).exists():
+        if not administers_any(user=request.user):
             raise Http404
         if not user_has_second_factor(user=request.user):
             return second_factor_setup_redirect(request)
@@ -105,10 +107,8 @@ def _detail(request: HttpRequest, organisation: Organisation, **forms: object) -
     role = request.GET.get("role", "")
     if role not in Role.values:
         role = ""
-    page = page_of(
-        organisation_people(organisation=organisation, role=role),
-        PAGE_SIZE,
-        request.GET.get("page"),
+    page = organisation_people_page(
+        organisation=organisation, role=role, per_page=PAGE_SIZE, number=request.GET.get("page")
     )
     page.object_list = _labelled(
         people_rows_of(page.object_list), role=Role.choices, source=Membership.Source.choices
@@ -118,18 +118,16 @@ def _detail(request: HttpRequest, organisation: Organisation, **forms: object) -
         "organisation": organisation,
         "is_owner": is_owner,
         # What the tables show of each, as values: no model rows built for them.
-        "cohorts": organisation.cohorts.order_by("-starts_on", "name", "pk").values(
-            "name", "starts_on", "ends_on"
-        ),
+        "cohorts": organisation_cohort_rows(organisation=organisation),
         "page": page,
         "query": urlencode({"role": role}) if role else "",
         "role": role,
         "roles": [(value, str(label)) for value, label in Role.choices],  # translated once
-        "domains": organisation.domains.values("domain", "verified_at"),
+        "domains": organisation_domain_rows(organisation=organisation),
         "admin_form": OrganisationAdminForm(),
         "domain_form": OrganisationDomainForm(),
         "trail": _labelled(
-            organisation_trail(organisation=organisation)[:TRAIL_SIZE],
+            organisation_trail_head(organisation=organisation, size=TRAIL_SIZE),
             action=LogEntry.Action.choices,
         ),
         "branding_form": _branding_form(organisation),
@@ -244,8 +242,17 @@ def organisation_domain_add_view(request: HttpRequest, slug: str) -> HttpRespons
     return _detail(request, organisation, domain_form=form)
 
 
+_BRANDING = PreparedQuery(
+    lambda *, organisation_id: Branding.objects.filter(organisation_id=organisation_id).order_by(
+        "pk"
+    )[:1],  # as .first() reads it
+    "organisation_id",
+)
+
+
 def _branding_form(organisation: Organisation, **kwargs: object) -> OrganisationBrandingForm:
-    branding = Branding.objects.filter(organisation=organisation).first()
+    found = _BRANDING(organisation_id=organisation.pk)
+    branding = found[0] if found else None
     initial = {} if branding else {"name": organisation.name}
     return OrganisationBrandingForm(instance=branding, initial=initial, **kwargs)
 

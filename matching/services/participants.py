@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from matching import engine as matching
 from matching.models import PairConstraint
+from mentoring.prepared import PreparedQuery
 from pairings.models import Pairing
 from programmes.models import Cohort, Enrolment, EnrolmentQuestion, ParticipantRole
 
@@ -43,15 +44,21 @@ def _answers(answers: dict) -> tuple[tuple[str, frozenset[str]], ...]:
     )
 
 
+_MATCHING_QUESTIONS = PreparedQuery(
+    lambda *, cohort_id: EnrolmentQuestion.objects.filter(
+        cohort_id=cohort_id, match_weight__gt=0, kind__in=EnrolmentQuestion.CHOICE_KINDS
+    ).order_by("pk"),
+    "cohort_id",
+)
+
+
 def _answer_questions(cohort: Cohort) -> tuple[tuple[str, float, str], ...]:
     """(key, weight, label) of each choice question that counts in matching (its weight above
     0), read once per cohort object: scoring a mentee against every mentor must not read them
     per mentor."""
     cached = getattr(cohort, "_answer_questions", None)
     if cached is None:
-        questions = EnrolmentQuestion.objects.filter(
-            cohort=cohort, match_weight__gt=0, kind__in=EnrolmentQuestion.CHOICE_KINDS
-        ).order_by("pk")
+        questions = _MATCHING_QUESTIONS(cohort_id=cohort.pk)
         cached = tuple((q.key, q.match_weight, q.label) for q in questions)
         cohort._answer_questions = cached
     return cached

@@ -12,13 +12,14 @@ from accounts.decorators import programme_admin_required
 from matching.forms.match_runs import PairForm
 from matching.models import MatchRun, PairConstraint
 from matching.selectors.match_runs import (
+    cohort_get_for_match_page,
     cohort_people_by_role,
     constraints_by_pair,
     criteria_labels,
     criteria_percents,
     match_pair_score,
     match_run_current,
-    proposed_pairs,
+    proposed_pairs_page,
     unmatched_people,
 )
 from matching.services.match_runs import (
@@ -28,7 +29,6 @@ from matching.services.match_runs import (
     pair_constraint_set,
 )
 from mentoring.errors import DomainError
-from mentoring.paging import page_of
 from pairings.models import Pairing
 from programmes.selectors import cohort_get_for_admin
 
@@ -37,12 +37,12 @@ PAGE_SIZE = 50
 
 @programme_admin_required
 def match_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    cohort = cohort_get_for_admin(user=request.user, cohort_id=cohort_id)
+    cohort = cohort_get_for_match_page(user=request.user, cohort_id=cohort_id)
     run = match_run_current(cohort=cohort)
     labels = criteria_labels(cohort=cohort)
     context = {"cohort": cohort, "run": run, "criteria": labels}
     if run:
-        page = page_of(proposed_pairs(run=run), PAGE_SIZE, request.GET.get("page"))
+        page = proposed_pairs_page(run=run, per_page=PAGE_SIZE, number=request.GET.get("page"))
         constraints = constraints_by_pair(cohort=cohort)
         for pair in page.object_list:
             pair.constraint = constraints.get((pair.mentee_id, pair.mentor_id))

@@ -317,3 +317,37 @@ def test_a_run_of_more_pairs_than_a_page_is_paged_as_before(
     assert len(first.context["page"].object_list) == 50
     assert len(second.context["page"].object_list) == total - 50
     assert 'class="pagination"' in first.content.decode()
+
+
+def test_the_review_pages_reads_compiled_once_give_what_the_orm_gives(
+    client, cohort, people, other_cohort, monkeypatch
+):
+    """The page's reads go through mentoring.prepared: the same rows as the ORM's querysets,
+    for a first page that holds every pair, one that does not (counted), and a later page; the
+    cohort only for those who run it."""
+    from django.core.paginator import Paginator
+    from django.http import Http404
+
+    from matching.selectors import match_runs as selectors
+
+    match_run_create(cohort=cohort, by=None)
+    run = selectors.match_run_current(cohort=cohort)
+    assert run == cohort.match_runs.exclude(status="superseded").order_by("-created_at").first()
+    assert run.cohort is cohort
+    pairs = list(selectors.proposed_pairs(run=run))
+    for per_page, number in ((50, None), (1, None), (1, "1"), (1, "2")):
+        page = selectors.proposed_pairs_page(run=run, per_page=per_page, number=number)
+        expected = Paginator(pairs, per_page).get_page(number)
+        assert [(p.pk, p.pairing_status, p.mentee.name, p.mentor.name) for p in page] == [
+            (p.pk, p.pairing_status, p.mentee.name, p.mentor.name) for p in expected
+        ]
+        assert (page.number, page.paginator.count) == (expected.number, len(pairs))
+
+    admin = cohort.admins.get()
+    assert selectors.cohort_get_for_match_page(user=admin, cohort_id=cohort.pk) == cohort
+    for user, cohort_id in ((admin, other_cohort.pk), (admin, 987_654_999)):
+        with pytest.raises(Http404):
+            selectors.cohort_get_for_match_page(user=user, cohort_id=cohort_id)
+    admin.is_active = False
+    with pytest.raises(Http404):
+        selectors.cohort_get_for_match_page(user=admin, cohort_id=cohort.pk)

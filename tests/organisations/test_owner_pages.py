@@ -405,3 +405,26 @@ def test_an_admin_of_no_organisation_sees_whom_to_ask_not_an_empty_table(client)
 
     assert "You run no organisation yet" in html
     assert "<table>" not in html
+
+
+def test_the_first_page_of_people_compiled_once_is_the_paginators_page(db):
+    """organisation_people_page (mentoring.prepared) gives the page Paginator gives, whether
+    the first page holds everyone or not, for every role asked, and later pages as before."""
+    from django.core.paginator import Paginator
+
+    from organisations.selectors import organisation_people, organisation_people_page
+
+    organisation = OrganisationFactory(name="Paged")
+    for n, role in enumerate(["owner", "admin", "member", "member", "member"]):
+        Membership.objects.create(
+            organisation=organisation, user=UserFactory(display_name=f"P{n}"), role=role
+        )
+    for role in ("", "owner", "member"):
+        rows = list(organisation_people(organisation=organisation, role=role))
+        for per_page, number in ((25, None), (2, None), (2, "1"), (2, "2")):
+            page = organisation_people_page(
+                organisation=organisation, role=role, per_page=per_page, number=number
+            )
+            expected = Paginator(rows, per_page).get_page(number)
+            assert list(page) == list(expected)
+            assert (page.number, page.paginator.count) == (expected.number, len(rows))
