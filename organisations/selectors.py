@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Func, JSONField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -162,16 +162,11 @@ def membership_get_for_owner_page(*, organisation: Organisation, membership_id: 
     )
 
 
-def _trail_head(*, organisation_id: int, size: int) -> QuerySet[LogEntry]:
-    return organisation_trail(organisation=Organisation(pk=organisation_id))[:size]
-
-
-_TRAIL_HEAD = PreparedQuery(_trail_head, "organisation_id")
-
-
 def organisation_trail_head(*, organisation: Organisation, size: int) -> list[LogEntry]:
-    """organisation_trail's newest `size`, in a query compiled once (mentoring.prepared)."""
-    return _TRAIL_HEAD(organisation_id=organisation.pk, size=size)
+    """organisation_trail's newest `size`. Built by the ORM each time: the id is sent as JSON,
+    which mentoring.prepared cannot stand in for, and the database's to_jsonb that would let
+    it is PostgreSQL's alone (the embedded mode runs on SQLite)."""
+    return list(organisation_trail(organisation=organisation)[:size])
 
 
 _COHORTS = PreparedQuery(
@@ -207,13 +202,7 @@ def organisation_domain_rows(*, organisation: Organisation) -> list[dict]:
 def organisation_trail(*, organisation: Organisation) -> QuerySet[LogEntry]:
     """Changes to the organisation's roles and domains, newest first."""
     return (
-        # The id as JSON made by the database (to_jsonb), not sent as JSON: the same test of
-        # the key's value, with the id sent as a number (mentoring.prepared stands in for it).
-        LogEntry.objects.filter(
-            additional_data__organisation_id=Func(
-                Value(organisation.pk), function="to_jsonb", output_field=JSONField()
-            )
-        )
+        LogEntry.objects.filter(additional_data__organisation_id=organisation.pk)
         .select_related("actor", "content_type")
         .only(*TRAIL_FIELDS)
         .order_by("-timestamp", "-pk")
