@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.paginator import Page
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -210,8 +211,9 @@ def inbox_page(*, user: User, per_page: int, number: str | None) -> Page:
     The order and the paging are the database's, so a page costs the same however many
     pairings a person has had: each pairing's latest message time is one probe of the thread's
     own index (pairing, created_at). Then one query brings the page's threads' latest messages
-    with their unread counts (a window over each thread, counted before DISTINCT ON keeps the
-    latest). Two queries for a first page that holds everything, as most inboxes do."""
+    with their unread counts (windows over each thread: its count, and each message's place,
+    of which the first is kept; a portable form, SQLite has no DISTINCT ON). Two queries for a
+    first page that holds everything, as most inboxes do."""
     latest_at = (
         Message.objects.filter(pairing=OuterRef("pk")).order_by("-created_at").values("created_at")
     )
@@ -235,12 +237,17 @@ def inbox_page(*, user: User, per_page: int, number: str | None) -> Page:
     if not page.object_list:
         return page
     unread = Q(read_at__isnull=True, deleted_at__isnull=True) & ~Q(sender=user)
+    thread = [F("pairing_id")]
     latest = {
         message.pairing_id: message
         for message in Message.objects.filter(pairing__in=[p.pk for p in page.object_list])
-        .annotate(unread=Window(Count("pk", filter=unread), partition_by=[F("pairing_id")]))
-        .order_by("pairing_id", "-created_at", "-pk")
-        .distinct("pairing_id")
+        .annotate(
+            unread=Window(Count("pk", filter=unread), partition_by=thread),
+            place=Window(
+                RowNumber(), partition_by=thread, order_by=[F("created_at").desc(), F("pk").desc()]
+            ),
+        )
+        .filter(place=1)
         .only("pairing_id", "sender_id", "body", "urgent", "created_at", "deleted_at")
     }
     for pairing in page.object_list:

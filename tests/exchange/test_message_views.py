@@ -400,6 +400,7 @@ def test_someone_signed_out_is_sent_to_sign_in(client, pairing):
 # --- the inbox -----------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_too  # the embedded mode's inbox
 def test_the_inbox_lists_my_threads_latest_first_with_unread_counts(
     client, pairing, mentor, mentee, cohort
 ):
@@ -422,6 +423,7 @@ def test_the_inbox_lists_my_threads_latest_first_with_unread_counts(
     assert "No messages yet." in html.split(thread_url(quiet), 1)[1]
 
 
+@pytest.mark.sqlite_too  # the embedded mode's inbox
 def test_the_inbox_pages_twenty_threads_a_page_quiet_ones_last_newest_first(
     client, pairing, mentor, mentee, cohort
 ):
@@ -452,6 +454,7 @@ def test_the_inbox_pages_twenty_threads_a_page_quiet_ones_last_newest_first(
     assert "Edited" in first.split(thread_url(pairing), 1)[1].split("</li>", 1)[0]
 
 
+@pytest.mark.sqlite_too  # the embedded mode's inbox
 def test_a_long_inboxs_last_page_shows_the_quietest_threads_for_the_queries_of_the_first(
     client, pairing, mentor, cohort
 ):
