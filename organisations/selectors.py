@@ -4,12 +4,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from audit.selectors import TRAIL_FIELDS
+from mentoring.paging import page_of_first
 from mentoring.prepared import PreparedQuery
 from organisations.models import ADMIN_ROLES, Membership, Organisation, OrganisationDomain, Role
 
@@ -81,10 +82,8 @@ def organisation_get_for_admin(*, user: User, slug: str) -> Organisation:
     return get_object_or_404(organisations, slug=slug)
 
 
-def _first_people(*, organisation_id: int, role: str, per_page: int) -> QuerySet:
-    return organisation_people(organisation=Organisation(pk=organisation_id), role=role)[
-        : per_page + 1
-    ]
+def _first_people(*, organisation_id: int, role: str, size: int) -> QuerySet:
+    return organisation_people(organisation=Organisation(pk=organisation_id), role=role)[:size]
 
 
 _FIRST_PEOPLE = PreparedQuery(_first_people, "organisation_id")
@@ -96,14 +95,12 @@ def organisation_people_page(
     """mentoring.paging.page_of(organisation_people(...), per_page, number): the same page;
     the first one (the one most read) in a query compiled once (mentoring.prepared). `role`
     is one of Role.values or ""."""
-    if number not in (None, "1"):
-        people = organisation_people(organisation=organisation, role=role)
-        return Paginator(people, per_page).get_page(number)
-    first = _FIRST_PEOPLE(organisation_id=organisation.pk, role=role, per_page=per_page)
-    if len(first) <= per_page:  # every row there is: nothing to count, no queryset needed
-        return Page(first, 1, Paginator(first, per_page))
-    people = organisation_people(organisation=organisation, role=role)
-    return Page(first[:per_page], 1, Paginator(people, per_page))
+    return page_of_first(
+        first=lambda size: _FIRST_PEOPLE(organisation_id=organisation.pk, role=role, size=size),
+        objects=lambda: organisation_people(organisation=organisation, role=role),
+        per_page=per_page,
+        number=number,
+    )
 
 
 def organisation_people(*, organisation: Organisation, role: str = "") -> QuerySet:

@@ -14,7 +14,8 @@ from django.utils import timezone
 from accounts.models import User
 from exchange.models import Message
 from exchange.services.messages import message_editable_until
-from mentoring.paging import page_of
+from mentoring.paging import page_of_first
+from mentoring.prepared import PreparedQuery
 from notifications.models import Delivery, Notification, NotificationSettings
 from notifications.services import delivery_for
 from pairings.models import ContactTerms, Pairing
@@ -202,23 +203,14 @@ def partner_reach_for(
 # --- the inbox -----------------------------------------------------------------------------
 
 
-def inbox_page(*, user: User, per_page: int, number: str | None) -> Page:
-    """A page of the user's active and ended pairings, latest conversation first (pairings
-    without a message last, the newest first), each with `partner`, `last_message` (None before
-    the first; with only what the inbox shows of it) and `unread` (the partner's messages not
-    read yet).
-
-    The order and the paging are the database's, so a page costs the same however many
-    pairings a person has had: each pairing's latest message time is one probe of the thread's
-    own index (pairing, created_at). Then one query brings the page's threads' latest messages
-    with their unread counts (windows over each thread: its count, and each message's place,
-    of which the first is kept; a portable form, SQLite has no DISTINCT ON). Two queries for a
-    first page that holds everything, as most inboxes do."""
+def _inbox_threads(*, user_id: int) -> QuerySet[Pairing]:
+    """The person's active and ended pairings, latest conversation first, with only the names
+    the inbox shows."""
     latest_at = (
         Message.objects.filter(pairing=OuterRef("pk")).order_by("-created_at").values("created_at")
     )
-    pairings = (
-        Pairing.objects.filter(Q(mentor=user) | Q(mentee=user))
+    return (
+        Pairing.objects.filter(Q(mentor_id=user_id) | Q(mentee_id=user_id))
         .filter(status__in=[Pairing.Status.ACTIVE, Pairing.Status.CLOSED])
         .select_related("cohort", "mentor", "mentee")
         .only(
@@ -233,9 +225,63 @@ def inbox_page(*, user: User, per_page: int, number: str | None) -> Page:
         .annotate(latest_at=Subquery(latest_at[:1]))
         .order_by(F("latest_at").desc(nulls_last=True), "-created_at", "-pk")
     )
-    page = page_of(pairings, per_page, number)
+
+
+def _inbox_latest(*, user_id: int, pairing_ids: list[int]) -> QuerySet[Message]:
+    """Each of these threads' latest message, with the partner's messages unread in it."""
+    unread = Q(read_at__isnull=True, deleted_at__isnull=True) & ~Q(sender_id=user_id)
+    thread = [F("pairing_id")]
+    return (
+        Message.objects.filter(pairing__in=pairing_ids)
+        .annotate(
+            unread=Window(Count("pk", filter=unread), partition_by=thread),
+            place=Window(
+                RowNumber(), partition_by=thread, order_by=[F("created_at").desc(), F("pk").desc()]
+            ),
+        )
+        .filter(place=1)
+        .only("pairing_id", "sender_id", "body", "urgent", "created_at", "deleted_at")
+    )
+
+
+# The inbox's first page and its threads' latest messages, compiled once (mentoring.prepared).
+_INBOX_FIRST = PreparedQuery(
+    lambda *, user_id, size: _inbox_threads(user_id=user_id)[:size], "user_id"
+)
+_INBOX_LATEST = PreparedQuery(_inbox_latest, "user_id", "pairing_ids")
+
+
+def inbox_page(*, user: User, per_page: int, number: str | None) -> Page:
+    """A page of the user's active and ended pairings, latest conversation first (pairings
+    without a message last, the newest first), each with `partner`, `last_message` (None before
+    the first; with only what the inbox shows of it) and `unread` (the partner's messages not
+    read yet).
+
+    The order and the paging are the database's, so a page costs the same however many
+    pairings a person has had: each pairing's latest message time is one probe of the thread's
+    own index (pairing, created_at). Then one query brings the page's threads' latest messages
+    with their unread counts (windows over each thread: its count, and each message's place,
+    of which the first is kept; a portable form, SQLite has no DISTINCT ON). Two queries for a
+    first page that holds everything, as most inboxes do, each compiled once."""
+    page = page_of_first(
+        first=lambda size: _INBOX_FIRST(user_id=user.pk, size=size),
+        objects=lambda: _inbox_threads(user_id=user.pk),
+        per_page=per_page,
+        number=number,
+    )
     if not page.object_list:
         return page
+    latest = {
+        message.pairing_id: message
+        for message in _INBOX_LATEST(
+            user_id=user.pk, pairing_ids=[pairing.pk for pairing in page.object_list]
+        )
+    }
+    for pairing in page.object_list:
+        pairing.partner = pairing.partner_of(user)
+        pairing.last_message = latest.get(pairing.pk)
+        pairing.unread = pairing.last_message.unread if pairing.last_message else 0
+    return page
     unread = Q(read_at__isnull=True, deleted_at__isnull=True) & ~Q(sender=user)
     thread = [F("pairing_id")]
     latest = {

@@ -1,6 +1,6 @@
 """Reads for the matching review page."""
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ from matching.services.participants import (
     pair_for_cohort,
     weights_for_cohort,
 )
+from mentoring.paging import page_of_first
 from mentoring.prepared import PreparedQuery
 from pairings.models import Pairing
 from programmes.models import Cohort, Enrolment, ParticipantRole
@@ -92,8 +93,8 @@ def proposed_pairs(*, run: MatchRun) -> QuerySet[ProposedPair]:
     return _proposed_pairs(run_id=run.pk, cohort_id=run.cohort_id)
 
 
-def _first_pairs(*, run_id: int, cohort_id: int, per_page: int) -> QuerySet[ProposedPair]:
-    return _proposed_pairs(run_id=run_id, cohort_id=cohort_id)[: per_page + 1]
+def _first_pairs(*, run_id: int, cohort_id: int, size: int) -> QuerySet[ProposedPair]:
+    return _proposed_pairs(run_id=run_id, cohort_id=cohort_id)[:size]
 
 
 _FIRST_PAIRS = PreparedQuery(_first_pairs, "run_id", "cohort_id")
@@ -102,14 +103,16 @@ _FIRST_PAIRS = PreparedQuery(_first_pairs, "run_id", "cohort_id")
 def proposed_pairs_page(*, run: MatchRun, per_page: int, number: str | None) -> Page:
     """mentoring.paging.page_of(proposed_pairs(run=run), per_page, number): the same page; the
     first one (the one most read) in a query compiled once (mentoring.prepared)."""
-    if number not in (None, "1"):
-        return Paginator(proposed_pairs(run=run), per_page).get_page(number)
-    first = _FIRST_PAIRS(run_id=run.pk, cohort_id=run.cohort_id, per_page=per_page)
-    for pair in first:
-        pair.run = run  # as run.pairs would give it
-    if len(first) <= per_page:  # every row there is: nothing to count, no queryset needed
-        return Page(first, 1, Paginator(first, per_page))
-    return Page(first[:per_page], 1, Paginator(proposed_pairs(run=run), per_page))
+
+    def first(size: int) -> list[ProposedPair]:
+        pairs = _FIRST_PAIRS(run_id=run.pk, cohort_id=run.cohort_id, size=size)
+        for pair in pairs:
+            pair.run = run  # as run.pairs would give it
+        return pairs
+
+    return page_of_first(
+        first=first, objects=lambda: proposed_pairs(run=run), per_page=per_page, number=number
+    )
 
 
 def _name_fields(person: str) -> tuple[str, str]:
