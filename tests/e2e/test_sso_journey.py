@@ -96,10 +96,13 @@ def test_the_sign_in_pages_and_the_owners_settings_fit_a_phone_and_pass_axe(
         _check(page, "sign-in: email", problems)
         page.get_by_label("Email").fill("ada@example.org")
         page.get_by_role("main").get_by_role("button", name="Continue").click()
+        # Checked once the next page is there, not while the browser is between the two.
+        expect(page.get_by_label(re.compile(r"^Password:?$"))).to_be_visible()
         _check(page, "sign-in: password", problems)
         page.get_by_label("Email").fill("ada@acme.test")
         page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
         page.get_by_role("main").get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("button", name="Sign in with Acme")).to_be_visible()
         _check(page, "sign-in: provider required", problems)
         page.get_by_role("button", name="Sign in with Acme").click()
         _sign_in_at_the_provider(page, oidc_provider, "ada")
