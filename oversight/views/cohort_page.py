@@ -221,7 +221,8 @@ def _page_computed(
 
 _FULL_PATH = engines["django"].from_string(
     # The expression _snooze_form.html writes (it has no `next` on this page), for a viewer's own.
-    "{% firstof request.get_full_path as back %}{{ back|urlencode }}"
+    "{% autoescape off %}{% firstof request.get_full_path as back %}{% endautoescape %}"
+    "{{ back|urlencode }}"
 )
 
 

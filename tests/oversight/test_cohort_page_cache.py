@@ -4,8 +4,10 @@ viewer's own CSRF token in its forms, what an admin does shown at once, the part
 within COHORT_FIGURES_CACHE_SECONDS, and only the session, permission and cohort queries.
 Needs Redis (LIVE_VERSIONS_CACHED), so not run on SQLite."""
 
+import html
 import re
 from datetime import date, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
@@ -250,6 +252,10 @@ def test_the_snooze_link_brings_each_viewer_back_to_their_own_address(
     assert "utm" not in snooze_link(first, pairing)
     assert "utm%3Da%2526b" in snooze_link(kept, pairing)
     assert snooze_link(kept, pairing) == snooze_link(computed, pairing)
+    # Followed, it names this very address: its query is not escaped twice (`&amp;` would
+    # lose the sort on the way back).
+    query = urlsplit(html.unescape(snooze_link(kept, pairing))).query
+    assert parse_qs(query)["next"] == [f"{url(cohort)}?sort=mentee&utm=a%26b"]
 
 
 # --- what an admin does shows at once ---------------------------------------------------------
