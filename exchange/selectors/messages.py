@@ -282,22 +282,3 @@ def inbox_page(*, user: User, per_page: int, number: str | None) -> Page:
         pairing.last_message = latest.get(pairing.pk)
         pairing.unread = pairing.last_message.unread if pairing.last_message else 0
     return page
-    unread = Q(read_at__isnull=True, deleted_at__isnull=True) & ~Q(sender=user)
-    thread = [F("pairing_id")]
-    latest = {
-        message.pairing_id: message
-        for message in Message.objects.filter(pairing__in=[p.pk for p in page.object_list])
-        .annotate(
-            unread=Window(Count("pk", filter=unread), partition_by=thread),
-            place=Window(
-                RowNumber(), partition_by=thread, order_by=[F("created_at").desc(), F("pk").desc()]
-            ),
-        )
-        .filter(place=1)
-        .only("pairing_id", "sender_id", "body", "urgent", "created_at", "deleted_at")
-    }
-    for pairing in page.object_list:
-        pairing.partner = pairing.partner_of(user)
-        pairing.last_message = latest.get(pairing.pk)
-        pairing.unread = pairing.last_message.unread if pairing.last_message else 0
-    return page
